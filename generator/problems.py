@@ -1,0 +1,113 @@
+"""Problems found in the content: located, collected, reported all at once."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    """Where a value came from: a path relative to the content root, and a 1-based line."""
+
+    path: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        return self.path if self.line is None else f"{self.path}:{self.line}"
+
+    def at(self, line: int | None) -> Location:
+        """The same file at another line."""
+        return Location(self.path, line)
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with the content, with what to do about it."""
+
+    location: Location
+    severity: Severity
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.severity}: {self.message}"
+
+    def github_annotation(self) -> str:
+        """The problem as a GitHub Actions workflow command."""
+        line = f",line={self.location.line}" if self.location.line else ""
+        message = self.message.replace("%", "%25").replace("\n", "%0A")
+        return f"::{self.severity} file={self.location.path}{line}::{message}"
+
+
+class BuildFailed(Exception):
+    """Raised when the content has errors; carries every problem found."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__(f"{sum(p.severity == 'error' for p in problems)} error(s)")
+        self.problems = problems
+
+
+@dataclass
+class Problems:
+    """A collector of problems: every stage adds to it, nothing stops at the first."""
+
+    strict: bool = False
+    items: list[Problem] = field(default_factory=list)
+
+    def error(self, location: Location, message: str) -> None:
+        """Record an error at a location."""
+        self.items.append(Problem(location, "error", message))
+
+    def warning(self, location: Location, message: str) -> None:
+        """Record a warning (an error under --strict)."""
+        self.items.append(Problem(location, "error" if self.strict else "warning", message))
+
+    def extend(self, problems: Iterable[Problem]) -> None:
+        """Add problems found elsewhere."""
+        self.items.extend(problems)
+
+    @property
+    def has_errors(self) -> bool:
+        """Whether any error (not only warnings) was recorded."""
+        return any(p.severity == "error" for p in self.items)
+
+    def sorted(self) -> list[Problem]:
+        """Problems sorted by file, line, then message, without duplicates."""
+        return sorted(set(self.items), key=_sort_key)
+
+    def raise_if_errors(self) -> None:
+        """Stop the build when an error was recorded."""
+        if self.has_errors:
+            raise BuildFailed(self.sorted())
+
+
+def _sort_key(problem: Problem) -> tuple[str, int, str, str]:
+    return (problem.location.path, problem.location.line or 0, problem.severity, problem.message)
+
+
+def summary(problems: list[Problem]) -> str:
+    """The closing line of a report, e.g. '2 errors, 1 warning'."""
+    errors = sum(p.severity == "error" for p in problems)
+    warnings = len(problems) - errors
+    return f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
+
+
+def suggest(name: str, choices: Iterable[str]) -> str:
+    """A ' (did you mean 'x'?)' hint when a close valid name exists, else ''."""
+    close = difflib.get_close_matches(name, sorted(choices), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def one_of(choices: Iterable[str]) -> str:
+    """'use one of: a, b, c' for a sorted list of valid names."""
+    return "use one of: " + ", ".join(sorted(choices))
+
+
+def relative(path: PurePosixPath | str) -> str:
+    """A path as printed in diagnostics (always forward slashes)."""
+    return str(PurePosixPath(path))
