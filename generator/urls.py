@@ -1,0 +1,122 @@
+"""The site's URL scheme, in one place. Every published URL is built here and nowhere else.
+
+URLs are forever: earners put them on CVs, and every credential id contains one. A test pins
+this scheme; change it only by adding, never by moving.
+
+Output paths are relative to the output folder, with '/' separators; a page is a folder
+holding index.html. English pages live under 'en/', French (the default) at the root.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+
+@dataclass(frozen=True)
+class Urls:
+    """Paths and absolute URLs for one base URL and default language."""
+
+    base_url: str
+    default_language: str = "fr"
+
+    @property
+    def base_path(self) -> str:
+        """The path part of the base URL, e.g. '/open-badges/' or '/'."""
+        return urlsplit(self.base_url).path or "/"
+
+    def absolute(self, path: str) -> str:
+        """The absolute URL of an output path."""
+        return self.base_url + path
+
+    def link(self, path: str) -> str:
+        """A root-relative link to an output path (works on the 404 page at any depth too)."""
+        return self.base_path + path
+
+    def _lang(self, language: str) -> str:
+        return "" if language == self.default_language else f"{language}/"
+
+    # Pages (one per language)
+    def home(self, language: str) -> str:
+        """The home page."""
+        return self._lang(language)
+
+    def catalogue(self, language: str) -> str:
+        """The badge catalogue."""
+        return f"{self._lang(language)}badges/"
+
+    def badge_page(self, badge: str, language: str) -> str:
+        """A badge's page."""
+        return f"{self._lang(language)}badges/{badge}/"
+
+    def issuers_page(self, language: str) -> str:
+        """The list of structures."""
+        return f"{self._lang(language)}issuers/"
+
+    def issuer_page(self, issuer: str, language: str) -> str:
+        """A structure's page."""
+        return f"{self._lang(language)}issuers/{issuer}/"
+
+    def page(self, slug: str, language: str) -> str:
+        """An editorial page."""
+        return f"{self._lang(language)}pages/{slug}/"
+
+    def feed(self, language: str) -> str:
+        """The Atom feed of newly approved badges."""
+        return f"{self._lang(language)}feed.xml"
+
+    @staticmethod
+    def html(page: str) -> str:
+        """The file that serves a page path."""
+        return page + "index.html" if page == "" or page.endswith("/") else page
+
+    # Files (language-neutral)
+    @staticmethod
+    def badge_image(badge: str, extension: str) -> str:
+        """A badge's image, 'png' or 'svg'."""
+        return f"badges/{badge}/image.{extension}"
+
+    @staticmethod
+    def achievement(badge: str) -> str:
+        """A badge's Open Badges 3.0 Achievement."""
+        return f"badges/{badge}/achievement.json"
+
+    @staticmethod
+    def badge_class(issuer: str, badge: str) -> str:
+        """The Open Badges 2.0 BadgeClass of a badge as awarded by one structure."""
+        return f"issuers/{issuer}/badges/{badge}.json"
+
+    @staticmethod
+    def issuer_profile_ob2(issuer: str) -> str:
+        """A structure's Open Badges 2.0 Issuer profile."""
+        return f"issuers/{issuer}/issuer.json"
+
+    @staticmethod
+    def issuer_profile_ob3(issuer: str) -> str:
+        """A structure's Open Badges 3.0 Profile."""
+        return f"issuers/{issuer}/profile.json"
+
+    @staticmethod
+    def issuer_logo(issuer: str, extension: str) -> str:
+        """A structure's logo."""
+        return f"issuers/{issuer}/logo.{extension}"
+
+    @staticmethod
+    def site_logo(extension: str) -> str:
+        """The network's logo."""
+        return f"static/logo.{extension}"
+
+    @staticmethod
+    def catalogue_export() -> str:
+        """The machine-readable catalogue."""
+        return "data/badges.json"
+
+    @staticmethod
+    def schema(kind: str) -> str:
+        """The published JSON Schema of one kind of content file."""
+        return f"schemas/{kind}.schema.json"
+
+    @staticmethod
+    def static(name: str) -> str:
+        """A file of the theme's static folder."""
+        return f"static/{name}"
