@@ -1,0 +1,53 @@
+"""The whole build, top to bottom: load, verify, render, write."""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from .load import load_network
+from .model import Network
+from .problems import Problem, Problems
+from .render import render_site, theme_for
+from .verify import verify_network
+from .write import write_site
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    """What a build did: files written and the warnings it let through."""
+
+    files: int
+    warnings: list[Problem]
+
+
+def build_time() -> datetime:
+    """Now, or SOURCE_DATE_EPOCH when set, so that two builds of one input give the same bytes."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        return datetime.fromtimestamp(int(epoch), UTC)
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+def check_site(source: Path, strict: bool = False) -> tuple[Network, Problems]:
+    """Load and verify the content; raise BuildFailed when it has errors."""
+    problems = Problems(strict=strict)
+    network = load_network(source, problems)
+    verify_network(network, problems)
+    theme_for(source).check(network.site.languages, network.site.language, problems)
+    problems.raise_if_errors()
+    return network, problems
+
+
+def build_site(source: Path, out_dir: Path, strict: bool = False) -> BuildReport:
+    """Load, verify, render and write the whole site; raise BuildFailed on errors."""
+    network, problems = check_site(source, strict)
+    outputs = render_site(network, theme_for(source), build_time())
+    write_site(outputs, out_dir)
+    log.info("wrote %d files to %s", len(outputs), out_dir)
+    return BuildReport(files=len(outputs), warnings=problems.sorted())

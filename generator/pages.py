@@ -1,0 +1,159 @@
+"""The HTML pages of the site, in every language, rendered from the theme's templates."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from functools import partial
+from typing import Any
+
+from .model import Badge, Domain, Level, Network, Text
+from .outputs import Output
+from .theme import Theme
+from .urls import Urls
+
+
+@dataclass(frozen=True)
+class Step:
+    """One level of a domain's pathway and the network badge for it, if any."""
+
+    level: Level
+    badge: Badge | None
+
+
+@dataclass(frozen=True)
+class Pathway:
+    """A domain's levels in order, each with its badge."""
+
+    domain: Domain
+    steps: tuple[Step, ...]
+
+
+def pathways(network: Network) -> tuple[Pathway, ...]:
+    """For every domain, its levels in order with the badge of each (retired ones left out)."""
+    result = []
+    for domain in network.skills.domains:
+        steps = []
+        for level in network.skills.levels:
+            badge = next(
+                (
+                    b
+                    for _, b in sorted(network.badges.items())
+                    if b.domain == domain.slug and b.level == level.slug and b.status != "retired"
+                ),
+                None,
+            )
+            steps.append(Step(level, badge))
+        result.append(Pathway(domain, tuple(steps)))
+    return tuple(result)
+
+
+PathFor = Callable[[str], str]
+
+
+@dataclass
+class PageRenderer:
+    """Renders one template to one page per language, with the context every page shares."""
+
+    network: Network
+    theme: Theme
+    urls: Urls
+    images: Mapping[str, str]
+    now: datetime
+
+    def render(self, template: str, path_for: PathFor, **context: Any) -> Iterator[Output]:
+        """The page in every language of the site."""
+        site = self.network.site
+        alternates = [(lang, path_for(lang)) for lang in site.languages]
+        for lang in site.languages:
+            env = self.theme.environment(lang)
+            html = env.get_template(template).render(
+                **self.common(lang, path_for(lang), alternates), **context
+            )
+            yield Output(Urls.html(path_for(lang)), html.encode("utf-8"))
+
+    def common(self, lang: str, path: str, alternates: list[tuple[str, str]]) -> dict[str, Any]:
+        """The context every template receives."""
+        network = self.network
+        urls = self.urls
+
+        def t(text: Text | None) -> str:
+            return text.get(lang) if text else ""
+
+        menu = sorted(
+            (
+                page
+                for page in network.pages.values()
+                if page.menu is not None and page.slug != "index"
+            ),
+            key=lambda page: (page.menu or 0, page.slug),
+        )
+        return {
+            "lang": lang,
+            "site": network.site,
+            "network": network,
+            "urls": urls,
+            "path": path,
+            "canonical": urls.absolute(path),
+            "alternates": alternates,
+            "t": t,
+            "text_lang": lambda text: text.language_of(lang) if text else lang,
+            "link": urls.link,
+            "absolute": urls.absolute,
+            "image_of": lambda badge: self.images[badge.slug],
+            "level_of": lambda badge: network.skills.level(badge.level) if badge.level else None,
+            "domain_of": lambda badge: (
+                network.skills.domain(badge.domain) if badge.domain else None
+            ),
+            "menu": menu,
+            "levels_count": len(network.skills.levels),
+        }
+
+
+def render_pages(
+    network: Network, theme: Theme, urls: Urls, images: Mapping[str, str], now: datetime
+) -> Iterator[Output]:
+    """Every HTML page of the site, and the 404 page."""
+    renderer = PageRenderer(network, theme, urls, images, now)
+    all_pathways = pathways(network)
+    badges = [badge for _, badge in sorted(network.badges.items())]
+    yield from renderer.render(
+        "home.html",
+        urls.home,
+        page=network.pages.get("index"),
+        pathways=all_pathways,
+        badges=badges,
+    )
+    yield from renderer.render(
+        "catalogue.html",
+        urls.catalogue,
+        pathways=all_pathways,
+        others=[b for b in badges if b.domain is None and b.status != "retired"],
+        retired=[b for b in badges if b.status == "retired"],
+    )
+    for badge in badges:
+        pathway = next((p for p in all_pathways if p.domain.slug == badge.domain), None)
+        yield from renderer.render(
+            "badge.html",
+            partial(urls.badge_page, badge.slug),
+            badge=badge,
+            pathway=pathway,
+            awarders=network.awarders(badge),
+        )
+    issuers = [issuer for _, issuer in sorted(network.issuers.items())]
+    yield from renderer.render("issuers.html", urls.issuers_page, issuers=issuers)
+    for issuer in issuers:
+        yield from renderer.render(
+            "issuer.html",
+            partial(urls.issuer_page, issuer.slug),
+            issuer=issuer,
+            awarded=network.awarded_by(issuer),
+            is_network=issuer.slug == network.site.network,
+        )
+    for slug, page in sorted(network.pages.items()):
+        if slug != "index":
+            yield from renderer.render("page.html", partial(urls.page, slug), page=page)
+    not_found = renderer.common(network.site.language, "404.html", [])
+    html = theme.environment(network.site.language).get_template("404.html").render(**not_found)
+    yield Output("404.html", html.encode("utf-8"))

@@ -1,0 +1,146 @@
+"""Render stage: the verified model to a list of outputs (path, bytes). No disk writes here."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from . import feeds
+from .images import default_badge_png
+from .model import Badge, Network
+from .openbadges import ob2, ob3
+from .outputs import Output, json_bytes
+from .pages import render_pages
+from .schema import KINDS, schema_of
+from .theme import Theme
+from .urls import Urls
+
+
+@dataclass(frozen=True)
+class BadgeImage:
+    """A badge's published image: its output path and bytes."""
+
+    path: str
+    data: bytes
+
+
+def badge_image(network: Network, badge: Badge) -> BadgeImage:
+    """The badge's own image, or a generated default PNG (domain colour, symbol, level marks)."""
+    if badge.image is not None:
+        return BadgeImage(Urls.badge_image(badge.slug, badge.image.extension), badge.image.data)
+    language = network.site.language
+    domain = network.skills.domain(badge.domain) if badge.domain else None
+    level = network.skills.level(badge.level) if badge.level else None
+    data = default_badge_png(
+        title=domain.name.get(language) if domain else badge.name.get(language),
+        subtitle=level.name.get(language) if level else ", ".join(badge.tags[:2]),
+        colour=domain.colour if domain else network.site.colours.primary,
+        symbol=domain.symbol if domain else "generic",
+        level=level.rank if level else None,
+        levels=len(network.skills.levels),
+    )
+    return BadgeImage(Urls.badge_image(badge.slug, "png"), data)
+
+
+def render_site(network: Network, theme: Theme, now: datetime) -> list[Output]:
+    """Every output of the site, sorted by path."""
+    urls = Urls(network.site.base_url, network.site.language)
+    images = {slug: badge_image(network, badge) for slug, badge in sorted(network.badges.items())}
+    outputs = [
+        *render_documents(network, urls, images),
+        *render_pages(
+            network, theme, urls, {slug: image.path for slug, image in images.items()}, now
+        ),
+        *feeds.render_feeds(network, urls),
+        *_static_files(network, theme, urls),
+        *(Output(image.path, image.data) for image in images.values()),
+    ]
+    return sorted(outputs, key=lambda output: output.path)
+
+
+def render_documents(
+    network: Network, urls: Urls, images: dict[str, BadgeImage]
+) -> Iterator[Output]:
+    """The machine-readable documents: Open Badges JSON, the catalogue export, the schemas."""
+    for slug, badge in sorted(network.badges.items()):
+        yield Output(
+            urls.achievement(slug),
+            json_bytes(ob3.achievement(network, badge, urls, images[slug].path)),
+        )
+        for issuer in network.awarders(badge):
+            document = ob2.badge_class(network, issuer, badge, urls, images[slug].path)
+            yield Output(urls.badge_class(issuer.slug, slug), json_bytes(document))
+    for slug, issuer in sorted(network.issuers.items()):
+        yield Output(
+            urls.issuer_profile_ob2(slug), json_bytes(ob2.issuer_profile(network, issuer, urls))
+        )
+        yield Output(urls.issuer_profile_ob3(slug), json_bytes(ob3.profile(network, issuer, urls)))
+        if issuer.logo:
+            yield Output(urls.issuer_logo(slug, issuer.logo.extension), issuer.logo.data)
+    yield Output(urls.catalogue_export(), json_bytes(catalogue_export(network, urls, images)))
+    for kind in KINDS:
+        schema = {"$id": urls.absolute(urls.schema(kind)), **schema_of(kind)}
+        yield Output(urls.schema(kind), json_bytes(schema))
+
+
+def catalogue_export(network: Network, urls: Urls, images: dict[str, BadgeImage]) -> dict[str, Any]:
+    """data/badges.json: every badge with its status, place in the taxonomy and URLs."""
+    language = network.site.language
+    return {
+        "network": network.site.name,
+        "base_url": network.site.base_url,
+        "languages": list(network.site.languages),
+        "badges": [
+            {
+                "slug": slug,
+                "name": dict(badge.name.values),
+                "description": dict(badge.description.values),
+                "status": badge.status,
+                "scope": badge.scope,
+                "domain": badge.domain,
+                "level": badge.level,
+                "tags": list(badge.tags),
+                "approved_on": badge.approved_on.isoformat() if badge.approved_on else None,
+                "retired_on": badge.retired_on.isoformat() if badge.retired_on else None,
+                "valid_for": (
+                    {
+                        "years": badge.valid_for.years,
+                        "months": badge.valid_for.months,
+                        "days": badge.valid_for.days,
+                    }
+                    if badge.valid_for
+                    else None
+                ),
+                "page": urls.absolute(urls.badge_page(slug, language)),
+                "image": urls.absolute(images[slug].path),
+                "achievement": urls.absolute(urls.achievement(slug)),
+                "awarded_by": [
+                    {
+                        "issuer": issuer.slug,
+                        "badge_class": urls.absolute(urls.badge_class(issuer.slug, slug)),
+                    }
+                    for issuer in network.awarders(badge)
+                ],
+            }
+            for slug, badge in sorted(network.badges.items())
+        ],
+    }
+
+
+def _static_files(network: Network, theme: Theme, urls: Urls) -> Iterator[Output]:
+    """The theme's static folder as it is, the network's logo, and the GitHub Pages marker."""
+    for path in sorted(p for p in theme.static_dir.rglob("*") if p.is_file()):
+        yield Output(urls.static(path.relative_to(theme.static_dir).as_posix()), path.read_bytes())
+    if network.site.logo:
+        yield Output(urls.site_logo(network.site.logo.extension), network.site.logo.data)
+    # GitHub Pages runs Jekyll unless told not to; Jekyll drops dot-folders such as .well-known.
+    yield Output(".nojekyll", b"")
+
+
+def theme_for(source: Path) -> Theme:
+    """The content repository's theme/, or the theme shipped next to the generator."""
+    own = source / "theme"
+    return Theme(own if own.is_dir() else Path(__file__).resolve().parent.parent / "theme")

@@ -1,0 +1,56 @@
+"""Local preview: build, serve with live reload, rebuild on every change, survive broken edits."""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from livereload import Server
+
+from .build import build_site
+from .cli import report
+from .load import ASSERTIONS, BADGES, CONTENT, THEME
+from .problems import BuildFailed
+
+log = logging.getLogger(__name__)
+WATCHED = (CONTENT, BADGES, ASSERTIONS, THEME)
+
+
+def serve(source: Path, port: int, out: Path | None) -> None:
+    """Serve the site at its base path on localhost; keep the last good build on errors."""
+    from .load import load_network  # noqa: F401  (imported for its side-effect-free check below)
+
+    root = Path(out) if out else Path(tempfile.mkdtemp(prefix="fababrest-serve-"))
+    base_path = _base_path(source)
+    site_dir = root / base_path.strip("/") if base_path.strip("/") else root / "site"
+    serve_root = root if base_path.strip("/") else site_dir
+
+    def rebuild() -> None:
+        try:
+            result = build_site(source, site_dir)
+            report(result.warnings)
+            print(f"rebuilt {result.files} files")
+        except BuildFailed as failed:
+            report(failed.problems)
+            print("build failed: still serving the last good build")
+
+    rebuild()
+    server = Server()
+    for folder in WATCHED:
+        if (source / folder).exists():
+            server.watch(str(source / folder), rebuild)
+    print(f"serving on http://127.0.0.1:{port}{base_path}")
+    server.serve(root=str(serve_root), port=port, host="127.0.0.1", open_url_delay=None)
+
+
+def _base_path(source: Path) -> str:
+    """The base URL's path, read from site.yaml without a full build (a broken site still serves)."""
+    import yaml
+
+    try:
+        settings = yaml.safe_load((source / CONTENT / "site.yaml").read_text("utf-8"))
+        return urlsplit(str(settings["base_url"])).path or "/"
+    except (OSError, yaml.YAMLError, KeyError, TypeError):
+        return "/"

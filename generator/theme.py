@@ -1,0 +1,101 @@
+"""The theme: Jinja2 templates with gettext catalogues, and Markdown made safe for pages."""
+
+from __future__ import annotations
+
+import gettext
+import io
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+import jinja2
+import markdown
+import nh3
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from markupsafe import Markup
+
+from .problems import Location, Problems
+
+# Tags a person may use in criteria and pages; everything else (scripts, styles, iframes,
+# event handlers) is removed.
+ALLOWED_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "code", "dd", "dl", "dt", "em", "h2", "h3", "h4",
+    "hr", "i", "img", "li", "ol", "p", "pre", "strong", "sub", "sup", "table", "tbody", "td",
+    "th", "thead", "tr", "ul",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title"}, "abbr": {"title"}}
+
+
+def render_markdown(text: str) -> Markup:
+    """Markdown to sanitised HTML (headings start at h2: the page title is the h1)."""
+    html = markdown.markdown(text, extensions=["tables", "sane_lists"], output_format="html")
+    html = html.replace("<h1>", "<h2>").replace("</h1>", "</h2>")
+    return Markup(
+        nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, link_rel="noopener")
+    )
+
+
+@dataclass(frozen=True)
+class Theme:
+    """A theme folder: templates/, static/ and locale/<lang>/LC_MESSAGES/messages.po."""
+
+    root: Path
+
+    @property
+    def static_dir(self) -> Path:
+        """The folder copied as it is to static/ in the output."""
+        return self.root / "static"
+
+    @cached_property
+    def _environments(self) -> dict[str, jinja2.Environment]:
+        return {}
+
+    def environment(self, language: str) -> jinja2.Environment:
+        """A Jinja2 environment whose gettext speaks the given language (cached)."""
+        if language not in self._environments:
+            env = jinja2.Environment(
+                loader=jinja2.FileSystemLoader(self.root / "templates"),
+                autoescape=True,
+                undefined=jinja2.StrictUndefined,
+                extensions=["jinja2.ext.i18n"],
+                trim_blocks=True,
+                lstrip_blocks=True,
+            )
+            env.install_gettext_translations(self.translations(language), newstyle=True)  # type: ignore[attr-defined]
+            env.filters["markdown"] = render_markdown
+            self._environments[language] = env
+        return self._environments[language]
+
+    def translations(self, language: str) -> gettext.NullTranslations:
+        """The compiled catalogue of a language; the source language (fr) needs none."""
+        po = self.root / "locale" / language / "LC_MESSAGES" / "messages.po"
+        if not po.is_file():
+            return gettext.NullTranslations()
+        with po.open("rb") as handle:
+            catalog = read_po(handle, locale=language)
+        buffer = io.BytesIO()
+        write_mo(buffer, catalog)
+        buffer.seek(0)
+        return gettext.GNUTranslations(buffer)
+
+    def check(self, languages: tuple[str, ...], default_language: str, problems: Problems) -> None:
+        """Report missing catalogues and template syntax errors with their line."""
+        for language in languages:
+            po = self.root / "locale" / language / "LC_MESSAGES" / "messages.po"
+            if language != default_language and not po.is_file():
+                problems.error(
+                    Location(f"theme/locale/{language}/LC_MESSAGES/messages.po"),
+                    f"no catalogue for language '{language}'; add it or remove '{language}' from languages",
+                )
+        env = self.environment(default_language)
+        templates = self.root / "templates"
+        for path in sorted(templates.rglob("*.html")):
+            name = path.relative_to(templates).as_posix()
+            try:
+                env.get_template(name)
+            except jinja2.TemplateSyntaxError as error:
+                problems.error(
+                    Location(f"theme/templates/{name}", error.lineno),
+                    f"template error: {error.message}",
+                )

@@ -1,0 +1,68 @@
+"""Write stage: the only code that touches the output folder, and it swaps in whole sites only."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path, PurePosixPath
+
+from .outputs import Output
+
+
+class OutputError(Exception):
+    """A bug in rendering: two outputs for one path, or a path escaping the output folder."""
+
+
+def check_outputs(outputs: Iterable[Output]) -> list[Output]:
+    """The outputs, refusing duplicates and paths that would escape the output folder."""
+    seen: set[str] = set()
+    checked = []
+    for output in outputs:
+        path = PurePosixPath(output.path)
+        if path.is_absolute() or ".." in path.parts or output.path in ("", "."):
+            raise OutputError(f"output path {output.path!r} escapes the output folder")
+        if output.path in seen:
+            raise OutputError(f"output path {output.path!r} is written twice")
+        seen.add(output.path)
+        checked.append(output)
+    return checked
+
+
+def write_site(outputs: Iterable[Output], out_dir: Path) -> None:
+    """Write a whole site next to out_dir, then swap it into place.
+
+    A failure at any point leaves the previous site untouched: the new one is written to a
+    temporary sibling folder (same file system, so the renames are atomic), the old one is
+    renamed aside, the new one renamed in, and only then is the old one removed.
+    """
+    checked = check_outputs(outputs)
+    out_dir = out_dir.resolve()
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-", dir=out_dir.parent))
+    try:
+        for output in checked:
+            target = staging / output.path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(output.data)
+        os.chmod(staging, 0o755)
+        _swap(staging, out_dir)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
+def _swap(staging: Path, out_dir: Path) -> None:
+    if not out_dir.exists():
+        staging.rename(out_dir)
+        return
+    old = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old-", dir=out_dir.parent))
+    old.rmdir()
+    out_dir.rename(old)
+    try:
+        staging.rename(out_dir)
+    except BaseException:
+        old.rename(out_dir)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
