@@ -1,0 +1,60 @@
+"""Shared test helpers: building sites into temporary folders, writing tiny sites inline."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SITES = Path(__file__).resolve().parent / "sites"
+EPOCH = "1767225600"  # 2026-01-01T00:00:00Z: builds in tests are reproducible
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        help="rewrite tests/sites/*/expected from the current build (review the diff like code)",
+    )
+
+
+@pytest.fixture(autouse=True)
+def _reproducible(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+
+
+def copy_site(name: str, target: Path) -> Path:
+    """A copy of a test site's content (without its expected output) in target."""
+    shutil.copytree(SITES / name, target, ignore=shutil.ignore_patterns("expected"))
+    return target
+
+
+def write_files(root: Path, files: Mapping[str, str | bytes]) -> Path:
+    """Write a dict of path -> text into root (Hugo's txtar, MkDocs' tempdir(files=...))."""
+    for name, content in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, "utf-8")
+    return root
+
+
+@pytest.fixture
+def minimal_site(tmp_path: Path) -> Callable[..., Path]:
+    """A factory: the minimal test site, with some files replaced or removed."""
+
+    def make(files: Mapping[str, str | bytes | None] | None = None) -> Path:
+        root = copy_site("minimal", tmp_path / "site")
+        for name, content in (files or {}).items():
+            if content is None:
+                (root / name).unlink()
+            else:
+                write_files(root, {name: content})
+        return root
+
+    return make

@@ -1,0 +1,45 @@
+"""Golden-site test: the minimal network is built and compared file by file with expected/."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator.build import build_site
+
+from .conftest import SITES, copy_site
+
+
+def _files(root: Path) -> dict[str, bytes]:
+    return {
+        path.relative_to(root).as_posix(): path.read_bytes()
+        for path in sorted(root.rglob("*"))
+        if path.is_file()
+    }
+
+
+def test_minimal_site_matches_expected_output(
+    tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    source = copy_site("minimal", tmp_path / "source")
+    out = tmp_path / "out"
+    build_site(source, out)
+    expected_dir = SITES / "minimal" / "expected"
+    if request.config.getoption("--update-golden"):
+        shutil.rmtree(expected_dir, ignore_errors=True)
+        shutil.copytree(out, expected_dir)
+    built, expected = _files(out), _files(expected_dir)
+    assert sorted(built) == sorted(expected), (
+        "files added or missing; run pytest --update-golden and review"
+    )
+    for path, data in expected.items():
+        assert built[path] == data, f"{path} differs from the golden output"
+
+
+def test_two_builds_give_identical_bytes(tmp_path: Path) -> None:
+    source = copy_site("minimal", tmp_path / "source")
+    build_site(source, tmp_path / "one")
+    build_site(source, tmp_path / "two")
+    assert _files(tmp_path / "one") == _files(tmp_path / "two")

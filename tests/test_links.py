@@ -1,0 +1,89 @@
+"""Crawl the built sites: every internal link and asset of every page must exist."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+
+from generator.build import build_site
+
+from .conftest import ROOT, copy_site
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[str] = []
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if value and name in ("href", "src"):
+                self.links.append(value)
+            if value and name == "id":
+                self.ids.add(value)
+
+
+def broken_links(out: Path, base_url: str) -> list[str]:
+    """Internal links of every HTML page that point to no file (or to no anchor)."""
+    base = urlsplit(base_url)
+    broken = []
+    pages = sorted(out.rglob("*.html"))
+    parsed = {}
+    for page in pages:
+        parser = _Links()
+        parser.feed(page.read_text("utf-8"))
+        parsed[page] = parser
+    for page, parser in parsed.items():
+        page_url = base_url + page.relative_to(out).as_posix()
+        for link in parser.links:
+            target = urlsplit(urljoin(page_url, link))
+            if target.scheme not in ("http", "https") or target.netloc != base.netloc:
+                continue
+            if not target.path.startswith(base.path):
+                # An absolute URL elsewhere on the host is external; a root-relative link
+                # that misses the base path is a bug (it breaks under a sub-path).
+                if link.startswith("/"):
+                    broken.append(f"{page.relative_to(out)}: {link} is outside the site")
+                continue
+            relative = target.path[len(base.path) :]
+            file = out / relative
+            if relative == "" or relative.endswith("/"):
+                file = file / "index.html"
+            if not file.is_file():
+                broken.append(f"{page.relative_to(out)}: {link} -> missing {file.relative_to(out)}")
+            elif (
+                target.fragment
+                and file.suffix == ".html"
+                and target.fragment not in parsed[file].ids
+            ):
+                broken.append(f"{page.relative_to(out)}: {link} -> no #{target.fragment}")
+    return broken
+
+
+@pytest.mark.parametrize(
+    "base_url", ["https://example.org/test-network/", "https://badges.example.org/"]
+)
+def test_minimal_site_has_no_broken_link(tmp_path: Path, base_url: str) -> None:
+    source = copy_site("minimal", tmp_path / "source")
+    settings = source / "content" / "site.yaml"
+    text = settings.read_text("utf-8")
+    settings.write_text(re.sub(r"base_url: .*", f"base_url: {base_url}", text), "utf-8")
+    build_site(source, tmp_path / "out")
+    assert broken_links(tmp_path / "out", base_url) == []
+
+
+def test_example_network_has_no_broken_link(tmp_path: Path) -> None:
+    build_site(ROOT, tmp_path / "out")
+    assert broken_links(tmp_path / "out", "https://fababrest.github.io/open-badges/") == []
+
+
+def test_crawler_detects_a_broken_link(tmp_path: Path) -> None:
+    (tmp_path / "index.html").write_text(
+        '<a href="/site/missing/">x</a><a href="#nowhere">y</a>', "utf-8"
+    )
+    assert len(broken_links(tmp_path, "https://example.org/site/")) == 2
