@@ -1,0 +1,201 @@
+"""The theme: safe Markdown, a complete English catalogue, template errors with their line."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from babel.messages.catalog import Catalog
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+
+from generator.problems import Problems
+from generator.theme import Theme, render_markdown
+
+from ..conftest import ROOT
+
+THEME = ROOT / "theme"
+LANGUAGES = sorted(path.name for path in (THEME / "locale").iterdir() if path.is_dir())
+
+
+# render_markdown: what authors write in criteria and pages
+
+
+@pytest.mark.parametrize(
+    ("markdown", "forbidden"),
+    [
+        pytest.param("Texte <script>alert('x')</script>", ["<script", "alert"], id="script"),
+        pytest.param(
+            "<script src='https://evil.example/x.js'></script>\n\nTexte",
+            ["<script", "evil.example"],
+            id="script-src",
+        ),
+        pytest.param(
+            "<style>body { display: none }</style>\n\nTexte", ["<style", "display"], id="style"
+        ),
+        pytest.param(
+            '<iframe src="https://evil.example/"></iframe>\n\nTexte',
+            ["<iframe", "evil.example"],
+            id="iframe",
+        ),
+        pytest.param('<img src="x.png" onerror="alert(1)">', ["onerror", "alert"], id="onerror"),
+        pytest.param('<a href="#" onclick="alert(1)">a</a>', ["onclick", "alert"], id="onclick"),
+        pytest.param("[clic](javascript:alert(1))", ["javascript:", "alert"], id="javascript-link"),
+        pytest.param(
+            '<a href="JavaScript:alert(1)">clic</a>', ["javascript:", "alert"], id="javascript-html"
+        ),
+        pytest.param('<p style="color: red">Texte</p>', ["style=", "color"], id="style-attribute"),
+        pytest.param("<form><input name='x'></form>", ["<form", "<input"], id="form"),
+    ],
+)
+def test_render_markdown_removes_what_could_run_or_restyle(
+    markdown: str, forbidden: list[str]
+) -> None:
+    html = render_markdown(markdown).lower()
+    for text in forbidden:
+        assert text.lower() not in html, f"{text!r} survived in {html!r}"
+
+
+def test_render_markdown_keeps_the_text_around_removed_tags() -> None:
+    html = render_markdown("Avant <script>alert(1)</script> après")
+    assert "Avant" in html and "après" in html
+
+
+def test_render_markdown_keeps_links() -> None:
+    html = render_markdown("Voir [le site](https://example.org/page?a=1&b=2).")
+    assert '<a href="https://example.org/page?a=1&amp;b=2" rel="noopener">le site</a>' in html
+
+
+def test_render_markdown_keeps_lists() -> None:
+    html = render_markdown("- un\n- deux\n\n1. premier\n2. second\n")
+    assert "<ul>\n<li>un</li>\n<li>deux</li>\n</ul>" in html
+    assert "<ol>\n<li>premier</li>\n<li>second</li>\n</ol>" in html
+
+
+def test_render_markdown_keeps_tables() -> None:
+    html = render_markdown("| Machine | Niveau |\n|---|---|\n| Laser | 1 |\n")
+    for tag in ("<table>", "<thead>", "<th>Machine</th>", "<tbody>", "<td>Laser</td>"):
+        assert tag in html
+
+
+def test_render_markdown_keeps_emphasis_code_and_images() -> None:
+    html = render_markdown('**gras** *italique* `code`\n\n![schéma](plan.png "Plan")')
+    assert "<strong>gras</strong>" in html
+    assert "<em>italique</em>" in html
+    assert "<code>code</code>" in html
+    assert '<img alt="schéma" src="plan.png" title="Plan">' in html
+
+
+def test_render_markdown_turns_h1_into_h2() -> None:
+    html = render_markdown("# Titre\n\n## Sous-titre\n\n### Détail\n")
+    assert "<h1" not in html
+    assert "<h2>Titre</h2>" in html
+    assert "<h2>Sous-titre</h2>" in html
+    assert "<h3>Détail</h3>" in html
+
+
+def test_render_markdown_is_markup() -> None:
+    # Jinja must not escape it again.
+    assert render_markdown("*a*").__html__() == "<p><em>a</em></p>"
+
+
+# The gettext catalogues
+
+
+def _template_messages() -> dict[str, list[str]]:
+    """Every msgid extracted from the templates, with where it is used."""
+    messages: dict[str, list[str]] = {}
+    for filename, lineno, message, _, _ in extract_from_dir(
+        str(THEME / "templates"),
+        method_map=[("**.html", "jinja2.ext.babel_extract")],
+        options_map={"**.html": {"extensions": "jinja2.ext.i18n"}},
+    ):
+        msgid = message[0] if isinstance(message, tuple) else message
+        messages.setdefault(msgid, []).append(f"{filename}:{lineno}")
+    return messages
+
+
+def _catalogue(language: str) -> Catalog:
+    with (THEME / "locale" / language / "LC_MESSAGES" / "messages.po").open("rb") as handle:
+        return read_po(handle, locale=language)
+
+
+def test_templates_have_messages() -> None:
+    messages = _template_messages()
+    assert "Catalogue des badges" in messages
+    assert len(messages) > 20
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_catalogue_translates_every_template_message(language: str) -> None:
+    catalogue = _catalogue(language)
+    untranslated = []
+    for msgid, where in sorted(_template_messages().items()):
+        message = catalogue.get(msgid)
+        strings = message.string if message is not None else ""
+        translated = (
+            all(strings) if isinstance(strings, tuple | list) else bool(strings)
+        ) and not (message is not None and message.fuzzy)
+        if not translated:
+            untranslated.append(f"{msgid!r} ({', '.join(where)})")
+    assert not untranslated, (
+        f"theme/locale/{language}/LC_MESSAGES/messages.po does not translate:\n  "
+        + "\n  ".join(untranslated)
+    )
+
+
+def test_english_catalogue_is_used_by_the_english_environment() -> None:
+    theme = Theme(THEME)
+    english = theme.environment("en").from_string("{{ _('Catalogue des badges') }}")
+    french = theme.environment("fr").from_string("{{ _('Catalogue des badges') }}")
+    assert english.render() == "Badge catalogue"
+    assert french.render() == "Catalogue des badges"
+
+
+# Theme.check
+
+
+@pytest.fixture
+def theme_copy(tmp_path: Path) -> Path:
+    return Path(shutil.copytree(THEME, tmp_path / "theme"))
+
+
+def test_shipped_theme_checks_clean() -> None:
+    problems = Problems()
+    Theme(THEME).check(("fr", "en"), "fr", problems)
+    assert [str(problem) for problem in problems.sorted()] == []
+
+
+def test_template_syntax_error_is_reported_with_path_and_line(theme_copy: Path) -> None:
+    (theme_copy / "templates" / "broken.html").write_text(
+        '{% extends "base.html" %}\n{% block main %}\n<p>ok</p>\n{% for x in y %}\n{% endblock %}\n',
+        "utf-8",
+    )
+    (theme_copy / "templates" / "partials" / "bad.html").write_text("<p>\n{{ a + }}\n", "utf-8")
+    problems = Problems()
+    Theme(theme_copy).check(("fr", "en"), "fr", problems)
+    printed = [str(problem) for problem in problems.sorted()]
+    assert len(printed) == 2
+    assert printed[0].startswith(
+        "theme/templates/broken.html:5: error: template error: Encountered unknown tag 'endblock'."
+    )
+    assert printed[1] == (
+        "theme/templates/partials/bad.html:2: error: template error: "
+        "unexpected 'end of print statement'"
+    )
+
+
+def test_missing_catalogue_is_reported(theme_copy: Path) -> None:
+    problems = Problems()
+    Theme(theme_copy).check(("fr", "en", "br"), "fr", problems)
+    assert [str(problem) for problem in problems.sorted()] == [
+        "theme/locale/br/LC_MESSAGES/messages.po: error: no catalogue for language 'br'; "
+        "add it or remove 'br' from languages"
+    ]
+
+
+def test_default_language_needs_no_catalogue(theme_copy: Path) -> None:
+    problems = Problems()
+    Theme(theme_copy).check(("fr",), "fr", problems)
+    assert problems.items == []

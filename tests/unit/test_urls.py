@@ -1,0 +1,169 @@
+"""The URL scheme, pinned.
+
+These URLs are forever: earners put them on CVs, verifiers fetch them, and every signed
+credential carries one. This test must never be edited to move a URL, only to add one.
+If it fails after a change to generator/urls.py, the change is wrong, not the test.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from generator.urls import Urls
+
+BASE = "https://org.github.io/repo/"
+URLS = Urls(BASE, "fr")
+
+# (what, path in French, path in English): per-language pages.
+PAGES: list[tuple[str, str, str]] = [
+    ("home", "", "en/"),
+    ("catalogue", "badges/", "en/badges/"),
+    ("badge_page", "badges/laser-1/", "en/badges/laser-1/"),
+    ("issuers_page", "issuers/", "en/issuers/"),
+    ("issuer_page", "issuers/fablab-du-port/", "en/issuers/fablab-du-port/"),
+    ("page", "pages/a-propos/", "en/pages/a-propos/"),
+    ("feed", "feed.xml", "en/feed.xml"),
+]
+
+# (path made by Urls, expected path): language-neutral files.
+FILES: list[tuple[str, str]] = [
+    (Urls.badge_image("laser-1", "png"), "badges/laser-1/image.png"),
+    (Urls.badge_image("laser-1", "svg"), "badges/laser-1/image.svg"),
+    (Urls.achievement("laser-1"), "badges/laser-1/achievement.json"),
+    (Urls.badge_class("fablab-du-port", "laser-1"), "issuers/fablab-du-port/badges/laser-1.json"),
+    (Urls.issuer_profile_ob2("fablab-du-port"), "issuers/fablab-du-port/issuer.json"),
+    (Urls.issuer_profile_ob3("fablab-du-port"), "issuers/fablab-du-port/profile.json"),
+    (Urls.issuer_logo("fablab-du-port", "png"), "issuers/fablab-du-port/logo.png"),
+    (Urls.site_logo("svg"), "static/logo.svg"),
+    (Urls.catalogue_export(), "data/badges.json"),
+    (Urls.schema("badge"), "schemas/badge.schema.json"),
+    (Urls.static("style.css"), "static/style.css"),
+]
+
+
+def _page(urls: Urls, what: str, language: str) -> str:
+    arguments = {
+        "badge_page": ("laser-1",),
+        "issuer_page": ("fablab-du-port",),
+        "page": ("a-propos",),
+    }.get(what, ())
+    path: str = getattr(urls, what)(*arguments, language)
+    return path
+
+
+@pytest.mark.parametrize(("what", "french", "english"), PAGES)
+def test_page_paths_french_at_root_english_under_en(what: str, french: str, english: str) -> None:
+    assert _page(URLS, what, "fr") == french
+    assert _page(URLS, what, "en") == english
+
+
+@pytest.mark.parametrize(("what", "french", "english"), PAGES)
+def test_page_absolute_urls(what: str, french: str, english: str) -> None:
+    assert URLS.absolute(_page(URLS, what, "fr")) == BASE + french
+    assert URLS.absolute(_page(URLS, what, "en")) == BASE + english
+
+
+def test_absolute_urls_spelled_out() -> None:
+    assert URLS.absolute(URLS.home("fr")) == "https://org.github.io/repo/"
+    assert URLS.absolute(URLS.home("en")) == "https://org.github.io/repo/en/"
+    assert (
+        URLS.absolute(URLS.badge_page("laser-1", "en"))
+        == "https://org.github.io/repo/en/badges/laser-1/"
+    )
+    assert (
+        URLS.absolute(URLS.achievement("laser-1"))
+        == "https://org.github.io/repo/badges/laser-1/achievement.json"
+    )
+    assert (
+        URLS.absolute(URLS.badge_class("atelier", "laser-1"))
+        == "https://org.github.io/repo/issuers/atelier/badges/laser-1.json"
+    )
+    assert (
+        URLS.absolute(URLS.issuer_profile_ob2("atelier"))
+        == "https://org.github.io/repo/issuers/atelier/issuer.json"
+    )
+    assert (
+        URLS.absolute(URLS.issuer_profile_ob3("atelier"))
+        == "https://org.github.io/repo/issuers/atelier/profile.json"
+    )
+    assert URLS.absolute(URLS.feed("en")) == "https://org.github.io/repo/en/feed.xml"
+    assert URLS.absolute(URLS.catalogue_export()) == "https://org.github.io/repo/data/badges.json"
+    assert (
+        URLS.absolute(URLS.schema("issuer"))
+        == "https://org.github.io/repo/schemas/issuer.schema.json"
+    )
+
+
+@pytest.mark.parametrize(("made", "expected"), FILES)
+def test_file_paths(made: str, expected: str) -> None:
+    assert made == expected
+
+
+@pytest.mark.parametrize(("made", "expected"), FILES)
+def test_file_absolute_urls_and_links(made: str, expected: str) -> None:
+    assert URLS.absolute(made) == BASE + expected
+    assert URLS.link(made) == "/repo/" + expected
+
+
+def test_file_paths_are_the_same_from_an_instance() -> None:
+    assert URLS.achievement("laser-1") == "badges/laser-1/achievement.json"
+    assert URLS.badge_image("laser-1", "png") == "badges/laser-1/image.png"
+
+
+@pytest.mark.parametrize(
+    ("page", "served_by"),
+    [
+        ("", "index.html"),
+        ("en/", "en/index.html"),
+        ("badges/", "badges/index.html"),
+        ("en/badges/laser-1/", "en/badges/laser-1/index.html"),
+        ("pages/a-propos/", "pages/a-propos/index.html"),
+        ("feed.xml", "feed.xml"),
+        ("404.html", "404.html"),
+    ],
+)
+def test_html_file_serving_a_page(page: str, served_by: str) -> None:
+    assert Urls.html(page) == served_by
+
+
+def test_links_are_root_relative_under_the_sub_path() -> None:
+    assert URLS.base_path == "/repo/"
+    assert URLS.link(URLS.home("fr")) == "/repo/"
+    assert URLS.link(URLS.home("en")) == "/repo/en/"
+    assert URLS.link(URLS.catalogue("fr")) == "/repo/badges/"
+    assert URLS.link(URLS.badge_page("laser-1", "en")) == "/repo/en/badges/laser-1/"
+    assert URLS.link(URLS.issuer_page("atelier", "fr")) == "/repo/issuers/atelier/"
+    assert URLS.link(URLS.page("a-propos", "en")) == "/repo/en/pages/a-propos/"
+    assert URLS.link(URLS.feed("fr")) == "/repo/feed.xml"
+    assert URLS.link(URLS.static("style.css")) == "/repo/static/style.css"
+
+
+def test_root_domain() -> None:
+    urls = Urls("https://badges.example.org/", "fr")
+    assert urls.base_path == "/"
+    assert urls.absolute(urls.home("fr")) == "https://badges.example.org/"
+    assert urls.absolute(urls.home("en")) == "https://badges.example.org/en/"
+    assert (
+        urls.absolute(urls.achievement("laser-1"))
+        == "https://badges.example.org/badges/laser-1/achievement.json"
+    )
+    assert (
+        urls.absolute(urls.issuer_profile_ob2("atelier"))
+        == "https://badges.example.org/issuers/atelier/issuer.json"
+    )
+    assert urls.link(urls.home("fr")) == "/"
+    assert urls.link(urls.catalogue("en")) == "/en/badges/"
+    assert urls.link(urls.badge_image("laser-1", "png")) == "/badges/laser-1/image.png"
+
+
+def test_default_language_is_french_at_the_root() -> None:
+    urls = Urls(BASE)
+    assert urls.default_language == "fr"
+    assert urls.home("fr") == ""
+    assert urls.catalogue("en") == "en/badges/"
+
+
+def test_another_default_language_moves_french_under_its_code() -> None:
+    urls = Urls(BASE, "en")
+    assert urls.catalogue("en") == "badges/"
+    assert urls.catalogue("fr") == "fr/badges/"

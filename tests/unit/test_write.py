@@ -1,0 +1,197 @@
+"""The write stage: whole sites swapped into place, never a half-written one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from generator.outputs import Output
+from generator.write import OutputError, check_outputs, write_site
+
+SITE = [
+    Output("index.html", b"<h1>Accueil</h1>"),
+    Output("badges/laser/index.html", b"<h1>Laser</h1>"),
+    Output("badges/laser/achievement.json", b"{}"),
+    Output(".nojekyll", b""),
+]
+
+
+def _files(root: Path) -> dict[str, bytes]:
+    return {
+        path.relative_to(root).as_posix(): path.read_bytes()
+        for path in sorted(root.rglob("*"))
+        if path.is_file()
+    }
+
+
+def _previous_site(out: Path) -> dict[str, bytes]:
+    out.mkdir()
+    (out / "old").mkdir()
+    (out / "old" / "page.html").write_bytes(b"old page")
+    (out / "index.html").write_bytes(b"last good build")
+    return _files(out)
+
+
+def _siblings(out: Path) -> list[str]:
+    return sorted(path.name for path in out.parent.iterdir())
+
+
+def test_creates_the_output_folder_and_its_parents(tmp_path: Path) -> None:
+    out = tmp_path / "deep" / "_site"
+    write_site(SITE, out)
+    assert _files(out) == {output.path: output.data for output in SITE}
+    assert _siblings(out) == ["_site"]
+
+
+def test_replaces_an_existing_output_whole(tmp_path: Path) -> None:
+    out = tmp_path / "_site"
+    _previous_site(out)
+    write_site(SITE, out)
+    assert _files(out) == {output.path: output.data for output in SITE}
+    assert not (out / "old").exists()
+    assert _siblings(out) == ["_site"]
+
+
+def test_output_folder_is_world_readable(tmp_path: Path) -> None:
+    out = tmp_path / "_site"
+    write_site(SITE, out)
+    assert out.stat().st_mode & 0o777 == 0o755
+
+
+def test_an_empty_site_is_written(tmp_path: Path) -> None:
+    out = tmp_path / "_site"
+    write_site([], out)
+    assert out.is_dir()
+    assert _files(out) == {}
+
+
+@pytest.mark.parametrize(
+    ("outputs", "message"),
+    [
+        pytest.param(
+            [*SITE, Output("index.html", b"again")],
+            "output path 'index.html' is written twice",
+            id="duplicate",
+        ),
+        pytest.param(
+            [*SITE, Output("../x", b"x")],
+            "output path '../x' escapes the output folder",
+            id="parent",
+        ),
+        pytest.param(
+            [*SITE, Output("badges/../../x", b"x")],
+            "output path 'badges/../../x' escapes the output folder",
+            id="nested-parent",
+        ),
+        pytest.param(
+            [*SITE, Output("/abs", b"x")],
+            "output path '/abs' escapes the output folder",
+            id="absolute",
+        ),
+        pytest.param(
+            [*SITE, Output("", b"x")], "output path '' escapes the output folder", id="empty"
+        ),
+    ],
+)
+def test_bad_paths_are_refused_before_touching_the_output(
+    tmp_path: Path, outputs: list[Output], message: str
+) -> None:
+    out = tmp_path / "_site"
+    previous = _previous_site(out)
+    with pytest.raises(OutputError) as refused:
+        write_site(outputs, out)
+    assert str(refused.value) == message
+    assert _files(out) == previous
+    assert _siblings(out) == ["_site"]
+    assert not (tmp_path / "x").exists()
+
+
+def test_check_outputs_keeps_valid_outputs_in_order() -> None:
+    assert check_outputs(iter(SITE)) == SITE
+
+
+def test_failure_mid_write_keeps_the_previous_output(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "_site"
+    previous = _previous_site(out)
+    written: list[Path] = []
+    real_write_bytes = Path.write_bytes
+
+    def failing_write_bytes(self: Path, data: bytes) -> int:
+        if len(written) == 2:
+            raise OSError(28, "No space left on device")
+        written.append(self)
+        return real_write_bytes(self, data)
+
+    monkeypatch.setattr(Path, "write_bytes", failing_write_bytes)
+    with pytest.raises(OSError, match="No space left on device"):
+        write_site(SITE, out)
+    monkeypatch.undo()
+    assert len(written) == 2, "the failure must happen after some files were written"
+    assert all(not path.is_relative_to(out) for path in written)
+    assert _files(out) == previous
+    assert _siblings(out) == ["_site"]
+
+
+def test_failure_mid_write_without_previous_output_leaves_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "_site"
+    calls = 0
+    real_write_bytes = Path.write_bytes
+
+    def failing_write_bytes(self: Path, data: bytes) -> int:
+        nonlocal calls
+        calls += 1
+        if calls == 3:
+            raise OSError(5, "Input/output error")
+        return real_write_bytes(self, data)
+
+    monkeypatch.setattr(Path, "write_bytes", failing_write_bytes)
+    with pytest.raises(OSError):
+        write_site(SITE, out)
+    monkeypatch.undo()
+    assert not out.exists()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_interrupted_write_keeps_the_previous_output(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "_site"
+    previous = _previous_site(out)
+    real_write_bytes = Path.write_bytes
+
+    def interrupted(self: Path, data: bytes) -> int:
+        if self.name == "achievement.json":
+            raise KeyboardInterrupt
+        return real_write_bytes(self, data)
+
+    monkeypatch.setattr(Path, "write_bytes", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        write_site(SITE, out)
+    monkeypatch.undo()
+    assert _files(out) == previous
+    assert _siblings(out) == ["_site"]
+
+
+def test_failure_while_swapping_restores_the_previous_output(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "_site"
+    previous = _previous_site(out)
+    real_rename = Path.rename
+
+    def failing_rename(self: Path, target: str | Path) -> Path:
+        if Path(target) == out and self.name.startswith("._site.new-"):
+            raise OSError(16, "Device or resource busy")
+        return real_rename(self, target)
+
+    monkeypatch.setattr(Path, "rename", failing_rename)
+    with pytest.raises(OSError, match="busy"):
+        write_site(SITE, out)
+    monkeypatch.undo()
+    assert _files(out) == previous
+    assert _siblings(out) == ["_site"]
