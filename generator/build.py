@@ -9,10 +9,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from .load import load_network
-from .model import Network
+from .model import Award, Network
 from .problems import Problem, Problems
 from .render import render_site, theme_for
+from .urls import Urls
 from .verify import verify_network
+from .verify_credentials import verify_credentials
 from .write import write_site
 
 log = logging.getLogger(__name__)
@@ -34,20 +36,34 @@ def build_time() -> datetime:
     return datetime.now(UTC).replace(microsecond=0)
 
 
-def check_site(source: Path, strict: bool = False) -> tuple[Network, Problems]:
-    """Load and verify the content; raise BuildFailed when it has errors."""
+@dataclass(frozen=True)
+class CheckedSite:
+    """A network whose content and credentials verified, with the awards to publish."""
+
+    network: Network
+    awards: dict[tuple[str, str], Award]
+    problems: Problems
+    now: datetime
+
+
+def check_site(source: Path, strict: bool = False) -> CheckedSite:
+    """Load and verify the content and every credential; raise BuildFailed on errors."""
     problems = Problems(strict=strict)
+    now = build_time()
     network = load_network(source, problems)
     verify_network(network, problems)
     theme_for(source).check(network.site.languages, network.site.language, problems)
+    urls = Urls(network.site.base_url, network.site.language)
+    awards = verify_credentials(network, urls, now, problems)
     problems.raise_if_errors()
-    return network, problems
+    return CheckedSite(network, awards, problems, now)
 
 
 def build_site(source: Path, out_dir: Path, strict: bool = False) -> BuildReport:
     """Load, verify, render and write the whole site; raise BuildFailed on errors."""
-    network, problems = check_site(source, strict)
-    outputs = render_site(network, theme_for(source), build_time())
+    checked = check_site(source, strict)
+    problems = checked.problems
+    outputs = render_site(checked.network, checked.awards, theme_for(source), checked.now)
     write_site(outputs, out_dir)
     log.info("wrote %d files to %s", len(outputs), out_dir)
     return BuildReport(files=len(outputs), warnings=problems.sorted())

@@ -9,7 +9,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .build import build_site, check_site
-from .problems import BuildFailed, Problem, summary
+from .issuer_yaml import YamlEditError
+from .issuing import ToolError
+from .keys import KeyFileError
+from .problems import BuildFailed, Problem, Problems, summary
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -24,6 +27,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return code
     except BuildFailed as failed:
         report(failed.problems, args.format)
+        return 1
+    except (ToolError, KeyFileError, YamlEditError) as refusal:
+        print(f"error: {refusal}", file=sys.stderr)
         return 1
 
 
@@ -69,6 +75,55 @@ def _parser() -> argparse.ArgumentParser:
         "--out", type=Path, default=None, help="output folder (default: a temporary one)"
     )
     serve.set_defaults(run=_serve)
+
+    keygen = command("keygen", "create a signing key for a structure (or rotate its key)")
+    keygen.add_argument("issuer", metavar="ISSUER", help="the structure's slug")
+    keygen.add_argument(
+        "--key-file", type=Path, required=True, help="where to write the private key"
+    )
+    keygen.set_defaults(run=_keygen)
+
+    issue = command("issue", "sign credentials for one badge, for one recipient or a CSV file")
+    issue.add_argument("--issuer", required=True, help="the awarding structure's slug")
+    issue.add_argument("--badge", required=True, help="the badge's slug")
+    issue.add_argument("--key-file", type=Path, required=True, help="the structure's private key")
+    who = issue.add_mutually_exclusive_group(required=True)
+    who.add_argument(
+        "--recipient", metavar="EMAIL", help="the earner's email (only its salted hash is kept)"
+    )
+    who.add_argument(
+        "--csv", type=Path, metavar="FILE", help="one recipient per row; header: email,..."
+    )
+    issue.add_argument("--evidence", metavar="URL", help="a link to what the earner made")
+    issue.add_argument("--narrative", metavar="TEXT", help="how the badge was earned")
+    issue.add_argument("--issued-on", metavar="DATE", help="award date, YYYY-MM-DD (default: now)")
+    issue.add_argument(
+        "--expires", metavar="DATE", help="expiry date, YYYY-MM-DD (default: the badge's rule)"
+    )
+    issue.set_defaults(run=_issue)
+
+    revoke = command("revoke", "revoke a credential, with a reason shown to anyone who checks it")
+    revoke.add_argument(
+        "credential", metavar="CREDENTIAL", help="the credential's file path or id URL"
+    )
+    revoke.add_argument("--reason", required=True)
+    revoke.add_argument("--key-file", type=Path, required=True, help="the structure's private key")
+    revoke.set_defaults(run=_revoke)
+
+    verify = commands.add_parser(
+        "verify", help="check a credential, a hosted badge URL or a baked image"
+    )
+    verify.add_argument(
+        "target", metavar="TARGET", help="a credential file, a URL, or a baked PNG/SVG"
+    )
+    verify.add_argument("--site", type=Path, help="a built site to resolve URLs and keys in")
+    verify.add_argument(
+        "--source", type=Path, default=Path("."), help="content repository (default: .)"
+    )
+    verify.add_argument(
+        "--format", choices=["text", "github"], default="text", help=argparse.SUPPRESS
+    )
+    verify.set_defaults(run=_verify)
     return parser
 
 
@@ -81,8 +136,8 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    _, problems = check_site(args.source, strict=args.strict)
-    report(problems.sorted(), args.format)
+    checked = check_site(args.source, strict=args.strict)
+    report(checked.problems.sorted(), args.format)
     print("content is valid")
     return 0
 
@@ -92,3 +147,62 @@ def _serve(args: argparse.Namespace) -> int:
 
     serve(args.source, args.port, args.out)
     return 0
+
+
+def _keygen(args: argparse.Namespace) -> int:
+    from .issuing import keygen
+
+    key_id = keygen(args.source, args.issuer, args.key_file)
+    print(
+        f"created key '{key_id}' for {args.issuer}: private key in {args.key_file} (keep it secret, "
+        f"back it up), public key added to content/issuers/{args.issuer}.yaml"
+    )
+    return 0
+
+
+def _issue(args: argparse.Namespace) -> int:
+    from .issuing import issue, recipient, recipients_from_csv
+    from .problems import Location
+
+    problems = Problems()
+    if args.csv:
+        recipients = recipients_from_csv(args.csv, problems)
+    else:
+        recipients = [
+            recipient(
+                args.recipient,
+                args.evidence,
+                args.narrative,
+                args.issued_on,
+                args.expires,
+                Location("--recipient"),
+                problems,
+            )
+        ]
+    problems.raise_if_errors()
+    written, skipped = issue(args.source, args.issuer, args.badge, args.key_file, recipients)
+    for item in skipped:
+        print(
+            f"{item.where}: skipped: {args.badge} was already issued to this recipient",
+            file=sys.stderr,
+        )
+    for path in written:
+        print(f"issued {path}")
+    print(f"{len(written)} credential(s) issued, {len(skipped)} skipped")
+    return 0
+
+
+def _revoke(args: argparse.Namespace) -> int:
+    from .issuing import revoke
+
+    record = revoke(args.source, args.credential, args.reason, args.key_file)
+    print(f"revoked: record {record}; the status list is updated (commit both)")
+    return 0
+
+
+def _verify(args: argparse.Namespace) -> int:
+    from .verifier import verify_target
+
+    verdict = verify_target(args.target, site=args.site, source=args.source)
+    print(verdict.describe())
+    return 0 if verdict.status == "valid" else 1

@@ -22,12 +22,13 @@ from .model import (
     Network,
     Page,
     PublicKey,
+    SignedFile,
     Site,
     Skills,
     Text,
 )
 from .problems import BuildFailed, Location, Problems
-from .sources import Document, read_markdown, read_yaml
+from .sources import Document, read_json, read_markdown, read_yaml
 
 CONTENT = "content"
 BADGES = "badges"
@@ -117,12 +118,16 @@ def load_network(root: Path, problems: Problems) -> Network:
         else:
             badges[path.stem] = badge
     pages = _load_pages(source, root / CONTENT / "pages", site.language, unreadable)
+    credentials, status_lists, revocations = _load_assertions(source, root / ASSERTIONS)
     return Network(
         site=site,
         skills=skills,
         issuers=issuers,
         badges=badges,
         pages=pages,
+        credentials=credentials,
+        status_lists=status_lists,
+        revocations=revocations,
         unreadable=frozenset(unreadable),
     )
 
@@ -259,6 +264,11 @@ def _public_key(
         id=key["id"],
         public_key_multibase=key["public_key_multibase"],
         valid_from=parse_datetime(key["valid_from"], document, (*where, "valid_from"), problems),
+        valid_until=(
+            parse_datetime(key["valid_until"], document, (*where, "valid_until"), problems)
+            if "valid_until" in key
+            else None
+        ),
         compromised_at=(
             parse_datetime(key["compromised_at"], document, (*where, "compromised_at"), problems)
             if "compromised_at" in key
@@ -412,3 +422,66 @@ def _load_pages(
             source=locations[slug],
         )
     return pages
+
+
+STATUS_LIST_FILE = "status-list.json"
+REVOCATIONS = "revocations"
+AWARD_SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+
+Assertions = tuple[
+    dict[tuple[str, str], SignedFile], dict[str, SignedFile], dict[tuple[str, str], SignedFile]
+]
+
+
+def _load_assertions(source: Source, folder: Path) -> Assertions:
+    """assertions/<issuer>/<award>.json, <issuer>/status-list.json, <issuer>/revocations/*.json."""
+    credentials: dict[tuple[str, str], SignedFile] = {}
+    status_lists: dict[str, SignedFile] = {}
+    revocations: dict[tuple[str, str], SignedFile] = {}
+    if not folder.is_dir():
+        return credentials, status_lists, revocations
+    for issuer_dir in sorted(
+        p for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")
+    ):
+        issuer = issuer_dir.name
+        for path in sorted(issuer_dir.iterdir()):
+            if path.name.startswith("."):
+                continue
+            if path.is_dir() and path.name == REVOCATIONS:
+                for record in sorted(path.glob("*.json")):
+                    if signed := _signed_file(source, record, issuer):
+                        revocations[(issuer, record.stem)] = signed
+            elif path.name == STATUS_LIST_FILE:
+                if signed := _signed_file(source, path, issuer):
+                    status_lists[issuer] = signed
+            elif path.suffix == ".json" and AWARD_SLUG.match(path.stem):
+                if signed := _signed_file(source, path, issuer):
+                    credentials[(issuer, path.stem)] = signed
+            else:
+                source.problems.error(
+                    source.location(path),
+                    "unexpected file in assertions/; only <award-id>.json credentials written by "
+                    "'build.py issue' (lower-case letters, digits, '-'), status-list.json and "
+                    "revocations/ belong here",
+                )
+    return credentials, status_lists, revocations
+
+
+def _signed_file(source: Source, path: Path, issuer: str) -> SignedFile | None:
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        source.problems.error(
+            source.location(path), "not valid UTF-8; restore the file as it was signed"
+        )
+        return None
+    document = read_json(text, source.location(path), source.problems)
+    if document.value is None:
+        return None
+    if not isinstance(document.value, dict):
+        source.problems.error(
+            document.location, "expected a JSON object; restore the file as it was signed"
+        )
+        return None
+    return SignedFile(issuer, path.stem, document.value, data, document.location)

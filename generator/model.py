@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Literal
+from typing import Any, Literal
 
 from .problems import Location
 
@@ -164,13 +164,26 @@ class Machine:
 
 @dataclass(frozen=True)
 class PublicKey:
-    """An Ed25519 public key of an issuer, as published in its DID document."""
+    """An Ed25519 public key of an issuer, as published in its DID document.
+
+    It may sign from valid_from until valid_until (set when a newer key replaces it); a
+    key marked compromised_at invalidates every signature dated from then on.
+    """
 
     id: str
     public_key_multibase: str
     valid_from: datetime
+    valid_until: datetime | None
     compromised_at: datetime | None
     source: Location
+
+    def valid_at(self, moment: datetime) -> bool:
+        """Whether a signature made at this moment may use this key."""
+        if moment < self.valid_from:
+            return False
+        if self.valid_until is not None and moment >= self.valid_until:
+            return False
+        return self.compromised_at is None or moment < self.compromised_at
 
 
 @dataclass(frozen=True)
@@ -252,6 +265,17 @@ class Page:
 
 
 @dataclass(frozen=True)
+class SignedFile:
+    """A signed JSON document of assertions/<issuer>/: a credential, status list or revocation."""
+
+    issuer: str
+    slug: str
+    document: Mapping[str, Any]
+    data: bytes
+    source: Location
+
+
+@dataclass(frozen=True)
 class Network:
     """Everything the build knows about the network, loaded and not yet verified."""
 
@@ -260,6 +284,12 @@ class Network:
     issuers: Mapping[str, Issuer]
     badges: Mapping[str, Badge]
     pages: Mapping[str, Page]
+    credentials: Mapping[tuple[str, str], SignedFile] = field(default_factory=dict)
+    """Credentials by (issuer slug, award slug)."""
+    status_lists: Mapping[str, SignedFile] = field(default_factory=dict)
+    """Each issuer's signed BitstringStatusListCredential, by issuer slug."""
+    revocations: Mapping[tuple[str, str], SignedFile] = field(default_factory=dict)
+    """Signed revocation records by (issuer slug, award slug)."""
     unreadable: frozenset[str] = frozenset()
     """Files that exist but could not be loaded ('skills', 'issuer:<slug>', 'badge:<slug>',
     'page:<slug>'): verify treats them as present, so one broken file reports one error."""
@@ -284,3 +314,39 @@ class Network:
             for slug, badge in sorted(self.badges.items())
             if slug in issuer.awards or badge.scope == issuer.slug
         )
+
+
+AwardStatus = Literal["valid", "expired", "revoked"]
+
+
+@dataclass(frozen=True)
+class Revocation:
+    """Why and when an award was revoked, from its signed revocation record."""
+
+    reason: str
+    revoked_at: datetime
+    signed_at: datetime
+
+
+@dataclass(frozen=True)
+class Award:
+    """A credential that verified: who awarded which badge, valid when, revoked or not."""
+
+    issuer: Issuer
+    badge: Badge
+    slug: str
+    credential: SignedFile
+    valid_from: datetime
+    valid_until: datetime | None
+    signed_at: datetime
+    key_id: str
+    status_index: int
+    revocation: Revocation | None
+
+    def status(self, now: datetime) -> AwardStatus:
+        """Revoked, expired or valid at a moment."""
+        if self.revocation is not None:
+            return "revoked"
+        if self.valid_until is not None and now >= self.valid_until:
+            return "expired"
+        return "valid"

@@ -8,7 +8,7 @@ from datetime import datetime
 from functools import partial
 from typing import Any
 
-from .model import Badge, Domain, Level, Network, Text
+from .model import Award, Badge, Domain, Level, Network, Text
 from .outputs import Output
 from .theme import Theme
 from .urls import Urls
@@ -112,10 +112,25 @@ class PageRenderer:
 
 
 def render_pages(
-    network: Network, theme: Theme, urls: Urls, images: Mapping[str, str], now: datetime
+    network: Network,
+    awards: Mapping[tuple[str, str], Award],
+    theme: Theme,
+    urls: Urls,
+    images: Mapping[str, str],
+    now: datetime,
 ) -> Iterator[Output]:
     """Every HTML page of the site, and the 404 page."""
     renderer = PageRenderer(network, theme, urls, images, now)
+    for (issuer_slug, slug), award in sorted(awards.items()):
+        yield from renderer.render(
+            "award.html",
+            partial(urls.award_page, issuer_slug, slug),
+            award=award,
+            status=award.status(now),
+            baked=urls.baked_png(issuer_slug, slug)
+            if images[award.badge.slug].endswith(".png")
+            else urls.baked_svg(issuer_slug, slug),
+        )
     all_pathways = pathways(network)
     badges = [badge for _, badge in sorted(network.badges.items())]
     yield from renderer.render(

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from . import feeds
+from .awards import AwardKey, render_award_files, render_trust_files
 from .images import default_badge_png
-from .model import Badge, Network
+from .model import Award, Badge, Network
 from .openbadges import ob2, ob3
 from .outputs import Output, json_bytes
 from .pages import render_pages
@@ -45,15 +46,20 @@ def badge_image(network: Network, badge: Badge) -> BadgeImage:
     return BadgeImage(Urls.badge_image(badge.slug, "png"), data)
 
 
-def render_site(network: Network, theme: Theme, now: datetime) -> list[Output]:
+def render_site(
+    network: Network, awards: Mapping[AwardKey, Award], theme: Theme, now: datetime
+) -> list[Output]:
     """Every output of the site, sorted by path."""
     urls = Urls(network.site.base_url, network.site.language)
     images = {slug: badge_image(network, badge) for slug, badge in sorted(network.badges.items())}
+    image_paths = {slug: image.path for slug, image in images.items()}
     outputs = [
         *render_documents(network, urls, images),
-        *render_pages(
-            network, theme, urls, {slug: image.path for slug, image in images.items()}, now
+        *render_trust_files(network, awards, urls),
+        *render_award_files(
+            awards, urls, {slug: image.data for slug, image in images.items()}, image_paths
         ),
+        *render_pages(network, awards, theme, urls, image_paths, now),
         *feeds.render_feeds(network, urls),
         *_static_files(network, theme, urls),
         *(Output(image.path, image.data) for image in images.values()),

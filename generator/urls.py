@@ -116,6 +116,63 @@ class Urls:
         """The published JSON Schema of one kind of content file."""
         return f"schemas/{kind}.schema.json"
 
+    # Awards: one folder per credential, named by the issuer and the credential's file name
+    def award_page(self, issuer: str, award: str, language: str) -> str:
+        """The human page of one award."""
+        return f"{self._lang(language)}awards/{issuer}/{award}/"
+
+    @staticmethod
+    def credential(issuer: str, award: str) -> str:
+        """The signed Open Badges 3.0 credential, verbatim (its id is this URL)."""
+        return f"awards/{issuer}/{award}/credential.json"
+
+    @staticmethod
+    def assertion(issuer: str, award: str) -> str:
+        """The Open Badges 2.0 hosted assertion derived from the credential."""
+        return f"awards/{issuer}/{award}/assertion.json"
+
+    @staticmethod
+    def baked_png(issuer: str, award: str) -> str:
+        """The badge PNG baked with both the OB 2.0 assertion and the OB 3.0 credential."""
+        return f"awards/{issuer}/{award}/badge.png"
+
+    @staticmethod
+    def baked_svg(issuer: str, award: str) -> str:
+        """The badge SVG baked with the OB 3.0 credential (SVG badges only)."""
+        return f"awards/{issuer}/{award}/badge.svg"
+
+    @staticmethod
+    def baked_svg_ob2(issuer: str, award: str) -> str:
+        """The badge SVG baked with the OB 2.0 assertion (SVG badges only)."""
+        return f"awards/{issuer}/{award}/badge-ob2.svg"
+
+    # Issuer trust documents
+    @staticmethod
+    def did_document(issuer: str) -> str:
+        """The did:web document listing the structure's public keys."""
+        return f"issuers/{issuer}/did.json"
+
+    @staticmethod
+    def status_list(issuer: str) -> str:
+        """The structure's signed BitstringStatusListCredential (revocation)."""
+        return f"issuers/{issuer}/status/revocation.json"
+
+    @staticmethod
+    def revocation_list(issuer: str) -> str:
+        """The structure's 1EdTech revocation list."""
+        return f"issuers/{issuer}/status/revocation-list.json"
+
+    def did(self, issuer: str) -> str:
+        """The structure's did:web identifier, resolving to did_document(issuer).
+
+        did:web maps ':' separated segments to URL path segments, and a port to '%3A'
+        (https://w3c-ccg.github.io/did-method-web/).
+        """
+        parts = urlsplit(self.base_url)
+        host = parts.netloc.replace(":", "%3A")
+        segments = [segment for segment in parts.path.split("/") if segment]
+        return ":".join(["did:web", host, *segments, "issuers", issuer])
+
     @staticmethod
     def static(name: str) -> str:
         """A file of the theme's static folder."""

@@ -1,0 +1,230 @@
+"""Open Badges 3.0 credentials and what the build derives from them.
+
+The signed OpenBadgeCredential is the single source of truth for an award; the OB 2.0
+hosted assertion, the issuer's DID document, its status list and revocation list are
+shaped here. Pure functions of their inputs: no files, no HTML.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .ob2 import CONTEXT as OB2_CONTEXT
+from .ob3 import CONTEXT as OB3_CONTEXT
+
+CREDENTIAL_CONTEXT = [*OB3_CONTEXT, "https://purl.imsglobal.org/spec/ob/v3p0/extensions.json"]
+DID_CONTEXT = ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"]
+VC_CONTEXT = "https://www.w3.org/ns/credentials/v2"
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def normalise_email(email: str) -> str:
+    """An email as hashed: trimmed and lower-cased (the specs are silent on case)."""
+    return email.strip().lower()
+
+
+def identity_hash(email: str, salt: str) -> str:
+    """'sha256$' + hex(SHA-256(normalised email + salt)), as OB 2.0 and 3.0 define it."""
+    digest = hashlib.sha256((normalise_email(email) + salt).encode("utf-8")).hexdigest()
+    return f"sha256${digest}"
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What an issuer attaches to an award: a URL and/or a narrative."""
+
+    url: str | None = None
+    narrative: str | None = None
+
+
+def unsigned_credential(
+    *,
+    credential_id: str,
+    issuer_profile: Mapping[str, Any],
+    achievement: Mapping[str, Any],
+    salt: str,
+    identity: str,
+    valid_from: str,
+    valid_until: str | None,
+    evidence: Evidence | None,
+    status_list_id: str,
+    status_index: int,
+    revocation_list_id: str,
+) -> dict[str, Any]:
+    """An OpenBadgeCredential ready to be signed (no proof yet)."""
+    credential: dict[str, Any] = {
+        "@context": list(CREDENTIAL_CONTEXT),
+        "id": credential_id,
+        "type": ["VerifiableCredential", "OpenBadgeCredential"],
+        "issuer": dict(issuer_profile),
+        "validFrom": valid_from,
+    }
+    if valid_until:
+        credential["validUntil"] = valid_until
+    credential |= {
+        "awardedDate": valid_from,
+        "name": achievement["name"],
+        "credentialSubject": {
+            "type": ["AchievementSubject"],
+            "identifier": [
+                {
+                    "type": "IdentityObject",
+                    "identityType": "emailAddress",
+                    "hashed": True,
+                    "salt": salt,
+                    "identityHash": identity,
+                }
+            ],
+            "achievement": dict(achievement),
+        },
+    }
+    if evidence and (evidence.url or evidence.narrative):
+        item: dict[str, Any] = {"type": ["Evidence"]}
+        if evidence.url:
+            item["id"] = evidence.url
+        if evidence.narrative:
+            item["narrative"] = evidence.narrative
+        credential["evidence"] = [item]
+    credential["credentialStatus"] = [
+        {
+            "id": f"{status_list_id}#{status_index}",
+            "type": "BitstringStatusListEntry",
+            "statusPurpose": "revocation",
+            "statusListIndex": str(status_index),
+            "statusListCredential": status_list_id,
+        },
+        {"id": revocation_list_id, "type": "1EdTechRevocationList"},
+    ]
+    return credential
+
+
+def status_entry(credential: Mapping[str, Any]) -> tuple[str, int] | None:
+    """The (status list id, index) of a credential's BitstringStatusListEntry, if any."""
+    entries = credential.get("credentialStatus", [])
+    for entry in entries if isinstance(entries, list) else [entries]:
+        if isinstance(entry, dict) and entry.get("type") == "BitstringStatusListEntry":
+            try:
+                return str(entry["statusListCredential"]), int(entry["statusListIndex"])
+            except (KeyError, ValueError, TypeError):
+                return None
+    return None
+
+
+def recipient_identity(credential: Mapping[str, Any]) -> tuple[str, str] | None:
+    """The (salt, 'sha256$…') of a credential's hashed email identifier, if any."""
+    subject = credential.get("credentialSubject", {})
+    for identifier in subject.get("identifier", []) if isinstance(subject, dict) else []:
+        if (
+            isinstance(identifier, dict)
+            and identifier.get("identityType") == "emailAddress"
+            and identifier.get("hashed") is True
+        ):
+            return str(identifier.get("salt", "")), str(identifier.get("identityHash", ""))
+    return None
+
+
+def hosted_assertion(
+    credential: Mapping[str, Any], *, assertion_id: str, badge_class_id: str, image_id: str
+) -> dict[str, Any]:
+    """The OB 2.0 hosted Assertion derived from a verified credential."""
+    identity = recipient_identity(credential)
+    assertion: dict[str, Any] = {
+        "@context": OB2_CONTEXT,
+        "type": "Assertion",
+        "id": assertion_id,
+        "recipient": {
+            "type": "email",
+            "hashed": True,
+            "salt": identity[0] if identity else "",
+            "identity": identity[1] if identity else "",
+        },
+        "badge": badge_class_id,
+        "verification": {"type": "HostedBadge"},
+        "issuedOn": credential.get("awardedDate", credential["validFrom"]),
+        "image": image_id,
+    }
+    if "validUntil" in credential:
+        assertion["expires"] = credential["validUntil"]
+    evidence = [item for item in credential.get("evidence", []) if isinstance(item, dict)]
+    if evidence:
+        assertion["evidence"] = [
+            {key: item[key] for key in ("id", "narrative") if key in item} for item in evidence
+        ]
+        narratives = [item["narrative"] for item in evidence if item.get("narrative")]
+        if narratives:
+            assertion["narrative"] = "\n\n".join(narratives)
+    return assertion
+
+
+def revoked_assertion(assertion_id: str, reason: str) -> dict[str, Any]:
+    """The stripped body a revoked hosted assertion becomes (a static host cannot answer 410)."""
+    return {
+        "@context": OB2_CONTEXT,
+        "id": assertion_id,
+        "type": "Assertion",
+        "revoked": True,
+        "revocationReason": reason,
+    }
+
+
+@dataclass(frozen=True)
+class PublishedKey:
+    """A public key as listed in a DID document."""
+
+    fragment: str
+    public_key_multibase: str
+
+
+def did_document(did: str, keys: Iterable[PublishedKey], also_known_as: str) -> dict[str, Any]:
+    """The did:web document of an issuer: every key it ever used, all for assertions."""
+    methods = [
+        {
+            "id": f"{did}#{key.fragment}",
+            "type": "Multikey",
+            "controller": did,
+            "publicKeyMultibase": key.public_key_multibase,
+        }
+        for key in keys
+    ]
+    return {
+        "@context": list(DID_CONTEXT),
+        "id": did,
+        "alsoKnownAs": [also_known_as],
+        "verificationMethod": methods,
+        "assertionMethod": [method["id"] for method in methods],
+    }
+
+
+def status_list_credential(
+    *, list_id: str, issuer_did: str, valid_from: str, encoded_list: str
+) -> dict[str, Any]:
+    """An unsigned BitstringStatusListCredential for revocation."""
+    return {
+        "@context": [VC_CONTEXT],
+        "id": list_id,
+        "type": ["VerifiableCredential", "BitstringStatusListCredential"],
+        "issuer": issuer_did,
+        "validFrom": valid_from,
+        "credentialSubject": {
+            "id": f"{list_id}#list",
+            "type": "BitstringStatusList",
+            "statusPurpose": "revocation",
+            "encodedList": encoded_list,
+        },
+    }
+
+
+def revocation_list(list_id: str, issuer_did: str, revoked: Mapping[str, str]) -> dict[str, Any]:
+    """The 1EdTech revocation list: revoked credential ids and their reasons."""
+    return {
+        "id": list_id,
+        "issuer": issuer_did,
+        "revokedCredentials": [
+            {"id": credential_id, "revocationReason": reason}
+            for credential_id, reason in sorted(revoked.items())
+        ],
+    }
