@@ -20,8 +20,6 @@ WATCHED = (CONTENT, BADGES, ASSERTIONS, THEME)
 
 def serve(source: Path, port: int, out: Path | None) -> None:
     """Serve the site at its base path on localhost; keep the last good build on errors."""
-    from .load import load_network  # noqa: F401  (imported for its side-effect-free check below)
-
     root = Path(out) if out else Path(tempfile.mkdtemp(prefix="fababrest-serve-"))
     base_path = _base_path(source)
     site_dir = root / base_path.strip("/") if base_path.strip("/") else root / "site"
