@@ -51,7 +51,8 @@ class Source:
     def read_text(self, path: Path) -> str | None:
         """A file's text, or None (reported) when it is not valid UTF-8."""
         try:
-            return path.read_text("utf-8")
+            # utf-8-sig: editors on Windows often start files with a byte-order mark.
+            return path.read_text("utf-8-sig")
         except UnicodeDecodeError as error:
             self.problems.error(
                 self.location(path), f"not valid UTF-8 ({error.reason}); save it as UTF-8"
@@ -104,14 +105,14 @@ def load_network(root: Path, problems: Problems) -> Network:
     if not skills.levels:
         unreadable.add("skills")
     issuers = {}
-    for path in _files(root / CONTENT / "issuers", ".yaml", source):
+    for path in _files(root / CONTENT / "issuers", ".yaml", source, unreadable, "issuer"):
         issuer = _load_issuer(source, path, site.language)
         if issuer is None:
             unreadable.add(f"issuer:{path.stem}")
         else:
             issuers[path.stem] = issuer
     badges = {}
-    for path in _files(root / BADGES, ".yaml", source):
+    for path in _files(root / BADGES, ".yaml", source, unreadable, "badge"):
         badge = _load_badge(source, path, site.language)
         if badge is None:
             unreadable.add(f"badge:{path.stem}")
@@ -132,8 +133,10 @@ def load_network(root: Path, problems: Problems) -> Network:
     )
 
 
-def _files(folder: Path, suffix: str, source: Source) -> list[Path]:
-    """The files of a folder with a suffix, sorted; other suffixes are reported."""
+def _files(
+    folder: Path, suffix: str, source: Source, unreadable: set[str], kind: str
+) -> list[Path]:
+    """The files of a folder with a suffix, sorted; a .yml file is reported (and unreadable)."""
     if not folder.is_dir():
         return []
     found = []
@@ -144,6 +147,7 @@ def _files(folder: Path, suffix: str, source: Source) -> list[Path]:
             source.problems.error(
                 source.location(path), "use the .yaml extension, not .yml; rename the file"
             )
+            unreadable.add(f"{kind}:{path.stem}")
         elif path.suffix == suffix:
             found.append(path)
     return found
@@ -387,11 +391,12 @@ def _load_pages(
     bodies: dict[str, dict[str, str]] = {}
     menus: dict[str, int | None] = {}
     locations: dict[str, Location] = {}
-    for path in _files(folder, ".md", source):
+    for path in _files(folder, ".md", source, unreadable, "page"):
         match = _TRANSLATION.match(path.stem)
         slug, lang = (match["slug"], match["lang"]) if match else (path.stem, language)
         text = source.read_text(path)
         if text is None:
+            unreadable.add(f"page:{slug}")
             continue
         front, body = read_markdown(text, source.location(path), source.problems)
         if not schema.check(front, "page", source.problems):

@@ -31,7 +31,7 @@ class Pathway:
 
 
 def pathways(network: Network) -> tuple[Pathway, ...]:
-    """For every domain, its levels in order with the badge of each (retired ones left out)."""
+    """For every domain, its levels in order with the network badge of each (not retired)."""
     result = []
     for domain in network.skills.domains:
         steps = []
@@ -40,7 +40,10 @@ def pathways(network: Network) -> tuple[Pathway, ...]:
                 (
                     b
                     for _, b in sorted(network.badges.items())
-                    if b.domain == domain.slug and b.level == level.slug and b.status != "retired"
+                    if b.is_network_badge
+                    and b.domain == domain.slug
+                    and b.level == level.slug
+                    and b.status != "retired"
                 ),
                 None,
             )
@@ -144,7 +147,7 @@ def render_pages(
         "catalogue.html",
         urls.catalogue,
         pathways=all_pathways,
-        others=[b for b in badges if b.domain is None and b.status != "retired"],
+        others=[b for b in badges if not b.is_network_badge and b.status != "retired"],
         retired=[b for b in badges if b.status == "retired"],
     )
     for badge in badges:

@@ -39,9 +39,16 @@ class Problem:
 
     def github_annotation(self) -> str:
         """The problem as a GitHub Actions workflow command."""
+
+        # https://github.com/actions/toolkit/blob/main/packages/core/src/command.ts
+        def data(text: str) -> str:
+            return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+        def prop(text: str) -> str:
+            return data(text).replace(":", "%3A").replace(",", "%2C")
+
         line = f",line={self.location.line}" if self.location.line else ""
-        message = self.message.replace("%", "%25").replace("\n", "%0A")
-        return f"::{self.severity} file={self.location.path}{line}::{message}"
+        return f"::{self.severity} file={prop(self.location.path)}{line}::{data(self.message)}"
 
 
 class BuildFailed(Exception):

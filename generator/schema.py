@@ -37,6 +37,13 @@ def check(document: Document, kind: str, problems: Problems) -> bool:
     errors = sorted(_validator(kind).iter_errors(document.value), key=lambda e: list(e.path))
     for error in errors:
         path = tuple(error.absolute_path)
+        if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+            allowed = (
+                list(error.schema.get("properties", {})) if isinstance(error.schema, dict) else []
+            )
+            for extra in sorted(set(error.instance) - set(allowed)):
+                problems.error(document.at((*path, extra)), _unknown_field(str(extra), allowed))
+            continue
         problems.error(document.at(path), _explain(error, path))
     return not errors
 
@@ -58,14 +65,6 @@ def _explain(error: ValidationError, path: tuple[Any, ...]) -> str:
             missing = str(error.message).split("'")[1]
             where = f" in {name}" if path else ""
             return f"missing field '{missing}'{where}; add it"
-        case "additionalProperties":
-            allowed = list(schema.get("properties", {}))
-            extras = sorted(set(error.instance) - set(allowed))
-            return "; ".join(
-                f"unknown field '{extra}'{suggest(extra, allowed)}; "
-                + (f"{one_of(allowed)}" if allowed else "remove it")
-                for extra in extras
-            )
         case "enum":
             choices = [str(choice) for choice in schema.get("enum", [])]
             return (
@@ -93,6 +92,12 @@ def _explain(error: ValidationError, path: tuple[Any, ...]) -> str:
         case "uniqueItems":
             return f"{name} has duplicate items; remove the repeated one"
     return f"{name}: {error.message}"
+
+
+def _unknown_field(name: str, allowed: list[str]) -> str:
+    return f"unknown field '{name}'{suggest(name, allowed)}; " + (
+        one_of(allowed) if allowed else "remove it"
+    )
 
 
 def _json_type(value: object) -> str:

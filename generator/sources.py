@@ -99,7 +99,7 @@ def _convert(
 
 def split_front_matter(text: str) -> tuple[str | None, str, int]:
     """Split '---' YAML front matter from a Markdown body: (yaml, body, body's first line)."""
-    lines = text.splitlines(keepends=True)
+    lines = text.lstrip("\ufeff").splitlines(keepends=True)
     if not lines or lines[0].strip() != "---":
         return None, text, 1
     for index in range(1, len(lines)):

@@ -244,6 +244,10 @@ def _verify_assertion(assertion: dict[str, Any], site: Path | None, source: Path
     credential_url = assertion_id.rsplit("/", 1)[0] + "/credential.json"
     verdict = _verify_credential(_json(_site_file(credential_url, site)), site, source)
     expires = hosted.get("expires")
-    if verdict.status == "valid" and expires and parse_instant(str(expires), "expires") <= build_time():
+    if (
+        verdict.status == "valid"
+        and expires
+        and parse_instant(str(expires), "expires") <= build_time()
+    ):
         return Verdict("expired", f"expired on {expires}", verdict.name)
     return verdict

@@ -21,11 +21,12 @@ def check_outputs(outputs: Iterable[Output]) -> list[Output]:
     checked = []
     for output in outputs:
         path = PurePosixPath(output.path)
-        if path.is_absolute() or ".." in path.parts or output.path in ("", "."):
+        if path.is_absolute() or ".." in path.parts or str(path) in ("", "."):
             raise OutputError(f"output path {output.path!r} escapes the output folder")
-        if output.path in seen:
+        # PurePosixPath folds 'a//b', './a/b' and 'a/./b' into 'a/b': one file, one output.
+        if str(path) in seen:
             raise OutputError(f"output path {output.path!r} is written twice")
-        seen.add(output.path)
+        seen.add(str(path))
         checked.append(output)
     return checked
 

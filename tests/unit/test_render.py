@@ -208,11 +208,36 @@ def test_proposed_badges_are_marked_in_the_catalogue(site: dict[str, bytes]) -> 
 
 
 def test_retired_badges_are_listed_apart(site: dict[str, bytes]) -> None:
-    catalogue = _html(site, "badges/index.html")
-    pathways, retired = catalogue.split("<h2>Badges retirés</h2>")
+    pathways, retired = _catalogue_sections(site)
     assert "badges/couture-debutant/" not in pathways
     assert 'class="badge-card is-retired" href="/test-network/badges/couture-debutant/"' in retired
     assert "badges/laser-debutant/" not in retired
+
+
+def _catalogue_sections(site: dict[str, bytes]) -> tuple[str, str]:
+    """The French catalogue: (everything before the retired badges, the retired badges)."""
+    current, retired = _html(site, "badges/index.html").split("<h2>Badges retirés</h2>")
+    return current, retired
+
+
+def test_every_current_badge_is_in_the_catalogue(site: dict[str, bytes]) -> None:
+    current, _ = _catalogue_sections(site)
+    for slug in ("atelier-accueil", "laser-debutant", "laser-expert"):
+        assert f'href="/test-network/badges/{slug}/"' in current, slug
+
+
+def test_structure_badge_at_a_pathway_step_does_not_hide_the_network_badge(
+    minimal_site: Callable[..., Path],
+) -> None:
+    local = (
+        "name: Laser à l'atelier\ndescription: x\ncriteria: y\ndomain: laser\n"
+        "level: debutant\nscope: atelier\nstatus: approved\napproved_on: 2024-02-01\n"
+    )
+    root = minimal_site({"badges/atelier-laser.yaml": local})
+    site = {output.path: output.data for output in _render(root)}
+    current, _ = _catalogue_sections(site)
+    assert 'href="/test-network/badges/laser-debutant/"' in current
+    assert 'href="/test-network/badges/atelier-laser/"' in current
 
 
 def test_retired_badges_stay_published(site: dict[str, bytes]) -> None:

@@ -58,7 +58,7 @@ def test_valid_files_have_no_problem(kind: str, text: str) -> None:
 def test_unknown_field_with_suggestion() -> None:
     text = "name: Laser\ndescription: d\ndescripton: e\nscope: network\nstatus: proposed\n"
     assert check("badge", text) == [
-        "f.yaml:1: error: unknown field 'descripton' (did you mean 'description'?); use one of: "
+        "f.yaml:3: error: unknown field 'descripton' (did you mean 'description'?); use one of: "
         "alignment, approved_on, criteria, description, domain, image, level, name, retired_on, "
         "scope, status, tags, valid_for"
     ]
@@ -66,17 +66,17 @@ def test_unknown_field_with_suggestion() -> None:
 
 def test_unknown_field_without_close_name() -> None:
     assert check("page", "title: x\nzzz: 1\n") == [
-        "f.yaml:1: error: unknown field 'zzz'; use one of: menu, title"
+        "f.yaml:2: error: unknown field 'zzz'; use one of: menu, title"
     ]
 
 
-def test_unknown_nested_field_is_reported_at_its_mapping() -> None:
+def test_unknown_nested_field_is_reported_at_its_own_line() -> None:
     text = (
         ISSUER
         + "machines:\n  laser-1:\n    name: L\n    domain: laser\n    level: a\n    modle: X\n"
     )
     assert check("issuer", text) == [
-        "f.yaml:6: error: unknown field 'modle' (did you mean 'model'?); "
+        "f.yaml:10: error: unknown field 'modle' (did you mean 'model'?); "
         "use one of: booking_url, domain, level, model, name"
     ]
 

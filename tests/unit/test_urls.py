@@ -38,6 +38,23 @@ FILES: list[tuple[str, str]] = [
     (Urls.catalogue_export(), "data/badges.json"),
     (Urls.schema("badge"), "schemas/badge.schema.json"),
     (Urls.static("style.css"), "static/style.css"),
+    (
+        Urls.credential("biklab", "20260312-a1b2c3d4"),
+        "awards/biklab/20260312-a1b2c3d4/credential.json",
+    ),
+    (
+        Urls.assertion("biklab", "20260312-a1b2c3d4"),
+        "awards/biklab/20260312-a1b2c3d4/assertion.json",
+    ),
+    (Urls.baked_png("biklab", "20260312-a1b2c3d4"), "awards/biklab/20260312-a1b2c3d4/badge.png"),
+    (Urls.baked_svg("biklab", "20260312-a1b2c3d4"), "awards/biklab/20260312-a1b2c3d4/badge.svg"),
+    (
+        Urls.baked_svg_ob2("biklab", "20260312-a1b2c3d4"),
+        "awards/biklab/20260312-a1b2c3d4/badge-ob2.svg",
+    ),
+    (Urls.did_document("biklab"), "issuers/biklab/did.json"),
+    (Urls.status_list("biklab"), "issuers/biklab/status/revocation.json"),
+    (Urls.revocation_list("biklab"), "issuers/biklab/status/revocation-list.json"),
 ]
 
 
@@ -167,3 +184,28 @@ def test_another_default_language_moves_french_under_its_code() -> None:
     urls = Urls(BASE, "en")
     assert urls.catalogue("en") == "badges/"
     assert urls.catalogue("fr") == "fr/badges/"
+
+
+def test_award_pages_french_at_root_english_under_en() -> None:
+    assert (
+        URLS.award_page("biklab", "20260312-a1b2c3d4", "fr") == "awards/biklab/20260312-a1b2c3d4/"
+    )
+    assert (
+        URLS.award_page("biklab", "20260312-a1b2c3d4", "en")
+        == "en/awards/biklab/20260312-a1b2c3d4/"
+    )
+
+
+@pytest.mark.parametrize(
+    ("base", "did"),
+    [
+        ("https://org.github.io/repo/", "did:web:org.github.io:repo:issuers:biklab"),
+        ("https://badges.example.org/", "did:web:badges.example.org:issuers:biklab"),
+        ("https://example.org:8443/a/b/", "did:web:example.org%3A8443:a:b:issuers:biklab"),
+    ],
+)
+def test_did_web_identifiers_resolve_to_the_did_document(base: str, did: str) -> None:
+    urls = Urls(base, "fr")
+    assert urls.did("biklab") == did
+    # did:web resolution: segments after the host become the path of did.json.
+    assert urls.absolute(urls.did_document("biklab")) == base + "issuers/biklab/did.json"

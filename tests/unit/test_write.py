@@ -195,3 +195,9 @@ def test_failure_while_swapping_restores_the_previous_output(
     monkeypatch.undo()
     assert _files(out) == previous
     assert _siblings(out) == ["_site"]
+
+
+@pytest.mark.parametrize("same_file", ["badges//laser/index.html", "./badges/laser/index.html"])
+def test_duplicate_paths_spelled_differently_are_refused(tmp_path: Path, same_file: str) -> None:
+    with pytest.raises(OutputError, match="written twice"):
+        write_site([*SITE, Output(same_file, b"again")], tmp_path / "_site")
