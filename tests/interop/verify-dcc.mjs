@@ -1,0 +1,116 @@
+#!/usr/bin/env node
+// A second independent verifier: the Digital Credentials Consortium's verifier-core, the
+// library behind its VerifierPlus site and the Learner Credential Wallet. It has its own
+// copies of the JSON-LD contexts (not ours) and its own did:web resolver, and fetches DID
+// documents and status lists over HTTP; here `fetch` is replaced, before the library is
+// loaded, by one that serves the files of SITE at their published URLs and answers 404 to
+// anything else, so nothing leaves the machine.
+//
+//   node verify-dcc.mjs SITE                    every awards/*/*/credential.json of SITE
+//   node verify-dcc.mjs SITE --credential F...  only the files F (negative controls)
+//
+// Prints one JSON line per credential:
+//   {"kind": "dcc", file, signature, revoked, expired, errors}
+// from the library's steps valid_signature, revocation_status and expiration (revoked and
+// expired are null when the step was not reached), then {"kind": "summary", ...}.
+// Exits 1 if a signature did not verify. Not checked here: the library's issuer-registry step (it
+// needs the DCC registries, online) and its JSON Schema step (it downloads 1EdTech's
+// schema).
+
+import {readFile} from 'node:fs/promises';
+import path from 'node:path';
+
+import {
+  awardFolders, inferBaseUrl, parseArgs, readJson, siteFile
+} from './site.mjs';
+
+function usage(message) {
+  process.stderr.write(
+    `${message}\nusage: node verify-dcc.mjs SITE [--base-url URL] [--credential FILE ...]\n`);
+  process.exit(2);
+}
+
+const options = parseArgs(process.argv.slice(2), usage);
+const {site} = options;
+const folders = await awardFolders(site);
+const baseUrl = options.baseUrl || await inferBaseUrl(site, folders);
+const requested = [];
+
+globalThis.fetch = async input => {
+  const url = typeof input === 'string' ? input : (input.url || String(input));
+  requested.push(url);
+  let file;
+  try {
+    file = siteFile(site, baseUrl, url.split('#')[0]);
+  } catch(e) {
+    // what a verifier without network sees
+    throw new TypeError(`fetch failed (offline test): ${e.message}`);
+  }
+  try {
+    return new Response(await readFile(file),
+      {status: 200, headers: {'content-type': 'application/json'}});
+  } catch {
+    return new Response('Not Found', {status: 404, headers: {'content-type': 'text/plain'}});
+  }
+};
+
+// stdout carries the JSON reports only: the library's own logging goes to stderr, less
+// its (expected, offline) failure to download 1EdTech's JSON Schema.
+const stderr = console.error.bind(console);
+const toStderr = (...args) => {
+  if(!args.some(a => /schema/i.test(String(a)))) {
+    stderr(...args);
+  }
+};
+console.log = toStderr;
+console.info = toStderr;
+console.warn = toStderr;
+console.error = toStderr;
+
+const {verifyCredential} = await import('@digitalcredentials/verifier-core');
+
+function step(log, id) {
+  const entry = (log || []).find(e => e.id === id);
+  return entry ? entry.valid === true : null;
+}
+
+async function check(file) {
+  const report = {kind: 'dcc', file, signature: false, revoked: null, expired: null,
+    errors: null};
+  try {
+    const credential = await readJson(file);
+    const result = await verifyCredential({credential, knownDIDRegistries: []});
+    if(result.errors) {
+      report.errors = result.errors.map(e => {
+        let text = `${e.name}: ${e.message}`;
+        if(e.details && e.details.event) {
+          text += ` [${e.details.event.code}: ${JSON.stringify(e.details.event.details)}]`;
+        }
+        return text;
+      });
+    }
+    report.signature = step(result.log, 'valid_signature') === true;
+    const notRevoked = step(result.log, 'revocation_status');
+    const notExpired = step(result.log, 'expiration');
+    report.revoked = notRevoked === null ? null : !notRevoked;
+    report.expired = notExpired === null ? null : !notExpired;
+  } catch(e) {
+    report.errors = [String(e && e.message || e)];
+  }
+  return report;
+}
+
+const files = options.credentials ||
+  folders.map(folder => path.join(folder, 'credential.json'));
+const reports = [];
+for(const file of files) {
+  const report = await check(file);
+  reports.push(report);
+  process.stdout.write(JSON.stringify(report) + '\n');
+}
+const failed = reports.filter(r => !r.signature).length;
+process.stdout.write(JSON.stringify({
+  kind: 'summary', baseUrl, credentials: reports.length, failed,
+  requested: [...new Set(requested)].sort()
+}) + '\n');
+process.exit(failed ? 1 : 0);
