@@ -12,10 +12,11 @@ class YamlEditError(Exception):
     """The file's layout does not allow a safe edit; the message says what to do."""
 
 
-def add_key(
+def with_key(
     path: Path, *, key_id: str, multibase: str, valid_from: str, retire: tuple[str, str] | None
-) -> None:
-    """Append a key to `keys:` (creating the list), and end the previous key's validity."""
+) -> str:
+    """The file's text with a key appended to `keys:` (created if needed), and the previous
+    key's validity ended; the file itself is not written."""
     text = path.read_text("utf-8")
     problems = Problems()
     document = read_yaml(text, Location(path.name), problems)
@@ -25,19 +26,16 @@ def add_key(
     if lines and not lines[-1].endswith("\n"):
         lines[-1] += "\n"
     keys = document.value.get("keys")
-    entry = [
-        f"  - id: {key_id}\n",
-        "    type: Multikey\n",
-        f"    public_key_multibase: {multibase}\n",
-        f"    valid_from: {valid_from}\n",
-    ]
     if keys is None:
-        lines += ["keys:\n", *entry]
+        lines += ["keys:\n", *_entry("  ", key_id, multibase, valid_from)]
     else:
-        if not isinstance(keys, list) or _is_flow(lines, document.lines.get(("keys",), 0)):
+        if not isinstance(keys, list) or not keys or _is_flow(lines, document.lines[("keys",)]):
             raise YamlEditError(
                 f"{path}: write 'keys:' as a block list (one '- id:' per key) so keygen can add one"
             )
+        first = lines[document.lines[("keys", 0, "id")] - 1]
+        dash = first[: first.index("-")]  # the existing items' indentation, kept as it is
+        entry = _entry(dash, key_id, multibase, valid_from)
         end = _end_of_block(lines, document.lines[("keys",)])
         if retire is not None:
             index = next(i for i, key in enumerate(keys) if key.get("id") == retire[0])
@@ -46,7 +44,17 @@ def add_key(
             lines.insert(after, f"{indent}valid_until: {retire[1]}\n")
             end += 1
         lines[end:end] = entry
-    path.write_text("".join(lines), "utf-8")
+    return "".join(lines)
+
+
+def _entry(dash: str, key_id: str, multibase: str, valid_from: str) -> list[str]:
+    inner = dash + "  "
+    return [
+        f"{dash}- id: {key_id}\n",
+        f"{inner}type: Multikey\n",
+        f"{inner}public_key_multibase: {multibase}\n",
+        f"{inner}valid_from: {valid_from}\n",
+    ]
 
 
 def _is_flow(lines: list[str], line: int) -> bool:
@@ -65,6 +73,7 @@ def _end_of_block(lines: list[str], key_line: int) -> int:
         ):
             break
         index += 1
-    while index > key_line and not lines[index - 1].strip():
+    # Blank lines and column-0 comments just before the next field belong to that field.
+    while index > key_line and (not lines[index - 1].strip() or lines[index - 1].startswith("#")):
         index -= 1
     return index

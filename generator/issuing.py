@@ -3,7 +3,9 @@ repository (never the site); the build then verifies and publishes what they wro
 
 from __future__ import annotations
 
+import calendar
 import csv
+import io
 import secrets
 import sys
 from collections.abc import Iterator, Sequence
@@ -86,15 +88,18 @@ def keygen(source: Path, issuer_slug: str, key_file: Path) -> str:
     now = build_time()
     key = Ed25519PrivateKey.generate()
     key_id = next_key_id(issuer.keys)
-    write_private_key(target, key)
     previous = signing_key(issuer.keys, now)
-    issuer_yaml.add_key(
-        source / issuer.source.path,
+    yaml_path = source / issuer.source.path
+    # Prepare the YAML edit first: if the file cannot be edited, no key file is left behind.
+    edited = issuer_yaml.with_key(
+        yaml_path,
         key_id=key_id,
         multibase=public_key_multibase(key),
         valid_from=_iso(now),
         retire=(previous.id, _iso(now)) if previous else None,
     )
+    write_private_key(target, key)
+    yaml_path.write_text(edited, "utf-8")
     return key_id
 
 
@@ -128,7 +133,8 @@ def recipients_from_csv(path: Path, problems: Problems) -> list[Recipient]:
         text = path.read_text("utf-8-sig")
     except (OSError, UnicodeDecodeError) as error:
         raise ToolError(f"{path}: cannot read the CSV file ({error}); save it as UTF-8") from None
-    reader = csv.DictReader(text.splitlines())
+    # newline="" keeps line breaks inside quoted cells (a narrative may have several lines).
+    reader = csv.DictReader(io.StringIO(text, newline=""))
     header = reader.fieldnames or []
     if "email" not in header:
         raise ToolError(
@@ -140,8 +146,15 @@ def recipients_from_csv(path: Path, problems: Problems) -> list[Recipient]:
                 Location(str(path), 1), f"unknown column '{column}'{suggest(column, allowed)}"
             )
     rows = []
-    for number, row in enumerate(reader, start=2):
-        where = Location(str(path), number)
+    lines = text.splitlines()
+    end_of_previous = reader.line_num
+    for row in reader:
+        # A row starts on the first non-blank line after the previous row (csv skips blanks).
+        start = end_of_previous + 1
+        while start <= len(lines) and not lines[start - 1].strip():
+            start += 1
+        end_of_previous = reader.line_num
+        where = Location(str(path), start)
         rows.append(
             recipient(
                 row.get("email") or "",
@@ -190,10 +203,10 @@ def _date(text: str | None, what: str, where: Location, problems: Problems) -> d
 
 
 def add_duration(start: datetime, duration: Duration) -> datetime:
-    """start + years, months and days (the 29th of February becomes the 28th)."""
+    """start + years, months, then days (a day past the month's end becomes its last day)."""
     month = start.month - 1 + duration.months + 12 * duration.years
     year, month = start.year + month // 12, month % 12 + 1
-    day = min(start.day, 28) if month == 2 else min(start.day, 30 if month in (4, 6, 9, 11) else 31)
+    day = min(start.day, calendar.monthrange(year, month)[1])
     return start.replace(year=year, month=month, day=day) + timedelta(days=duration.days)
 
 
@@ -217,16 +230,18 @@ def issue(
         _check_dates(item, badge, now, problems)
     problems.raise_if_errors()
     existing = [doc for (i, _), doc in network.credentials.items() if i == issuer.slug]
+    standing = [
+        f.document
+        for (i, slug), f in network.credentials.items()
+        if i == issuer.slug and _still_standing(network, issuer, slug, f.document, now)
+    ]
     next_index = 1 + max(
         (entry[1] for f in existing if (entry := status_entry(f.document))), default=-1
     )
     folder = source / ASSERTIONS / issuer.slug
     written, skipped, seen = [], [], set()
     for item in _progress(recipients, "issuing"):
-        if (
-            _already_issued(item, badge, urls, [f.document for f in existing])
-            or (item.email, badge.slug) in seen
-        ):
+        if _already_issued(item, badge, urls, standing) or (item.email, badge.slug) in seen:
             skipped.append(item)
             continue
         seen.add((item.email, badge.slug))
@@ -282,6 +297,35 @@ def _check_dates(item: Recipient, badge: Badge, now: datetime, problems: Problem
         )
     if item.expires and item.expires <= (item.issued_on or now.date()):
         problems.error(item.where, f"expires {item.expires} is not after the award date")
+
+
+def _still_standing(
+    network: Network, issuer: Issuer, slug: str, document: Any, now: datetime
+) -> bool:
+    """Whether an existing credential still counts: not revoked, not expired, not signed
+    with a compromised key (those may be issued again)."""
+    if (issuer.slug, slug) in network.revocations:
+        return False
+    until = document.get("validUntil")
+    if isinstance(until, str) and _instant(until) is not None and _instant(until) <= now:  # type: ignore[operator]
+        return False
+    proof = document.get("proof")
+    proof = proof[0] if isinstance(proof, list) and proof else proof
+    if isinstance(proof, dict):
+        fragment = str(proof.get("verificationMethod", "")).partition("#")[2]
+        created = _instant(str(proof.get("created", "")))
+        key = next((k for k in issuer.keys if k.id == fragment), None)
+        if key and key.compromised_at and created and created >= key.compromised_at:
+            return False
+    return True
+
+
+def _instant(text: str) -> datetime | None:
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else None
 
 
 def _already_issued(item: Recipient, badge: Badge, urls: Urls, documents: list[Any]) -> bool:

@@ -135,7 +135,12 @@ def _verify_credential(document: dict[str, Any], site: Path | None, source: Path
 
 
 def _verify_with_site(document: dict[str, Any], site: Path) -> str | None:
-    """Check the proof with the key the site publishes; the revocation reason, if revoked."""
+    """Check the proof with the key the site publishes; the revocation reason, if revoked.
+
+    The DID document lists every key the issuer ever used, without their validity dates; the
+    build published the credential only after checking those dates (and compromised keys),
+    so a credential is valid here only if the site publishes this very credential at its id.
+    """
     issuer = document.get("issuer", {})
     did = issuer.get("id", "") if isinstance(issuer, dict) else ""
     did_document = _json(_site_file(_did_url(did), site))
@@ -156,6 +161,9 @@ def _verify_with_site(document: dict[str, Any], site: Path) -> str | None:
         verify(document, decode_public_key(key["publicKeyMultibase"]))
     except (ProofError, ValueError) as error:
         raise _Invalid(str(error)) from None
+    published = _json(_site_file(str(document.get("id", "")), site))
+    if published != document:
+        raise _Invalid("the site does not publish this credential at its id (the build refused it)")
     entry = status_entry(document)
     if entry is None:
         return None

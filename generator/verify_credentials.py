@@ -55,7 +55,7 @@ def check_signature(document: Mapping[str, Any], issuer: Issuer, urls: Urls) -> 
     if key.compromised_at is not None and created >= key.compromised_at:
         raise Refused(
             f"signed on {proof['created']} with key '{key.id}', compromised since "
-            f"{key.compromised_at.isoformat()}; revoke and re-issue it with a new key"
+            f"{key.compromised_at.isoformat()}; delete this file and issue the badge again with the new key"
         )
     if not key.valid_at(created):
         raise Refused(
@@ -104,8 +104,26 @@ def verify_credentials(
             )
             continue
         awards[(issuer_slug, slug)] = _with_revocation(award, revoked.get((issuer_slug, slug)))
+        _warn_if_image_moved(award, urls, problems)
     _check_revocations_match(network, awards, revoked, problems)
     return awards
+
+
+def _warn_if_image_moved(award: Award, urls: Urls, problems: Problems) -> None:
+    """A signed credential names its badge image's URL: changing the image's format unpublishes it."""
+    badge = award.badge
+    current = urls.absolute(
+        urls.badge_image(badge.slug, badge.image.extension if badge.image else "png")
+    )
+    achievement = award.credential.document.get("credentialSubject", {}).get("achievement", {})
+    image = achievement.get("image", {}) if isinstance(achievement, dict) else {}
+    signed = image.get("id") if isinstance(image, dict) else None
+    if signed and signed != current:
+        problems.warning(
+            badge.source,
+            f"credentials name the image {signed}, which this build no longer publishes; "
+            f"keep the badge's image format (now {current.rsplit('.', 1)[-1]})",
+        )
 
 
 def _verify_credential(network: Network, urls: Urls, now: datetime, signed: SignedFile) -> Award:
