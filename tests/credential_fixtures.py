@@ -1,0 +1,273 @@
+"""A small signed network for the credential tests, made with the issuer tools at simulated
+dates: the minimal test site, a second structure (`fablab`), keys for both, three
+credentials of `atelier`, and the site built from them on 2026-01-01."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import os
+import re
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from generator.cli import main
+
+from .conftest import copy_site
+
+BASE_URL = "https://example.org/test-network/"
+ATELIER_DID = "did:web:example.org:test-network:issuers:atelier"
+
+# A second structure, to award nothing of the network and to hold another key.
+FABLAB_YAML = (
+    "name: Fablab Test\n"
+    "url: https://fablab.example.org\n"
+    "email: contact@fablab.example.org\n"
+    "description: Un second atelier de test.\n"
+    "awards: []\n"
+)
+
+# When each step of the example network happens.
+KEYGEN_AT = "2024-02-01T10:00:00Z"
+FABLAB_KEYGEN_AT = "2024-02-01T10:05:00Z"
+LASER_AT = "2024-03-10T10:00:00Z"
+ACCUEIL_AT = "2024-04-02T09:00:00Z"
+EXPIRED_AT = "2024-05-01T12:00:00Z"
+BUILD_AT = "2026-01-01T00:00:00Z"
+
+# Distinctive addresses, so that a scan for them finds nothing by chance.
+ALICE = "Alice.Kerbrat-7341@Example.NET"
+BOB = "bob.lagadec-5521@example.net"
+CAROL = "carol.quere-9902@example.net"
+EMAILS = (ALICE, BOB, CAROL)
+EVIDENCE_URL = "https://example.org/projets/porte-cles-7341"
+NARRATIVE = "A découpé un porte-clés, lors de l'atelier du 10 mars."
+
+
+def epoch(moment: str) -> str:
+    """SOURCE_DATE_EPOCH for an ISO 8601 instant such as '2024-03-10T10:00:00Z'."""
+    return str(int(datetime.fromisoformat(moment).timestamp()))
+
+
+@contextlib.contextmanager
+def simulated_time(moment: str) -> Iterator[None]:
+    """Run with SOURCE_DATE_EPOCH set to moment, and restore it afterwards."""
+    before = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = epoch(moment)
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = before
+
+
+@dataclass(frozen=True)
+class Run:
+    """What a command did: exit code, stdout, stderr."""
+
+    code: int
+    out: str
+    err: str
+
+    @property
+    def issued(self) -> list[Path]:
+        """The credential files an `issue` run reports it wrote."""
+        return [
+            Path(line[len("issued ") :])
+            for line in self.out.splitlines()
+            if line.startswith("issued ")
+        ]
+
+
+def run(*argv: str | Path, at: str = BUILD_AT) -> Run:
+    """Run `build.py ARGV` at a simulated instant; capture what it prints."""
+    out, err = io.StringIO(), io.StringIO()
+    with simulated_time(at), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main([str(arg) for arg in argv])
+    return Run(code, out.getvalue(), err.getvalue())
+
+
+def ok(*argv: str | Path, at: str = BUILD_AT) -> Run:
+    """Run a command that must succeed."""
+    result = run(*argv, at=at)
+    assert result.code == 0, result.err
+    return result
+
+
+def network_site(target: Path) -> Path:
+    """The minimal test site with a second structure, `fablab`, and no keys yet."""
+    site = copy_site("minimal", target)
+    (site / "content" / "issuers" / "fablab.yaml").write_text(FABLAB_YAML, "utf-8")
+    return site
+
+
+def keygen(site: Path, issuer: str, key_file: Path, at: str) -> Run:
+    """`build.py keygen ISSUER` at a simulated instant; must succeed."""
+    return ok("keygen", issuer, "--source", site, "--key-file", key_file, at=at)
+
+
+def issue(
+    site: Path, badge: str, key_file: Path, at: str, *args: str, issuer: str = "atelier"
+) -> Path:
+    """`build.py issue` for one recipient (given in args); the file it wrote."""
+    result = ok(
+        "issue",
+        "--source",
+        site,
+        "--issuer",
+        issuer,
+        "--badge",
+        badge,
+        "--key-file",
+        key_file,
+        *args,
+        at=at,
+    )
+    assert len(result.issued) == 1, result.out
+    return result.issued[0]
+
+
+@dataclass(frozen=True)
+class SignedNetwork:
+    """A content repository with signed credentials, its keys (outside it) and its build."""
+
+    site: Path
+    keys: Path
+    out: Path
+    laser: Path  # laser-debutant to ALICE, with evidence and narrative (PNG image)
+    accueil: Path  # atelier-accueil to BOB (SVG image)
+    expired: Path  # laser-debutant to CAROL, expired on 2025-05-01
+
+    @property
+    def key_file(self) -> Path:
+        """atelier's private key (key-1)."""
+        return self.keys / "atelier-1.pem"
+
+    @property
+    def fablab_key_file(self) -> Path:
+        """fablab's private key."""
+        return self.keys / "fablab-1.pem"
+
+    @property
+    def credentials(self) -> tuple[Path, Path, Path]:
+        """Every credential file."""
+        return (self.laser, self.accueil, self.expired)
+
+    @property
+    def atelier_yaml(self) -> Path:
+        """atelier's YAML file, where its public keys are."""
+        return self.site / "content" / "issuers" / "atelier.yaml"
+
+    @property
+    def status_list(self) -> Path:
+        """atelier's signed status list."""
+        return self.site / "assertions" / "atelier" / "status-list.json"
+
+    def relative(self, path: Path) -> str:
+        """A path as diagnostics print it: relative to the site, with forward slashes."""
+        return path.relative_to(self.site).as_posix()
+
+    def award_dir(self, credential: Path) -> Path:
+        """The built folder of an award."""
+        return self.out / "awards" / credential.parent.name / credential.stem
+
+
+def make_signed_network(root: Path) -> SignedNetwork:
+    """Make the signed network under root with the issuer tools, then build it."""
+    site = network_site(root / "site")
+    keys = root / "keys"
+    keygen(site, "atelier", keys / "atelier-1.pem", KEYGEN_AT)
+    keygen(site, "fablab", keys / "fablab-1.pem", FABLAB_KEYGEN_AT)
+    key = keys / "atelier-1.pem"
+    laser = issue(
+        site,
+        "laser-debutant",
+        key,
+        LASER_AT,
+        "--recipient",
+        f"  {ALICE} ",
+        "--evidence",
+        EVIDENCE_URL,
+        "--narrative",
+        NARRATIVE,
+    )
+    accueil = issue(site, "atelier-accueil", key, ACCUEIL_AT, "--recipient", BOB)
+    expired = issue(
+        site, "laser-debutant", key, EXPIRED_AT, "--recipient", CAROL, "--expires", "2025-05-01"
+    )
+    out = root / "out"
+    ok("build", "--source", site, "--out", out)
+    return SignedNetwork(site, keys, out, laser, accueil, expired)
+
+
+_SHARED: dict[str, SignedNetwork] = {}
+
+
+def shared_network(factory: pytest.TempPathFactory) -> SignedNetwork:
+    """One signed network per test session, for tests that only read it."""
+    if "network" not in _SHARED:
+        _SHARED["network"] = make_signed_network(factory.mktemp("signed-network"))
+    return _SHARED["network"]
+
+
+def copy_network(network: SignedNetwork, target: Path) -> SignedNetwork:
+    """A copy of a signed network (site, keys and build) that a test may change."""
+    site = Path(shutil.copytree(network.site, target / "site"))
+    keys = Path(shutil.copytree(network.keys, target / "keys"))
+    out = Path(shutil.copytree(network.out, target / "out"))
+
+    def moved(path: Path) -> Path:
+        return site / path.relative_to(network.site)
+
+    return replace(
+        network,
+        site=site,
+        keys=keys,
+        out=out,
+        laser=moved(network.laser),
+        accueil=moved(network.accueil),
+        expired=moved(network.expired),
+    )
+
+
+def read_json(path: Path) -> Any:
+    """A JSON file's value."""
+    return json.loads(path.read_text("utf-8"))
+
+
+def write_json(path: Path, value: Any) -> None:
+    """Write JSON as the issuer tools do (indented, UTF-8)."""
+    path.write_text(json.dumps(value, ensure_ascii=False, indent=2), "utf-8")
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    """Every file under root, path -> bytes."""
+    if not root.exists():
+        return {}
+    return {
+        path.relative_to(root).as_posix(): path.read_bytes()
+        for path in sorted(root.rglob("*"))
+        if path.is_file()
+    }
+
+
+def credential_url(credential: Path) -> str:
+    """The URL a credential file is published at."""
+    return f"{BASE_URL}awards/{credential.parent.name}/{credential.stem}/credential.json"
+
+
+def assertion_url(credential: Path) -> str:
+    """The URL of the OB 2.0 hosted assertion of a credential."""
+    return f"{BASE_URL}awards/{credential.parent.name}/{credential.stem}/assertion.json"
+
+
+AWARD_SLUG = re.compile(r"^\d{8}-[0-9a-f]{8}$")
