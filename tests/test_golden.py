@@ -1,4 +1,10 @@
-"""Golden-site test: the minimal network is built and compared file by file with expected/."""
+"""Golden-site tests: each test site is built and compared file by file with its expected/.
+
+`minimal` is content only; `signed` is the same network with a key, two awards and a
+revoked one (signed with tests/keys/signed-atelier.test-only.pem). After an intended
+change, regenerate with `python -m pytest tests/test_golden.py --update-golden` and review
+the diff like code.
+"""
 
 from __future__ import annotations
 
@@ -20,13 +26,14 @@ def _files(root: Path) -> dict[str, bytes]:
     }
 
 
-def test_minimal_site_matches_expected_output(
-    tmp_path: Path, request: pytest.FixtureRequest
+@pytest.mark.parametrize("name", ["minimal", "signed"])
+def test_site_matches_expected_output(
+    name: str, tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
-    source = copy_site("minimal", tmp_path / "source")
+    source = copy_site(name, tmp_path / "source")
     out = tmp_path / "out"
     build_site(source, out)
-    expected_dir = SITES / "minimal" / "expected"
+    expected_dir = SITES / name / "expected"
     if request.config.getoption("--update-golden"):
         shutil.rmtree(expected_dir, ignore_errors=True)
         shutil.copytree(out, expected_dir)
@@ -39,7 +46,7 @@ def test_minimal_site_matches_expected_output(
 
 
 def test_two_builds_give_identical_bytes(tmp_path: Path) -> None:
-    source = copy_site("minimal", tmp_path / "source")
+    source = copy_site("signed", tmp_path / "source")
     build_site(source, tmp_path / "one")
     build_site(source, tmp_path / "two")
     assert _files(tmp_path / "one") == _files(tmp_path / "two")

@@ -410,11 +410,7 @@ def test_issued_on_sets_the_award_date(network: SignedNetwork) -> None:
         ("2024-02-29", Duration(years=1), "2025-02-28"),
         ("2024-03-01", Duration(days=30), "2024-03-31"),
         ("2024-12-31", Duration(years=1, months=2, days=1), "2026-03-01"),
-        pytest.param(
-            "2024-02-29",
-            Duration(days=1),
-            "2024-03-01"
-        ),
+        pytest.param("2024-02-29", Duration(days=1), "2024-03-01"),
     ],
 )
 def test_add_duration(start: str, duration: Duration, end: str) -> None:

@@ -66,10 +66,16 @@ def broken_links(out: Path, base_url: str) -> list[str]:
 
 
 @pytest.mark.parametrize(
-    "base_url", ["https://example.org/test-network/", "https://badges.example.org/"]
+    ("site", "base_url"),
+    [
+        ("minimal", "https://example.org/test-network/"),
+        ("minimal", "https://badges.example.org/"),
+        # Credentials are signed for their base URL: the signed site is crawled at its own.
+        ("signed", "https://example.org/test-network/"),
+    ],
 )
-def test_minimal_site_has_no_broken_link(tmp_path: Path, base_url: str) -> None:
-    source = copy_site("minimal", tmp_path / "source")
+def test_test_sites_have_no_broken_link(tmp_path: Path, site: str, base_url: str) -> None:
+    source = copy_site(site, tmp_path / "source")
     settings = source / "content" / "site.yaml"
     text = settings.read_text("utf-8")
     settings.write_text(re.sub(r"base_url: .*", f"base_url: {base_url}", text), "utf-8")
