@@ -8,6 +8,9 @@ from pathlib import Path
 
 import pytest
 
+# The signed-network fixtures (`signed`, `network`) shared by the credential tests.
+pytest_plugins = ["tests.credential_fixtures"]
+
 ROOT = Path(__file__).resolve().parent.parent
 SITES = Path(__file__).resolve().parent / "sites"
 EPOCH = "1767225600"  # 2026-01-01T00:00:00Z: builds in tests are reproducible

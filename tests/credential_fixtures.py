@@ -271,3 +271,15 @@ def assertion_url(credential: Path) -> str:
 
 
 AWARD_SLUG = re.compile(r"^\d{8}-[0-9a-f]{8}$")
+
+
+@pytest.fixture(scope="module")
+def signed(tmp_path_factory: pytest.TempPathFactory) -> SignedNetwork:
+    """The signed network, built once per test module; tests must not change it."""
+    return shared_network(tmp_path_factory)
+
+
+@pytest.fixture
+def network(signed: SignedNetwork, tmp_path: Path) -> SignedNetwork:
+    """A copy of the signed network that the test may change."""
+    return copy_network(signed, tmp_path)

@@ -25,14 +25,8 @@ from .credential_fixtures import (
     assertion_url,
     credential_url,
     read_json,
-    shared_network,
     snapshot,
 )
-
-
-@pytest.fixture(scope="module")
-def signed(tmp_path_factory: pytest.TempPathFactory) -> SignedNetwork:
-    return shared_network(tmp_path_factory)
 
 
 def test_every_award_publishes_its_files(signed: SignedNetwork) -> None:

@@ -23,27 +23,15 @@ from .credential_fixtures import (
     ATELIER_DID,
     BASE_URL,
     SignedNetwork,
-    copy_network,
     ok,
     read_json,
     run,
-    shared_network,
     snapshot,
     write_json,
 )
 
 SIGNATURE = "signature does not match"
 Document = dict[str, Any]
-
-
-@pytest.fixture(scope="module")
-def signed(tmp_path_factory: pytest.TempPathFactory) -> SignedNetwork:
-    return shared_network(tmp_path_factory)
-
-
-@pytest.fixture
-def network(signed: SignedNetwork, tmp_path: Path) -> SignedNetwork:
-    return copy_network(signed, tmp_path)
 
 
 # Mutations of the JSON document: each changes it in place.

@@ -27,7 +27,6 @@ from .credential_fixtures import (
     NARRATIVE,
     Run,
     SignedNetwork,
-    copy_network,
     credential_url,
     issue,
     keygen,
@@ -35,21 +34,9 @@ from .credential_fixtures import (
     ok,
     read_json,
     run,
-    shared_network,
     snapshot,
     write_json,
 )
-
-
-@pytest.fixture(scope="module")
-def signed(tmp_path_factory: pytest.TempPathFactory) -> SignedNetwork:
-    return shared_network(tmp_path_factory)
-
-
-@pytest.fixture
-def network(signed: SignedNetwork, tmp_path: Path) -> SignedNetwork:
-    """A copy of the signed network that the test may change."""
-    return copy_network(signed, tmp_path)
 
 
 @pytest.fixture

@@ -21,29 +21,17 @@ from .credential_fixtures import (
     Run,
     SignedNetwork,
     assertion_url,
-    copy_network,
     credential_url,
     keygen,
     ok,
     read_json,
     run,
-    shared_network,
     snapshot,
     write_json,
 )
 
 REASON = "Délivré par erreur : l'évaluation pratique n'était pas validée."
 REVOKED_AT = "2025-06-01T09:00:00Z"
-
-
-@pytest.fixture(scope="module")
-def signed(tmp_path_factory: pytest.TempPathFactory) -> SignedNetwork:
-    return shared_network(tmp_path_factory)
-
-
-@pytest.fixture
-def network(signed: SignedNetwork, tmp_path: Path) -> SignedNetwork:
-    return copy_network(signed, tmp_path)
 
 
 def revoke(network: SignedNetwork, credential: str | Path, key_file: Path | None = None) -> Run:

@@ -17,30 +17,18 @@ from .credential_fixtures import (
     LASER_AT,
     SignedNetwork,
     assertion_url,
-    copy_network,
     credential_url,
     issue,
     keygen,
     ok,
     read_json,
     run,
-    shared_network,
     write_json,
 )
 
 LASER_VALID = (
     "Laser - Débutant: VALID — signature verified, issued by Atelier Test on 2024-03-10T10:00:00Z\n"
 )
-
-
-@pytest.fixture(scope="module")
-def signed(tmp_path_factory: pytest.TempPathFactory) -> SignedNetwork:
-    return shared_network(tmp_path_factory)
-
-
-@pytest.fixture
-def network(signed: SignedNetwork, tmp_path: Path) -> SignedNetwork:
-    return copy_network(signed, tmp_path)
 
 
 def targets(network: SignedNetwork, credential: Path) -> dict[str, list[str | Path]]:
