@@ -10,6 +10,7 @@ from pathlib import Path
 
 from .load import load_network
 from .model import Award, Network
+from .privacy import check_no_recipient_email
 from .problems import Problem, Problems
 from .render import render_site, theme_for
 from .urls import Urls
@@ -64,6 +65,8 @@ def build_site(source: Path, out_dir: Path, strict: bool = False) -> BuildReport
     checked = check_site(source, strict)
     problems = checked.problems
     outputs = render_site(checked.network, checked.awards, theme_for(source), checked.now)
+    check_no_recipient_email(outputs, checked.network.credentials, problems)
+    problems.raise_if_errors()
     write_site(outputs, out_dir)
     log.info("wrote %d files to %s", len(outputs), out_dir)
     return BuildReport(files=len(outputs), warnings=problems.sorted())

@@ -12,6 +12,7 @@ from .build import build_site, check_site
 from .issuer_yaml import YamlEditError
 from .issuing import ToolError
 from .keys import KeyFileError
+from .people import PersonError
 from .problems import BuildFailed, Problem, Problems, summary
 
 
@@ -28,7 +29,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BuildFailed as failed:
         report(failed.problems, args.format)
         return 1
-    except (ToolError, KeyFileError, YamlEditError) as refusal:
+    except (ToolError, KeyFileError, YamlEditError, PersonError) as refusal:
         print(f"error: {refusal}", file=sys.stderr)
         return 1
 
@@ -100,7 +101,26 @@ def _parser() -> argparse.ArgumentParser:
     issue.add_argument(
         "--expires", metavar="DATE", help="expiry date, YYYY-MM-DD (default: the badge's rule)"
     )
+    issue.add_argument(
+        "--person", metavar="SLUG", help="link the award to a person (a pseudonym, never the email)"
+    )
+    issue.add_argument("--name", help="the person's display name (shown only with 'name' consent)")
+    issue.add_argument(
+        "--consent", metavar="SCOPES", help="consent given: name,map,resource,portfolio"
+    )
     issue.set_defaults(run=_issue)
+
+    consent = command(
+        "consent", "grant or withdraw a person's consent (takes effect at the next build)"
+    )
+    consent.add_argument(
+        "person", metavar="SLUG", help="the person's slug (content/people/SLUG.yaml)"
+    )
+    consent.add_argument(
+        "--grant", metavar="SCOPES", help="scopes to grant: name,map,resource,portfolio"
+    )
+    consent.add_argument("--withdraw", metavar="SCOPES", help="scopes to withdraw")
+    consent.set_defaults(run=_consent)
 
     revoke = command("revoke", "revoke a credential, with a reason shown to anyone who checks it")
     revoke.add_argument(
@@ -161,7 +181,7 @@ def _keygen(args: argparse.Namespace) -> int:
 
 
 def _issue(args: argparse.Namespace) -> int:
-    from .issuing import issue, recipient, recipients_from_csv
+    from .issuing import issue, recipient, recipients_from_csv, with_person
     from .problems import Location
 
     problems = Problems()
@@ -169,13 +189,19 @@ def _issue(args: argparse.Namespace) -> int:
         recipients = recipients_from_csv(args.csv, problems)
     else:
         recipients = [
-            recipient(
-                args.recipient,
-                args.evidence,
-                args.narrative,
-                args.issued_on,
-                args.expires,
-                Location("--recipient"),
+            with_person(
+                recipient(
+                    args.recipient,
+                    args.evidence,
+                    args.narrative,
+                    args.issued_on,
+                    args.expires,
+                    Location("--recipient"),
+                    problems,
+                ),
+                args.person,
+                args.name,
+                args.consent,
                 problems,
             )
         ]
@@ -189,6 +215,24 @@ def _issue(args: argparse.Namespace) -> int:
     for path in written:
         print(f"issued {path}")
     print(f"{len(written)} credential(s) issued, {len(skipped)} skipped")
+    return 0
+
+
+def _consent(args: argparse.Namespace) -> int:
+    from .people import parse_scopes, update_person
+
+    grant, withdraw = parse_scopes(args.grant), parse_scopes(args.withdraw)
+    if not grant and not withdraw:
+        print("error: give --grant and/or --withdraw", file=sys.stderr)
+        return 2
+    if grant & withdraw:
+        print(
+            f"error: {', '.join(sorted(grant & withdraw))} both granted and withdrawn",
+            file=sys.stderr,
+        )
+        return 2
+    path = update_person(args.source, args.person, grant=grant, withdraw=withdraw, must_exist=True)
+    print(f"updated {path}; the change takes effect at the next build (commit it)")
     return 0
 
 

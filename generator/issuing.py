@@ -9,7 +9,7 @@ import io
 import secrets
 import sys
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
@@ -36,6 +36,7 @@ from .openbadges.credential import (
 from .openbadges.dataintegrity import sign
 from .openbadges.multikey import public_key_multibase
 from .outputs import json_bytes
+from .people import PersonError, parse_scopes, person_path, update_person
 from .problems import Location, Problems, one_of, suggest
 from .render import badge_image
 from .urls import Urls
@@ -115,6 +116,9 @@ class Recipient:
     issued_on: date | None
     expires: date | None
     where: Location
+    person: str | None = None
+    name: str | None = None
+    consent: frozenset[str] = frozenset()
 
 
 def recipients_from_csv(path: Path, problems: Problems) -> list[Recipient]:
@@ -155,16 +159,17 @@ def recipients_from_csv(path: Path, problems: Problems) -> list[Recipient]:
             start += 1
         end_of_previous = reader.line_num
         where = Location(str(path), start)
+        item = recipient(
+            row.get("email") or "",
+            row.get("evidence") or None,
+            row.get("narrative") or None,
+            row.get("issued_on") or None,
+            row.get("expires") or None,
+            where,
+            problems,
+        )
         rows.append(
-            recipient(
-                row.get("email") or "",
-                row.get("evidence") or None,
-                row.get("narrative") or None,
-                row.get("issued_on") or None,
-                row.get("expires") or None,
-                where,
-                problems,
-            )
+            with_person(item, row.get("person"), row.get("name"), row.get("consent"), problems)
         )
     return rows
 
@@ -181,6 +186,11 @@ def recipient(
     """A recipient, with each malformed value reported at its row."""
     if not EMAIL.match(normalise_email(email)):
         problems.error(where, f"'{email}' is not an email address; check the recipient")
+    address = normalise_email(email)
+    if address and any(address in (text or "").lower() for text in (evidence, narrative)):
+        problems.error(
+            where, "the evidence or narrative contains the recipient's email; remove it (privacy)"
+        )
     if evidence and not evidence.startswith(("https://", "http://")):
         problems.error(where, f"evidence '{evidence}' is not a URL; give an https:// address")
     return Recipient(
@@ -190,6 +200,27 @@ def recipient(
         expires=_date(expires, "expires", where, problems),
         where=where,
     )
+
+
+def with_person(
+    item: Recipient, person: str | None, name: str | None, consent: str | None, problems: Problems
+) -> Recipient:
+    """The recipient linked to a person (pseudonymous slug), with the consent they gave."""
+    if not person:
+        if name or consent:
+            problems.error(
+                item.where, "a name or consent needs a person slug (--person / 'person')"
+            )
+        return item
+    try:
+        person_path(Path("."), person)
+        scopes = parse_scopes(consent)
+    except PersonError as error:
+        problems.error(item.where, str(error))
+        return item
+    if name and "@" in name:
+        problems.error(item.where, "a display name must not be an email address")
+    return replace(item, person=person, name=name or None, consent=scopes)
 
 
 def _date(text: str | None, what: str, where: Location, problems: Problems) -> date | None:
@@ -253,6 +284,14 @@ def issue(
         path.write_bytes(json_bytes(signed))
         written.append(path)
         next_index += 1
+        if item.person:
+            update_person(
+                source,
+                item.person,
+                name=item.name,
+                grant=item.consent,
+                awards=[(issuer.slug, award_slug)],
+            )
     if written and issuer.slug not in network.status_lists:
         _write_status_list(source, urls, issuer, private_key, key, set(), now)
     return written, skipped

@@ -21,6 +21,7 @@ from .model import (
     Machine,
     Network,
     Page,
+    Person,
     PublicKey,
     SignedFile,
     Site,
@@ -120,6 +121,13 @@ def load_network(root: Path, problems: Problems) -> Network:
             badges[path.stem] = badge
     pages = _load_pages(source, root / CONTENT / "pages", site.language, unreadable)
     credentials, status_lists, revocations = _load_assertions(source, root / ASSERTIONS)
+    people = {}
+    for path in _files(root / CONTENT / "people", ".yaml", source, unreadable, "person"):
+        person = _load_person(source, path)
+        if person is None:
+            unreadable.add(f"person:{path.stem}")
+        else:
+            people[path.stem] = person
     return Network(
         site=site,
         skills=skills,
@@ -129,6 +137,7 @@ def load_network(root: Path, problems: Problems) -> Network:
         credentials=credentials,
         status_lists=status_lists,
         revocations=revocations,
+        people=people,
         unreadable=frozenset(unreadable),
     )
 
@@ -490,3 +499,45 @@ def _signed_file(source: Source, path: Path, issuer: str) -> SignedFile | None:
         )
         return None
     return SignedFile(issuer, path.stem, document.value, data, document.location)
+
+
+def _load_person(source: Source, path: Path) -> Person | None:
+    """A person file; it must never hold an email address (only pseudonymous links)."""
+    document = source.yaml(path, "person")
+    if document is None:
+        return None
+    value = document.value
+    for key_path, line in sorted(document.lines.items(), key=lambda item: item[1]):
+        text = _value_at(value, key_path)
+        if isinstance(text, str) and _EMAIL_IN_TEXT.search(text):
+            source.problems.error(
+                document.location.at(line),
+                "a person file must not hold an email address (privacy); remove it, and give "
+                "an https contact link of the person's choosing if they want one",
+            )
+    return Person(
+        slug=path.stem,
+        name=value.get("name"),
+        consent=frozenset(scope for scope, given in value.get("consent", {}).items() if given),
+        contact=value.get("contact"),
+        awards=tuple(_award_ref(ref) for ref in value["awards"]),
+        source=document.location,
+        lines=document.lines,
+    )
+
+
+def _award_ref(ref: str) -> tuple[str, str]:
+    issuer, award = ref.split("/", 1)
+    return issuer, award
+
+
+_EMAIL_IN_TEXT = re.compile(r"[^@\s:/]+@[^@\s/]+\.[A-Za-z]{2,}")
+
+
+def _value_at(value: Any, path: tuple[str | int, ...]) -> Any:
+    for part in path:
+        try:
+            value = value[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return value

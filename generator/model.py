@@ -264,6 +264,29 @@ class Page:
     source: Location
 
 
+CONSENT_SCOPES = ("name", "map", "resource", "portfolio")
+
+
+@dataclass(frozen=True)
+class Person(Located):
+    """An earner, under a pseudonymous slug chosen by the issuer, and what they consent to.
+
+    Kept outside the signed credentials, so that consent changes without re-signing.
+    """
+
+    slug: str
+    name: str | None
+    consent: frozenset[str]
+    contact: str | None
+    awards: tuple[tuple[str, str], ...]
+    source: Location
+    lines: Mapping[FieldPath, int] = field(default_factory=dict, repr=False)
+
+    def allows(self, scope: str) -> bool:
+        """Whether the person consented to this scope (every scope defaults to no)."""
+        return scope in self.consent
+
+
 @dataclass(frozen=True)
 class SignedFile:
     """A signed JSON document of assertions/<issuer>/: a credential, status list or revocation."""
@@ -290,6 +313,8 @@ class Network:
     """Each issuer's signed BitstringStatusListCredential, by issuer slug."""
     revocations: Mapping[tuple[str, str], SignedFile] = field(default_factory=dict)
     """Signed revocation records by (issuer slug, award slug)."""
+    people: Mapping[str, Person] = field(default_factory=dict)
+    """Earners who agreed to be linked to their awards, by slug."""
     unreadable: frozenset[str] = frozenset()
     """Files that exist but could not be loaded ('skills', 'issuer:<slug>', 'badge:<slug>',
     'page:<slug>'): verify treats them as present, so one broken file reports one error."""
@@ -306,6 +331,10 @@ class Network:
             for slug, issuer in sorted(self.issuers.items())
             if badge.slug in issuer.awards or slug == badge.scope
         )
+
+    def person_of(self, issuer: str, award: str) -> Person | None:
+        """The person an award is linked to, if any."""
+        return next((p for p in self.people.values() if (issuer, award) in p.awards), None)
 
     def awarded_by(self, issuer: Issuer) -> tuple[Badge, ...]:
         """The badges a structure awards, sorted by slug."""

@@ -129,6 +129,7 @@ def render_pages(
             "award.html",
             partial(urls.award_page, issuer_slug, slug),
             award=award,
+            person=network.person_of(issuer_slug, slug),
             status=award.status(now),
             baked=urls.baked_png(issuer_slug, slug)
             if images[award.badge.slug].endswith(".png")

@@ -13,7 +13,7 @@ from jsonschema.exceptions import ValidationError
 from .problems import Problems, one_of, suggest
 from .sources import Document
 
-KINDS = ("site", "skills", "issuer", "badge", "page")
+KINDS = ("site", "skills", "issuer", "badge", "page", "person")
 
 
 @cache
@@ -119,6 +119,7 @@ _PATTERN_HELP = {
     "^#[0-9a-fA-F]{6}$": "write a colour as #rrggbb (e.g. #c0392b)",
     "^\\d{4}-\\d{2}-\\d{2}$": "write a date as YYYY-MM-DD",
     "^[a-z]{2}$": "use a two-letter language code such as fr or en",
+    "^[a-z0-9]+(-[a-z0-9]+)*/[a-z0-9]+(-[a-z0-9]+)*$": "write an award as <issuer>/<award-id>",
 }
 
 

@@ -24,6 +24,7 @@ def verify_network(network: Network, problems: Problems) -> None:
     for badge in network.badges.values():
         _verify_badge(network, badge, problems)
     _verify_unique_pathway_steps(network, problems)
+    _verify_people(network, problems)
     if "index" not in network.pages and "page:index" not in network.unreadable:
         problems.warning(
             Location("content/pages/index.md"),
@@ -214,3 +215,27 @@ def _verify_unique_pathway_steps(network: Network, problems: Problems) -> None:
                 f"network badge for {domain} / {level} already defined by {badges[0].source.path}; "
                 "retire one of them or change its level",
             )
+
+
+def _verify_people(network: Network, problems: Problems) -> None:
+    """Each award a person file names exists, and belongs to one person only."""
+    owners: dict[tuple[str, str], str] = {}
+    for slug, person in sorted(network.people.items()):
+        if not SLUG.match(slug):
+            problems.error(
+                person.source.at(None), f"file name '{slug}' is not a valid slug; rename it"
+            )
+        for index, award in enumerate(person.awards):
+            where = person.at("awards", index)
+            if award not in network.credentials:
+                problems.error(
+                    where,
+                    f"award '{'/'.join(award)}' does not exist in assertions/; fix or remove it",
+                )
+            elif award in owners:
+                problems.error(
+                    where,
+                    f"award '{'/'.join(award)}' is already linked to content/people/{owners[award]}.yaml; "
+                    "an award belongs to one person",
+                )
+            owners.setdefault(award, slug)
