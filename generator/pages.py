@@ -9,7 +9,9 @@ from functools import partial
 from typing import Any
 
 from .model import Award, Badge, Domain, Level, Network, Text
+from .openbadges.credential import recipient_identity
 from .outputs import Output
+from .sharing import linkedin_url, qr_svg
 from .theme import Theme
 from .urls import Urls
 
@@ -67,12 +69,18 @@ class PageRenderer:
 
     def render(self, template: str, path_for: PathFor, **context: Any) -> Iterator[Output]:
         """The page in every language of the site."""
+        return self.render_each(template, path_for, lambda _: context)
+
+    def render_each(
+        self, template: str, path_for: PathFor, context_for: Callable[[str], dict[str, Any]]
+    ) -> Iterator[Output]:
+        """The page in every language, with a context that depends on the language."""
         site = self.network.site
         alternates = [(lang, path_for(lang)) for lang in site.languages]
         for lang in site.languages:
             env = self.theme.environment(lang)
             html = env.get_template(template).render(
-                **self.common(lang, path_for(lang), alternates), **context
+                **self.common(lang, path_for(lang), alternates), **context_for(lang)
             )
             yield Output(Urls.html(path_for(lang)), html.encode("utf-8"))
 
@@ -124,16 +132,12 @@ def render_pages(
 ) -> Iterator[Output]:
     """Every HTML page of the site, and the 404 page."""
     renderer = PageRenderer(network, theme, urls, images, now)
+    all_pathways = pathways(network)
     for (issuer_slug, slug), award in sorted(awards.items()):
-        yield from renderer.render(
+        yield from renderer.render_each(
             "award.html",
             partial(urls.award_page, issuer_slug, slug),
-            award=award,
-            person=network.person_of(issuer_slug, slug),
-            status=award.status(now),
-            baked=urls.baked_png(issuer_slug, slug)
-            if images[award.badge.slug].endswith(".png")
-            else urls.baked_svg(issuer_slug, slug),
+            partial(award_context, network, urls, award, images, now, all_pathways),
         )
     all_pathways = pathways(network)
     badges = [badge for _, badge in sorted(network.badges.items())]
@@ -176,3 +180,37 @@ def render_pages(
     not_found = renderer.common(network.site.language, "404.html", [])
     html = theme.environment(network.site.language).get_template("404.html").render(**not_found)
     yield Output("404.html", html.encode("utf-8"))
+
+
+def award_context(
+    network: Network,
+    urls: Urls,
+    award: Award,
+    images: Mapping[str, str],
+    now: datetime,
+    all_pathways: tuple[Pathway, ...],
+    lang: str,
+) -> dict[str, Any]:
+    """What an award page shows and offers, in one language."""
+    issuer, slug = award.issuer.slug, award.slug
+    page_url = urls.absolute(urls.award_page(issuer, slug, lang))
+    name = award.badge.name.get(lang)
+    identity = recipient_identity(award.credential.document)
+    png = images[award.badge.slug].endswith(".png")
+    evidence = [e for e in award.credential.document.get("evidence", []) if isinstance(e, dict)]
+    return {
+        "award": award,
+        "person": network.person_of(issuer, slug),
+        "status": award.status(now),
+        "pathway": next((p for p in all_pathways if p.domain.slug == award.badge.domain), None),
+        "page_url": page_url,
+        "linkedin": linkedin_url(award, name, award.issuer.name, page_url),
+        "qr": qr_svg(page_url, name),
+        "salt": identity[0] if identity else "",
+        "identity_hash": identity[1] if identity else "",
+        "evidence": evidence,
+        "baked": urls.baked_png(issuer, slug) if png else urls.baked_svg(issuer, slug),
+        "baked_ob2_svg": None if png else urls.baked_svg_ob2(issuer, slug),
+        "credential_url": urls.absolute(urls.credential(issuer, slug)),
+        "assertion_url": urls.absolute(urls.assertion(issuer, slug)),
+    }
