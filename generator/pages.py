@@ -8,7 +8,7 @@ from datetime import datetime
 from functools import partial
 from typing import Any
 
-from .model import Award, Badge, Domain, Level, Network, Text
+from .model import Award, Badge, Domain, Level, Network, Person, Text
 from .openbadges.credential import recipient_identity
 from .outputs import Output
 from .sharing import linkedin_url, qr_svg
@@ -139,7 +139,13 @@ def render_pages(
             partial(urls.award_page, issuer_slug, slug),
             partial(award_context, network, urls, award, images, now, all_pathways),
         )
-    all_pathways = pathways(network)
+    for person in sorted(network.people.values(), key=lambda p: p.slug):
+        if person.allows("portfolio"):
+            yield from renderer.render_each(
+                "portfolio.html",
+                partial(urls.portfolio, person.slug),
+                partial(portfolio_context, network, urls, awards, now, all_pathways, person),
+            )
     badges = [badge for _, badge in sorted(network.badges.items())]
     yield from renderer.render(
         "home.html",
@@ -211,6 +217,39 @@ def award_context(
         "evidence": evidence,
         "baked": urls.baked_png(issuer, slug) if png else urls.baked_svg(issuer, slug),
         "baked_ob2_svg": None if png else urls.baked_svg_ob2(issuer, slug),
+        "portfolio": urls.portfolio(person.slug, lang)
+        if (person := network.person_of(issuer, slug)) and person.allows("portfolio")
+        else None,
         "credential_url": urls.absolute(urls.credential(issuer, slug)),
         "assertion_url": urls.absolute(urls.assertion(issuer, slug)),
+    }
+
+
+def portfolio_context(
+    network: Network,
+    urls: Urls,
+    awards: Mapping[tuple[str, str], Award],
+    now: datetime,
+    all_pathways: tuple[Pathway, ...],
+    person: Person,
+    lang: str,
+) -> dict[str, Any]:
+    """A person's valid awards, grouped by domain along its pathway, and the others."""
+    valid = [
+        awards[key]
+        for key in person.awards
+        if key in awards and awards[key].status(now) == "valid"
+    ]
+    held = {award.badge.slug for award in valid}
+    page_url = urls.absolute(urls.portfolio(person.slug, lang))
+    title = person.name if person.name and person.allows("name") else person.slug
+    return {
+        "person": person,
+        "title": title,
+        "page_url": page_url,
+        "qr": qr_svg(page_url, title),
+        "pathways": [p for p in all_pathways if any(s.badge and s.badge.slug in held for s in p.steps)],
+        "held": held,
+        "award_of": {award.badge.slug: award for award in valid},
+        "others": [award for award in valid if award.badge.domain is None or not award.badge.is_network_badge],
     }

@@ -116,6 +116,10 @@ class Urls:
         """The published JSON Schema of one kind of content file."""
         return f"schemas/{kind}.schema.json"
 
+    def portfolio(self, person: str, language: str) -> str:
+        """A person's public portfolio (only with their 'portfolio' consent)."""
+        return f"{self._lang(language)}people/{person}/"
+
     # Awards: one folder per credential, named by the issuer and the credential's file name
     def award_page(self, issuer: str, award: str, language: str) -> str:
         """The human page of one award."""

@@ -163,3 +163,33 @@ def test_csv_columns_person_name_consent(network: SignedNetwork, tmp_path: Path)
     data = yaml.safe_load(person_file(network, "gwen-a").read_text("utf-8"))
     assert data["name"] == "Gwen A" and data["consent"]["name"] is True
     assert not person_file(network, "b-2").exists()
+
+
+def test_portfolio_exists_only_with_consent_and_nothing_links_to_it_otherwise(
+    network: SignedNetwork,
+) -> None:
+    credential = issue_to_person(network, "--name", NAME, "--consent", "name,portfolio")
+    files = build(network)
+    assert "people/morgane-lb/index.html" in files and "en/people/morgane-lb/index.html" in files
+    portfolio = files["people/morgane-lb/index.html"].decode()
+    assert NAME in portfolio and f"awards/atelier/{credential.stem}/" in portfolio
+    assert files_containing(files, "people/morgane-lb/") == sorted(
+        [
+            "people/morgane-lb/index.html",
+            "en/people/morgane-lb/index.html",
+            f"awards/atelier/{credential.stem}/index.html",
+            f"en/awards/atelier/{credential.stem}/index.html",
+        ]
+    )
+
+    ok("consent", "--source", network.site, "morgane-lb", "--withdraw", "portfolio")
+    files = build(network)
+    assert not any(path.startswith(("people/", "en/people/")) for path in files)
+    assert files_containing(files, "people/morgane-lb") == []
+
+
+def test_portfolio_without_name_consent_uses_the_pseudonym(network: SignedNetwork) -> None:
+    issue_to_person(network, "--name", NAME, "--consent", "portfolio")
+    files = build(network)
+    assert files_containing(files, NAME) == []
+    assert "morgane-lb" in files["people/morgane-lb/index.html"].decode()

@@ -209,3 +209,8 @@ def test_did_web_identifiers_resolve_to_the_did_document(base: str, did: str) ->
     assert urls.did("biklab") == did
     # did:web resolution: segments after the host become the path of did.json.
     assert urls.absolute(urls.did_document("biklab")) == base + "issuers/biklab/did.json"
+
+
+def test_portfolio_pages_french_at_root_english_under_en() -> None:
+    assert URLS.portfolio("alice-m", "fr") == "people/alice-m/"
+    assert URLS.portfolio("alice-m", "en") == "en/people/alice-m/"
