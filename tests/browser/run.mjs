@@ -1,0 +1,142 @@
+// Drive Debian's Chromium over a served site and print what was observed, as JSON.
+//
+//   node run.mjs BASE_URL CHECKS.json
+//
+// CHECKS.json is a list of {name, path, steps: [...]}; each check gets a fresh page. A step
+// is {do: ACTION, ...}; steps that observe something add {do, ..., value} to the check's
+// `results`. Actions: fill {selector, value}, type {selector, value} (key by key),
+// click {selector}, press {key}, media {media}, waitAttribute {selector, name, values}
+// (until the attribute takes one of the values), attribute {selector, name}, display
+// {selector} (computed style, null when absent), visible {selector}, clipboard, pdf (its
+// page count), axe (violations), tabOrder {max} (the elements Tab focuses from the top of
+// the page), mark (once the network is idle, requests are also listed in `requestsAfterMark`).
+//
+// No network: every request whose host is not 127.0.0.1 is aborted and listed in `blocked`,
+// and Chromium resolves no other host name. Only the pytest file asserts; this script reports.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const CHROMIUM = '/usr/bin/chromium';  // Debian's, never one a test tool downloads
+const AXE = fileURLToPath(new URL('./node_modules/axe-core/axe.min.js', import.meta.url));
+const STEP_TIMEOUT_MS = 10_000;
+
+const [base, checksFile] = process.argv.slice(2);
+if (!base || !checksFile) {
+  console.error('usage: node run.mjs BASE_URL CHECKS.json');
+  process.exit(2);
+}
+const checks = JSON.parse(readFileSync(checksFile, 'utf8'));
+const origin = new URL(base).origin;
+
+function describeFocus() {
+  const el = document.activeElement;
+  if (!el || el === document.body) return null;
+  return { tag: el.tagName.toLowerCase(), id: el.id || null, className: el.className || null,
+           text: (el.textContent || el.value || '').trim().slice(0, 80) };
+}
+
+function countPdfPages(pdf) {
+  return (pdf.toString('latin1').match(/\/Type\s*\/Page(?![a-zA-Z])/g) || []).length;
+}
+
+const actions = {
+  fill: (page, s) => page.fill(s.selector, s.value),
+  type: (page, s) => page.locator(s.selector).pressSequentially(s.value),
+  click: (page, s) => page.click(s.selector),
+  press: (page, s) => page.keyboard.press(s.key),
+  media: (page, s) => page.emulateMedia({ media: s.media }),
+  waitAttribute: async (page, s) => {
+    await page.waitForFunction(([sel, name, values]) =>
+      values.includes(document.querySelector(sel)?.getAttribute(name)), [s.selector, s.name, s.values]);
+  },
+  attribute: (page, s) => page.getAttribute(s.selector, s.name),
+  display: (page, s) => page.evaluate((sel) => {
+    const el = document.querySelector(sel);
+    return el ? getComputedStyle(el).display : null;
+  }, s.selector),
+  visible: (page, s) => page.isVisible(s.selector),
+  clipboard: (page) => page.evaluate(() => navigator.clipboard.readText()),
+  pdf: async (page) => countPdfPages(await page.pdf({ format: 'A4' })),
+  axe: async (page) => {
+    await page.addScriptTag({ path: AXE });
+    const found = await page.evaluate(() => window.axe.run(document));
+    return found.violations.map((v) => ({
+      id: v.id, impact: v.impact, help: v.help,
+      nodes: v.nodes.map((n) => ({ target: n.target.join(' '), summary: n.failureSummary })),
+    }));
+  },
+  tabOrder: async (page, s) => {
+    await page.evaluate(() => document.activeElement?.blur());
+    const order = [];
+    for (let i = 0; i < (s.max || 50); i += 1) {
+      await page.keyboard.press('Tab');
+      const focused = await page.evaluate(describeFocus);
+      if (!focused) break;  // focus left the document: the whole page was walked
+      order.push(focused);
+    }
+    return order;
+  },
+};
+
+async function runCheck(context, check) {
+  const page = await context.newPage();
+  page.setDefaultTimeout(STEP_TIMEOUT_MS);
+  const report = { name: check.name, path: check.path, status: null, results: [],
+                   requests: [], requestsAfterMark: null, errors: [] };
+  page.on('request', (request) => {
+    report.requests.push(request.url());
+    report.requestsAfterMark?.push(request.url());
+  });
+  page.on('pageerror', (error) => report.errors.push(String(error)));
+  try {
+    const response = await page.goto(new URL(check.path, base).href, { waitUntil: 'load' });
+    report.status = response?.status() ?? null;
+    for (const step of check.steps || []) {
+      if (step.do === 'mark') {
+        await page.waitForLoadState('networkidle');  // the favicon comes after 'load'
+        report.requestsAfterMark = [];
+        continue;
+      }
+      const action = actions[step.do];
+      if (!action) throw new Error(`unknown action ${step.do}`);
+      const value = await action(page, step);
+      if (value !== undefined) report.results.push({ ...step, value });
+    }
+  } catch (error) {
+    report.errors.push(String(error).replace(/\x1b\[[0-9;]*m/g, ''));  // no terminal colours
+  } finally {
+    await page.close();
+  }
+  return report;
+}
+
+const profile = mkdtempSync(join(tmpdir(), 'open-badges-chromium-'));
+const blocked = [];
+let context;
+try {
+  // A persistent context is the way to give Chromium our own, fresh --user-data-dir.
+  context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    timeout: 30_000,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run',
+           '--disable-background-networking', '--disable-component-update', '--disable-sync',
+           '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1'],
+  });
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin });
+  await context.route('**/*', (route) => {
+    const url = route.request().url();
+    if (new URL(url).hostname === '127.0.0.1') return route.continue();
+    blocked.push(url);
+    return route.abort('blockedbyclient');
+  });
+  const reports = [];
+  for (const check of checks) reports.push(await runCheck(context, check));
+  console.log(JSON.stringify({ blocked, reports }, null, 1));
+} finally {
+  await context?.close();
+  rmSync(profile, { recursive: true, force: true });
+}

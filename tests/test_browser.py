@@ -1,0 +1,270 @@
+"""Real-browser tests: Debian's Chromium, driven by playwright-core, over the built example site.
+
+The site is served from a temporary folder by a threaded http.server on 127.0.0.1, under
+/open-badges/ as on GitHub Pages. tests/browser/run.mjs opens each page in headless Chromium
+(no network: every request to another host is aborted and reported), runs the steps listed
+here and prints what it saw; the assertions are all in this file. One Chromium serves every
+check. The award page's DOM contract: the "Is this badge mine?" form (#is-it-mine,
+#mine-email, #mine-result[data-result]), the copy-link button (#copy-link[data-copied]) and
+the printable .certificate.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+import shutil
+import subprocess
+import threading
+from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from generator.build import build_site
+
+from .conftest import EPOCH, ROOT
+
+BROWSER_TESTS = ROOT / "tests" / "browser"
+RUN = BROWSER_TESTS / "run.mjs"
+CHROMIUM = Path("/usr/bin/chromium")
+NODE = shutil.which("node")
+INSTALL = "apt-get install -y chromium && npm ci --prefix tests/browser --no-audit --no-fund"
+
+if not CHROMIUM.exists():
+    pytest.skip(
+        f"browser tests need Debian's Chromium at {CHROMIUM}: run `{INSTALL}`",
+        allow_module_level=True,
+    )
+if NODE is None:
+    pytest.skip(
+        f"browser tests need Node.js (20 or newer): install it, then run `{INSTALL}`",
+        allow_module_level=True,
+    )
+if not (BROWSER_TESTS / "node_modules").is_dir():
+    pytest.skip(
+        f"browser tests need their npm packages: run `{INSTALL}` at the repository root",
+        allow_module_level=True,
+    )
+
+PREFIX = "/open-badges/"  # the path of base_url (https://fababrest.github.io/open-badges/)
+AWARD = PREFIX + "awards/biklab/20240312-40313b5a/"
+RECIPIENT = "alice.martin@example.org"  # see tests/keys/make-example-awards.sh
+PORTFOLIO = PREFIX + "people/alice-m/"
+AXE_PAGES = {
+    "award": AWARD,
+    "award-en": PREFIX + "en/awards/biklab/20240312-40313b5a/",
+    "home": PREFIX,
+    "catalogue": PREFIX + "badges/",
+    "badge": PREFIX + "badges/decoupe-laser-premiers-pas/",
+    "portfolio": PORTFOLIO,
+}
+MAP_TILE = re.compile(r"tile|/\d+/\d+/\d+(@2x)?\.(png|jpe?g|webp|pbf|mvt)\b", re.IGNORECASE)
+
+Check = dict[str, Any]
+Report = dict[str, Any]
+
+
+def is_it_mine(name: str, email: str, *, typed: bool = False, submit: str = "click") -> Check:
+    """Enter an email in the award page's form, submit it, and read the verdict."""
+    result = "#mine-result"
+    return {
+        "name": name,
+        "path": AWARD,
+        "steps": [
+            {"do": "mark"},
+            {"do": "type" if typed else "fill", "selector": "#mine-email", "value": email},
+            {"do": "click", "selector": "#is-it-mine [type=submit]"}
+            if submit == "click"
+            else {"do": "press", "key": "Enter"},
+            {
+                "do": "waitAttribute",
+                "selector": result,
+                "name": "data-result",
+                "values": ["match", "no-match"],
+            },
+            {"do": "attribute", "selector": result, "name": "data-result"},
+            {"do": "attribute", "selector": result, "name": "role"},
+            {"do": "attribute", "selector": "#mine-email", "name": "type"},
+        ],
+    }
+
+
+CHECKS: list[Check] = [
+    is_it_mine("mine", RECIPIENT),
+    is_it_mine(
+        "mine-messy",
+        f"  {RECIPIENT.replace('alice.martin', 'Alice.MARTIN')}  ",
+        typed=True,
+        submit="Enter",
+    ),
+    is_it_mine("not-mine", "bob.le-gall@example.org"),
+    {
+        "name": "copy-link",
+        "path": AWARD,
+        "steps": [
+            {"do": "attribute", "selector": "link[rel=canonical]", "name": "href"},
+            {"do": "click", "selector": "#copy-link"},
+            {
+                "do": "waitAttribute",
+                "selector": "#copy-link",
+                "name": "data-copied",
+                "values": ["true"],
+            },
+            {"do": "attribute", "selector": "#copy-link", "name": "data-copied"},
+            {"do": "clipboard"},
+        ],
+    },
+    {
+        "name": "print",
+        "path": AWARD,
+        "steps": [
+            {"do": "media", "media": "print"},
+            {"do": "visible", "selector": ".certificate"},
+            {"do": "display", "selector": ".certificate"},
+            {"do": "display", "selector": ".site-header nav"},
+            {"do": "display", "selector": "#is-it-mine"},
+            {"do": "pdf"},
+        ],
+    },
+    {"name": "keyboard", "path": AWARD, "steps": [{"do": "tabOrder", "max": 60}]},
+    *(
+        {"name": f"axe-{name}", "path": path, "steps": [{"do": "axe"}]}
+        for name, path in AXE_PAGES.items()
+    ),
+]
+# the award page again once the form has answered, so that its verdict is checked too
+AXE_AFTER_CHECK = is_it_mine("axe-award-after-check", "bob.le-gall@example.org")
+AXE_AFTER_CHECK["steps"].append({"do": "axe"})
+CHECKS.append(AXE_AFTER_CHECK)
+
+
+class QuietHandler(SimpleHTTPRequestHandler):
+    """Serve files without logging every request to stderr."""
+
+    timeout = 10  # seconds: a stuck connection cannot hold a thread for ever
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The example network built under <tmp>/open-badges/ and served on 127.0.0.1; its URL."""
+    root = tmp_path_factory.mktemp("browser")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+        build_site(ROOT, root / PREFIX.strip("/"))
+    handler = functools.partial(QuietHandler, directory=str(root))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browsed(served: str, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """Every check run once in one Chromium: {"blocked": [...], "reports": {name: report}}."""
+    assert NODE is not None
+    checks = tmp_path_factory.mktemp("checks") / "checks.json"
+    checks.write_text(json.dumps(CHECKS), "utf-8")
+    done = subprocess.run(
+        [NODE, str(RUN), served, str(checks)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, f"run.mjs failed:\n{done.stderr}\n{done.stdout}"
+    seen = json.loads(done.stdout)
+    return {"blocked": seen["blocked"], "reports": {r["name"]: r for r in seen["reports"]}}
+
+
+def report(browsed: dict[str, Any], name: str) -> Report:
+    """The report of one check, asserting that the page loaded and ran without errors."""
+    found: Report = browsed["reports"][name]
+    assert found["status"] == 200, f"{found['path']}: HTTP {found['status']}"
+    assert found["errors"] == [], found["errors"]
+    return found
+
+
+def value(found: Report, action: str, selector: str | None = None, name: str | None = None) -> Any:
+    """What one observing step of a check saw."""
+    for result in found["results"]:
+        if (result["do"], result.get("selector"), result.get("name")) == (action, selector, name):
+            return result["value"]
+    raise AssertionError(f"{found['name']}: no {action} {selector or ''} {name or ''} result")
+
+
+@pytest.mark.parametrize(
+    ("check", "expected"), [("mine", "match"), ("mine-messy", "match"), ("not-mine", "no-match")]
+)
+def test_is_it_mine_answers_in_the_browser_without_sending_anything(
+    browsed: dict[str, Any], check: str, expected: str
+) -> None:
+    found = report(browsed, check)
+    assert value(found, "attribute", "#mine-email", "type") == "email"
+    assert value(found, "attribute", "#mine-result", "role") == "status"
+    assert value(found, "attribute", "#mine-result", "data-result") == expected
+    # the email is checked against the salted hash in the page: nothing leaves the browser
+    assert found["requestsAfterMark"] == []
+
+
+def test_copy_link_copies_the_canonical_url(browsed: dict[str, Any]) -> None:
+    found = report(browsed, "copy-link")
+    canonical = value(found, "attribute", "link[rel=canonical]", "href")
+    assert canonical == "https://fababrest.github.io" + AWARD
+    assert value(found, "attribute", "#copy-link", "data-copied") == "true"
+    assert value(found, "clipboard") == canonical
+
+
+def test_print_view_is_a_one_page_certificate(browsed: dict[str, Any]) -> None:
+    found = report(browsed, "print")
+    assert value(found, "visible", ".certificate") is True
+    assert value(found, "display", ".certificate") not in (None, "none")
+    assert value(found, "display", ".site-header nav") == "none"
+    assert value(found, "display", "#is-it-mine") == "none"
+    assert value(found, "pdf") == 1
+
+
+def test_keyboard_reaches_the_skip_link_first_then_the_form_and_the_copy_button(
+    browsed: dict[str, Any],
+) -> None:
+    order = value(report(browsed, "keyboard"), "tabOrder")
+    assert order, "Tab focused nothing"
+    assert order[0]["tag"] == "a" and "skip" in (order[0]["className"] or ""), order[0]
+    ids = [focused["id"] for focused in order]
+    assert "mine-email" in ids, ids
+    assert "copy-link" in ids, ids
+
+
+@pytest.mark.parametrize("page", [*AXE_PAGES, "award-after-check"])
+def test_no_serious_accessibility_violation(browsed: dict[str, Any], page: str) -> None:
+    found = browsed["reports"][f"axe-{page}"]
+    if page == "portfolio" and found["status"] == 404:
+        pytest.skip(f"{PORTFOLIO} is not published yet (404)")
+    found = report(browsed, f"axe-{page}")
+    violations = value(found, "axe")
+    for minor in (v for v in violations if v["impact"] not in ("serious", "critical")):
+        print(
+            f"{found['path']}: axe {minor['impact']}: {minor['id']}: {minor['help']}: "
+            + ", ".join(node["target"] for node in minor["nodes"])
+        )
+    serious = [v for v in violations if v["impact"] in ("serious", "critical")]
+    assert serious == [], json.dumps(serious, indent=1, ensure_ascii=False)
+
+
+def test_no_request_left_the_machine(browsed: dict[str, Any]) -> None:
+    requests = [url for r in browsed["reports"].values() for url in r["requests"]]
+    assert requests, "the browser made no request at all"
+    assert browsed["blocked"] == []
+    assert [url for url in requests if MAP_TILE.search(url)] == []
+    assert [url for url in requests if not url.startswith("http://127.0.0.1:")] == []
