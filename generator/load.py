@@ -211,6 +211,7 @@ def _load_skills(source: Source, language: str) -> Skills:
             name=Text.of(level["name"], language),
             description=Text.of(level["description"], language),
             source=document.at(("levels", slug)),
+            resource=bool(level.get("resource", False)),
         )
         for rank, (slug, level) in enumerate(document.value["levels"].items(), start=1)
     )
@@ -246,6 +247,7 @@ def _load_issuer(source: Source, path: Path, language: str) -> Issuer | None:
         if coordinates
         else None,
         opening=Text.of(value["opening"], language) if "opening" in value else None,
+        opening_url=value.get("opening_url"),
         logo=source.asset(path.parent, logo, document, ("logo",)) if logo else None,
         awards=tuple(value.get("awards", [])),
         machines=tuple(

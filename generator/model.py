@@ -110,6 +110,8 @@ class Level:
     name: Text
     description: Text
     source: Location
+    resource: bool = False
+    """Whether consenting holders are listed as resource persons (trainers, maintainers)."""
 
 
 @dataclass(frozen=True)
@@ -198,6 +200,7 @@ class Issuer(Located):
     address: str | None
     coordinates: Coordinates | None
     opening: Text | None
+    opening_url: str | None
     logo: Asset | None
     awards: tuple[str, ...]
     machines: tuple[Machine, ...]

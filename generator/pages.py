@@ -12,6 +12,7 @@ from .model import Award, Badge, Domain, Level, Network, Person, Text
 from .openbadges.credential import recipient_identity
 from .outputs import Output
 from .sharing import linkedin_url, qr_svg
+from .skillsmap import PlacedMachine, SkillsMap
 from .theme import Theme
 from .urls import Urls
 
@@ -66,6 +67,7 @@ class PageRenderer:
     urls: Urls
     images: Mapping[str, str]
     now: datetime
+    skills_map: SkillsMap
 
     def render(self, template: str, path_for: PathFor, **context: Any) -> Iterator[Output]:
         """The page in every language of the site."""
@@ -119,20 +121,23 @@ class PageRenderer:
             ),
             "menu": menu,
             "levels_count": len(network.skills.levels),
+            "skills_map": self.skills_map,
         }
 
 
 def render_pages(
     network: Network,
     awards: Mapping[tuple[str, str], Award],
+    skills_map: SkillsMap,
     theme: Theme,
     urls: Urls,
     images: Mapping[str, str],
     now: datetime,
 ) -> Iterator[Output]:
     """Every HTML page of the site, and the 404 page."""
-    renderer = PageRenderer(network, theme, urls, images, now)
+    renderer = PageRenderer(network, theme, urls, images, now, skills_map)
     all_pathways = pathways(network)
+    yield from render_map_pages(renderer, network, skills_map, all_pathways)
     for (issuer_slug, slug), award in sorted(awards.items()):
         yield from renderer.render_each(
             "award.html",
@@ -236,9 +241,7 @@ def portfolio_context(
 ) -> dict[str, Any]:
     """A person's valid awards, grouped by domain along its pathway, and the others."""
     valid = [
-        awards[key]
-        for key in person.awards
-        if key in awards and awards[key].status(now) == "valid"
+        awards[key] for key in person.awards if key in awards and awards[key].status(now) == "valid"
     ]
     held = {award.badge.slug for award in valid}
     page_url = urls.absolute(urls.portfolio(person.slug, lang))
@@ -248,8 +251,65 @@ def portfolio_context(
         "title": title,
         "page_url": page_url,
         "qr": qr_svg(page_url, title),
-        "pathways": [p for p in all_pathways if any(s.badge and s.badge.slug in held for s in p.steps)],
+        "pathways": [
+            p for p in all_pathways if any(s.badge and s.badge.slug in held for s in p.steps)
+        ],
         "held": held,
         "award_of": {award.badge.slug: award for award in valid},
-        "others": [award for award in valid if award.badge.domain is None or not award.badge.is_network_badge],
+        "others": [
+            award
+            for award in valid
+            if award.badge.domain is None or not award.badge.is_network_badge
+        ],
     }
+
+
+def render_map_pages(
+    renderer: PageRenderer,
+    network: Network,
+    skills_map: SkillsMap,
+    all_pathways: tuple[Pathway, ...],
+) -> Iterator[Output]:
+    """The skills map: overview, one page per domain, one page (and poster) per machine."""
+    urls = renderer.urls
+    located = [issuer for _, issuer in sorted(network.issuers.items()) if issuer.coordinates]
+    markers = {
+        lang: [
+            {
+                "name": issuer.name,
+                "url": urls.link(urls.issuer_page(issuer.slug, lang)),
+                "lat": issuer.coordinates.lat,
+                "lon": issuer.coordinates.lon,
+                "machines": [m.machine.name for m in skills_map.machines_of(None, issuer.slug)],
+                "badges": [b.name.get(lang) for b in network.awarded_by(issuer)],
+            }
+            for issuer in located
+            if issuer.coordinates
+        ]
+        for lang in network.site.languages
+    }
+    yield from renderer.render(
+        "map.html", urls.skills_map, pathways=all_pathways, located=located, markers=markers
+    )
+    for pathway in all_pathways:
+        yield from renderer.render(
+            "domain.html", partial(urls.domain_page, pathway.domain.slug), pathway=pathway
+        )
+    for placed in skills_map.machines:
+        yield from renderer.render_each(
+            "machine.html",
+            partial(urls.machine_page, placed.issuer.slug, placed.machine.slug),
+            partial(_machine_context, urls, skills_map, placed),
+        )
+
+
+def _machine_context(
+    urls: Urls, skills_map: SkillsMap, placed: PlacedMachine, lang: str
+) -> dict[str, Any]:
+    page_url = urls.absolute(urls.machine_page(placed.issuer.slug, placed.machine.slug, lang))
+    trainers = [
+        r
+        for r in skills_map.resources_of(placed.machine.domain, placed.issuer.slug)
+        if r.level.rank >= placed.level.rank
+    ]
+    return {"placed": placed, "trainers": trainers, "qr": qr_svg(page_url, placed.machine.name)}

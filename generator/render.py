@@ -8,14 +8,18 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import xstatic.pkg.leaflet as xstatic_leaflet
+
 from . import feeds
 from .awards import AwardKey, render_award_files, render_trust_files
 from .images import default_badge_png
 from .model import Award, Badge, Network
+from .open_data import skills_map_csv, skills_map_json
 from .openbadges import ob2, ob3
 from .outputs import Output, json_bytes
 from .pages import render_pages
 from .schema import KINDS, schema_of
+from .skillsmap import build_skills_map
 from .theme import Theme
 from .urls import Urls
 
@@ -53,13 +57,18 @@ def render_site(
     urls = Urls(network.site.base_url, network.site.language)
     images = {slug: badge_image(network, badge) for slug, badge in sorted(network.badges.items())}
     image_paths = {slug: image.path for slug, image in images.items()}
+    skills_map = build_skills_map(network, awards, now)
     outputs = [
         *render_documents(network, urls, images),
         *render_trust_files(network, awards, urls),
         *render_award_files(
             awards, urls, {slug: image.data for slug, image in images.items()}, image_paths
         ),
-        *render_pages(network, awards, theme, urls, image_paths, now),
+        *render_pages(network, awards, skills_map, theme, urls, image_paths, now),
+        Output(
+            urls.skills_map_export("json"), json_bytes(skills_map_json(network, skills_map, urls))
+        ),
+        Output(urls.skills_map_export("csv"), skills_map_csv(network, skills_map)),
         *feeds.render_feeds(network, urls),
         *_static_files(network, theme, urls),
         *(Output(image.path, image.data) for image in images.values()),
@@ -142,6 +151,14 @@ def _static_files(network: Network, theme: Theme, urls: Urls) -> Iterator[Output
         yield Output(urls.static(path.relative_to(theme.static_dir).as_posix()), path.read_bytes())
     if network.site.logo:
         yield Output(urls.site_logo(network.site.logo.extension), network.site.logo.data)
+    # Leaflet for the skills map, from the xstatic-leaflet package (no CDN, no copy in the repo).
+    leaflet = Path(xstatic_leaflet.BASE_DIR)
+    for name in (
+        "leaflet.js",
+        "leaflet.css",
+        *(f"images/{p.name}" for p in sorted((leaflet / "images").glob("*.png"))),
+    ):
+        yield Output(urls.static(f"leaflet/{name}"), (leaflet / name).read_bytes())
     # GitHub Pages runs Jekyll unless told not to; Jekyll drops dot-folders such as .well-known.
     yield Output(".nojekyll", b"")
 

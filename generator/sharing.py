@@ -24,7 +24,10 @@ def linkedin_url(award: Award, name: str, organisation: str, page_url: str) -> s
         "certId": f"{award.issuer.slug}/{award.slug}",
     }
     if award.valid_until is not None:
-        fields |= {"expirationYear": award.valid_until.year, "expirationMonth": award.valid_until.month}
+        fields |= {
+            "expirationYear": award.valid_until.year,
+            "expirationMonth": award.valid_until.month,
+        }
     return f"{LINKEDIN_ADD}?{urlencode(fields)}"
 
 

@@ -116,6 +116,24 @@ class Urls:
         """The published JSON Schema of one kind of content file."""
         return f"schemas/{kind}.schema.json"
 
+    # The skills map
+    def skills_map(self, language: str) -> str:
+        """The overview of the skills map: domains by levels, and where."""
+        return f"{self._lang(language)}map/"
+
+    def domain_page(self, domain: str, language: str) -> str:
+        """A skill domain: its pathway, structures, machines and resource persons."""
+        return f"{self._lang(language)}map/{domain}/"
+
+    def machine_page(self, issuer: str, machine: str, language: str) -> str:
+        """A machine of a structure, with its printable poster."""
+        return f"{self._lang(language)}issuers/{issuer}/machines/{machine}/"
+
+    @staticmethod
+    def skills_map_export(extension: str) -> str:
+        """The skills map as open data, 'json' or 'csv'."""
+        return f"data/skills-map.{extension}"
+
     def portfolio(self, person: str, language: str) -> str:
         """A person's public portfolio (only with their 'portfolio' consent)."""
         return f"{self._lang(language)}people/{person}/"

@@ -20,7 +20,7 @@ ALICE = "awards/biklab/20240312-40313b5a/"  # valid, person with name consent
 BOB = "awards/biklab/20241005-48f98cde/"  # valid, person without name consent
 EXPIRED = "awards/biklab/20240630-468fa206/"
 REVOKED = "awards/fablab-exemple-port/20240420-7c43e28d/"
-NO_PERSON = "awards/fablab-exemple-port/20250201-de369a92/"
+NO_PERSON = "awards/atelier-kerexemple/20250301-48a6a0d2/"
 
 
 @pytest.fixture(scope="module")

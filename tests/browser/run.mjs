@@ -9,7 +9,14 @@
 // (until the attribute takes one of the values), attribute {selector, name}, display
 // {selector} (computed style, null when absent), visible {selector}, clipboard, pdf (its
 // page count), axe (violations), tabOrder {max} (the elements Tab focuses from the top of
-// the page), mark (once the network is idle, requests are also listed in `requestsAfterMark`).
+// the page), mark (once the network is idle, requests are also listed in `requestsAfterMark`),
+// count {selector} (how many elements match), property {selector, name} (a DOM property of
+// the first match, such as an image's currentSrc), requests {pattern} (the URLs requested so far
+// that match the regular expression, aborted ones included), waitRequest {pattern} (until
+// one such request was made), settle (until the page's CSS transitions and animations end).
+//
+// A check may carry `context`: Playwright context options (e.g. {javaScriptEnabled: false});
+// it then runs in a separate context made with them, in its own fresh profile.
 //
 // No network: every request whose host is not 127.0.0.1 is aborted and listed in `blocked`,
 // and Chromium resolves no other host name. Only the pytest file asserts; this script reports.
@@ -68,6 +75,20 @@ const actions = {
       nodes: v.nodes.map((n) => ({ target: n.target.join(' '), summary: n.failureSummary })),
     }));
   },
+  count: (page, s) => page.locator(s.selector).count(),
+  property: (page, s) => page.locator(s.selector).first().evaluate((el, name) => el[name], s.name),
+  requests: (page, s, report) => report.requests.filter((url) => new RegExp(s.pattern).test(url)),
+  waitRequest: async (page, s, report) => {
+    const pattern = new RegExp(s.pattern);
+    const deadline = Date.now() + STEP_TIMEOUT_MS;
+    while (!report.requests.some((url) => pattern.test(url))) {
+      if (Date.now() > deadline) throw new Error(`no request matched ${s.pattern}`);
+      await page.waitForTimeout(50);
+    }
+  },
+  settle: (page) => page.evaluate(async () => {
+    await Promise.all(document.getAnimations().map((animation) => animation.finished));
+  }),
   tabOrder: async (page, s) => {
     await page.evaluate(() => document.activeElement?.blur());
     const order = [];
@@ -102,7 +123,7 @@ async function runCheck(context, check) {
       }
       const action = actions[step.do];
       if (!action) throw new Error(`unknown action ${step.do}`);
-      const value = await action(page, step);
+      const value = await action(page, step, report);
       if (value !== undefined) report.results.push({ ...step, value });
     }
   } catch (error) {
@@ -113,19 +134,27 @@ async function runCheck(context, check) {
   return report;
 }
 
-const profile = mkdtempSync(join(tmpdir(), 'open-badges-chromium-'));
 const blocked = [];
-let context;
-try {
+const contexts = new Map();  // JSON of the check's context options -> {context, profile}
+
+async function contextFor(options = {}) {
+  const key = JSON.stringify(options);
+  if (contexts.has(key)) return contexts.get(key).context;
+  const profile = mkdtempSync(join(tmpdir(), 'open-badges-chromium-'));
   // A persistent context is the way to give Chromium our own, fresh --user-data-dir.
-  context = await chromium.launchPersistentContext(profile, {
+  const context = await chromium.launchPersistentContext(profile, {
+    ...options,
     executablePath: CHROMIUM,
     headless: true,
     timeout: 30_000,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run',
            '--disable-background-networking', '--disable-component-update', '--disable-sync',
            '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1'],
+  }).catch((error) => {
+    rmSync(profile, { recursive: true, force: true });
+    throw error;
   });
+  contexts.set(key, { context, profile });
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin });
   await context.route('**/*', (route) => {
     const url = route.request().url();
@@ -133,10 +162,16 @@ try {
     blocked.push(url);
     return route.abort('blockedbyclient');
   });
+  return context;
+}
+
+try {
   const reports = [];
-  for (const check of checks) reports.push(await runCheck(context, check));
+  for (const check of checks) reports.push(await runCheck(await contextFor(check.context), check));
   console.log(JSON.stringify({ blocked, reports }, null, 1));
 } finally {
-  await context?.close();
-  rmSync(profile, { recursive: true, force: true });
+  for (const { context, profile } of contexts.values()) {
+    await context.close();
+    rmSync(profile, { recursive: true, force: true });
+  }
 }
