@@ -8,12 +8,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from .badge_images import draw_badge_images
 from .load import load_network
 from .model import Award, Network
 from .privacy import check_no_recipient_email
 from .problems import Problem, Problems
 from .render import render_site, theme_for
 from .urls import Urls
+from .verification_cache import CACHE_DIR, VerificationCache
 from .verify import verify_network
 from .verify_credentials import verify_credentials
 from .write import write_site
@@ -47,24 +49,33 @@ class CheckedSite:
     now: datetime
 
 
-def check_site(source: Path, strict: bool = False) -> CheckedSite:
-    """Load and verify the content and every credential; raise BuildFailed on errors."""
+def check_site(source: Path, strict: bool = False, use_cache: bool = True) -> CheckedSite:
+    """Load and verify the content and every credential; raise BuildFailed on errors.
+
+    Signatures already verified by an earlier build are looked up in SOURCE/.cache (see
+    verification_cache.py); use_cache=False verifies everything again.
+    """
     problems = Problems(strict=strict)
     now = build_time()
     network = load_network(source, problems)
     verify_network(network, problems)
     theme_for(source).check(network.site.languages, network.site.language, problems)
     urls = Urls(network.site.base_url, network.site.language)
-    awards = verify_credentials(network, urls, now, problems)
+    with VerificationCache.for_source(source) if use_cache else VerificationCache(None) as cache:
+        awards = verify_credentials(network, urls, now, problems, cache)
     problems.raise_if_errors()
     return CheckedSite(network, awards, problems, now)
 
 
-def build_site(source: Path, out_dir: Path, strict: bool = False) -> BuildReport:
+def build_site(
+    source: Path, out_dir: Path, strict: bool = False, use_cache: bool = True
+) -> BuildReport:
     """Load, verify, render and write the whole site; raise BuildFailed on errors."""
-    checked = check_site(source, strict)
+    checked = check_site(source, strict, use_cache)
     problems = checked.problems
-    outputs = render_site(checked.network, checked.awards, theme_for(source), checked.now)
+    cache_dir = source / CACHE_DIR if use_cache else None
+    images = draw_badge_images(checked.network, cache_dir)
+    outputs = render_site(checked.network, checked.awards, images, theme_for(source), checked.now)
     check_no_recipient_email(outputs, checked.network.credentials, problems)
     problems.raise_if_errors()
     write_site(outputs, out_dir)

@@ -64,10 +64,12 @@ def _parser() -> argparse.ArgumentParser:
         "--out", type=Path, default=None, help="output folder (default: SOURCE/_site)"
     )
     build.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    build.add_argument("--no-cache", action="store_true", help="verify every signature again")
     build.set_defaults(run=_build)
 
     check = command("check", "validate the content; write nothing")
     check.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    check.add_argument("--no-cache", action="store_true", help="verify every signature again")
     check.set_defaults(run=_check)
 
     serve = command("serve", "build, serve on localhost and rebuild on every change")
@@ -149,14 +151,14 @@ def _parser() -> argparse.ArgumentParser:
 
 def _build(args: argparse.Namespace) -> int:
     out = args.out if args.out is not None else args.source / "_site"
-    result = build_site(args.source, out, strict=args.strict)
+    result = build_site(args.source, out, strict=args.strict, use_cache=not args.no_cache)
     report(result.warnings, args.format)
     print(f"built {result.files} files into {out}")
     return 0
 
 
 def _check(args: argparse.Namespace) -> int:
-    checked = check_site(args.source, strict=args.strict)
+    checked = check_site(args.source, strict=args.strict, use_cache=not args.no_cache)
     report(checked.problems.sorted(), args.format)
     print("content is valid")
     return 0

@@ -17,6 +17,7 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from . import issuer_yaml
+from .badge_images import image_path
 from .build import build_time
 from .keys import KeyFileError, next_key_id, read_private_key, signing_key, write_private_key
 from .load import ASSERTIONS, BADGES, CONTENT, REVOCATIONS, STATUS_LIST_FILE, THEME, load_network
@@ -38,7 +39,6 @@ from .openbadges.multikey import public_key_multibase
 from .outputs import json_bytes
 from .people import PersonError, parse_scopes, person_path, update_person
 from .problems import Location, Problems, one_of, suggest
-from .render import badge_image
 from .urls import Urls
 from .verify import verify_network
 
@@ -397,9 +397,7 @@ def _credential(
     else:
         valid_until = add_duration(valid_from, badge.valid_for) if badge.valid_for else None
     salt = secrets.token_hex(16)
-    achievement = ob3.achievement(
-        network, badge, urls, badge_image(network, badge).path, with_context=False
-    )
+    achievement = ob3.achievement(network, badge, urls, image_path(badge), with_context=False)
     return unsigned_credential(
         credential_id=urls.absolute(urls.credential(issuer.slug, award_slug)),
         issuer_profile={

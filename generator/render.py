@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -12,8 +11,8 @@ import xstatic.pkg.leaflet as xstatic_leaflet
 
 from . import feeds
 from .awards import AwardKey, render_award_files, render_trust_files
-from .images import default_badge_png
-from .model import Award, Badge, Network
+from .badge_images import BadgeImage
+from .model import Award, Network
 from .open_data import skills_map_csv, skills_map_json
 from .openbadges import ob2, ob3
 from .outputs import Output, json_bytes
@@ -24,38 +23,15 @@ from .theme import Theme
 from .urls import Urls
 
 
-@dataclass(frozen=True)
-class BadgeImage:
-    """A badge's published image: its output path and bytes."""
-
-    path: str
-    data: bytes
-
-
-def badge_image(network: Network, badge: Badge) -> BadgeImage:
-    """The badge's own image, or a generated default PNG (domain colour, symbol, level marks)."""
-    if badge.image is not None:
-        return BadgeImage(Urls.badge_image(badge.slug, badge.image.extension), badge.image.data)
-    language = network.site.language
-    domain = network.skills.domain(badge.domain) if badge.domain else None
-    level = network.skills.level(badge.level) if badge.level else None
-    data = default_badge_png(
-        title=domain.name.get(language) if domain else badge.name.get(language),
-        subtitle=level.name.get(language) if level else ", ".join(badge.tags[:2]),
-        colour=domain.colour if domain else network.site.colours.primary,
-        symbol=domain.symbol if domain else "generic",
-        level=level.rank if level else None,
-        levels=len(network.skills.levels),
-    )
-    return BadgeImage(Urls.badge_image(badge.slug, "png"), data)
-
-
 def render_site(
-    network: Network, awards: Mapping[AwardKey, Award], theme: Theme, now: datetime
+    network: Network,
+    awards: Mapping[AwardKey, Award],
+    images: Mapping[str, BadgeImage],
+    theme: Theme,
+    now: datetime,
 ) -> list[Output]:
     """Every output of the site, sorted by path."""
     urls = Urls(network.site.base_url, network.site.language)
-    images = {slug: badge_image(network, badge) for slug, badge in sorted(network.badges.items())}
     image_paths = {slug: image.path for slug, image in images.items()}
     skills_map = build_skills_map(network, awards, now)
     outputs = [
@@ -77,7 +53,7 @@ def render_site(
 
 
 def render_documents(
-    network: Network, urls: Urls, images: dict[str, BadgeImage]
+    network: Network, urls: Urls, images: Mapping[str, BadgeImage]
 ) -> Iterator[Output]:
     """The machine-readable documents: Open Badges JSON, the catalogue export, the schemas."""
     for slug, badge in sorted(network.badges.items()):
@@ -101,7 +77,7 @@ def render_documents(
         yield Output(urls.schema(kind), json_bytes(schema))
 
 
-def catalogue_export(network: Network, urls: Urls, images: dict[str, BadgeImage]) -> dict[str, Any]:
+def catalogue_export(network: Network, urls: Urls, images: Mapping[str, BadgeImage]) -> dict[str, Any]:
     """data/badges.json: every badge with its status, place in the taxonomy and URLs."""
     language = network.site.language
     return {

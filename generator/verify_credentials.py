@@ -21,6 +21,7 @@ from .openbadges.dataintegrity import ProofError, proof_of, verify
 from .openbadges.multikey import decode_public_key
 from .problems import Problems
 from .urls import Urls
+from .verification_cache import VerificationCache, entry_key
 
 
 class Refused(Exception):
@@ -35,8 +36,18 @@ class Signature:
     created: datetime
 
 
-def check_signature(document: Mapping[str, Any], issuer: Issuer, urls: Urls) -> Signature:
-    """Verify a document's proof against the issuer's keys valid at the proof's date."""
+def check_signature(
+    document: Mapping[str, Any],
+    issuer: Issuer,
+    urls: Urls,
+    cache: VerificationCache | None = None,
+    data: bytes | None = None,
+) -> Signature:
+    """Verify a document's proof against the issuer's keys valid at the proof's date.
+
+    With a cache and the file's bytes, a proof already verified for these bytes and this
+    key is not canonicalised again; every other check still runs.
+    """
     try:
         proof = proof_of(document)
     except ProofError as error:
@@ -64,10 +75,14 @@ def check_signature(document: Mapping[str, Any], issuer: Issuer, urls: Urls) -> 
             + (f" until {key.valid_until.isoformat()}" if key.valid_until else "")
             + ")"
         )
-    try:
-        verify(document, decode_public_key(key.public_key_multibase))
-    except (ProofError, ValueError) as error:
-        raise Refused(str(error)) from None
+    cached = entry_key(data, key.public_key_multibase) if cache is not None and data else None
+    if cache is None or cached is None or cached not in cache:
+        try:
+            verify(document, decode_public_key(key.public_key_multibase))
+        except (ProofError, ValueError) as error:
+            raise Refused(str(error)) from None
+        if cache is not None and cached is not None:
+            cache.add(cached)
     return Signature(key, created)
 
 
@@ -83,15 +98,19 @@ def parse_instant(text: str, what: str) -> datetime:
 
 
 def verify_credentials(
-    network: Network, urls: Urls, now: datetime, problems: Problems
+    network: Network,
+    urls: Urls,
+    now: datetime,
+    problems: Problems,
+    cache: VerificationCache | None = None,
 ) -> dict[tuple[str, str], Award]:
     """Every credential that verifies, as an Award; a problem for every one that does not."""
     awards: dict[tuple[str, str], Award] = {}
     indexes: dict[tuple[str, int], str] = {}
-    revoked = _verify_status(network, urls, problems)
+    revoked = _verify_status(network, urls, problems, cache)
     for (issuer_slug, slug), signed in sorted(network.credentials.items()):
         try:
-            award = _verify_credential(network, urls, now, signed)
+            award = _verify_credential(network, urls, now, signed, cache)
         except Refused as refusal:
             problems.error(signed.source, f"{refusal}; this credential is not published")
             continue
@@ -126,7 +145,9 @@ def _warn_if_image_moved(award: Award, urls: Urls, problems: Problems) -> None:
         )
 
 
-def _verify_credential(network: Network, urls: Urls, now: datetime, signed: SignedFile) -> Award:
+def _verify_credential(
+    network: Network, urls: Urls, now: datetime, signed: SignedFile, cache: VerificationCache | None
+) -> Award:
     document = signed.document
     issuer = network.issuers.get(signed.issuer)
     if issuer is None:
@@ -145,7 +166,7 @@ def _verify_credential(network: Network, urls: Urls, now: datetime, signed: Sign
         raise Refused(
             f"issued by '{issuer_id}' but stored in the folder of {issuer.slug} ({urls.did(issuer.slug)})"
         )
-    signature = check_signature(document, issuer, urls)
+    signature = check_signature(document, issuer, urls, cache, signed.data)
     badge = _badge_of(network, urls, issuer, document)
     valid_from = parse_instant(str(document.get("validFrom")), "validFrom")
     valid_until = (
@@ -217,24 +238,26 @@ def _check_awardable(badge: Badge, valid_from: datetime) -> None:
 
 
 def _verify_status(
-    network: Network, urls: Urls, problems: Problems
+    network: Network, urls: Urls, problems: Problems, cache: VerificationCache | None
 ) -> dict[tuple[str, str], Revocation]:
     """Verify status lists and revocation records; the revocations that check out."""
     for _, signed in sorted(network.status_lists.items()):
         try:
-            _verify_status_list(network, urls, signed)
+            _verify_status_list(network, urls, signed, cache)
         except Refused as refusal:
             problems.error(signed.source, f"{refusal}; the status list is not published")
     revoked: dict[tuple[str, str], Revocation] = {}
     for (issuer_slug, slug), signed in sorted(network.revocations.items()):
         try:
-            revoked[(issuer_slug, slug)] = _verify_revocation(network, urls, signed)
+            revoked[(issuer_slug, slug)] = _verify_revocation(network, urls, signed, cache)
         except Refused as refusal:
             problems.error(signed.source, f"{refusal}; this revocation record is not valid")
     return revoked
 
 
-def _verify_status_list(network: Network, urls: Urls, signed: SignedFile) -> None:
+def _verify_status_list(
+    network: Network, urls: Urls, signed: SignedFile, cache: VerificationCache | None
+) -> None:
     issuer = network.issuers.get(signed.issuer)
     if issuer is None:
         raise Refused(f"folder assertions/{signed.issuer}/ is not a structure of the network")
@@ -243,14 +266,16 @@ def _verify_status_list(network: Network, urls: Urls, signed: SignedFile) -> Non
         raise Refused(f"id must be {expected}")
     if signed.document.get("issuer") != urls.did(issuer.slug):
         raise Refused(f"issuer must be {urls.did(issuer.slug)}")
-    check_signature(signed.document, issuer, urls)
+    check_signature(signed.document, issuer, urls, cache, signed.data)
     try:
         statuslist.decode_status_list(str(signed.document["credentialSubject"]["encodedList"]))
     except (KeyError, TypeError, ValueError) as error:
         raise Refused(f"encodedList is unusable: {error}") from None
 
 
-def _verify_revocation(network: Network, urls: Urls, signed: SignedFile) -> Revocation:
+def _verify_revocation(
+    network: Network, urls: Urls, signed: SignedFile, cache: VerificationCache | None
+) -> Revocation:
     issuer = network.issuers.get(signed.issuer)
     if issuer is None:
         raise Refused(f"folder assertions/{signed.issuer}/ is not a structure of the network")
@@ -260,7 +285,7 @@ def _verify_revocation(network: Network, urls: Urls, signed: SignedFile) -> Revo
     subject = signed.document.get("credentialSubject")
     if not isinstance(subject, dict) or subject.get("id") != expected:
         raise Refused(f"credentialSubject.id must be the revoked credential, {expected}")
-    signature = check_signature(signed.document, issuer, urls)
+    signature = check_signature(signed.document, issuer, urls, cache, signed.data)
     return Revocation(
         reason=str(signed.document.get("description", "")),
         revoked_at=parse_instant(str(signed.document.get("validFrom")), "validFrom"),

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from generator.badge_images import draw_badge_images
 from generator.load import load_network
 from generator.model import Network
 from generator.outputs import Output
@@ -34,7 +35,7 @@ def _render(root: Path) -> list[Output]:
     network = load_network(root, problems)
     assert problems.items == []
     # The minimal site has no signed credentials: no awards to publish.
-    return render_site(network, {}, theme_for(root), NOW)
+    return render_site(network, {}, draw_badge_images(network, None), theme_for(root), NOW)
 
 
 @pytest.fixture(scope="module")
@@ -311,5 +312,5 @@ def test_render_does_not_touch_the_source(tmp_path: Path) -> None:
     problems = Problems()
     network: Network = load_network(MINIMAL, problems)
     before = sorted(p.relative_to(MINIMAL).as_posix() for p in MINIMAL.rglob("*"))
-    render_site(network, {}, theme_for(MINIMAL), NOW)
+    render_site(network, {}, draw_badge_images(network, None), theme_for(MINIMAL), NOW)
     assert sorted(p.relative_to(MINIMAL).as_posix() for p in MINIMAL.rglob("*")) == before

@@ -1,0 +1,65 @@
+"""Smoke test of benchmarks/bench.py: it makes a valid network and prints its table.
+
+Speed is never asserted here (timings depend on the machine); benchmarks/ measures it.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from generator.build import check_site
+
+from .conftest import ROOT
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+import synthetic_network  # benchmarks/ is not a package
+
+
+def test_benchmark_prints_its_table_for_a_valid_network(tmp_path: Path) -> None:
+    options = ["--awards", "30", "--runs", "1", "--cache-dir", str(tmp_path)]
+    result = subprocess.run(
+        [sys.executable, "benchmarks/bench.py", *options],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "## 30 awards" in result.stdout
+    for row in ("cold build", "warm build", "no-change rebuild", "one-edit rebuild", "peak memory"):
+        assert f"| {row}" in result.stdout
+    (network,) = [path for path in tmp_path.iterdir() if (path / synthetic_network.MARKER).exists()]
+    checked = check_site(network)  # raises BuildFailed if the network is not valid
+    assert len(checked.awards) == 30
+    edited = network / "badges" / "decoupe-laser-premiers-pas.yaml"
+    assert edited.read_bytes() == (ROOT / "badges" / edited.name).read_bytes()  # edit undone
+
+
+def test_the_network_is_the_same_for_the_same_seed(tmp_path: Path) -> None:
+    for name in ("a", "b"):
+        synthetic_network.generate(tmp_path / name, 12, seed=3)
+    files = {
+        path.relative_to(tmp_path / "a")
+        for path in (tmp_path / "a").rglob("*")
+        if path.is_file() and ".cache" not in path.parts
+    }
+    assert any(path.parts[0] == "assertions" for path in files)
+    for path in sorted(files):
+        assert (tmp_path / "a" / path).read_bytes() == (tmp_path / "b" / path).read_bytes(), path
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_the_network_has_its_shape(tmp_path: Path, seed: int) -> None:
+    stats = synthetic_network.generate(tmp_path / "net", 400, seed=seed)
+    assert stats.awards == 400
+    assert 0 < stats.revoked < 20 and 5 < stats.expired < 45 and stats.linked == 40
+    issuers = sorted(p.stem for p in (tmp_path / "net" / "content" / "issuers").glob("*.yaml"))
+    assert len(issuers) == 9  # the network and 8 structures
+    assert sorted(p.name for p in (tmp_path / "net" / "assertions").iterdir()) == sorted(
+        synthetic_network.STRUCTURE_WEIGHTS
+    )

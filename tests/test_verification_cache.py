@@ -1,0 +1,95 @@
+"""The verification cache: a second build skips verified signatures, and nothing stale is
+ever served (changed file, compromised key, new verifier version, broken cache)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+from generator import verification_cache
+from generator import verify_credentials as stage
+
+from .credential_fixtures import BUILD_AT, SignedNetwork, run
+
+
+@pytest.fixture
+def verifications(network: SignedNetwork, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The ids of the documents whose proofs were really verified (canonicalised), starting
+    from an empty cache (the shared network was built once already)."""
+    shutil.rmtree(network.site / ".cache", ignore_errors=True)
+    seen: list[str] = []
+    real = stage.verify
+
+    def counting(document, public_key):  # type: ignore[no-untyped-def]
+        seen.append(str(document.get("id", "")))
+        real(document, public_key)
+
+    monkeypatch.setattr(stage, "verify", counting)
+    return seen
+
+
+def build(network: SignedNetwork) -> int:
+    return run("build", "--source", network.site, "--out", network.out, at=BUILD_AT).code
+
+
+def test_a_second_build_verifies_nothing_again(
+    network: SignedNetwork, verifications: list[str]
+) -> None:
+    assert build(network) == 0
+    first = len(verifications)
+    assert first >= 4  # three credentials and the status list
+    assert build(network) == 0
+    assert len(verifications) == first
+    assert (network.site / ".cache" / "verified.sqlite3").is_file()
+
+
+def test_no_cache_option_verifies_everything(
+    network: SignedNetwork, verifications: list[str]
+) -> None:
+    build(network)
+    before = len(verifications)
+    run("build", "--source", network.site, "--out", network.out, "--no-cache", at=BUILD_AT)
+    assert len(verifications) == 2 * before
+
+
+def test_a_changed_file_is_verified_again_and_refused(
+    network: SignedNetwork, verifications: list[str]
+) -> None:
+    build(network)
+    document = json.loads(network.laser.read_text("utf-8"))
+    document["name"] = document["name"] + "!"
+    network.laser.write_text(json.dumps(document, ensure_ascii=False, indent=2), "utf-8")
+    verifications.clear()
+    result = run("check", "--source", network.site, at=BUILD_AT)
+    assert result.code == 1 and "signature does not match" in result.err
+    assert verifications == [document["id"]]
+
+
+def test_a_compromised_key_is_refused_although_cached(network: SignedNetwork) -> None:
+    assert build(network) == 0
+    text = network.atelier_yaml.read_text("utf-8")
+    line = "    valid_from: 2024-02-01T10:00:00Z\n"
+    network.atelier_yaml.write_text(
+        text.replace(line, line + "    compromised_at: 2024-02-02T00:00:00Z\n"), "utf-8"
+    )
+    result = run("check", "--source", network.site, at=BUILD_AT)
+    assert result.code == 1 and "compromised" in result.err
+
+
+def test_a_new_verifier_version_misses_the_cache(
+    network: SignedNetwork, verifications: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    build(network)
+    first = len(verifications)
+    monkeypatch.setattr(verification_cache, "verifier_version", lambda: "a newer verifier")
+    build(network)
+    assert len(verifications) == 2 * first
+
+
+def test_a_broken_cache_file_only_slows_the_build(network: SignedNetwork) -> None:
+    cache = network.site / ".cache" / "verified.sqlite3"
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    cache.write_bytes(b"not a database")
+    assert build(network) == 0
