@@ -201,3 +201,16 @@ def test_failure_while_swapping_restores_the_previous_output(
 def test_duplicate_paths_spelled_differently_are_refused(tmp_path: Path, same_file: str) -> None:
     with pytest.raises(OutputError, match="written twice"):
         write_site([*SITE, Output(same_file, b"again")], tmp_path / "_site")
+
+
+def test_unchanged_files_are_not_rewritten(tmp_path: Path) -> None:
+    """An unchanged file keeps its inode and mtime across builds; a changed one is new."""
+    out = tmp_path / "site"
+    write_site([Output("same.html", b"same"), Output("changes.html", b"one")], out)
+    same, changes = (out / "same.html").stat(), (out / "changes.html").stat()
+    write_site([Output("same.html", b"same"), Output("changes.html", b"two")], out)
+    assert (out / "same.html").stat().st_ino == same.st_ino
+    assert (out / "same.html").stat().st_mtime_ns == same.st_mtime_ns
+    assert (out / "changes.html").read_bytes() == b"two"
+    assert (out / "changes.html").stat().st_ino != changes.st_ino
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
