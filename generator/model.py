@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date, datetime
 from typing import Any, Literal
 
@@ -337,7 +338,12 @@ class Network:
 
     def person_of(self, issuer: str, award: str) -> Person | None:
         """The person an award is linked to, if any."""
-        return next((p for p in self.people.values() if (issuer, award) in p.awards), None)
+        return self._people_by_award.get((issuer, award))
+
+    @cached_property
+    def _people_by_award(self) -> dict[tuple[str, str], Person]:
+        # Built once: every award page asks, and a network has thousands of awards.
+        return {award: person for _, person in sorted(self.people.items()) for award in person.awards}
 
     def awarded_by(self, issuer: Issuer) -> tuple[Badge, ...]:
         """The badges a structure awards, sorted by slug."""
