@@ -5,7 +5,7 @@ from __future__ import annotations
 import gettext
 import io
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import jinja2
@@ -27,6 +27,7 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title"}, "abbr": {"title"}}
 
 
+@lru_cache(maxsize=4096)
 def render_markdown(text: str) -> Markup:
     """Markdown to sanitised HTML (headings start at h2: the page title is the h1)."""
     html = markdown.markdown(text, extensions=["tables", "sane_lists"], output_format="html")
