@@ -266,6 +266,7 @@ def _processing_key(
     uuid = active_ctx.get("_uuid")
     if uuid is None:
         return None
+    local: tuple[str, str | int]
     if isinstance(local_ctx, str) or (
         isinstance(local_ctx, list) and all(isinstance(item, str) for item in local_ctx)
     ):
