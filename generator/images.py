@@ -209,7 +209,10 @@ def default_badge_png(
         _draw_level_marks(canvas, geometry, palette, level, levels)
     _draw_text(canvas, geometry, palette, title, subtitle)
     badge = canvas.resize((size, size), Image.Resampling.LANCZOS)
+    # A 256-colour palette with alpha looks the same on these flat colours and anti-aliased
+    # edges, and makes the file (and every baked copy of it, one per award) 5 times smaller.
+    badge = badge.quantize(256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
     buffer = io.BytesIO()
     # No metadata and fixed settings: the same pixels always give the same bytes.
-    badge.save(buffer, format="PNG", optimize=False, compress_level=6)
+    badge.save(buffer, format="PNG", optimize=False, compress_level=9)
     return buffer.getvalue()
