@@ -11,9 +11,13 @@ from pathlib import Path
 from .badge_images import draw_badge_images
 from .load import load_network
 from .model import Award, Network
-from .privacy import check_no_recipient_email
+from .privacy import RecipientEmailGuard
 from .problems import Problem, Problems
+from .progress import progress
+from .qr_cache import load_qr_codes, save_qr_codes
 from .render import render_site, theme_for
+from .sharing import QrCodes
+from .theme import Theme
 from .urls import Urls
 from .verification_cache import CACHE_DIR, VerificationCache
 from .verify import verify_network
@@ -47,6 +51,7 @@ class CheckedSite:
     awards: dict[tuple[str, str], Award]
     problems: Problems
     now: datetime
+    theme: Theme
 
 
 def check_site(source: Path, strict: bool = False, use_cache: bool = True) -> CheckedSite:
@@ -59,12 +64,13 @@ def check_site(source: Path, strict: bool = False, use_cache: bool = True) -> Ch
     now = build_time()
     network = load_network(source, problems)
     verify_network(network, problems)
-    theme_for(source).check(network.site.languages, network.site.language, problems)
+    theme = theme_for(source)
+    theme.check(network.site.languages, network.site.language, problems)
     urls = Urls(network.site.base_url, network.site.language)
     with VerificationCache.for_source(source) if use_cache else VerificationCache(None) as cache:
         awards = verify_credentials(network, urls, now, problems, cache)
     problems.raise_if_errors()
-    return CheckedSite(network, awards, problems, now)
+    return CheckedSite(network, awards, problems, now, theme)
 
 
 def build_site(
@@ -75,9 +81,18 @@ def build_site(
     problems = checked.problems
     cache_dir = source / CACHE_DIR if use_cache else None
     images = draw_badge_images(checked.network, cache_dir)
-    outputs = render_site(checked.network, checked.awards, images, theme_for(source), checked.now)
-    check_no_recipient_email(outputs, checked.network.credentials, problems)
-    problems.raise_if_errors()
-    write_site(outputs, out_dir)
-    log.info("wrote %d files to %s", len(outputs), out_dir)
-    return BuildReport(files=len(outputs), warnings=problems.sorted())
+    qr_codes = QrCodes(load_qr_codes(cache_dir))
+    outputs = render_site(
+        checked.network, checked.awards, images, checked.theme, checked.now, qr_codes
+    )
+    guard = RecipientEmailGuard(checked.network.credentials)
+
+    def last_checks() -> None:
+        guard.report(problems)
+        problems.raise_if_errors()
+
+    written = progress(guard.scan(outputs), "writing files", every=500)
+    files = write_site(written, out_dir, before_swap=last_checks)
+    save_qr_codes(cache_dir, qr_codes.drawn)
+    log.info("wrote %d files to %s", files, out_dir)
+    return BuildReport(files=files, warnings=problems.sorted())

@@ -7,8 +7,7 @@ import calendar
 import csv
 import io
 import secrets
-import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
@@ -39,6 +38,7 @@ from .openbadges.multikey import public_key_multibase
 from .outputs import json_bytes
 from .people import PersonError, parse_scopes, person_path, update_person
 from .problems import Location, Problems, one_of, suggest
+from .progress import progress
 from .urls import Urls
 from .verify import verify_network
 
@@ -271,7 +271,7 @@ def issue(
     )
     folder = source / ASSERTIONS / issuer.slug
     written, skipped, seen = [], [], set()
-    for item in _progress(recipients, "issuing"):
+    for item in progress(recipients, "issuing", total=len(recipients)):
         if _already_issued(item, badge, urls, standing) or (item.email, badge.slug) in seen:
             skipped.append(item)
             continue
@@ -438,22 +438,6 @@ def _write_status_list(
     path = source / ASSERTIONS / issuer.slug / STATUS_LIST_FILE
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(json_bytes(signed))
-
-
-def _progress(items: Sequence[Recipient], label: str) -> Iterator[Recipient]:
-    """Items, with a progress bar on stderr when it is a terminal."""
-    show = sys.stderr.isatty() and len(items) > 1
-    for number, item in enumerate(items, start=1):
-        if show:
-            filled = int(30 * number / len(items))
-            print(
-                f"\r{label} [{'#' * filled}{'.' * (30 - filled)}] {number}/{len(items)}",
-                end="",
-                file=sys.stderr,
-            )
-        yield item
-    if show:
-        print(file=sys.stderr)
 
 
 # revoke ----------------------------------------------------------------------------------

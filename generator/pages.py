@@ -11,7 +11,7 @@ from typing import Any
 from .model import Award, Badge, Domain, Level, Network, Person, Text
 from .openbadges.credential import recipient_identity
 from .outputs import Output
-from .sharing import linkedin_url, qr_svg
+from .sharing import QrCodes, linkedin_url
 from .skillsmap import PlacedMachine, SkillsMap
 from .theme import Theme
 from .urls import Urls
@@ -68,6 +68,8 @@ class PageRenderer:
     images: Mapping[str, str]
     now: datetime
     skills_map: SkillsMap
+    qr_codes: QrCodes
+    pathways: tuple[Pathway, ...]
 
     def render(self, template: str, path_for: PathFor, **context: Any) -> Iterator[Output]:
         """The page in every language of the site."""
@@ -125,31 +127,28 @@ class PageRenderer:
         }
 
 
+def render_award_page(renderer: PageRenderer, award: Award) -> Iterator[Output]:
+    """The page of one award, in every language."""
+    return renderer.render_each(
+        "award.html",
+        partial(renderer.urls.award_page, award.issuer.slug, award.slug),
+        partial(award_context, renderer, award),
+    )
+
+
 def render_pages(
-    network: Network,
-    awards: Mapping[tuple[str, str], Award],
-    skills_map: SkillsMap,
-    theme: Theme,
-    urls: Urls,
-    images: Mapping[str, str],
-    now: datetime,
+    renderer: PageRenderer, awards: Mapping[tuple[str, str], Award]
 ) -> Iterator[Output]:
-    """Every HTML page of the site, and the 404 page."""
-    renderer = PageRenderer(network, theme, urls, images, now, skills_map)
-    all_pathways = pathways(network)
+    """Every HTML page of the site but the awards' own, and the 404 page."""
+    network, urls, theme = renderer.network, renderer.urls, renderer.theme
+    skills_map, all_pathways = renderer.skills_map, renderer.pathways
     yield from render_map_pages(renderer, network, skills_map, all_pathways)
-    for (issuer_slug, slug), award in sorted(awards.items()):
-        yield from renderer.render_each(
-            "award.html",
-            partial(urls.award_page, issuer_slug, slug),
-            partial(award_context, network, urls, award, images, now, all_pathways),
-        )
     for person in sorted(network.people.values(), key=lambda p: p.slug):
         if person.allows("portfolio"):
             yield from renderer.render_each(
                 "portfolio.html",
                 partial(urls.portfolio, person.slug),
-                partial(portfolio_context, network, urls, awards, now, all_pathways, person),
+                partial(portfolio_context, renderer, awards, person),
             )
     badges = [badge for _, badge in sorted(network.badges.items())]
     yield from renderer.render(
@@ -193,16 +192,10 @@ def render_pages(
     yield Output("404.html", html.encode("utf-8"))
 
 
-def award_context(
-    network: Network,
-    urls: Urls,
-    award: Award,
-    images: Mapping[str, str],
-    now: datetime,
-    all_pathways: tuple[Pathway, ...],
-    lang: str,
-) -> dict[str, Any]:
+def award_context(renderer: PageRenderer, award: Award, lang: str) -> dict[str, Any]:
     """What an award page shows and offers, in one language."""
+    network, urls, images, now = renderer.network, renderer.urls, renderer.images, renderer.now
+    all_pathways = renderer.pathways
     issuer, slug = award.issuer.slug, award.slug
     page_url = urls.absolute(urls.award_page(issuer, slug, lang))
     name = award.badge.name.get(lang)
@@ -216,7 +209,7 @@ def award_context(
         "pathway": next((p for p in all_pathways if p.domain.slug == award.badge.domain), None),
         "page_url": page_url,
         "linkedin": linkedin_url(award, name, award.issuer.name, page_url),
-        "qr": qr_svg(page_url, name),
+        "qr": renderer.qr_codes.svg(page_url, name),
         "salt": identity[0] if identity else "",
         "identity_hash": identity[1] if identity else "",
         "evidence": evidence,
@@ -231,15 +224,13 @@ def award_context(
 
 
 def portfolio_context(
-    network: Network,
-    urls: Urls,
+    renderer: PageRenderer,
     awards: Mapping[tuple[str, str], Award],
-    now: datetime,
-    all_pathways: tuple[Pathway, ...],
     person: Person,
     lang: str,
 ) -> dict[str, Any]:
     """A person's valid awards, grouped by domain along its pathway, and the others."""
+    urls, now, all_pathways = renderer.urls, renderer.now, renderer.pathways
     valid = [
         awards[key] for key in person.awards if key in awards and awards[key].status(now) == "valid"
     ]
@@ -250,7 +241,7 @@ def portfolio_context(
         "person": person,
         "title": title,
         "page_url": page_url,
-        "qr": qr_svg(page_url, title),
+        "qr": renderer.qr_codes.svg(page_url, title),
         "pathways": [
             p for p in all_pathways if any(s.badge and s.badge.slug in held for s in p.steps)
         ],
@@ -299,17 +290,17 @@ def render_map_pages(
         yield from renderer.render_each(
             "machine.html",
             partial(urls.machine_page, placed.issuer.slug, placed.machine.slug),
-            partial(_machine_context, urls, skills_map, placed),
+            partial(_machine_context, renderer, placed),
         )
 
 
-def _machine_context(
-    urls: Urls, skills_map: SkillsMap, placed: PlacedMachine, lang: str
-) -> dict[str, Any]:
+def _machine_context(renderer: PageRenderer, placed: PlacedMachine, lang: str) -> dict[str, Any]:
+    urls, skills_map = renderer.urls, renderer.skills_map
     page_url = urls.absolute(urls.machine_page(placed.issuer.slug, placed.machine.slug, lang))
     trainers = [
         r
         for r in skills_map.resources_of(placed.machine.domain, placed.issuer.slug)
         if r.level.rank >= placed.level.rank
     ]
-    return {"placed": placed, "trainers": trainers, "qr": qr_svg(page_url, placed.machine.name)}
+    qr = renderer.qr_codes.svg(page_url, placed.machine.name)
+    return {"placed": placed, "trainers": trainers, "qr": qr}

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -16,8 +17,10 @@ from .model import Award, Network
 from .open_data import skills_map_csv, skills_map_json
 from .openbadges import ob2, ob3
 from .outputs import Output, json_bytes
-from .pages import render_pages
+from .pages import PageRenderer, pathways, render_award_page, render_pages
+from .parallel import map_ordered
 from .schema import KINDS, schema_of
+from .sharing import QrCodes
 from .skillsmap import build_skills_map
 from .theme import Theme
 from .urls import Urls
@@ -29,27 +32,74 @@ def render_site(
     images: Mapping[str, BadgeImage],
     theme: Theme,
     now: datetime,
-) -> list[Output]:
-    """Every output of the site, sorted by path."""
+    qr_codes: QrCodes | None = None,
+) -> Iterator[Output]:
+    """Every output of the site, made as they are consumed (a site can be larger than memory).
+
+    The awards' files and pages, most of a large site, are rendered across the cores; QR
+    codes drawn on the way are added to qr_codes so the build can keep them.
+    """
     urls = Urls(network.site.base_url, network.site.language)
     image_paths = {slug: image.path for slug, image in images.items()}
     skills_map = build_skills_map(network, awards, now)
-    outputs = [
-        *render_documents(network, urls, images),
-        *render_trust_files(network, awards, urls),
-        *render_award_files(
-            awards, urls, {slug: image.data for slug, image in images.items()}, image_paths
-        ),
-        *render_pages(network, awards, skills_map, theme, urls, image_paths, now),
-        Output(
-            urls.skills_map_export("json"), json_bytes(skills_map_json(network, skills_map, urls))
-        ),
-        Output(urls.skills_map_export("csv"), skills_map_csv(network, skills_map)),
-        *feeds.render_feeds(network, urls),
-        *_static_files(network, theme, urls),
-        *(Output(image.path, image.data) for image in images.values()),
-    ]
-    return sorted(outputs, key=lambda output: output.path)
+    renderer = PageRenderer(
+        network, theme, urls, image_paths, now, skills_map, qr_codes or QrCodes(), pathways(network)
+    )
+    yield from render_documents(network, urls, images)
+    yield from render_trust_files(network, awards, urls)
+    yield from render_pages(renderer, awards)
+    yield Output(
+        urls.skills_map_export("json"), json_bytes(skills_map_json(network, skills_map, urls))
+    )
+    yield Output(urls.skills_map_export("csv"), skills_map_csv(network, skills_map))
+    yield from feeds.render_feeds(network, urls)
+    yield from _static_files(network, theme, urls)
+    yield from (Output(image.path, image.data) for image in images.values())
+    yield from render_awards(renderer, awards, images)
+
+
+@dataclass(frozen=True)
+class _AwardsJob:
+    """What workers need to render awards; forked workers inherit it."""
+
+    renderer: PageRenderer
+    awards: Mapping[AwardKey, Award]
+    images: Mapping[str, BadgeImage]
+
+
+_JOB: _AwardsJob | None = None
+
+
+def render_awards(
+    renderer: PageRenderer, awards: Mapping[AwardKey, Award], images: Mapping[str, BadgeImage]
+) -> Iterator[Output]:
+    """Each award's files (credential, OB 2.0 assertion, baked images) and its pages."""
+    global _JOB
+    _JOB = _AwardsJob(renderer, awards, images)
+    try:
+        for outputs, drawn in map_ordered(_render_awards_of, sorted(awards), chunk_size=100):
+            renderer.qr_codes.add(drawn)
+            yield from outputs
+    finally:
+        _JOB = None
+
+
+def _render_awards_of(keys: Sequence[AwardKey]) -> tuple[list[Output], dict[str, bytes]]:
+    """The outputs of some awards, and the QR codes drawn for them (in a worker, or not)."""
+    assert _JOB is not None, "render_awards sets the job before rendering"
+    renderer, images = _JOB.renderer, _JOB.images
+    chunk = {key: _JOB.awards[key] for key in keys}
+    outputs = list(
+        render_award_files(
+            chunk,
+            renderer.urls,
+            {slug: image.data for slug, image in images.items()},
+            renderer.images,
+        )
+    )
+    for award in chunk.values():
+        outputs.extend(render_award_page(renderer, award))
+    return outputs, renderer.qr_codes.take_new()
 
 
 def render_documents(

@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
+import zlib
+from collections.abc import Mapping
+from functools import cache
+from importlib import resources
+from importlib.metadata import version
 from urllib.parse import urlencode
 
 import segno
@@ -38,3 +44,51 @@ def qr_svg(url: str, title: str) -> Markup:
     code = segno.make(url, error="m", mask=4)
     svg = code.svg_inline(scale=4, border=2, dark="#111", light="#fff", title=title)
     return Markup(svg)
+
+
+@cache
+def _drawing_version() -> str:
+    """A fingerprint of what decides a QR code's SVG: segno's version and this module."""
+    digest = hashlib.sha256(f"segno {version('segno')}".encode())
+    digest.update(resources.files("generator").joinpath("sharing.py").read_bytes())
+    return digest.hexdigest()
+
+
+def qr_key(url: str, title: str) -> str:
+    """The cache key of one QR code."""
+    return hashlib.sha256(f"{_drawing_version()}\0{url}\0{title}".encode()).hexdigest()
+
+
+class QrCodes:
+    """QR codes drawn once: those of earlier builds are given, new ones are kept for later.
+
+    Encoding one takes ~3 ms and a site has one per award page and language, so a build
+    that drew them all again would spend most of its time here. Entries are compressed
+    SVG keyed by qr_key(), which changes whenever the drawing would.
+    """
+
+    def __init__(self, known: Mapping[str, bytes] | None = None) -> None:
+        self._known = dict(known or {})
+        self.drawn: dict[str, bytes] = {}
+        self._unsent: list[str] = []
+
+    def svg(self, url: str, title: str) -> Markup:
+        """The inline SVG QR code of a URL."""
+        key = qr_key(url, title)
+        stored = self._known.get(key) or self.drawn.get(key)
+        if stored is not None:
+            return Markup(zlib.decompress(stored).decode("utf-8"))
+        svg = qr_svg(url, title)
+        self.drawn[key] = zlib.compress(svg.encode("utf-8"))
+        self._unsent.append(key)
+        return svg
+
+    def take_new(self) -> dict[str, bytes]:
+        """The codes drawn since the last call (what a worker sends back to the build)."""
+        new = {key: self.drawn[key] for key in self._unsent}
+        self._unsent = []
+        return new
+
+    def add(self, entries: Mapping[str, bytes]) -> None:
+        """Entries drawn elsewhere (in a worker process)."""
+        self.drawn.update(entries)

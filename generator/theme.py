@@ -62,6 +62,8 @@ class Theme:
                 extensions=["jinja2.ext.i18n"],
                 trim_blocks=True,
                 lstrip_blocks=True,
+                # A theme is read once per build: no stat() of the template at every page.
+                auto_reload=False,
             )
             env.install_gettext_translations(self.translations(language), newstyle=True)  # type: ignore[attr-defined]
             env.filters["markdown"] = render_markdown

@@ -9,11 +9,13 @@ revocation records are verified the same way. Any failure is an error: nothing i
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import json
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from . import parallel
 from .model import Award, Badge, Issuer, Network, PublicKey, Revocation, SignedFile
 from .openbadges import statuslist
 from .openbadges.credential import CREDENTIAL_CONTEXT, recipient_identity, status_entry
@@ -48,20 +50,7 @@ def check_signature(
     With a cache and the file's bytes, a proof already verified for these bytes and this
     key is not canonicalised again; every other check still runs.
     """
-    try:
-        proof = proof_of(document)
-    except ProofError as error:
-        raise Refused(str(error)) from None
-    method = str(proof["verificationMethod"])
-    did, _, fragment = method.partition("#")
-    if did != urls.did(issuer.slug):
-        raise Refused(
-            f"signed with '{method}', which is not a key of {issuer.slug} ({urls.did(issuer.slug)}); "
-            "sign with the structure's own key"
-        )
-    key = next((key for key in issuer.keys if key.id == fragment), None)
-    if key is None:
-        raise Refused(f"key '{fragment}' is not published in content/issuers/{issuer.slug}.yaml")
+    proof, key = _signing_key(document, issuer, urls)
     created = parse_instant(str(proof["created"]), "proof created")
     if key.compromised_at is not None and created >= key.compromised_at:
         raise Refused(
@@ -86,6 +75,27 @@ def check_signature(
     return Signature(key, created)
 
 
+def _signing_key(
+    document: Mapping[str, Any], issuer: Issuer, urls: Urls
+) -> tuple[dict[str, Any], PublicKey]:
+    """The document's proof and the issuer's published key it names, or Refused."""
+    try:
+        proof = proof_of(document)
+    except ProofError as error:
+        raise Refused(str(error)) from None
+    method = str(proof["verificationMethod"])
+    did, _, fragment = method.partition("#")
+    if did != urls.did(issuer.slug):
+        raise Refused(
+            f"signed with '{method}', which is not a key of {issuer.slug} ({urls.did(issuer.slug)}); "
+            "sign with the structure's own key"
+        )
+    key = next((key for key in issuer.keys if key.id == fragment), None)
+    if key is None:
+        raise Refused(f"key '{fragment}' is not published in content/issuers/{issuer.slug}.yaml")
+    return proof, key
+
+
 def parse_instant(text: str, what: str) -> datetime:
     """An ISO 8601 date-time with a time zone, or Refused."""
     try:
@@ -107,6 +117,8 @@ def verify_credentials(
     """Every credential that verifies, as an Award; a problem for every one that does not."""
     awards: dict[tuple[str, str], Award] = {}
     indexes: dict[tuple[str, int], str] = {}
+    if cache is not None:
+        _verify_proofs_ahead(network, urls, cache)
     revoked = _verify_status(network, urls, problems, cache)
     for (issuer_slug, slug), signed in sorted(network.credentials.items()):
         try:
@@ -126,6 +138,49 @@ def verify_credentials(
         _warn_if_image_moved(award, urls, problems)
     _check_revocations_match(network, awards, revoked, problems)
     return awards
+
+
+def _verify_proofs_ahead(network: Network, urls: Urls, cache: VerificationCache) -> None:
+    """Verify, across the cores, the proofs that the cache does not know yet.
+
+    Only proofs that verify are recorded; the checks that follow find them in the cache and
+    still run every other rule. A proof that fails is verified again there, one by one, to
+    say why (failures are rare, and that keeps one place for the messages).
+    """
+    pending: list[tuple[str, bytes, str]] = []
+    signed_files = [
+        *network.credentials.values(),
+        *network.status_lists.values(),
+        *network.revocations.values(),
+    ]
+    for signed in signed_files:
+        issuer = network.issuers.get(signed.issuer)
+        if issuer is None:
+            continue
+        try:
+            _, key = _signing_key(signed.document, issuer, urls)
+        except Refused:
+            continue
+        entry = entry_key(signed.data, key.public_key_multibase)
+        if entry not in cache:
+            pending.append((entry, signed.data, key.public_key_multibase))
+    if not parallel.pays_off(len(pending)):
+        return  # cheaper in this process, during the checks themselves
+    for verified in parallel.map_ordered(_verified_entries, pending, chunk_size=50):
+        for entry in verified:
+            cache.add(entry)
+
+
+def _verified_entries(pending: Sequence[tuple[str, bytes, str]]) -> list[str]:
+    """The cache entries of the proofs that verify (runs in a worker process)."""
+    verified = []
+    for entry, data, public_key_multibase in pending:
+        try:
+            verify(json.loads(data), decode_public_key(public_key_multibase))
+        except (ProofError, ValueError):
+            continue
+        verified.append(entry)
+    return verified
 
 
 def _warn_if_image_moved(award: Award, urls: Urls, problems: Problems) -> None:

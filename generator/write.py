@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path, PurePosixPath
 
 from .outputs import Output
@@ -15,10 +15,9 @@ class OutputError(Exception):
     """A bug in rendering: two outputs for one path, or a path escaping the output folder."""
 
 
-def check_outputs(outputs: Iterable[Output]) -> list[Output]:
-    """The outputs, refusing duplicates and paths that would escape the output folder."""
+def check_outputs(outputs: Iterable[Output]) -> Iterator[Output]:
+    """The outputs, as they come, refusing duplicates and paths escaping the output folder."""
     seen: set[str] = set()
-    checked = []
     for output in outputs:
         path = PurePosixPath(output.path)
         if path.is_absolute() or ".." in path.parts or str(path) in ("", "."):
@@ -27,35 +26,42 @@ def check_outputs(outputs: Iterable[Output]) -> list[Output]:
         if str(path) in seen:
             raise OutputError(f"output path {output.path!r} is written twice")
         seen.add(str(path))
-        checked.append(output)
-    return checked
+        yield output
 
 
-def write_site(outputs: Iterable[Output], out_dir: Path) -> None:
-    """Write a whole site next to out_dir, then swap it into place.
+def write_site(
+    outputs: Iterable[Output], out_dir: Path, before_swap: Callable[[], None] | None = None
+) -> int:
+    """Write a whole site next to out_dir, then swap it into place; return the file count.
 
-    A failure at any point leaves the previous site untouched: the new one is written to a
-    temporary sibling folder (same file system, so the renames are atomic), the old one is
-    renamed aside, the new one renamed in, and only then is the old one removed.
+    Outputs are written as they come, so a site never has to fit in memory. A failure at
+    any point, including in `before_swap` (the build's last checks, which may raise),
+    leaves the previous site untouched: the new one is written to a temporary sibling
+    folder (same file system, so the renames are atomic), the old one is renamed aside, the
+    new one renamed in, and only then is the old one removed.
     """
-    checked = check_outputs(outputs)
     out_dir = out_dir.resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-", dir=out_dir.parent))
     try:
         made: set[Path] = set()
-        for output in checked:
+        count = 0
+        for output in check_outputs(outputs):
+            count += 1
             target = staging / output.path
             if target.parent not in made:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 made.add(target.parent)
             if not _reuse(out_dir / output.path, output.data, target):
                 target.write_bytes(output.data)
+        if before_swap is not None:
+            before_swap()
         os.chmod(staging, 0o755)
         _swap(staging, out_dir)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    return count
 
 
 def _reuse(old: Path, data: bytes, target: Path) -> bool:

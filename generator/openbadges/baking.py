@@ -84,6 +84,15 @@ def unbake_png(png: bytes) -> dict[str, str]:
     return found
 
 
+def png_metadata(png: bytes) -> bytes:
+    """Every chunk of a PNG but its compressed pixels (IDAT), where text can be (all if damaged)."""
+    try:
+        chunks = _png_chunks(png)
+    except BakingError:
+        return png  # not a PNG we can read: all of it
+    return b"".join(png[chunk.offset : chunk.end] for chunk in chunks if chunk.kind != b"IDAT")
+
+
 def _png_chunks(png: bytes) -> list[_Chunk]:
     """Walk and check every chunk (lengths, types, CRCs); IHDR first, IEND last."""
     if not png.startswith(_PNG_SIGNATURE):

@@ -35,7 +35,7 @@ def _render(root: Path) -> list[Output]:
     network = load_network(root, problems)
     assert problems.items == []
     # The minimal site has no signed credentials: no awards to publish.
-    return render_site(network, {}, draw_badge_images(network, None), theme_for(root), NOW)
+    return list(render_site(network, {}, draw_badge_images(network, None), theme_for(root), NOW))
 
 
 @pytest.fixture(scope="module")
@@ -56,9 +56,8 @@ def _html(site: dict[str, bytes], path: str) -> str:
     return site[path].decode("utf-8")
 
 
-def test_paths_are_unique_and_sorted(outputs: list[Output]) -> None:
+def test_paths_are_unique(outputs: list[Output]) -> None:
     paths = [output.path for output in outputs]
-    assert paths == sorted(paths)
     assert len(paths) == len(set(paths))
 
 
@@ -312,5 +311,5 @@ def test_render_does_not_touch_the_source(tmp_path: Path) -> None:
     problems = Problems()
     network: Network = load_network(MINIMAL, problems)
     before = sorted(p.relative_to(MINIMAL).as_posix() for p in MINIMAL.rglob("*"))
-    render_site(network, {}, draw_badge_images(network, None), theme_for(MINIMAL), NOW)
+    list(render_site(network, {}, draw_badge_images(network, None), theme_for(MINIMAL), NOW))
     assert sorted(p.relative_to(MINIMAL).as_posix() for p in MINIMAL.rglob("*")) == before

@@ -108,7 +108,7 @@ def test_bad_paths_are_refused_before_touching_the_output(
 
 
 def test_check_outputs_keeps_valid_outputs_in_order() -> None:
-    assert check_outputs(iter(SITE)) == SITE
+    assert list(check_outputs(iter(SITE))) == SITE
 
 
 def test_failure_mid_write_keeps_the_previous_output(

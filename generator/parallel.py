@@ -1,0 +1,69 @@
+"""Work spread over the machine's cores, or done in this process when that is cheaper.
+
+Starting a worker process costs tens of milliseconds and every result comes back through a
+pipe, so small networks (the example, the tests, most real builds) run in one process. Large
+ones use forked workers, which inherit the loaded model instead of receiving a copy. Results
+come back in the order of the input, so a parallel build gives the same bytes as a serial one.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from typing import TypeVar
+
+log = logging.getLogger(__name__)
+
+_Item = TypeVar("_Item")
+_Result = TypeVar("_Result")
+
+# Below this many items of work, one process is faster than starting workers.
+MIN_PARALLEL_ITEMS = 400
+# Set FABABREST_JOBS=1 to force one process (debugging, profiling), or N for N workers.
+JOBS_VARIABLE = "FABABREST_JOBS"
+
+
+def workers() -> int:
+    """How many processes to use: FABABREST_JOBS, or the cores this process may run on."""
+    setting = os.environ.get(JOBS_VARIABLE, "")
+    if setting.isdigit() and int(setting) > 0:
+        return int(setting)
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def pays_off(count: int) -> bool:
+    """Whether count items of work are worth starting worker processes for."""
+    fork = sys.platform != "win32" and "fork" in multiprocessing.get_all_start_methods()
+    return fork and count >= MIN_PARALLEL_ITEMS and workers() >= 2
+
+
+def chunks(items: Sequence[_Item], size: int) -> list[Sequence[_Item]]:
+    """The items cut into consecutive slices of at most size."""
+    return [items[start : start + size] for start in range(0, len(items), size)]
+
+
+def map_ordered(
+    function: Callable[[Sequence[_Item]], _Result],
+    items: Sequence[_Item],
+    chunk_size: int,
+) -> Iterator[_Result]:
+    """function(chunk) for consecutive chunks of items (at most chunk_size), in order; in
+    workers if it pays, with at least four chunks a worker so that they finish together.
+
+    `function` must be a module-level function: with the fork start method, workers see
+    the module state the parent had when this is called (the loaded network, the theme).
+    """
+    count = workers()
+    if count < 2 or not pays_off(len(items)):
+        yield from map(function, chunks(items, chunk_size))
+        return
+    parts = chunks(items, max(1, min(chunk_size, -(-len(items) // (4 * count)))))
+    log.debug("%d chunks of work in %d processes", len(parts), count)
+    with multiprocessing.get_context("fork").Pool(count) as pool:
+        yield from pool.imap(function, parts)

@@ -1,0 +1,56 @@
+"""The fast paths give the bytes of the simple path.
+
+A large network is verified and rendered across worker processes, with signatures, QR codes
+and badge images taken from the build cache; a small one in one process with nothing
+cached. Here a generated network is built both ways (workers forced on for its small size)
+and the sites must be identical, file for file.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from generator import parallel
+from generator.build import build_site
+
+from .conftest import ROOT
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+import synthetic_network  # benchmarks/ is not a package
+
+
+def files(root: Path) -> dict[str, bytes]:
+    return {
+        path.relative_to(root).as_posix(): path.read_bytes()
+        for path in sorted(root.rglob("*"))
+        if path.is_file()
+    }
+
+
+def test_parallel_cached_builds_equal_the_serial_uncached_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    network = tmp_path / "network"
+    synthetic_network.generate(network, 60, seed=7)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(synthetic_network.EPOCH))
+
+    monkeypatch.setenv(parallel.JOBS_VARIABLE, "1")
+    build_site(network, tmp_path / "serial", use_cache=False)
+    assert not (network / ".cache").exists()
+
+    monkeypatch.setenv(parallel.JOBS_VARIABLE, "2")
+    monkeypatch.setattr(parallel, "MIN_PARALLEL_ITEMS", 1)
+    assert parallel.pays_off(60)
+    build_site(network, tmp_path / "cold")  # workers verify and draw; the cache is filled
+    assert (network / ".cache" / "verified.sqlite3").is_file()
+    assert (network / ".cache" / "qr-codes.sqlite3").is_file()
+    build_site(network, tmp_path / "warm")  # everything the cache knows comes from it
+
+    serial = files(tmp_path / "serial")
+    assert sum(path.startswith("awards/") for path in serial) >= 60 * 4  # 2 pages, 2 files
+    assert files(tmp_path / "cold") == serial
+    assert files(tmp_path / "warm") == serial
