@@ -9,6 +9,7 @@ built by Pelican. Prints markdown tables. It asserts nothing about speed: it mea
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import re
@@ -33,7 +34,8 @@ TARGETS = {
     "cold": ("≤ 30 s", 30.0),
     "warm": ("≤ 6 s", 6.0),
     "no_change": ("≤ 1.5 s", 1.5),
-    "one_edit": ("serve ≤ 0.5 s (not measured here)", None),
+    "one_edit": ("(no target: a badge edit rebuilds the site)", None),
+    "serve": ("≤ 0.5 s", 0.5),
     "peak": ("≤ 400 MB", 400.0),
 }
 RATIO_TARGET = 10.0
@@ -153,6 +155,8 @@ def measure(
     finally:
         badge.write_text(original, "utf-8")
     shutil.rmtree(out, ignore_errors=True)
+    result.runs["serve"] = serve_edits(source, out, runs)
+    shutil.rmtree(out, ignore_errors=True)
     if pelican is not None:
         project = pelican_site(cache_dir, result.pages)
         pelican_out = cache_dir / "pelican-out"
@@ -163,6 +167,16 @@ def measure(
         result.pelican_pages = sum(1 for _ in pelican_out.rglob("*.html"))
         shutil.rmtree(pelican_out, ignore_errors=True)
     return result
+
+
+def serve_edits(source: Path, out: Path, runs: int) -> list[Run]:
+    """`serve`'s rebuild after one credential is edited, timed inside serve_edit.py."""
+    command = [sys.executable, "benchmarks/serve_edit.py", str(source), str(out), str(runs)]
+    process = timed(command)
+    measured = json.loads(process.output.strip().splitlines()[-1])
+    for number, seconds in enumerate(measured["seconds"], start=1):
+        print(f"serve, one credential edited {number}/{runs}: {seconds:.2f} s", file=sys.stderr)
+    return [Run(seconds, process.peak_mb, "") for seconds in measured["seconds"]]
 
 
 def _build_command(source: Path, out: Path) -> list[str]:
@@ -247,7 +261,8 @@ def table(result: Result) -> str:
         "cold": "cold build (s)",
         "warm": "warm build (s)",
         "no_change": "no-change rebuild (s)",
-        "one_edit": "one-edit rebuild, build only (s)",
+        "one_edit": "one badge edited, build (s)",
+        "serve": "serve, one credential edited (s)",
     }
     for key, label in names.items():
         median, low, high = _stats([run.seconds for run in result.runs[key]])
@@ -276,9 +291,11 @@ def table(result: Result) -> str:
             f"{_verdict(n, ratio, RATIO_TARGET, lower=False)} |",
         ]
     rows.append(
-        "\nThe one-edit row times a full `build.py build` after editing one badge's description; "
-        "the serve target (≤ 0.5 s from save to reload) is for `build.py serve` and is not "
-        "measured here."
+        "\nCold: no output, no `.cache/`. Warm: `.cache/` kept, no output. No-change: the same "
+        "build again. One badge edited: `build.py build` after a badge's description changed "
+        "(every page shows the badge). Serve: `build.py serve`'s rebuild after one credential "
+        "changed, from the change seen to the files written (livereload then tells the browser; "
+        "it looks for changes every 0.8 s)."
     )
     return "\n".join(rows) + "\n"
 
@@ -288,8 +305,8 @@ def growth(results: list[Result]) -> str:
     rows = [
         "\n## Growth\n",
         "| awards | cold (s) | cold ms/award | marginal ms/award | warm (s) | warm ms/award "
-        "| no-change (s) | one-edit (s) | peak (MB) | HTML pages |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| no-change (s) | badge edit (s) | serve edit (s) | peak (MB) | HTML pages |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     previous: tuple[int, float] | None = None
     for result in sorted(results, key=lambda r: r.awards):
@@ -304,7 +321,7 @@ def growth(results: list[Result]) -> str:
         rows.append(
             f"| {result.awards:,} | {cold:.2f} | {1000 * cold / result.awards:.2f} | {marginal} "
             f"| {warm:.2f} | {1000 * warm / result.awards:.2f} | {medians['no_change']:.2f} "
-            f"| {medians['one_edit']:.2f} | {peak:.0f} | {result.pages:,} |"
+            f"| {medians['one_edit']:.2f} | {medians['serve']:.2f} | {peak:.0f} | {result.pages:,} |"
         )
         previous = (result.awards, cold)
     return "\n".join(rows) + "\n"

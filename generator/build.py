@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from .badge_images import draw_badge_images
+from . import last_build
+from .badge_images import BadgeImage, draw_badge_images
 from .load import load_network
 from .model import Award, Network
 from .privacy import RecipientEmailGuard
@@ -33,6 +35,8 @@ class BuildReport:
 
     files: int
     warnings: list[Problem]
+    up_to_date: bool = False
+    """Nothing changed since the last build into the same folder: nothing was written."""
 
 
 def build_time() -> datetime:
@@ -76,8 +80,55 @@ def check_site(source: Path, strict: bool = False, use_cache: bool = True) -> Ch
 def build_site(
     source: Path, out_dir: Path, strict: bool = False, use_cache: bool = True
 ) -> BuildReport:
-    """Load, verify, render and write the whole site; raise BuildFailed on errors."""
+    """Load, verify, render and write the whole site; raise BuildFailed on errors.
+
+    With the cache, a build whose inputs are those of the last build into out_dir, at a
+    moment when every award has the same status, stops early (see last_build.py).
+    """
+    cache_dir = source / CACHE_DIR
+    inputs = last_build.fingerprint(source, out_dir, f"strict={strict}") if use_cache else ""
+    if use_cache:
+        files = last_build.unchanged_since(cache_dir, out_dir, inputs, build_time())
+        if files is not None:
+            log.info("nothing changed since the last build into %s", out_dir)
+            return BuildReport(files=files, warnings=[], up_to_date=True)
     checked = check_site(source, strict, use_cache)
+    report = publish_site(checked, source, out_dir, use_cache).report
+    if use_cache:
+        if report.warnings:
+            last_build.forget_build(cache_dir, out_dir)
+        else:
+            until = next_status_change(checked.awards.values(), checked.now)
+            last_build.record_build(cache_dir, out_dir, inputs, checked.now, until, report.files)
+    return report
+
+
+def next_status_change(awards: Iterable[Award], now: datetime) -> datetime | None:
+    """The first moment after now at which an award expires (and so changes its pages)."""
+    return min(
+        (
+            award.valid_until
+            for award in awards
+            if award.revocation is None and award.valid_until and award.valid_until > now
+        ),
+        default=None,
+    )
+
+
+@dataclass(frozen=True)
+class PublishedSite:
+    """A site written from a checked network, with what rendering it needs again (serve)."""
+
+    checked: CheckedSite
+    images: dict[str, BadgeImage]
+    qr_codes: QrCodes
+    report: BuildReport
+
+
+def publish_site(
+    checked: CheckedSite, source: Path, out_dir: Path, use_cache: bool = True
+) -> PublishedSite:
+    """Render and write the whole site of a checked network; raise BuildFailed on errors."""
     problems = checked.problems
     cache_dir = source / CACHE_DIR if use_cache else None
     images = draw_badge_images(checked.network, cache_dir)
@@ -95,4 +146,5 @@ def build_site(
     files = write_site(written, out_dir, before_swap=last_checks)
     save_qr_codes(cache_dir, qr_codes.drawn)
     log.info("wrote %d files to %s", files, out_dir)
-    return BuildReport(files=files, warnings=problems.sorted())
+    report = BuildReport(files=files, warnings=problems.sorted())
+    return PublishedSite(checked, images, qr_codes, report)

@@ -153,7 +153,10 @@ def _build(args: argparse.Namespace) -> int:
     out = args.out if args.out is not None else args.source / "_site"
     result = build_site(args.source, out, strict=args.strict, use_cache=not args.no_cache)
     report(result.warnings, args.format)
-    print(f"built {result.files} files into {out}")
+    if result.up_to_date:
+        print(f"nothing changed since the last build: the {result.files} files in {out} are up to date")
+    else:
+        print(f"built {result.files} files into {out}")
     return 0
 
 

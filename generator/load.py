@@ -465,13 +465,13 @@ def _load_assertions(source: Source, folder: Path) -> Assertions:
                 continue
             if path.is_dir() and path.name == REVOCATIONS:
                 for record in sorted(path.glob("*.json")):
-                    if signed := _signed_file(source, record, issuer):
+                    if signed := signed_file(source, record, issuer):
                         revocations[(issuer, record.stem)] = signed
             elif path.name == STATUS_LIST_FILE:
-                if signed := _signed_file(source, path, issuer):
+                if signed := signed_file(source, path, issuer):
                     status_lists[issuer] = signed
             elif path.suffix == ".json" and AWARD_SLUG.match(path.stem):
-                if signed := _signed_file(source, path, issuer):
+                if signed := signed_file(source, path, issuer):
                     credentials[(issuer, path.stem)] = signed
             else:
                 source.problems.error(
@@ -483,7 +483,7 @@ def _load_assertions(source: Source, folder: Path) -> Assertions:
     return credentials, status_lists, revocations
 
 
-def _signed_file(source: Source, path: Path, issuer: str) -> SignedFile | None:
+def signed_file(source: Source, path: Path, issuer: str) -> SignedFile | None:
     data = path.read_bytes()
     try:
         text = data.decode("utf-8")

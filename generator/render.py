@@ -33,11 +33,15 @@ def render_site(
     theme: Theme,
     now: datetime,
     qr_codes: QrCodes | None = None,
+    only_awards: set[AwardKey] | None = None,
 ) -> Iterator[Output]:
     """Every output of the site, made as they are consumed (a site can be larger than memory).
 
     The awards' files and pages, most of a large site, are rendered across the cores; QR
-    codes drawn on the way are added to qr_codes so the build can keep them.
+    codes drawn on the way are added to qr_codes so the build can keep them. With
+    only_awards (serve, after an edit), the awards' own files are rendered for those awards
+    only: everything else, which gathers all awards (map, catalogue, structures, exports),
+    is rendered whole.
     """
     urls = Urls(network.site.base_url, network.site.language)
     image_paths = {slug: image.path for slug, image in images.items()}
@@ -55,7 +59,11 @@ def render_site(
     yield from feeds.render_feeds(network, urls)
     yield from _static_files(network, theme, urls)
     yield from (Output(image.path, image.data) for image in images.values())
-    yield from render_awards(renderer, awards, images)
+    if only_awards is None:
+        yield from render_awards(renderer, awards, images)
+    else:
+        chosen = {key: awards[key] for key in sorted(only_awards) if key in awards}
+        yield from render_awards(renderer, chosen, images)
 
 
 @dataclass(frozen=True)

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import logging
 import tempfile
+import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from livereload import Server
 
-from .build import build_site
 from .cli import report
-from .load import ASSERTIONS, BADGES, CONTENT, THEME
+from .live import WATCHED, LiveSite
+from .load import CONTENT
 from .problems import BuildFailed
 
 log = logging.getLogger(__name__)
-WATCHED = (CONTENT, BADGES, ASSERTIONS, THEME)
 
 
 def serve(source: Path, port: int, out: Path | None) -> None:
@@ -25,14 +25,19 @@ def serve(source: Path, port: int, out: Path | None) -> None:
     site_dir = root / base_path.strip("/") if base_path.strip("/") else root / "site"
     serve_root = root if base_path.strip("/") else site_dir
 
+    site = LiveSite(source, site_dir)
+
     def rebuild() -> None:
+        started = time.perf_counter()
         try:
-            result = build_site(source, site_dir)
-            report(result.warnings)
-            print(f"rebuilt {result.files} files")
+            result = site.rebuild()
         except BuildFailed as failed:
             report(failed.problems)
             print("build failed: still serving the last good build")
+            return
+        report(result.report.warnings)
+        how = "updated" if result.incremental else "rebuilt"
+        print(f"{how} {result.report.files} files in {time.perf_counter() - started:.2f} s")
 
     rebuild()
     server = Server()

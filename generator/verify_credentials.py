@@ -120,24 +120,74 @@ def verify_credentials(
     if cache is not None:
         _verify_proofs_ahead(network, urls, cache)
     revoked = _verify_status(network, urls, problems, cache)
-    for (issuer_slug, slug), signed in sorted(network.credentials.items()):
-        try:
-            award = _verify_credential(network, urls, now, signed, cache)
-        except Refused as refusal:
-            problems.error(signed.source, f"{refusal}; this credential is not published")
-            continue
-        taken = indexes.setdefault((issuer_slug, award.status_index), slug)
-        if taken != slug:
-            problems.error(
-                signed.source,
-                f"status list index {award.status_index} is already used by {taken}.json; "
-                "every credential of a structure needs its own index (re-issue it)",
-            )
-            continue
-        awards[(issuer_slug, slug)] = _with_revocation(award, revoked.get((issuer_slug, slug)))
-        _warn_if_image_moved(award, urls, problems)
+    for key, signed in sorted(network.credentials.items()):
+        award = _accepted(network, urls, now, signed, cache, problems, indexes, revoked)
+        if award is not None:
+            awards[key] = award
     _check_revocations_match(network, awards, revoked, problems)
     return awards
+
+
+def verify_changed_credentials(
+    network: Network,
+    awards: Mapping[tuple[str, str], Award],
+    changed: set[tuple[str, str]],
+    urls: Urls,
+    now: datetime,
+    problems: Problems,
+    cache: VerificationCache,
+) -> dict[tuple[str, str], Award]:
+    """The awards of a checked network after some credentials were added or changed (serve).
+
+    Only the changed credentials are verified, against the same rules as a full build: the
+    others, their status indexes and the verified status lists stand as they were checked.
+    """
+    result = {key: award for key, award in awards.items() if key not in changed}
+    indexes = {(issuer, award.status_index): slug for (issuer, slug), award in result.items()}
+    revoked = _verify_status(network, urls, problems, cache)
+    for key in sorted(changed):
+        signed = network.credentials[key]
+        award = _accepted(network, urls, now, signed, cache, problems, indexes, revoked)
+        if award is None:
+            continue
+        result[key] = award
+        status = network.status_lists.get(key[0])
+        if status is None:
+            problems.error(
+                signed.source,
+                f"assertions/{key[0]}/status-list.json is missing; 'build.py issue' creates it",
+            )
+        else:
+            _check_status_bit(status, award, key in revoked, problems)
+    return result
+
+
+def _accepted(
+    network: Network,
+    urls: Urls,
+    now: datetime,
+    signed: SignedFile,
+    cache: VerificationCache | None,
+    problems: Problems,
+    indexes: dict[tuple[str, int], str],
+    revoked: Mapping[tuple[str, str], Revocation],
+) -> Award | None:
+    """The award of a credential that verifies and takes a free status index, else None."""
+    try:
+        award = _verify_credential(network, urls, now, signed, cache)
+    except Refused as refusal:
+        problems.error(signed.source, f"{refusal}; this credential is not published")
+        return None
+    taken = indexes.setdefault((signed.issuer, award.status_index), signed.slug)
+    if taken != signed.slug:
+        problems.error(
+            signed.source,
+            f"status list index {award.status_index} is already used by {taken}.json; "
+            "every credential of a structure needs its own index (re-issue it)",
+        )
+        return None
+    _warn_if_image_moved(award, urls, problems)
+    return _with_revocation(award, revoked.get((signed.issuer, signed.slug)))
 
 
 def _verify_proofs_ahead(network: Network, urls: Urls, cache: VerificationCache) -> None:
@@ -377,25 +427,31 @@ def _check_revocations_match(
                 f"assertions/{issuer_slug}/status-list.json is missing; 'build.py issue' creates it",
             )
             continue
-        try:
-            encoded = str(status.document["credentialSubject"]["encodedList"])
-        except (KeyError, TypeError):
-            continue
         for (i, slug), award in sorted(awards.items()):
-            if i != issuer_slug:
-                continue
-            try:
-                bit = statuslist.is_set(encoded, award.status_index)
-            except ValueError as error:
-                problems.error(award.credential.source, f"status list index unusable: {error}")
-                continue
-            if bit and (i, slug) not in revoked:
-                problems.error(
-                    award.credential.source,
-                    "revoked in the status list but has no revocation record; revoke it with 'build.py revoke'",
-                )
-            elif not bit and (i, slug) in revoked:
-                problems.error(
-                    award.credential.source,
-                    "has a revocation record but is not revoked in the status list; revoke it again with 'build.py revoke'",
-                )
+            if i == issuer_slug:
+                _check_status_bit(status, award, (i, slug) in revoked, problems)
+
+
+def _check_status_bit(
+    status: SignedFile, award: Award, has_record: bool, problems: Problems
+) -> None:
+    """The award's bit in its issuer's status list must say what its revocation record says."""
+    try:
+        encoded = str(status.document["credentialSubject"]["encodedList"])
+    except (KeyError, TypeError):
+        return  # reported with the status list itself
+    try:
+        bit = statuslist.is_set(encoded, award.status_index)
+    except ValueError as error:
+        problems.error(award.credential.source, f"status list index unusable: {error}")
+        return
+    if bit and not has_record:
+        problems.error(
+            award.credential.source,
+            "revoked in the status list but has no revocation record; revoke it with 'build.py revoke'",
+        )
+    elif not bit and has_record:
+        problems.error(
+            award.credential.source,
+            "has a revocation record but is not revoked in the status list; revoke it again with 'build.py revoke'",
+        )

@@ -121,3 +121,25 @@ def _swap(staging: Path, out_dir: Path) -> None:
         old.rename(out_dir)
         raise
     shutil.rmtree(old, ignore_errors=True)
+
+
+def update_site(outputs: Iterable[Output], out_dir: Path) -> int:
+    """Write into an existing site the outputs whose bytes changed; return how many.
+
+    For `serve` after a small edit: each file is replaced atomically (written beside, then
+    renamed), and the caller has run every check before, so no reader sees half a file.
+    """
+    changed = 0
+    for output in check_outputs(outputs):
+        target = out_dir / output.path
+        try:
+            if target.read_bytes() == output.data:
+                continue
+        except OSError:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        temporary = target.with_name(f".{target.name}.new")
+        temporary.write_bytes(output.data)
+        os.chmod(temporary, 0o644)
+        temporary.replace(target)  # never in place: the file may be a hard link of an old site
+        changed += 1
+    return changed

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import re
 import struct
 import zlib
@@ -43,8 +44,10 @@ def encode_status_list(set_indexes: Iterable[int], length: int = LIST_LENGTH) ->
     return "u" + base64.urlsafe_b64encode(gzipped).rstrip(b"=").decode("ascii")
 
 
+@functools.lru_cache(maxsize=64)
 def decode_status_list(encoded: str) -> bytes:
-    """Return the uncompressed bitstring of an encodedList."""
+    """Return the uncompressed bitstring of an encodedList (remembered: a build asks once
+    per award, and each structure has one list)."""
     if not encoded.startswith("u"):
         raise ValueError(
             "an encodedList must start with the multibase prefix 'u' "

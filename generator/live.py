@@ -1,0 +1,140 @@
+"""What `serve` keeps between edits: the last good build, and a rebuild of what an edit touches.
+
+A full build runs at the start and after an edit to anything but credentials: content/,
+badges/, theme/, a status list, a revocation record, or a credential removed. When an edit
+only adds or changes credentials (assertions/<issuer>/<award>.json), those files alone are
+read and verified against the kept model, by the same rules as a full build; their awards
+are rendered again with every page and export that gathers awards (the skills map,
+catalogue, structures, portfolios); only the files whose bytes changed are written.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from .build import BuildReport, CheckedSite, PublishedSite, check_site, publish_site
+from .load import ASSERTIONS, AWARD_SLUG, BADGES, CONTENT, THEME, Source, signed_file
+from .privacy import RecipientEmailGuard
+from .problems import Problems
+from .render import render_site
+from .urls import Urls
+from .verification_cache import VerificationCache
+from .verify_credentials import verify_changed_credentials
+from .write import update_site
+
+log = logging.getLogger(__name__)
+
+WATCHED = (CONTENT, BADGES, ASSERTIONS, THEME)
+Snapshot = dict[str, tuple[int, int]]
+
+
+@dataclass(frozen=True)
+class Rebuild:
+    """What one rebuild did."""
+
+    report: BuildReport
+    incremental: bool
+    changed_sources: int
+
+
+class LiveSite:
+    """A site kept up to date with its source, rebuilding as little as each edit needs."""
+
+    def __init__(self, source: Path, out_dir: Path) -> None:
+        self.source = source
+        self.out_dir = out_dir
+        self._published: PublishedSite | None = None
+        self._snapshot: Snapshot = {}
+
+    def rebuild(self) -> Rebuild:
+        """Bring the output up to date; raise BuildFailed (output and state untouched)."""
+        snapshot = snapshot_sources(self.source)
+        changed = {
+            path
+            for path in snapshot.keys() | self._snapshot.keys()
+            if snapshot.get(path) != self._snapshot.get(path)
+        }
+        if self._published is not None and not changed:
+            return Rebuild(BuildReport(files=0, warnings=[]), incremental=True, changed_sources=0)
+        credentials = _changed_credentials(changed, snapshot)
+        if self._published is None or credentials is None:
+            published = publish_site(check_site(self.source), self.source, self.out_dir)
+            self._published, self._snapshot = published, snapshot
+            return Rebuild(published.report, incremental=False, changed_sources=len(changed))
+        report = self._update(self._published, credentials)
+        self._snapshot = snapshot
+        return Rebuild(report, incremental=True, changed_sources=len(changed))
+
+    def _update(self, published: PublishedSite, keys: set[tuple[str, str]]) -> BuildReport:
+        checked = published.checked
+        problems = Problems()
+        source = Source(self.source, problems)
+        credentials = dict(checked.network.credentials)
+        for issuer, slug in sorted(keys):
+            path = self.source / ASSERTIONS / issuer / f"{slug}.json"
+            if loaded := signed_file(source, path, issuer):
+                credentials[(issuer, slug)] = loaded
+        problems.raise_if_errors()
+        network = replace(checked.network, credentials=credentials)
+        urls = Urls(network.site.base_url, network.site.language)
+        with VerificationCache.for_source(self.source) as cache:
+            awards = verify_changed_credentials(
+                network, checked.awards, keys, urls, checked.now, problems, cache
+            )
+        problems.raise_if_errors()
+        outputs = list(
+            render_site(
+                network,
+                awards,
+                published.images,
+                checked.theme,
+                checked.now,
+                published.qr_codes,
+                only_awards=keys,
+            )
+        )
+        guard = RecipientEmailGuard(network.credentials)
+        outputs = list(guard.scan(outputs))
+        guard.report(problems)
+        problems.raise_if_errors()
+        written = update_site(outputs, self.out_dir)
+        log.info("updated %d of %d files for %d credential(s)", written, len(outputs), len(keys))
+        new_checked = CheckedSite(network, awards, problems, checked.now, checked.theme)
+        self._published = replace(published, checked=new_checked)
+        return BuildReport(files=written, warnings=problems.sorted())
+
+
+def snapshot_sources(source: Path) -> Snapshot:
+    """Every watched file of the source, by path relative to it: (mtime in ns, size)."""
+    snapshot: Snapshot = {}
+    for folder in WATCHED:
+        for root, dirs, files in os.walk(source / folder):
+            dirs[:] = [name for name in dirs if not name.startswith(".")]
+            for name in files:
+                path = os.path.join(root, name)
+                try:
+                    stat = os.stat(path)
+                except OSError:
+                    continue  # removed while we looked: the next rebuild sees it
+                snapshot[os.path.relpath(path, source)] = (stat.st_mtime_ns, stat.st_size)
+    return snapshot
+
+
+def _changed_credentials(changed: set[str], snapshot: Snapshot) -> set[tuple[str, str]] | None:
+    """The (issuer, award) of changed credentials, or None if anything else changed."""
+    keys = set()
+    for path in changed:
+        parts = Path(path).parts
+        is_credential = (
+            len(parts) == 3
+            and parts[0] == ASSERTIONS
+            and parts[2].endswith(".json")
+            and AWARD_SLUG.match(parts[2][: -len(".json")]) is not None
+        )
+        if not is_credential or path not in snapshot:  # removals need a full build
+            return None
+        keys.add((parts[1], parts[2][: -len(".json")]))
+    return keys

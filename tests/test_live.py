@@ -1,0 +1,106 @@
+"""`serve` rebuilds what an edit touches: a new or changed credential updates the site without
+a full build, and the site is then exactly what a full build makes of the same source."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from generator.build import build_site
+from generator.live import LiveSite
+from generator.problems import BuildFailed
+
+from .credential_fixtures import (
+    BUILD_AT,
+    SignedNetwork,
+    issue,
+    read_json,
+    simulated_time,
+    snapshot,
+    write_json,
+)
+
+
+def full_build(network: SignedNetwork, out: Path) -> dict[str, bytes]:
+    with simulated_time(BUILD_AT):
+        build_site(network.site, out)
+    return snapshot(out)
+
+
+@pytest.fixture
+def live(network: SignedNetwork, tmp_path: Path) -> LiveSite:
+    site = LiveSite(network.site, tmp_path / "live")
+    with simulated_time(BUILD_AT):
+        assert not site.rebuild().incremental  # the first build is a full one
+    return site
+
+
+def rebuild(live: LiveSite) -> tuple[bool, int]:
+    with simulated_time(BUILD_AT):
+        result = live.rebuild()
+    return result.incremental, result.report.files
+
+
+def test_a_new_credential_is_published_without_a_full_build(
+    network: SignedNetwork, live: LiveSite, tmp_path: Path
+) -> None:
+    new = issue(
+        network.site,
+        "laser-debutant",
+        network.key_file,
+        "2025-06-01T10:00:00Z",
+        "--recipient",
+        "dave.moal-4410@example.net",
+    )
+    incremental, written = rebuild(live)
+    assert incremental
+    assert 4 <= written < 100  # its files and pages, and the pages that count awards
+    assert (live.out_dir / "awards" / "atelier" / new.stem / "index.html").is_file()
+    assert snapshot(live.out_dir) == full_build(network, tmp_path / "full")
+
+
+def test_nothing_changed_writes_nothing(live: LiveSite) -> None:
+    before = snapshot(live.out_dir)
+    assert rebuild(live) == (True, 0)
+    assert snapshot(live.out_dir) == before
+
+
+def test_a_reformatted_credential_is_verified_and_published_again(
+    network: SignedNetwork, live: LiveSite, tmp_path: Path
+) -> None:
+    # Same signed content, other bytes: the verbatim copy and the baked image change.
+    before = network.laser.read_bytes()
+    network.laser.write_text(json.dumps(read_json(network.laser), indent=4), "utf-8")
+    assert network.laser.read_bytes() != before
+    incremental, written = rebuild(live)
+    assert incremental and written >= 2
+    assert snapshot(live.out_dir) == full_build(network, tmp_path / "full")
+
+
+def test_a_forged_credential_fails_and_the_site_stays_as_it_was(
+    network: SignedNetwork, live: LiveSite
+) -> None:
+    before = snapshot(live.out_dir)
+    original = network.laser.read_bytes()
+    forged = read_json(network.laser)
+    forged["credentialSubject"]["achievement"]["name"] = "Découpe laser - expert"
+    write_json(network.laser, forged)
+    with pytest.raises(BuildFailed) as failed, simulated_time(BUILD_AT):
+        live.rebuild()
+    assert any(network.relative(network.laser) in str(p) for p in failed.value.problems)
+    assert snapshot(live.out_dir) == before
+    network.laser.write_bytes(original)
+    incremental, _ = rebuild(live)
+    assert incremental
+    assert snapshot(live.out_dir) == before
+
+
+def test_other_edits_rebuild_the_whole_site(
+    network: SignedNetwork, live: LiveSite, tmp_path: Path
+) -> None:
+    network.accueil.unlink()  # a removed credential: its URLs and the counts change
+    incremental, _ = rebuild(live)
+    assert not incremental
+    assert snapshot(live.out_dir) == full_build(network, tmp_path / "full")
