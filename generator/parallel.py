@@ -37,10 +37,12 @@ def workers() -> int:
         return os.cpu_count() or 1
 
 
-def pays_off(count: int) -> bool:
-    """Whether count items of work are worth starting worker processes for."""
+def pays_off(count: int, min_items: int | None = None) -> bool:
+    """Whether count items of work (min_items or more pay, 400 by default) are worth
+    starting worker processes for."""
     fork = sys.platform != "win32" and "fork" in multiprocessing.get_all_start_methods()
-    return fork and count >= MIN_PARALLEL_ITEMS and workers() >= 2
+    enough = min_items if min_items is not None else MIN_PARALLEL_ITEMS
+    return fork and count >= enough and workers() >= 2
 
 
 def chunks(items: Sequence[_Item], size: int) -> list[Sequence[_Item]]:
@@ -52,6 +54,7 @@ def map_ordered(
     function: Callable[[Sequence[_Item]], _Result],
     items: Sequence[_Item],
     chunk_size: int,
+    min_items: int | None = None,
 ) -> Iterator[_Result]:
     """function(chunk) for consecutive chunks of items (at most chunk_size), in order; in
     workers if it pays, with at least four chunks a worker so that they finish together.
@@ -60,7 +63,7 @@ def map_ordered(
     the module state the parent had when this is called (the loaded network, the theme).
     """
     count = workers()
-    if count < 2 or not pays_off(len(items)):
+    if count < 2 or not pays_off(len(items), min_items):
         yield from map(function, chunks(items, chunk_size))
         return
     parts = chunks(items, max(1, min(chunk_size, -(-len(items) // (4 * count)))))
