@@ -102,17 +102,22 @@ def record_build(
         "until": until.isoformat() if until else None,
         "files": files,
     }
+    _save(cache_dir, records)
+
+
+def forget_build(cache_dir: Path, out_dir: Path) -> None:
+    """Forget what was recorded for out_dir (a build with warnings)."""
+    records = _records(cache_dir)
+    if records.pop(str(out_dir.resolve()), None) is not None:
+        _save(cache_dir, records)
+
+
+def _save(cache_dir: Path, records: dict[str, dict[str, object]]) -> None:
+    """Write the records whole: a build stopped halfway never leaves half a file."""
     cache_dir.mkdir(parents=True, exist_ok=True)
     temporary = cache_dir / f"{FILE_NAME}.tmp"
     temporary.write_text(json.dumps(records, indent=1, sort_keys=True), "utf-8")
     temporary.replace(cache_dir / FILE_NAME)
-
-
-def forget_build(cache_dir: Path, out_dir: Path) -> None:
-    """Forget what was recorded for out_dir (a build with warnings, or a failed one)."""
-    records = _records(cache_dir)
-    if records.pop(str(out_dir.resolve()), None) is not None:
-        (cache_dir / FILE_NAME).write_text(json.dumps(records, indent=1, sort_keys=True), "utf-8")
 
 
 def _records(cache_dir: Path) -> dict[str, dict[str, object]]:
