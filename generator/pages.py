@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
 from typing import Any
+
+import jinja2
 
 from .model import Award, Badge, Domain, Level, Network, Person, Text
 from .openbadges.credential import recipient_identity
 from .outputs import Output
 from .sharing import QrCodes, linkedin_url
 from .skillsmap import PlacedMachine, SkillsMap
-from .theme import Theme
+from .theme import Fragments, Theme
 from .urls import Urls
 
 
@@ -70,6 +72,11 @@ class PageRenderer:
     skills_map: SkillsMap
     qr_codes: QrCodes
     pathways: tuple[Pathway, ...]
+    fragments: Fragments = field(default_factory=Fragments)
+    _shared: dict[str, dict[str, Any]] = field(default_factory=dict, init=False, repr=False)
+    _templates: dict[tuple[str, str], jinja2.Template] = field(
+        default_factory=dict, init=False, repr=False
+    )
 
     def render(self, template: str, path_for: PathFor, **context: Any) -> Iterator[Output]:
         """The page in every language of the site."""
@@ -82,14 +89,30 @@ class PageRenderer:
         site = self.network.site
         alternates = [(lang, path_for(lang)) for lang in site.languages]
         for lang in site.languages:
-            env = self.theme.environment(lang)
-            html = env.get_template(template).render(
+            html = self._template(lang, template).render(
                 **self.common(lang, path_for(lang), alternates), **context_for(lang)
             )
             yield Output(Urls.html(path_for(lang)), html.encode("utf-8"))
 
+    def _template(self, lang: str, name: str) -> jinja2.Template:
+        template = self._templates.get((lang, name))
+        if template is None:
+            template = self._templates[lang, name] = self.theme.environment(lang).get_template(name)
+        return template
+
     def common(self, lang: str, path: str, alternates: list[tuple[str, str]]) -> dict[str, Any]:
         """The context every template receives."""
+        return {
+            **self.shared(lang),
+            "path": path,
+            "canonical": self.urls.absolute(path),
+            "alternates": alternates,
+        }
+
+    def shared(self, lang: str) -> dict[str, Any]:
+        """The part of the context that is the same on every page of a language (made once)."""
+        if lang in self._shared:
+            return self._shared[lang]
         network = self.network
         urls = self.urls
 
@@ -104,14 +127,17 @@ class PageRenderer:
             ),
             key=lambda page: (page.menu or 0, page.slug),
         )
-        return {
+        nav_paths = {
+            urls.catalogue(lang),
+            urls.issuers_page(lang),
+            urls.skills_map(lang),
+            *(urls.page(page.slug, lang) for page in menu),
+        }
+        shared = self._shared[lang] = {
             "lang": lang,
             "site": network.site,
             "network": network,
             "urls": urls,
-            "path": path,
-            "canonical": urls.absolute(path),
-            "alternates": alternates,
             "t": t,
             "text_lang": lambda text: text.language_of(lang) if text else lang,
             "link": urls.link,
@@ -122,9 +148,12 @@ class PageRenderer:
                 network.skills.domain(badge.domain) if badge.domain else None
             ),
             "menu": menu,
+            "nav_paths": nav_paths,
             "levels_count": len(network.skills.levels),
             "skills_map": self.skills_map,
+            "cached": self.fragments.for_language(lang),
         }
+        return shared
 
 
 def render_award_page(renderer: PageRenderer, award: Award) -> Iterator[Output]:
@@ -206,6 +235,8 @@ def award_context(renderer: PageRenderer, award: Award, lang: str) -> dict[str, 
         "award": award,
         "person": network.person_of(issuer, slug),
         "status": award.status(now),
+        "issued_on": award.valid_from.date().isoformat(),
+        "valid_until": award.valid_until.date().isoformat() if award.valid_until else None,
         "pathway": next((p for p in all_pathways if p.domain.slug == award.badge.domain), None),
         "page_url": page_url,
         "linkedin": linkedin_url(award, name, award.issuer.name, page_url),

@@ -22,7 +22,7 @@ from .parallel import map_ordered
 from .schema import KINDS, schema_of
 from .sharing import QrCodes
 from .skillsmap import build_skills_map
-from .theme import Theme
+from .theme import Fragments, Theme
 from .urls import Urls
 
 
@@ -34,6 +34,7 @@ def render_site(
     now: datetime,
     qr_codes: QrCodes | None = None,
     only_awards: set[AwardKey] | None = None,
+    fragments: Fragments | None = None,
 ) -> Iterator[Output]:
     """Every output of the site, made as they are consumed (a site can be larger than memory).
 
@@ -41,13 +42,22 @@ def render_site(
     codes drawn on the way are added to qr_codes so the build can keep them. With
     only_awards (serve, after an edit), the awards' own files are rendered for those awards
     only: everything else, which gathers all awards (map, catalogue, structures, exports),
-    is rendered whole.
+    is rendered whole. Parts of pages shared by many pages are rendered once (fragments;
+    Fragments(enabled=False) renders every page whole, for the tests that compare).
     """
     urls = Urls(network.site.base_url, network.site.language)
     image_paths = {slug: image.path for slug, image in images.items()}
     skills_map = build_skills_map(network, awards, now)
     renderer = PageRenderer(
-        network, theme, urls, image_paths, now, skills_map, qr_codes or QrCodes(), pathways(network)
+        network,
+        theme,
+        urls,
+        image_paths,
+        now,
+        skills_map,
+        qr_codes or QrCodes(),
+        pathways(network),
+        fragments or Fragments(),
     )
     yield from render_documents(network, urls, images)
     yield from render_trust_files(network, awards, urls)

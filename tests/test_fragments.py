@@ -1,0 +1,67 @@
+"""Parts of pages rendered once and reused give the bytes of rendering every page whole.
+
+Award pages share most of their HTML with the other awards of their badge (criteria,
+pathway, heading) and every page shares its header and footer; the templates mark those
+parts with `{% call cached(...) %}` and a build renders each once per key and language. A
+key that forgot something a part depends on would show one award's text on another's page:
+here whole sites are rendered both ways and compared page by page.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from generator.badge_images import draw_badge_images
+from generator.build import check_site
+from generator.render import render_site
+from generator.sharing import QrCodes
+from generator.theme import Fragments
+
+from .conftest import ROOT
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+import synthetic_network  # benchmarks/ is not a package
+
+
+def _site(source: Path, fragments: Fragments) -> dict[str, bytes]:
+    checked = check_site(source, use_cache=False)
+    images = draw_badge_images(checked.network, None)
+    outputs = render_site(
+        checked.network,
+        checked.awards,
+        images,
+        checked.theme,
+        checked.now,
+        QrCodes(),
+        fragments=fragments,
+    )
+    return {output.path: output.data for output in outputs}
+
+
+def _assert_same_pages(source: Path) -> None:
+    cached = Fragments()
+    whole = _site(source, Fragments(enabled=False))
+    reused = _site(source, cached)
+    assert cached.reused > 0, "no part of any page was reused: the test proves nothing"
+    assert reused.keys() == whole.keys()
+    for path, data in whole.items():
+        assert reused[path] == data, f"{path}: a reused part differs from the page rendered whole"
+
+
+def test_example_network_pages_are_the_same_with_reused_parts() -> None:
+    """The example network: valid, expired and revoked awards, named and anonymous earners."""
+    _assert_same_pages(ROOT)
+
+
+def test_generated_network_pages_are_the_same_with_reused_parts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Many awards of each badge by several structures, local badges, portfolios."""
+    network = tmp_path / "network"
+    synthetic_network.generate(network, 80, seed=11)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(synthetic_network.EPOCH))
+    _assert_same_pages(network)
