@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import zlib
 from collections.abc import Mapping
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from importlib.metadata import version
 from urllib.parse import urlencode
@@ -21,9 +21,6 @@ LINKEDIN_ADD = "https://www.linkedin.com/profile/add"
 def linkedin_url(award: Award, name: str, organisation: str, page_url: str) -> str:
     """LinkedIn's "add a certification" link, every field filled in."""
     fields = {
-        "startTask": "CERTIFICATION_NAME",
-        "name": name,
-        "organizationName": organisation,
         "issueYear": award.valid_from.year,
         "issueMonth": award.valid_from.month,
         "certUrl": page_url,
@@ -34,6 +31,13 @@ def linkedin_url(award: Award, name: str, organisation: str, page_url: str) -> s
             "expirationYear": award.valid_until.year,
             "expirationMonth": award.valid_until.month,
         }
+    return f"{_linkedin_start(name, organisation)}&{urlencode(fields)}"
+
+
+@lru_cache(maxsize=1024)
+def _linkedin_start(name: str, organisation: str) -> str:
+    """The part of the link shared by every award of a badge and structure (made once)."""
+    fields = {"startTask": "CERTIFICATION_NAME", "name": name, "organizationName": organisation}
     return f"{LINKEDIN_ADD}?{urlencode(fields)}"
 
 

@@ -17,6 +17,7 @@ import struct
 import xml.etree.ElementTree as ElementTree
 import zlib
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import NamedTuple
 from xml.parsers import expat
 
@@ -51,7 +52,7 @@ class _Chunk(NamedTuple):
 
 def bake_png(png: bytes, texts: Mapping[str, str]) -> bytes:
     """Return the PNG with one uncompressed iTXt chunk per keyword, replacing older ones."""
-    chunks = _png_chunks(png)
+    chunks = _source_chunks(png)
     new_chunks = [_itxt_chunk(keyword, text) for keyword, text in texts.items()]
     replaced = {keyword.encode("latin-1") for keyword in texts}
     # The 2.0 spec forbids two chunks with the keyword; any text chunk (not only iTXt)
@@ -84,16 +85,23 @@ def unbake_png(png: bytes) -> dict[str, str]:
     return found
 
 
+@lru_cache(maxsize=64)
+def _source_chunks(png: bytes) -> tuple[_Chunk, ...]:
+    """The checked chunks of an image to bake: one badge image is baked into many awards."""
+    return tuple(_png_chunks(png))
+
+
 def png_metadata(png: bytes) -> bytes:
     """Every chunk of a PNG but its compressed pixels (IDAT), where text can be (all if damaged)."""
     try:
-        chunks = _png_chunks(png)
+        # Where text can be does not depend on the CRCs: a chunk with a bad one is kept too.
+        chunks = _png_chunks(png, check_crc=False)
     except BakingError:
         return png  # not a PNG we can read: all of it
     return b"".join(png[chunk.offset : chunk.end] for chunk in chunks if chunk.kind != b"IDAT")
 
 
-def _png_chunks(png: bytes) -> list[_Chunk]:
+def _png_chunks(png: bytes, check_crc: bool = True) -> list[_Chunk]:
     """Walk and check every chunk (lengths, types, CRCs); IHDR first, IEND last."""
     if not png.startswith(_PNG_SIGNATURE):
         raise BakingError(f"not a PNG file (wrong signature); {_REDO} as PNG")
@@ -111,7 +119,7 @@ def _png_chunks(png: bytes) -> list[_Chunk]:
         if chunk.end > len(png):
             raise BakingError(f"the PNG chunk {name} at byte {offset} is truncated; {_REDO}")
         (stored_crc,) = struct.unpack_from(">I", png, chunk.end - 4)
-        if zlib.crc32(view[offset + 4 : chunk.end - 4]) != stored_crc:
+        if check_crc and zlib.crc32(view[offset + 4 : chunk.end - 4]) != stored_crc:
             raise BakingError(f"the PNG chunk {name} at byte {offset} has a bad CRC; {_REDO}")
         if not chunks and (kind != b"IHDR" or length != 13):
             raise BakingError(f"the PNG does not start with an IHDR chunk; {_REDO}")
