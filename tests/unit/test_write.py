@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from generator import write
 from generator.outputs import Output
 from generator.write import OutputError, check_outputs, write_site
 
@@ -117,15 +118,15 @@ def test_failure_mid_write_keeps_the_previous_output(
     out = tmp_path / "_site"
     previous = _previous_site(out)
     written: list[Path] = []
-    real_write_bytes = Path.write_bytes
+    real_place = write._place
 
-    def failing_write_bytes(self: Path, data: bytes) -> int:
+    def failing_place(old: str, data: bytes, target: str) -> None:
         if len(written) == 2:
             raise OSError(28, "No space left on device")
-        written.append(self)
-        return real_write_bytes(self, data)
+        written.append(Path(target))
+        real_place(old, data, target)
 
-    monkeypatch.setattr(Path, "write_bytes", failing_write_bytes)
+    monkeypatch.setattr(write, "_place", failing_place)
     with pytest.raises(OSError, match="No space left on device"):
         write_site(SITE, out)
     monkeypatch.undo()
@@ -140,16 +141,16 @@ def test_failure_mid_write_without_previous_output_leaves_nothing(
 ) -> None:
     out = tmp_path / "_site"
     calls = 0
-    real_write_bytes = Path.write_bytes
+    real_place = write._place
 
-    def failing_write_bytes(self: Path, data: bytes) -> int:
+    def failing_place(old: str, data: bytes, target: str) -> None:
         nonlocal calls
         calls += 1
         if calls == 3:
             raise OSError(5, "Input/output error")
-        return real_write_bytes(self, data)
+        real_place(old, data, target)
 
-    monkeypatch.setattr(Path, "write_bytes", failing_write_bytes)
+    monkeypatch.setattr(write, "_place", failing_place)
     with pytest.raises(OSError):
         write_site(SITE, out)
     monkeypatch.undo()
@@ -162,14 +163,14 @@ def test_interrupted_write_keeps_the_previous_output(
 ) -> None:
     out = tmp_path / "_site"
     previous = _previous_site(out)
-    real_write_bytes = Path.write_bytes
+    real_place = write._place
 
-    def interrupted(self: Path, data: bytes) -> int:
-        if self.name == "achievement.json":
+    def interrupted(old: str, data: bytes, target: str) -> None:
+        if target.endswith("/achievement.json"):
             raise KeyboardInterrupt
-        return real_write_bytes(self, data)
+        real_place(old, data, target)
 
-    monkeypatch.setattr(Path, "write_bytes", interrupted)
+    monkeypatch.setattr(write, "_place", interrupted)
     with pytest.raises(KeyboardInterrupt):
         write_site(SITE, out)
     monkeypatch.undo()
