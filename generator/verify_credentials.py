@@ -416,20 +416,19 @@ def _check_revocations_match(
             problems.error(
                 signed.source, f"revokes {slug}.json, which does not exist; remove the record"
             )
-    issuers_with_awards = {issuer for issuer, _ in awards}
-    for issuer_slug in sorted(issuers_with_awards):
+    by_issuer: dict[str, list[tuple[str, Award]]] = {}
+    for (issuer_slug, slug), award in sorted(awards.items()):
+        by_issuer.setdefault(issuer_slug, []).append((slug, award))
+    for issuer_slug, issued in by_issuer.items():
         status = network.status_lists.get(issuer_slug)
         if status is None:
             problems.error(
-                next(
-                    a.credential.source for (i, _), a in sorted(awards.items()) if i == issuer_slug
-                ),
+                issued[0][1].credential.source,
                 f"assertions/{issuer_slug}/status-list.json is missing; 'build.py issue' creates it",
             )
             continue
-        for (i, slug), award in sorted(awards.items()):
-            if i == issuer_slug:
-                _check_status_bit(status, award, (i, slug) in revoked, problems)
+        for slug, award in issued:
+            _check_status_bit(status, award, (issuer_slug, slug) in revoked, problems)
 
 
 def _check_status_bit(

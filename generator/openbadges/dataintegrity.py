@@ -12,6 +12,7 @@ import copy
 import hashlib
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 import base58
@@ -48,16 +49,24 @@ def _decode_proof_value(proof_value: Any) -> bytes:
         raise ProofError(
             f"proofValue {proof_value!r} is not base58btc multibase (it must start with 'z')"
         )
-    try:
-        signature: bytes = base58.b58decode(proof_value[1:])
-    except ValueError:
-        raise ProofError(f"proofValue {proof_value!r} is not valid base58btc") from None
+    signature = _base58btc(proof_value[1:])
+    if signature is None:
+        raise ProofError(f"proofValue {proof_value!r} is not valid base58btc")
     if len(signature) != SIGNATURE_LENGTH:
         raise ProofError(
             f"proofValue holds {len(signature)} bytes, not the {SIGNATURE_LENGTH} of an "
             "Ed25519 signature; the proof is truncated or was not made with eddsa-rdfc-2022"
         )
     return signature
+
+
+@lru_cache(maxsize=65536)
+def _base58btc(text: str) -> bytes | None:
+    """Decoded once per proof: a build reads each proof twice (the cache lookup, the checks)."""
+    try:
+        return bytes(base58.b58decode(text))
+    except ValueError:
+        return None
 
 
 def _as_list(value: Any) -> list[Any]:

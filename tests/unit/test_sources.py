@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
+from generator import sources
 from generator.problems import Location, Problem, Problems
 from generator.sources import read_json, read_markdown, read_yaml, split_front_matter
 
+ROOT = Path(__file__).resolve().parents[2]
 FILE = Location("badges/laser-1.yaml")
 PAGE = Location("content/pages/a-propos.md")
 
@@ -208,3 +214,27 @@ def test_read_json_syntax_error_line() -> None:
             "JSON syntax error: Expecting property name enclosed in double quotes; fix the syntax",
         )
     ]
+
+
+# read_yaml: libyaml's parser (fast path) and the pure-Python one (messages) agree
+
+
+def test_fast_parser_gives_the_values_and_lines_of_the_pure_python_parser(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    files = sorted(
+        path
+        for folder in ("content", "badges", "tests/sites", "tests/invalid")
+        for path in (ROOT / folder).rglob("*.yaml")
+    )
+    assert len(files) > 20
+    for path in files:
+        text = path.read_text("utf-8")
+        fast_problems = Problems()
+        fast = read_yaml(text, FILE, fast_problems)
+        with monkeypatch.context() as patched:
+            patched.setattr(sources, "_FastLoader", sources._Loader)
+            slow_problems = Problems()
+            slow = read_yaml(text, FILE, slow_problems)
+        assert (fast.value, fast.lines) == (slow.value, slow.lines), path
+        assert _errors(fast_problems) == _errors(slow_problems), path
