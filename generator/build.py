@@ -68,7 +68,7 @@ def check_site(source: Path, strict: bool = False, use_cache: bool = True) -> Ch
     now = build_time()
     network = load_network(source, problems)
     verify_network(network, problems)
-    theme = theme_for(source)
+    theme = theme_for(source, source / CACHE_DIR if use_cache else None)
     theme.check(network.site.languages, network.site.language, problems)
     urls = Urls(network.site.base_url, network.site.language)
     with VerificationCache.for_source(source) if use_cache else VerificationCache(None) as cache:

@@ -207,7 +207,10 @@ def _static_files(network: Network, theme: Theme, urls: Urls) -> Iterator[Output
     yield Output(".nojekyll", b"")
 
 
-def theme_for(source: Path) -> Theme:
-    """The content repository's theme/, or the theme shipped next to the generator."""
+def theme_for(source: Path, cache_dir: Path | None = None) -> Theme:
+    """The content repository's theme/, or the theme shipped next to the generator (its
+    compiled templates kept in cache_dir, if given)."""
     own = source / "theme"
-    return Theme(own if own.is_dir() else Path(__file__).resolve().parent.parent / "theme")
+    return Theme(
+        own if own.is_dir() else Path(__file__).resolve().parent.parent / "theme", cache_dir
+    )

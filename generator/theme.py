@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gettext
+import hashlib
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -73,9 +74,14 @@ class Fragments:
 
 @dataclass(frozen=True)
 class Theme:
-    """A theme folder: templates/, static/ and locale/<lang>/LC_MESSAGES/messages.po."""
+    """A theme folder: templates/, static/ and locale/<lang>/LC_MESSAGES/messages.po.
+
+    With a cache folder, compiled templates are kept there (Jinja's bytecode cache, checked
+    against each template's source), so a build does not compile the theme again.
+    """
 
     root: Path
+    cache_dir: Path | None = None
 
     @property
     def static_dir(self) -> Path:
@@ -98,11 +104,26 @@ class Theme:
                 lstrip_blocks=True,
                 # A theme is read once per build: no stat() of the template at every page.
                 auto_reload=False,
+                bytecode_cache=self._bytecode_cache,
             )
             env.install_gettext_translations(self.translations(language), newstyle=True)  # type: ignore[attr-defined]
             env.filters["markdown"] = render_markdown
             self._environments[language] = env
         return self._environments[language]
+
+    @cached_property
+    def _bytecode_cache(self) -> jinja2.BytecodeCache | None:
+        if self.cache_dir is None:
+            return None
+        # The compiled code depends on Jinja and on the options above, not only on the source.
+        digest = hashlib.sha256(jinja2.__version__.encode())
+        digest.update(Path(__file__).read_bytes())
+        folder = self.cache_dir / "templates" / digest.hexdigest()[:16]
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            return None  # a read-only checkout builds all the same
+        return jinja2.FileSystemBytecodeCache(str(folder))
 
     def translations(self, language: str) -> gettext.NullTranslations:
         """The compiled catalogue of a language; the source language (fr) needs none."""

@@ -199,3 +199,19 @@ def test_default_language_needs_no_catalogue(theme_copy: Path) -> None:
     problems = Problems()
     Theme(theme_copy).check(("fr",), "fr", problems)
     assert problems.items == []
+
+
+def test_compiled_templates_are_kept_and_an_edited_template_is_compiled_again(
+    theme_copy: Path, tmp_path: Path
+) -> None:
+    cache = tmp_path / "cache"
+    page = theme_copy / "templates" / "page.html"
+    page.write_text("<p>{{ _('Badges') }} v1</p>\n", "utf-8")
+    assert Theme(theme_copy, cache).environment("en").get_template("page.html").render() == (
+        "<p>Badges v1</p>"
+    )
+    assert list((cache / "templates").rglob("*.cache")), "compiled templates are kept"
+    page.write_text("<p>{{ _('Badges') }} v2</p>\n", "utf-8")
+    fresh = Theme(theme_copy, cache)  # the next build
+    assert fresh.environment("fr").get_template("page.html").render() == "<p>Badges v2</p>"
+    assert fresh.environment("en").get_template("page.html").render() == "<p>Badges v2</p>"
