@@ -68,6 +68,12 @@ def render_trust_files(
     network: Network, awards: Mapping[AwardKey, Award], urls: Urls
 ) -> Iterator[Output]:
     """Each issuer's DID document, and its status list and revocation list once it awards."""
+    revoked_by: dict[str, dict[str, str]] = {}
+    for (issuer_slug, _), award in sorted(awards.items()):
+        if award.revocation is not None:
+            revoked_by.setdefault(issuer_slug, {})[str(award.credential.document["id"])] = (
+                award.revocation.reason
+            )
     for slug, issuer in sorted(network.issuers.items()):
         if issuer.keys:
             keys = [PublishedKey(key.id, key.public_key_multibase) for key in issuer.keys]
@@ -78,12 +84,7 @@ def render_trust_files(
         status = network.status_lists.get(slug)
         if status is not None:
             yield Output(urls.status_list(slug), status.data)
-            revoked = {
-                str(award.credential.document["id"]): award.revocation.reason
-                for (issuer_slug, _), award in sorted(awards.items())
-                if issuer_slug == slug and award.revocation is not None
-            }
             document = revocation_list(
-                urls.absolute(urls.revocation_list(slug)), urls.did(slug), revoked
+                urls.absolute(urls.revocation_list(slug)), urls.did(slug), revoked_by.get(slug, {})
             )
             yield Output(urls.revocation_list(slug), json_bytes(document))

@@ -166,13 +166,21 @@ def render_award_page(renderer: PageRenderer, award: Award) -> Iterator[Output]:
 
 
 def render_pages(
-    renderer: PageRenderer, awards: Mapping[tuple[str, str], Award]
+    renderer: PageRenderer,
+    awards: Mapping[tuple[str, str], Award],
+    only_people: set[str] | None = None,
 ) -> Iterator[Output]:
-    """Every HTML page of the site but the awards' own, and the 404 page."""
+    """Every HTML page of the site but the awards' own, and the 404 page.
+
+    A portfolio shows only its person's awards: with only_people, the portfolios of the
+    others are left out (serve, after some credentials changed).
+    """
     network, urls, theme = renderer.network, renderer.urls, renderer.theme
     skills_map, all_pathways = renderer.skills_map, renderer.pathways
     yield from render_map_pages(renderer, network, skills_map, all_pathways)
     for person in sorted(network.people.values(), key=lambda p: p.slug):
+        if only_people is not None and person.slug not in only_people:
+            continue
         if person.allows("portfolio"):
             yield from renderer.render_each(
                 "portfolio.html",

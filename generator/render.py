@@ -40,10 +40,11 @@ def render_site(
 
     The awards' files and pages, most of a large site, are rendered across the cores; QR
     codes drawn on the way are added to qr_codes so the build can keep them. With
-    only_awards (serve, after an edit), the awards' own files are rendered for those awards
-    only: everything else, which gathers all awards (map, catalogue, structures, exports),
-    is rendered whole. Parts of pages shared by many pages are rendered once (fragments;
-    Fragments(enabled=False) renders every page whole, for the tests that compare).
+    only_awards (serve, after an edit), the awards' own files and their people's portfolios
+    are rendered for those awards only: everything else, which gathers all awards (map,
+    catalogue, structures, exports), is rendered whole. Parts of pages shared by many pages
+    are rendered once (fragments; Fragments(enabled=False) renders every page whole, for
+    the tests that compare).
     """
     urls = Urls(network.site.base_url, network.site.language)
     image_paths = {slug: image.path for slug, image in images.items()}
@@ -61,7 +62,13 @@ def render_site(
     )
     yield from render_documents(network, urls, images)
     yield from render_trust_files(network, awards, urls)
-    yield from render_pages(renderer, awards)
+    if only_awards is None:
+        yield from render_pages(renderer, awards)
+    else:
+        people = {
+            person.slug for key in only_awards if (person := network.person_of(*key)) is not None
+        }
+        yield from render_pages(renderer, awards, only_people=people)
     yield Output(
         urls.skills_map_export("json"), json_bytes(skills_map_json(network, skills_map, urls))
     )
