@@ -123,6 +123,8 @@ class PublishedSite:
     images: dict[str, BadgeImage]
     qr_codes: QrCodes
     report: BuildReport
+    cleared_addresses: frozenset[str] = frozenset()
+    """Addresses on the site that belong to no recipient (see privacy.py)."""
 
 
 def publish_site(
@@ -147,4 +149,4 @@ def publish_site(
     save_qr_codes(cache_dir, qr_codes.drawn)
     log.info("wrote %d files to %s", files, out_dir)
     report = BuildReport(files=files, warnings=problems.sorted())
-    return PublishedSite(checked, images, qr_codes, report)
+    return PublishedSite(checked, images, qr_codes, report, frozenset(guard.cleared))

@@ -8,7 +8,7 @@ person's address slipped into some content (a narrative, a page, a person's disp
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Set
 
 from .model import SignedFile
 from .openbadges.baking import png_metadata
@@ -33,11 +33,26 @@ def addresses(data: bytes) -> Iterator[bytes]:
 
 
 class RecipientEmailGuard:
-    """Scans outputs as they go to the writer; reports recipients' addresses found in them."""
+    """Scans outputs as they go to the writer; reports recipients' addresses found in them.
 
-    def __init__(self, credentials: Mapping[tuple[str, str], SignedFile]) -> None:
+    Checking an address means hashing it with the salt of every credential. `serve` checks
+    the same published addresses (structures' contacts) at every rebuild: it passes the
+    addresses an earlier check cleared, and those are checked against the changed
+    credentials only.
+    """
+
+    def __init__(
+        self,
+        credentials: Mapping[tuple[str, str], SignedFile],
+        cleared: Set[str] = frozenset(),
+        changed: Set[tuple[str, str]] = frozenset(),
+    ) -> None:
         self._credentials = credentials
+        self._cleared = cleared
+        self._changed = changed
         self._found: dict[str, set[str]] = {}
+        self.cleared: set[str] = set()
+        """After report(): the addresses found that belong to no recipient."""
 
     def scan(self, outputs: Iterable[Output]) -> Iterator[Output]:
         """The outputs, unchanged, each scanned on its way."""
@@ -49,16 +64,20 @@ class RecipientEmailGuard:
 
     def report(self, problems: Problems) -> None:
         """An error for every recipient whose address was found, at their credential."""
-        if not self._found:
-            return
-        identities = [
-            (signed, identity)
-            for signed in self._credentials.values()
-            if (identity := recipient_identity(signed.document)) is not None
-        ]
+        identities: dict[tuple[str, str], tuple[str, str] | None] = {}
         for address, paths in sorted(self._found.items()):
-            for signed, (salt, hashed) in identities:
-                if identity_hash(address, salt) == hashed:
+            # A cleared address only needs checking against the credentials that changed.
+            keys = self._changed if address in self._cleared else self._credentials.keys()
+            leaked = False
+            for key in keys:
+                signed = self._credentials.get(key)
+                if signed is None:
+                    continue
+                if key not in identities:
+                    identities[key] = recipient_identity(signed.document)
+                identity = identities[key]
+                if identity is not None and identity_hash(address, identity[0]) == identity[1]:
+                    leaked = True
                     shown = ", ".join(sorted(paths)[:3]) + (" …" if len(paths) > 3 else "")
                     problems.error(
                         signed.source,
@@ -66,6 +85,8 @@ class RecipientEmailGuard:
                         "from the page or person file that shows it (a narrative is signed: delete "
                         "this credential and issue it again without the address)",
                     )
+            if not leaked:
+                self.cleared.add(address)
 
 
 def _text_of(output: Output) -> bytes:

@@ -104,3 +104,24 @@ def test_other_edits_rebuild_the_whole_site(
     incremental, _ = rebuild(live)
     assert not incremental
     assert snapshot(live.out_dir) == full_build(network, tmp_path / "full")
+
+
+def test_a_new_credential_to_an_address_the_site_shows_fails(
+    network: SignedNetwork, live: LiveSite
+) -> None:
+    # The structure's contact address is on its page: the first build found it on the way
+    # and cleared it (no recipient had it). A credential to that address is then a leak.
+    assert "contact@atelier.example.org" in live._published.cleared_addresses  # type: ignore[union-attr]
+    before = snapshot(live.out_dir)
+    issue(
+        network.site,
+        "laser-debutant",
+        network.key_file,
+        "2025-06-01T10:00:00Z",
+        "--recipient",
+        "contact@atelier.example.org",
+    )
+    with pytest.raises(BuildFailed) as failed, simulated_time(BUILD_AT):
+        live.rebuild()
+    assert any("email address would be published" in str(p) for p in failed.value.problems)
+    assert snapshot(live.out_dir) == before
