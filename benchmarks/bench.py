@@ -187,12 +187,23 @@ def _repeat(label: str, runs: int, command: list[str], prepare: Callable[[], Non
     measured = []
     for number in range(1, runs + 1):
         prepare()
+        settle()
         run = timed(command)
         print(
             f"{label} {number}/{runs}: {run.seconds:.2f} s, {run.peak_mb:.0f} MB", file=sys.stderr
         )
         measured.append(run)
     return measured
+
+
+def settle() -> None:
+    """Let the file system finish the last run's writes and deletions before timing the next.
+
+    Without it, a run pays for the previous output's removal (journal commits, discards on
+    this machine's disk): measured here, that doubled the system time of the next build.
+    """
+    os.sync()
+    time.sleep(2)
 
 
 def timed(command: list[str]) -> Run:

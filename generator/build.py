@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 from collections.abc import Iterable
@@ -131,6 +132,17 @@ def publish_site(
     checked: CheckedSite, source: Path, out_dir: Path, use_cache: bool = True
 ) -> PublishedSite:
     """Render and write the whole site of a checked network; raise BuildFailed on errors."""
+    # The checked model lives until the site is written: the garbage collector need not walk
+    # its millions of objects again and again, and forked workers keep sharing its memory
+    # pages instead of copying those the collector would touch.
+    gc.freeze()
+    try:
+        return _publish(checked, source, out_dir, use_cache)
+    finally:
+        gc.unfreeze()
+
+
+def _publish(checked: CheckedSite, source: Path, out_dir: Path, use_cache: bool) -> PublishedSite:
     problems = checked.problems
     cache_dir = source / CACHE_DIR if use_cache else None
     images = draw_badge_images(checked.network, cache_dir)
