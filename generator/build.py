@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 import logging
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -14,6 +14,7 @@ from . import last_build
 from .badge_images import BadgeImage, draw_badge_images
 from .load import load_network
 from .model import Award, Network
+from .outputs import Output, Written
 from .privacy import RecipientEmailGuard
 from .problems import Problem, Problems
 from .progress import progress
@@ -25,7 +26,7 @@ from .urls import Urls
 from .verification_cache import CACHE_DIR, VerificationCache
 from .verify import verify_network
 from .verify_credentials import verify_credentials
-from .write import write_site
+from .write import SiteFolder, write_site_from
 
 log = logging.getLogger(__name__)
 
@@ -147,17 +148,25 @@ def _publish(checked: CheckedSite, source: Path, out_dir: Path, use_cache: bool)
     cache_dir = source / CACHE_DIR if use_cache else None
     images = draw_badge_images(checked.network, cache_dir)
     qr_codes = QrCodes(load_qr_codes(cache_dir))
-    outputs = render_site(
-        checked.network, checked.awards, images, checked.theme, checked.now, qr_codes
-    )
     guard = RecipientEmailGuard(checked.network.credentials)
+
+    def render(folder: SiteFolder) -> Iterator[Output | Written]:
+        outputs = render_site(
+            checked.network,
+            checked.awards,
+            images,
+            checked.theme,
+            checked.now,
+            qr_codes,
+            folder=folder,
+        )
+        return progress(guard.scan(outputs), "writing files", every=500)
 
     def last_checks() -> None:
         guard.report(problems)
         problems.raise_if_errors()
 
-    written = progress(guard.scan(outputs), "writing files", every=500)
-    files = write_site(written, out_dir, before_swap=last_checks)
+    files = write_site_from(render, out_dir, before_swap=last_checks)
     save_qr_codes(cache_dir, qr_codes.drawn)
     log.info("wrote %d files to %s", files, out_dir)
     report = BuildReport(files=files, warnings=problems.sorted())

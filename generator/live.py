@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .build import BuildReport, CheckedSite, PublishedSite, check_site, publish_site
 from .load import ASSERTIONS, AWARD_SLUG, BADGES, CONTENT, THEME, Source, signed_file
+from .outputs import Output, Written
 from .privacy import RecipientEmailGuard
 from .problems import Problems
 from .render import render_site
@@ -86,14 +88,16 @@ class LiveSite:
             )
         problems.raise_if_errors()
         outputs = list(
-            render_site(
-                network,
-                awards,
-                published.images,
-                checked.theme,
-                checked.now,
-                published.qr_codes,
-                only_awards=keys,
+            _in_memory(
+                render_site(
+                    network,
+                    awards,
+                    published.images,
+                    checked.theme,
+                    checked.now,
+                    published.qr_codes,
+                    only_awards=keys,
+                )
             )
         )
         guard = RecipientEmailGuard(network.credentials, published.cleared_addresses, keys)
@@ -109,6 +113,12 @@ class LiveSite:
             cleared_addresses=published.cleared_addresses | guard.cleared,
         )
         return BuildReport(files=written, warnings=problems.sorted())
+
+
+def _in_memory(outputs: Iterable[Output | Written]) -> Iterator[Output]:
+    for output in outputs:
+        assert isinstance(output, Output), "rendered without a folder, nothing is written"
+        yield output
 
 
 def snapshot_sources(source: Path) -> Snapshot:

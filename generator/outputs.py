@@ -15,6 +15,15 @@ class Output:
     data: bytes
 
 
+@dataclass(frozen=True)
+class Written:
+    """A file a worker process already wrote into the new site's folder (see write.SiteFolder),
+    with the email addresses found in it on the way (for the privacy guard)."""
+
+    path: str
+    addresses: tuple[str, ...] = ()
+
+
 def json_bytes(document: Any) -> bytes:
     """Stable, readable JSON: the same document always gives the same bytes."""
     return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")

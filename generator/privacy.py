@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Mapping, Set
+from typing import TypeVar
 
 from .model import SignedFile
 from .openbadges.baking import png_metadata
 from .openbadges.credential import identity_hash, recipient_identity
-from .outputs import Output
+from .outputs import Output, Written
 from .problems import Problems
 
 # An address is found from its "@domain" (a literal first character lets the regex engine
@@ -30,6 +31,9 @@ def addresses(data: bytes) -> Iterator[bytes]:
         local = _LOCAL_PART_REVERSED.match(data[max(0, at - 254) : at][::-1])
         if local:
             yield data[at - local.end() : domain.end()]
+
+
+_Scanned = TypeVar("_Scanned", Output, Written, Output | Written)
 
 
 class RecipientEmailGuard:
@@ -54,11 +58,12 @@ class RecipientEmailGuard:
         self.cleared: set[str] = set()
         """After report(): the addresses found that belong to no recipient."""
 
-    def scan(self, outputs: Iterable[Output]) -> Iterator[Output]:
-        """The outputs, unchanged, each scanned on its way."""
+    def scan(self, outputs: Iterable[_Scanned]) -> Iterator[_Scanned]:
+        """The outputs, unchanged, each scanned on its way (a file a worker wrote was scanned
+        there: it brings the addresses found in it)."""
         for output in outputs:
-            for found in addresses(_text_of(output)):
-                address = found.decode("ascii", "replace").lower()
+            found = output.addresses if isinstance(output, Written) else addresses_in(output)
+            for address in found:
                 self._found.setdefault(address, set()).add(output.path)
             yield output
 
@@ -89,9 +94,13 @@ class RecipientEmailGuard:
                 self.cleared.add(address)
 
 
+def addresses_in(output: Output) -> tuple[str, ...]:
+    """The email addresses in an output, lower-cased (what the guard compares)."""
+    return tuple(found.decode("ascii", "replace").lower() for found in addresses(_text_of(output)))
+
+
 def _text_of(output: Output) -> bytes:
     """What of an output can hold text: all of it, but a PNG's compressed pixels."""
     if output.path.endswith(".png"):
         return png_metadata(output.data)
     return output.data
-

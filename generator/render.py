@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -16,14 +16,16 @@ from .badge_images import BadgeImage
 from .model import Award, Network
 from .open_data import skills_map_csv, skills_map_json
 from .openbadges import ob2, ob3
-from .outputs import Output, json_bytes
+from .outputs import Output, Written, json_bytes
 from .pages import PageRenderer, pathways, render_award_page, render_pages
 from .parallel import map_ordered
+from .privacy import addresses_in
 from .schema import KINDS, schema_of
 from .sharing import QrCodes
 from .skillsmap import build_skills_map
 from .theme import Fragments, Theme
 from .urls import Urls
+from .write import SiteFolder
 
 
 def render_site(
@@ -35,7 +37,8 @@ def render_site(
     qr_codes: QrCodes | None = None,
     only_awards: set[AwardKey] | None = None,
     fragments: Fragments | None = None,
-) -> Iterator[Output]:
+    folder: SiteFolder | None = None,
+) -> Iterator[Output | Written]:
     """Every output of the site, made as they are consumed (a site can be larger than memory).
 
     The awards' files and pages, most of a large site, are rendered across the cores; QR
@@ -44,7 +47,8 @@ def render_site(
     are rendered for those awards only: everything else, which gathers all awards (map,
     catalogue, structures, exports), is rendered whole. Parts of pages shared by many pages
     are rendered once (fragments; Fragments(enabled=False) renders every page whole, for
-    the tests that compare).
+    the tests that compare). With the folder of the site being written, the awards' files
+    are written there by the processes that render them (Written markers come back).
     """
     urls = Urls(network.site.base_url, network.site.language)
     image_paths = {slug: image.path for slug, image in images.items()}
@@ -77,10 +81,10 @@ def render_site(
     yield from _static_files(network, theme, urls)
     yield from (Output(image.path, image.data) for image in images.values())
     if only_awards is None:
-        yield from render_awards(renderer, awards, images)
+        yield from render_awards(renderer, awards, images, folder)
     else:
         chosen = {key: awards[key] for key in sorted(only_awards) if key in awards}
-        yield from render_awards(renderer, chosen, images)
+        yield from render_awards(renderer, chosen, images, folder)
 
 
 @dataclass(frozen=True)
@@ -90,17 +94,22 @@ class _AwardsJob:
     renderer: PageRenderer
     awards: Mapping[AwardKey, Award]
     images: Mapping[str, BadgeImage]
+    folder: SiteFolder | None
 
 
 _JOB: _AwardsJob | None = None
 
 
 def render_awards(
-    renderer: PageRenderer, awards: Mapping[AwardKey, Award], images: Mapping[str, BadgeImage]
-) -> Iterator[Output]:
-    """Each award's files (credential, OB 2.0 assertion, baked images) and its pages."""
+    renderer: PageRenderer,
+    awards: Mapping[AwardKey, Award],
+    images: Mapping[str, BadgeImage],
+    folder: SiteFolder | None = None,
+) -> Iterator[Output | Written]:
+    """Each award's files (credential, OB 2.0 assertion, baked images) and its pages; with a
+    folder, written there as they are rendered (by the worker processes, when there are)."""
     global _JOB
-    _JOB = _AwardsJob(renderer, awards, images)
+    _JOB = _AwardsJob(renderer, awards, images, folder)
     try:
         for outputs, drawn in map_ordered(_render_awards_of, sorted(awards), chunk_size=100):
             renderer.qr_codes.add(drawn)
@@ -109,8 +118,11 @@ def render_awards(
         _JOB = None
 
 
-def _render_awards_of(keys: Sequence[AwardKey]) -> tuple[list[Output], dict[str, bytes]]:
-    """The outputs of some awards, and the QR codes drawn for them (in a worker, or not)."""
+def _render_awards_of(
+    keys: Sequence[AwardKey],
+) -> tuple[list[Output] | list[Written], dict[str, bytes]]:
+    """The outputs of some awards, or the files written for them, and the QR codes drawn for
+    them (in a worker, or not)."""
     assert _JOB is not None, "render_awards sets the job before rendering"
     renderer, images = _JOB.renderer, _JOB.images
     chunk = {key: _JOB.awards[key] for key in keys}
@@ -124,7 +136,15 @@ def _render_awards_of(keys: Sequence[AwardKey]) -> tuple[list[Output], dict[str,
     )
     for award in chunk.values():
         outputs.extend(render_award_page(renderer, award))
-    return outputs, renderer.qr_codes.take_new()
+    drawn = renderer.qr_codes.take_new()
+    folder = _JOB.folder
+    if folder is None:
+        return outputs, drawn
+    # The bytes stay here: the writing process only learns the paths, and what the email
+    # guard must know of them.
+    return [
+        replace(folder.write(output), addresses=addresses_in(output)) for output in outputs
+    ], drawn
 
 
 def render_documents(
@@ -152,7 +172,9 @@ def render_documents(
         yield Output(urls.schema(kind), json_bytes(schema))
 
 
-def catalogue_export(network: Network, urls: Urls, images: Mapping[str, BadgeImage]) -> dict[str, Any]:
+def catalogue_export(
+    network: Network, urls: Urls, images: Mapping[str, BadgeImage]
+) -> dict[str, Any]:
     """data/badges.json: every badge with its status, place in the taxonomy and URLs."""
     language = network.site.language
     return {
