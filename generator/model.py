@@ -347,6 +347,16 @@ class Network:
 
     def awarded_by(self, issuer: Issuer) -> tuple[Badge, ...]:
         """The badges a structure awards, sorted by slug."""
+        if self.issuers.get(issuer.slug) is issuer:
+            return self._awarded_by[issuer.slug]
+        return self._badges_awarded_by(issuer)
+
+    @cached_property
+    def _awarded_by(self) -> dict[str, tuple[Badge, ...]]:
+        # Built once: the checks ask for every credential, the pages for every award.
+        return {slug: self._badges_awarded_by(issuer) for slug, issuer in self.issuers.items()}
+
+    def _badges_awarded_by(self, issuer: Issuer) -> tuple[Badge, ...]:
         return tuple(
             badge
             for slug, badge in sorted(self.badges.items())
