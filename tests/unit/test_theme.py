@@ -215,3 +215,19 @@ def test_compiled_templates_are_kept_and_an_edited_template_is_compiled_again(
     fresh = Theme(theme_copy, cache)  # the next build
     assert fresh.environment("fr").get_template("page.html").render() == "<p>Badges v2</p>"
     assert fresh.environment("en").get_template("page.html").render() == "<p>Badges v2</p>"
+
+
+def test_gettext_escapes_variables_and_leaves_autoescape_off_blocks_alone(
+    theme_copy: Path,
+) -> None:
+    page = theme_copy / "templates" / "page.html"
+    page.write_text(
+        "{% trans name=who %}Décerné à {{ name }}{% endtrans %}|{{ _('Badges') }}|"
+        "{% autoescape false %}{{ _('Badges') }} {{ gettext('Décerné à %(name)s', name=who) }}"
+        "{% endautoescape %}\n",
+        "utf-8",
+    )
+    english = Theme(theme_copy).environment("en").get_template("page.html")
+    assert english.render(who="<b>") == (
+        "Awarded to &lt;b&gt;|Badges|Badges Awarded to <b>"
+    )
