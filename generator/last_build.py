@@ -38,8 +38,8 @@ LIBRARIES = (
     "pillow",
     "pyld",
     "pyyaml",
-    "segno",
     "xstatic-leaflet",
+    "zxing-cpp",
 )
 
 

@@ -123,7 +123,7 @@ def test_linkedin_link_has_every_certification_field(site: Path) -> None:
 
 
 def _qr_image(svg: str) -> Image.Image:
-    """Rasterise segno's SVG path (rows of horizontal runs) into a picture a decoder reads."""
+    """Rasterise the QR code's SVG path (rows of horizontal runs) into a picture a decoder reads."""
     path = re.search(r'class="qrline"[^>]* d="([^"]+)"', svg)
     assert path is not None
     size = int(re.search(r'width="(\d+)"', svg).group(1)) // 4  # type: ignore[union-attr]
