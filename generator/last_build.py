@@ -62,12 +62,18 @@ def fingerprint(source: Path, out_dir: Path, options: str) -> str:
 
 def _add_tree(digest: Any, root: Path, name: str) -> None:
     """Every file below root, in a stable order: its path and its bytes."""
-    for folder, dirs, files in os.walk(root):
-        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
-        for file_name in sorted(files):
-            path = Path(folder) / file_name
-            relative = f"{name}/{path.relative_to(root).as_posix()}"
-            digest.update(relative.encode() + b"\0" + path.read_bytes() + b"\0")
+    try:
+        entries = sorted(os.scandir(root), key=lambda entry: entry.name)
+    except OSError:
+        return  # no such folder: nothing of it decides the site
+    for entry in entries:
+        relative = f"{name}/{entry.name}"
+        if entry.is_dir():
+            if entry.name != "__pycache__" and not entry.is_symlink():  # as os.walk: not followed
+                _add_tree(digest, Path(entry.path), relative)
+            continue
+        with open(entry.path, "rb") as handle:
+            digest.update(relative.encode() + b"\0" + handle.read() + b"\0")
 
 
 def unchanged_since(cache_dir: Path, out_dir: Path, print_: str, now: datetime) -> int | None:
