@@ -4,8 +4,9 @@ A full build runs at the start and after an edit to anything but credentials: co
 badges/, theme/, a status list, a revocation record, or a credential removed. When an edit
 only adds or changes credentials (assertions/<issuer>/<award>.json), those files alone are
 read and verified against the kept model, by the same rules as a full build; their awards
-are rendered again with every page and export that gathers awards (the skills map,
-catalogue, structures, portfolios); only the files whose bytes changed are written.
+are rendered again with their people's portfolios and every page and export that gathers
+awards (the skills map, catalogue, structures); only the files whose bytes changed are
+written.
 """
 
 from __future__ import annotations

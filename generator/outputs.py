@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 
 @dataclass(frozen=True)
@@ -22,6 +22,11 @@ class Written:
 
     path: str
     addresses: tuple[str, ...] = ()
+
+
+# Outputs in memory, files already written, or a stream of both (for functions that pass
+# what they are given on, as it is).
+AnyOutput = TypeVar("AnyOutput", Output, Written, Output | Written)
 
 
 def json_bytes(document: Any) -> bytes:

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Mapping, Set
-from typing import TypeVar
 
 from .model import SignedFile
 from .openbadges.baking import png_metadata
 from .openbadges.credential import identity_hash, recipient_identity
-from .outputs import Output, Written
+from .outputs import AnyOutput, Output, Written
 from .problems import Problems
 
 # An address is found from its "@domain" (a literal first character lets the regex engine
@@ -31,9 +30,6 @@ def addresses(data: bytes) -> Iterator[bytes]:
         local = _LOCAL_PART_REVERSED.match(data[max(0, at - 254) : at][::-1])
         if local:
             yield data[at - local.end() : domain.end()]
-
-
-_Scanned = TypeVar("_Scanned", Output, Written, Output | Written)
 
 
 class RecipientEmailGuard:
@@ -58,7 +54,7 @@ class RecipientEmailGuard:
         self.cleared: set[str] = set()
         """After report(): the addresses found that belong to no recipient."""
 
-    def scan(self, outputs: Iterable[_Scanned]) -> Iterator[_Scanned]:
+    def scan(self, outputs: Iterable[AnyOutput]) -> Iterator[AnyOutput]:
         """The outputs, unchanged, each scanned on its way (a file a worker wrote was scanned
         there: it brings the addresses found in it)."""
         for output in outputs:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -142,9 +142,11 @@ def _render_awards_of(
         return outputs, drawn
     # The bytes stay here: the writing process only learns the paths, and what the email
     # guard must know of them.
-    return [
-        replace(folder.write(output), addresses=addresses_in(output)) for output in outputs
-    ], drawn
+    written = []
+    for output in outputs:
+        folder.write(output)
+        written.append(Written(output.path, addresses_in(output)))
+    return written, drawn
 
 
 def render_documents(

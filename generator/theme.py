@@ -125,7 +125,8 @@ class Theme:
             translations = self.translations(language)
             env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
             # The same gettext, with each message looked up once (pages ask for ~30 each).
-            env.globals.update(gettext=_gettext(translations), _=_gettext(translations))
+            newstyle_gettext = _gettext(translations)
+            env.globals.update(gettext=newstyle_gettext, _=newstyle_gettext)
             env.filters["markdown"] = render_markdown
             self._environments[language] = env
         return self._environments[language]

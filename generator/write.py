@@ -10,9 +10,8 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import TypeVar
 
-from .outputs import Output, Written
+from .outputs import AnyOutput, Output, Written
 
 
 class OutputError(Exception):
@@ -28,10 +27,7 @@ def output_path(path: str) -> str:
     return str(pure)
 
 
-_Item = TypeVar("_Item", Output, Written, Output | Written)
-
-
-def check_outputs(outputs: Iterable[_Item]) -> Iterator[_Item]:
+def check_outputs(outputs: Iterable[AnyOutput]) -> Iterator[AnyOutput]:
     """The outputs, as they come, refusing duplicates and paths escaping the output folder."""
     seen: set[str] = set()
     for output in outputs:
@@ -53,11 +49,10 @@ class SiteFolder:
     staging: Path
     out_dir: Path
 
-    def write(self, output: Output) -> Written:
+    def write(self, output: Output) -> None:
         """Write one output now, in this process (not for the last good site's folder)."""
         path = output_path(output.path)
         _write_one(f"{self.out_dir}/{path}", output.data, f"{self.staging}/{path}")
-        return Written(output.path)
 
 
 def write_site(
