@@ -12,10 +12,12 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.nodes as nodes
 import markdown
 import nh3
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from jinja2.visitor import NodeTransformer
 from markupsafe import Markup
 
 from .problems import Location, Problems
@@ -73,10 +75,9 @@ class Fragments:
         return cached
 
 
-def _gettext(translations: gettext.NullTranslations) -> Callable[..., str]:
+def _gettext(translated: Callable[[str], str]) -> Callable[..., str]:
     """Jinja's "newstyle" gettext (the message escaped as markup, then % variables), with
-    each message translated once instead of on every page."""
-    translated = lru_cache(maxsize=None)(translations.gettext)
+    translated(message) looking each message up."""
 
     @jinja2.pass_context
     def newstyle_gettext(context: jinja2.runtime.Context, message: str, **variables: Any) -> str:
@@ -86,6 +87,72 @@ def _gettext(translations: gettext.NullTranslations) -> Callable[..., str]:
         return text % variables
 
     return newstyle_gettext
+
+
+# The names under which templates call gettext (a `{% trans %}` block calls `gettext`).
+_GETTEXT_NAMES = frozenset({"_", "gettext"})
+
+
+class _TranslatedMessages(NodeTransformer):
+    """Turns each `_('message', var=...)` of a template into the translated message, % its
+    variables: what the newstyle gettext would return, found once when the template is
+    compiled instead of on every page. Plural forms and computed messages are left to
+    gettext, and so is a template that gives `_` or `gettext` another meaning."""
+
+    def __init__(self, environment: jinja2.Environment, translate: Callable[[str], str]):
+        self.environment = environment
+        self.translate = translate
+
+    def translated(self, template: nodes.Template) -> nodes.Template:
+        names = {name.name for name in template.find_all(nodes.Name) if name.ctx != "load"}
+        for imported in template.find_all(nodes.FromImport):
+            names.update(n if isinstance(n, str) else n[1] for n in imported.names)
+        if names & _GETTEXT_NAMES:
+            return template
+        result: nodes.Template = self.visit(template)
+        return result
+
+    def visit_Call(self, node: nodes.Call) -> nodes.Node:
+        self.generic_visit(node)
+        function, args = node.node, node.args
+        if not (
+            isinstance(function, nodes.Name)
+            and function.name in _GETTEXT_NAMES
+            and len(args) == 1
+            and isinstance(args[0], nodes.Const)
+            and isinstance(args[0].value, str)
+            and node.dyn_args is None
+            and node.dyn_kwargs is None
+        ):
+            return node
+        # As newstyle gettext: the message is markup where autoescaping is on, and is always
+        # %-formatted (the variables escaped by Markup's %), so "%%" gives "%".
+        message = nodes.MarkSafeIfAutoescape(nodes.Const(self.translate(args[0].value)))
+        variables = nodes.Dict([nodes.Pair(nodes.Const(kw.key), kw.value) for kw in node.kwargs])
+        translated = nodes.Mod(message, variables)
+        translated.set_lineno(node.lineno)
+        translated.set_environment(self.environment)
+        return translated
+
+
+class _ThemeEnvironment(jinja2.Environment):
+    """An environment for one language whose templates are compiled with their messages
+    already translated (see _TranslatedMessages): Jinja then folds them into the page's
+    constant text. An award page asked gettext for 26 messages each time."""
+
+    translate: Callable[[str], str] | None = None
+
+    def _generate(
+        self,
+        source: nodes.Template,
+        name: str | None,
+        filename: str | None,
+        defer_init: bool = False,
+    ) -> str:
+        if self.translate is not None:
+            source = _TranslatedMessages(self, self.translate).translated(source)
+        code: str = super()._generate(source, name, filename, defer_init)
+        return code
 
 
 @dataclass(frozen=True)
@@ -111,7 +178,7 @@ class Theme:
     def environment(self, language: str) -> jinja2.Environment:
         """A Jinja2 environment whose gettext speaks the given language (cached)."""
         if language not in self._environments:
-            env = jinja2.Environment(
+            env = _ThemeEnvironment(
                 loader=jinja2.FileSystemLoader(self.root / "templates"),
                 autoescape=True,
                 undefined=jinja2.StrictUndefined,
@@ -120,24 +187,30 @@ class Theme:
                 lstrip_blocks=True,
                 # A theme is read once per build: no stat() of the template at every page.
                 auto_reload=False,
-                bytecode_cache=self._bytecode_cache,
+                bytecode_cache=self._bytecode_cache(language),
             )
             translations = self.translations(language)
             env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
-            # The same gettext, with each message looked up once (pages ask for ~30 each).
-            newstyle_gettext = _gettext(translations)
+            # Each message looked up once: when a template is compiled, or by the same
+            # gettext, for the messages the template leaves to it.
+            env.translate = lru_cache(maxsize=None)(translations.gettext)
+            newstyle_gettext = _gettext(env.translate)
             env.globals.update(gettext=newstyle_gettext, _=newstyle_gettext)
             env.filters["markdown"] = render_markdown
             self._environments[language] = env
         return self._environments[language]
 
-    @cached_property
-    def _bytecode_cache(self) -> jinja2.BytecodeCache | None:
+    def _bytecode_cache(self, language: str) -> jinja2.BytecodeCache | None:
+        """Where the templates compiled for a language are kept, if anywhere."""
         if self.cache_dir is None:
             return None
-        # The compiled code depends on Jinja and on the options above, not only on the source.
+        # The compiled code depends on Jinja, on the options above and, translations being
+        # compiled in, on the language's catalogue: not only on the template's source.
         digest = hashlib.sha256(jinja2.__version__.encode())
         digest.update(Path(__file__).read_bytes())
+        digest.update(language.encode())
+        po = self._catalogue(language)
+        digest.update(po.read_bytes() if po.is_file() else b"")
         folder = self.cache_dir / "templates" / digest.hexdigest()[:16]
         try:
             folder.mkdir(parents=True, exist_ok=True)
@@ -145,9 +218,12 @@ class Theme:
             return None  # a read-only checkout builds all the same
         return jinja2.FileSystemBytecodeCache(str(folder))
 
+    def _catalogue(self, language: str) -> Path:
+        return self.root / "locale" / language / "LC_MESSAGES" / "messages.po"
+
     def translations(self, language: str) -> gettext.NullTranslations:
         """The compiled catalogue of a language; the source language (fr) needs none."""
-        po = self.root / "locale" / language / "LC_MESSAGES" / "messages.po"
+        po = self._catalogue(language)
         if not po.is_file():
             return gettext.NullTranslations()
         with po.open("rb") as handle:
@@ -160,8 +236,7 @@ class Theme:
     def check(self, languages: tuple[str, ...], default_language: str, problems: Problems) -> None:
         """Report missing catalogues and template syntax errors with their line."""
         for language in languages:
-            po = self.root / "locale" / language / "LC_MESSAGES" / "messages.po"
-            if language != default_language and not po.is_file():
+            if language != default_language and not self._catalogue(language).is_file():
                 problems.error(
                     Location(f"theme/locale/{language}/LC_MESSAGES/messages.po"),
                     f"no catalogue for language '{language}'; add it or remove '{language}' from languages",

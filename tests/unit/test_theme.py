@@ -228,6 +228,73 @@ def test_gettext_escapes_variables_and_leaves_autoescape_off_blocks_alone(
         "utf-8",
     )
     english = Theme(theme_copy).environment("en").get_template("page.html")
-    assert english.render(who="<b>") == (
-        "Awarded to &lt;b&gt;|Badges|Badges Awarded to <b>"
+    assert english.render(who="<b>") == ("Awarded to &lt;b&gt;|Badges|Badges Awarded to <b>")
+
+
+# Messages translated when a template is compiled (theme._TranslatedMessages)
+
+MESSAGES_PAGE = (
+    "{{ _('Délivré par') }}|{{ gettext('Délivré par %(issuer)s le %(date)s', issuer=who, date=1) }}"
+    "|{% trans issuer=who %}Délivré par {{ issuer }}.{% endtrans %}|{{ _('100%% libre') }}"
+    "|{% trans count=n %}{{ count }} badge{% pluralize %}{{ count }} badges{% endtrans %}"
+    "|{{ _(computed) }}|{{ _('Délivré par')|upper }}"
+    "|{% autoescape false %}{{ _('Délivré par') }} "
+    "{% trans issuer=who %}Délivré par {{ issuer }}.{% endtrans %}{% endautoescape %}\n"
+)
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_messages_translated_at_compile_time_render_as_gettext_would(
+    theme_copy: Path, language: str
+) -> None:
+    (theme_copy / "templates" / "page.html").write_text(MESSAGES_PAGE, "utf-8")
+    compiled_in = Theme(theme_copy).environment(language)
+    at_runtime = Theme(theme_copy).environment(language)
+    at_runtime.translate = None  # type: ignore[attr-defined]  # gettext on every render
+    context = {"who": "<b>&", "n": 2, "computed": "Badges"}
+    expected = at_runtime.get_template("page.html").render(context)
+    assert compiled_in.get_template("page.html").render(context) == expected
+    if language == "en":
+        assert expected == (
+            "Awarded by|Awarded by &lt;b&gt;&amp; on 1|Awarded by &lt;b&gt;&amp;.|100% libre"
+            "|2 badges|Badges|AWARDED BY|Awarded by Awarded by <b>&."
+        )
+
+
+def test_constant_messages_no_longer_call_gettext(theme_copy: Path) -> None:
+    (theme_copy / "templates" / "page.html").write_text(
+        "{{ _('Délivré par') }} {% trans issuer=who %}Délivré par {{ issuer }}.{% endtrans %}",
+        "utf-8",
     )
+    env = Theme(theme_copy).environment("en")
+
+    def refused(*args: object, **kwargs: object) -> str:
+        raise AssertionError("gettext called at render time")
+
+    env.globals.update(_=refused, gettext=refused)
+    assert env.get_template("page.html").render(who="x") == "Awarded by Awarded by x."
+
+
+def test_a_template_that_redefines_gettext_is_left_alone(theme_copy: Path) -> None:
+    (theme_copy / "templates" / "page.html").write_text(
+        "{% macro shout(_) %}{{ _('Délivré par') }}{% endmacro %}"
+        "{{ shout(upper) }}|{{ _('Délivré par') }}",
+        "utf-8",
+    )
+    env = Theme(theme_copy).environment("en")
+    assert env.get_template("page.html").render(upper=str.upper) == "DÉLIVRÉ PAR|Awarded by"
+
+
+def test_each_language_keeps_its_own_compiled_templates(theme_copy: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    (theme_copy / "templates" / "page.html").write_text("{{ _('Délivré par') }}", "utf-8")
+    for _ in range(2):  # compiled, then read from the cache by the next build
+        theme = Theme(theme_copy, cache)
+        assert theme.environment("en").get_template("page.html").render() == "Awarded by"
+        assert theme.environment("fr").get_template("page.html").render() == "Délivré par"
+    po = theme_copy / "locale" / "en" / "LC_MESSAGES" / "messages.po"
+    po.write_text(
+        po.read_text("utf-8").replace('msgstr "Awarded by"', 'msgstr "Issued by"'), "utf-8"
+    )
+    edited = Theme(theme_copy, cache).environment("en").get_template("page.html")
+    assert edited.render() == "Issued by", "a catalogue edit compiles the templates again"
