@@ -20,11 +20,26 @@ class OutputError(Exception):
 
 def output_path(path: str) -> str:
     """The path of an output in the site, normalised; OutputError if it escapes the site."""
+    if _is_normal(path):
+        return path  # nearly every path: no need to parse it (50,000 of them at 10,000 awards)
     pure = PurePosixPath(path)
     if pure.is_absolute() or ".." in pure.parts or str(pure) in ("", "."):
         raise OutputError(f"output path {path!r} escapes the output folder")
     # PurePosixPath folds 'a//b', './a/b' and 'a/./b' into 'a/b': one file, one output.
     return str(pure)
+
+
+def _is_normal(path: str) -> bool:
+    """Whether a path is relative and already in the form PurePosixPath gives it: no empty,
+    '.' or '..' part (nor any '..' at all, to keep this simple)."""
+    return (
+        path not in ("", ".")
+        and not path.startswith(("/", "./"))
+        and not path.endswith(("/", "/."))
+        and "//" not in path
+        and "/./" not in path
+        and ".." not in path
+    )
 
 
 def check_outputs(outputs: Iterable[AnyOutput]) -> Iterator[AnyOutput]:
@@ -148,8 +163,25 @@ def _place(old: str, data: bytes, target: str) -> None:
             raise
         except OSError:
             pass  # no hard links on this file system: write
-    with open(target, "wb") as handle:
-        handle.write(data)
+    _create(target, data)
+
+
+# What open(target, "wb") asks of the system, without the buffered file object around it (a
+# site is tens of thousands of small files written whole).
+_CREATE = (
+    os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+)
+
+
+def _create(target: str, data: bytes) -> None:
+    """Write a file whole (created with the permissions open() gives)."""
+    handle = os.open(target, _CREATE, 0o666)
+    try:
+        remaining = memoryview(data)
+        while remaining:
+            remaining = remaining[os.write(handle, remaining) :]
+    finally:
+        os.close(handle)
 
 
 def _same_bytes(old: str, data: bytes) -> bool:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import pytest
 
@@ -106,6 +106,22 @@ def test_bad_paths_are_refused_before_touching_the_output(
     assert _files(out) == previous
     assert _siblings(out) == ["_site"]
     assert not (tmp_path / "x").exists()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "index.html", ".nojekyll", "a/b.c", "a..b/c", "a/..b", "a/.b", "./a", "a/./b", "a//b",
+        "a/", "a/.", ".", "", "/a", "//a", "a/../b", "..", "a/..", "...", "a/.../b", " /a",
+    ],
+)  # fmt: skip
+def test_output_path_is_the_normal_form_pathlib_gives(path: str) -> None:
+    pure = PurePosixPath(path)
+    if pure.is_absolute() or ".." in pure.parts or str(pure) in ("", "."):
+        with pytest.raises(OutputError, match="escapes the output folder"):
+            write.output_path(path)
+    else:
+        assert write.output_path(path) == str(pure)
 
 
 def test_check_outputs_keeps_valid_outputs_in_order() -> None:
