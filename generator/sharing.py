@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from functools import cache, lru_cache
 from importlib import resources
 from importlib.metadata import version
-from urllib.parse import urlencode
+from urllib.parse import quote_plus, urlencode
 
 import zxingcpp
 from markupsafe import Markup, escape
@@ -19,19 +19,17 @@ LINKEDIN_ADD = "https://www.linkedin.com/profile/add"
 
 
 def linkedin_url(award: Award, name: str, organisation: str, page_url: str) -> str:
-    """LinkedIn's "add a certification" link, every field filled in."""
-    fields = {
-        "issueYear": award.valid_from.year,
-        "issueMonth": award.valid_from.month,
-        "certUrl": page_url,
-        "certId": f"{award.issuer.slug}/{award.slug}",
-    }
-    if award.valid_until is not None:
-        fields |= {
-            "expirationYear": award.valid_until.year,
-            "expirationMonth": award.valid_until.month,
-        }
-    return f"{_linkedin_start(name, organisation)}&{urlencode(fields)}"
+    """LinkedIn's "add a certification" link, every field filled in (urlencode's bytes: only
+    the two text fields need quoting; this runs for every award page)."""
+    issued, until = award.valid_from, award.valid_until
+    certificate = quote_plus(f"{award.issuer.slug}/{award.slug}")
+    link = (
+        f"{_linkedin_start(name, organisation)}&issueYear={issued.year}"
+        f"&issueMonth={issued.month}&certUrl={quote_plus(page_url)}&certId={certificate}"
+    )
+    if until is not None:
+        link += f"&expirationYear={until.year}&expirationMonth={until.month}"
+    return link
 
 
 @lru_cache(maxsize=1024)
