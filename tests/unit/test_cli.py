@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from generator import build
 from generator.cli import main
+from generator.problems import BuildFailed
 
 MakeSite = Callable[..., Path]
 
@@ -74,6 +78,28 @@ def test_check_writes_nothing_but_its_cache(minimal_site: MakeSite) -> None:
     assert files() == before
     main(["check", "--source", str(root), "--no-cache"])
     assert files() == before
+
+
+def test_checks_pause_the_cycle_collector_and_restore_it(
+    minimal_site: MakeSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    collecting = []
+    real = build.load_network
+
+    def load(*args: Any) -> Any:
+        collecting.append(gc.isenabled())
+        return real(*args)
+
+    monkeypatch.setattr(build, "load_network", load)
+    assert gc.isenabled()
+    root = minimal_site()
+    build.check_site(root)
+    assert collecting == [False]
+    assert gc.isenabled()
+    (root / "content" / "site.yaml").write_text("name: [\n", "utf-8")
+    with pytest.raises(BuildFailed):
+        build.check_site(root)
+    assert gc.isenabled(), "restored when the checks fail too"
 
 
 def test_check_invalid_site(minimal_site: MakeSite, capsys: pytest.CaptureFixture[str]) -> None:
