@@ -1,9 +1,7 @@
 #!/usr/bin/env python3
 """Build the Fab@brest Open Badges site: see `python build.py --help`."""
 
-import sys
-
-from generator.cli import main
+from generator.cli import run
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from .build import build_site, check_site
 from .issuer_yaml import YamlEditError
@@ -32,6 +34,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (ToolError, KeyFileError, YamlEditError, PersonError) as refusal:
         print(f"error: {refusal}", file=sys.stderr)
         return 1
+
+
+def run() -> NoReturn:
+    """The command line's entry point: main(), then exit at once.
+
+    A build's model is millions of small objects; an interpreter that exits normally frees
+    them one by one (about a second at 10,000 awards). Everything is written and closed by
+    then (files, caches, worker processes), so only the output streams need flushing.
+    """
+    code = main()
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 def report(problems: list[Problem], format: str = "text") -> None:
@@ -154,7 +170,9 @@ def _build(args: argparse.Namespace) -> int:
     result = build_site(args.source, out, strict=args.strict, use_cache=not args.no_cache)
     report(result.warnings, args.format)
     if result.up_to_date:
-        print(f"nothing changed since the last build: the {result.files} files in {out} are up to date")
+        print(
+            f"nothing changed since the last build: the {result.files} files in {out} are up to date"
+        )
     else:
         print(f"built {result.files} files into {out}")
     return 0
