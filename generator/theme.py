@@ -109,6 +109,7 @@ class _TranslatedMessages(NodeTransformer):
         names = {name.name for name in template.find_all(nodes.Name) if name.ctx != "load"}
         for imported in template.find_all(nodes.FromImport):
             names.update(n if isinstance(n, str) else n[1] for n in imported.names)
+        names.update(module.target for module in template.find_all(nodes.Import))
         if names & _GETTEXT_NAMES:
             return template
         result: nodes.Template = self.visit(template)

@@ -284,8 +284,19 @@ def test_a_template_that_redefines_gettext_is_left_alone(theme_copy: Path) -> No
         "{{ shout(upper) }}|{{ _('Délivré par') }}",
         "utf-8",
     )
+    (theme_copy / "templates" / "macros.html").write_text(
+        "{% macro gettext(text) %}<{{ text }}>{% endmacro %}", "utf-8"
+    )
+    (theme_copy / "templates" / "imports.html").write_text(
+        "{% from 'macros.html' import gettext %}{{ gettext('Délivré par') }}", "utf-8"
+    )
+    (theme_copy / "templates" / "module.html").write_text(
+        "{% import 'macros.html' as _ %}{{ _.gettext('Délivré par') }}", "utf-8"
+    )
     env = Theme(theme_copy).environment("en")
     assert env.get_template("page.html").render(upper=str.upper) == "DÉLIVRÉ PAR|Awarded by"
+    assert env.get_template("imports.html").render() == "<Délivré par>"
+    assert env.get_template("module.html").render() == "<Délivré par>"
 
 
 def test_each_language_keeps_its_own_compiled_templates(theme_copy: Path, tmp_path: Path) -> None:
