@@ -1,15 +1,19 @@
 """The verification cache: a second build skips verified signatures, and nothing stale is
-ever served (changed file, compromised key, new verifier version, broken cache)."""
+ever served (changed file, replaced or compromised key, new verifier version, broken
+cache)."""
 
 from __future__ import annotations
 
 import json
+import re
 import shutil
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from generator import verification_cache
 from generator import verify_credentials as stage
+from generator.openbadges.multikey import public_key_multibase
 
 from .credential_fixtures import BUILD_AT, SignedNetwork, run
 
@@ -76,6 +80,23 @@ def test_a_compromised_key_is_refused_although_cached(network: SignedNetwork) ->
     )
     result = run("check", "--source", network.site, at=BUILD_AT)
     assert result.code == 1 and "compromised" in result.err
+
+
+def test_a_replaced_public_key_misses_the_cache_and_is_refused(
+    network: SignedNetwork, verifications: list[str]
+) -> None:
+    """The key's id stays, its public key changes (a rotation done by editing the key in
+    place): the proofs are verified again, against the new key, and refused."""
+    assert build(network) == 0
+    text = network.atelier_yaml.read_text("utf-8")
+    old = re.search(r"public_key_multibase: (\S+)", text)
+    assert old is not None
+    other = public_key_multibase(Ed25519PrivateKey.generate())
+    network.atelier_yaml.write_text(text.replace(old.group(1), other), "utf-8")
+    verifications.clear()
+    result = run("check", "--source", network.site, at=BUILD_AT)
+    assert result.code == 1 and "signature does not match" in result.err
+    assert verifications, "verified again, not taken from the cache"
 
 
 def test_a_new_verifier_version_misses_the_cache(
