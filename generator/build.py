@@ -79,14 +79,13 @@ def _collector_paused() -> Iterator[None]:
     walk them all again each time it runs, about a third of the checks' time at 10,000
     awards. The few cycles they leave are collected after, as usual.
     """
-    if not gc.isenabled():
-        yield
-        return
+    collecting = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
-        gc.enable()
+        if collecting:
+            gc.enable()
 
 
 def _check(source: Path, strict: bool, use_cache: bool) -> CheckedSite:

@@ -181,6 +181,16 @@ class _ThemeEnvironment(jinja2.Environment):
         return code
 
 
+def _translations(language: str, catalogue: bytes | None) -> gettext.NullTranslations:
+    """The compiled form of a messages.po (none: messages stay as written)."""
+    if catalogue is None:
+        return gettext.NullTranslations()
+    buffer = io.BytesIO()
+    write_mo(buffer, read_po(io.BytesIO(catalogue), locale=language))
+    buffer.seek(0)
+    return gettext.GNUTranslations(buffer)
+
+
 @dataclass(frozen=True)
 class Theme:
     """A theme folder: templates/, static/ and locale/<lang>/LC_MESSAGES/messages.po.
@@ -204,6 +214,7 @@ class Theme:
     def environment(self, language: str) -> jinja2.Environment:
         """A Jinja2 environment whose gettext speaks the given language (cached)."""
         if language not in self._environments:
+            catalogue = self._catalogue_bytes(language)
             env = _ThemeEnvironment(
                 loader=jinja2.FileSystemLoader(self.root / "templates"),
                 autoescape=True,
@@ -213,9 +224,9 @@ class Theme:
                 lstrip_blocks=True,
                 # A theme is read once per build: no stat() of the template at every page.
                 auto_reload=False,
-                bytecode_cache=self._bytecode_cache(language),
+                bytecode_cache=self._bytecode_cache(language, catalogue),
             )
-            translations = self.translations(language)
+            translations = _translations(language, catalogue)
             env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
             # Each message looked up once: when a template is compiled, or by the same
             # gettext, for the messages the template leaves to it.
@@ -226,7 +237,9 @@ class Theme:
             self._environments[language] = env
         return self._environments[language]
 
-    def _bytecode_cache(self, language: str) -> jinja2.BytecodeCache | None:
+    def _bytecode_cache(
+        self, language: str, catalogue: bytes | None
+    ) -> jinja2.BytecodeCache | None:
         """Where the templates compiled for a language are kept, if anywhere."""
         if self.cache_dir is None:
             return None
@@ -234,9 +247,7 @@ class Theme:
         # compiled in, on the language's catalogue: not only on the template's source.
         digest = hashlib.sha256(jinja2.__version__.encode())
         digest.update(Path(__file__).read_bytes())
-        digest.update(language.encode())
-        po = self._catalogue(language)
-        digest.update(po.read_bytes() if po.is_file() else b"")
+        digest.update(language.encode() + b"\0" + (catalogue or b""))
         folder = self.cache_dir / "templates" / digest.hexdigest()[:16]
         try:
             folder.mkdir(parents=True, exist_ok=True)
@@ -247,17 +258,10 @@ class Theme:
     def _catalogue(self, language: str) -> Path:
         return self.root / "locale" / language / "LC_MESSAGES" / "messages.po"
 
-    def translations(self, language: str) -> gettext.NullTranslations:
-        """The compiled catalogue of a language; the source language (fr) needs none."""
+    def _catalogue_bytes(self, language: str) -> bytes | None:
+        """A language's messages.po; None for the source language (fr), which needs none."""
         po = self._catalogue(language)
-        if not po.is_file():
-            return gettext.NullTranslations()
-        with po.open("rb") as handle:
-            catalog = read_po(handle, locale=language)
-        buffer = io.BytesIO()
-        write_mo(buffer, catalog)
-        buffer.seek(0)
-        return gettext.GNUTranslations(buffer)
+        return po.read_bytes() if po.is_file() else None
 
     def check(self, languages: tuple[str, ...], default_language: str, problems: Problems) -> None:
         """Report missing catalogues and template syntax errors with their line."""

@@ -231,7 +231,7 @@ def test_gettext_escapes_variables_and_leaves_autoescape_off_blocks_alone(
         "utf-8",
     )
     english = Theme(theme_copy).environment("en").get_template("page.html")
-    assert english.render(who="<b>") == ("Awarded to &lt;b&gt;|Badges|Badges Awarded to <b>")
+    assert english.render(who="<b>") == "Awarded to &lt;b&gt;|Badges|Badges Awarded to <b>"
 
 
 # Messages translated when a template is compiled (theme._TranslatedMessages)
@@ -355,4 +355,4 @@ def test_the_quicker_context_calls_functions_as_jinjas_does(theme_copy: Path) ->
     assert isinstance(template.new_context(), theme_module._Context)
     expected = plain.get_template("page.html").render(items=[1, -2], **names)
     assert template.render(items=[1, -2], **names) == expected
-    assert expected == ("p1,2,True,True,3,2,1,[1c],True;p-2,-4,True,True,-6,-4,2,[-2c],True;")
+    assert expected == "p1,2,True,True,3,2,1,[1c],True;p-2,-4,True,True,-6,-4,2,[-2c],True;"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 import pytest
 
@@ -109,19 +109,22 @@ def test_bad_paths_are_refused_before_touching_the_output(
 
 
 @pytest.mark.parametrize(
-    "path",
+    ("path", "normal"),
     [
-        "index.html", ".nojekyll", "a/b.c", "a..b/c", "a/..b", "a/.b", "./a", "a/./b", "a//b",
-        "a/", "a/.", ".", "", "/a", "//a", "a/../b", "..", "a/..", "...", "a/.../b", " /a",
+        ("index.html", "index.html"), (".nojekyll", ".nojekyll"), ("a/b.c", "a/b.c"),
+        ("a..b/c", "a..b/c"), ("a/..b", "a/..b"), ("a/.b", "a/.b"), ("...", "..."),
+        ("a/.../b", "a/.../b"), (" /a", " /a"), ("./a", "a"), ("a/./b", "a/b"),
+        ("a//b", "a/b"), ("a/", "a"), ("a/.", "a"),
+        (".", None), ("", None), ("/a", None), ("//a", None), ("a/../b", None), ("..", None),
+        ("a/..", None),
     ],
 )  # fmt: skip
-def test_output_path_is_the_normal_form_pathlib_gives(path: str) -> None:
-    pure = PurePosixPath(path)
-    if pure.is_absolute() or ".." in pure.parts or str(pure) in ("", "."):
+def test_output_path_is_normalised_or_refused(path: str, normal: str | None) -> None:
+    if normal is None:
         with pytest.raises(OutputError, match="escapes the output folder"):
             write.output_path(path)
     else:
-        assert write.output_path(path) == str(pure)
+        assert write.output_path(path) == normal
 
 
 def test_check_outputs_keeps_valid_outputs_in_order() -> None:
