@@ -18,8 +18,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from generator.live import LiveSite  # noqa: E402
-from generator.load import ASSERTIONS, STATUS_LIST_FILE  # noqa: E402
+from generator.site.live import LiveSite  # noqa: E402
+from generator.site.load.network import ASSERTIONS, STATUS_LIST_FILE  # noqa: E402
 
 
 def main(source: Path, out: Path, runs: int) -> dict[str, list[float]]:

@@ -4,7 +4,7 @@ Shape: the example network's content, badges and theme (without its assertions a
 8 structures (the 4 examples and 4 generated ones), the 14 approved network badges and
 BIK'LAB's own badge; about 1% of the awards revoked, 5% expired, 10% linked to person files
 with various consents. Everything comes from one seed: keys, award ids, salts, dates.
-Credentials are written with `generator.issuing` internals (one process, no `build.py issue`
+Credentials are written with `generator.issuer.issuing` internals (one process, no `build.py issue`
 per award), so they are shaped exactly as the tool shapes them.
 """
 
@@ -31,17 +31,18 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from generator import issuer_yaml, issuing  # noqa: E402
-from generator.load import ASSERTIONS, REVOCATIONS, load_network  # noqa: E402
-from generator.model import Badge, Network  # noqa: E402
+from generator.issuer import issuing  # noqa: E402
+from generator.issuer import yaml_edit as issuer_yaml  # noqa: E402
+from generator.issuer.consent import update_person  # noqa: E402
 from generator.openbadges.credential import VC_CONTEXT, Evidence  # noqa: E402
 from generator.openbadges.dataintegrity import sign  # noqa: E402
 from generator.openbadges.multikey import public_key_multibase  # noqa: E402
-from generator.outputs import json_bytes  # noqa: E402
-from generator.people import update_person  # noqa: E402
-from generator.problems import Location, Problems  # noqa: E402
-from generator.urls import Urls  # noqa: E402
-from generator.verify import verify_network  # noqa: E402
+from generator.site.check.content import verify_network  # noqa: E402
+from generator.site.load.network import ASSERTIONS, REVOCATIONS, load_network  # noqa: E402
+from generator.site.model import Badge, Network  # noqa: E402
+from generator.site.outputs import json_bytes  # noqa: E402
+from generator.site.problems import Location, Problems  # noqa: E402
+from generator.site.urls import Urls  # noqa: E402
 
 # 2026-01-01T00:00:00Z, as in the tests: builds of the network are reproducible, and which
 # awards are expired does not depend on the day the benchmark runs.
@@ -53,12 +54,9 @@ MARKER = ".bench-complete"
 
 # What shapes the credentials: a change to any of these makes a new cached network.
 CREDENTIAL_SOURCES = [
-    "generator/issuing.py",
-    "generator/issuer_yaml.py",
-    "generator/keys.py",
-    "generator/people.py",
-    "generator/urls.py",
-    "generator/badge_images.py",  # the image URL in each achievement
+    "generator/issuer",
+    "generator/site/urls.py",
+    "generator/site/badge_images.py",  # the image URL in each achievement
     "generator/openbadges",
     "content",
     "badges",

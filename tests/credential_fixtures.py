@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from generator.cli import main
+from generator.cli.commands import main
 
 from .conftest import copy_site
 

@@ -10,7 +10,7 @@ from urllib.parse import quote
 import pytest
 from PIL import Image
 
-from generator.keys import read_private_key
+from generator.issuer.keys import read_private_key
 from generator.openbadges.baking import unbake_png, unbake_svg
 from generator.openbadges.multikey import public_key_multibase
 

@@ -11,7 +11,7 @@ import pytest
 import zxingcpp
 from PIL import Image
 
-from generator.build import build_site
+from generator.site.build import build_site
 
 from .conftest import ROOT
 

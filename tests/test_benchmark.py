@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import check_site
+from generator.site.build import check_site
 
 from .conftest import ROOT
 

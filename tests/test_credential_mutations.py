@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from generator.keys import read_private_key
+from generator.issuer.keys import read_private_key
 from generator.openbadges.dataintegrity import sign
 from generator.openbadges.multikey import public_key_multibase
 

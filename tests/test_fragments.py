@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from generator.badge_images import draw_badge_images
-from generator.build import check_site
-from generator.render import render_site
-from generator.sharing import QrCodes
-from generator.theme import Fragments
+from generator.site.badge_images import draw_badge_images
+from generator.site.build import check_site
+from generator.site.render.sharing import QrCodes
+from generator.site.render.site import render_site
+from generator.site.render.theme import Fragments
 
 from .conftest import ROOT
 

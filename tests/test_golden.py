@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import build_site
+from generator.site.build import build_site
 
 from .conftest import SITES, copy_site
 

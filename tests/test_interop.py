@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from generator.build import build_site
+from generator.site.build import build_site
 
 from .conftest import EPOCH, ROOT, SITES
 

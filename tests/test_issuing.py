@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator.issuing import add_duration
-from generator.keys import read_private_key
-from generator.model import Duration
+from generator.issuer.issuing import add_duration
+from generator.issuer.keys import read_private_key
 from generator.openbadges import statuslist
 from generator.openbadges.dataintegrity import sign
 from generator.openbadges.multikey import public_key_multibase
+from generator.site.model import Duration
 
 from .credential_fixtures import (
     ALICE,

@@ -9,7 +9,7 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 
-from generator.build import build_site
+from generator.site.build import build_site
 
 from .conftest import ROOT, copy_site
 

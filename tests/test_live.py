@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import build_site
-from generator.live import LiveSite
-from generator.problems import BuildFailed
+from generator.site.build import build_site
+from generator.site.live import LiveSite
+from generator.site.problems import BuildFailed
 
 from .credential_fixtures import (
     BUILD_AT,

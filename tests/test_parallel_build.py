@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from generator import parallel
-from generator.build import build_site
+from generator.site import parallel
+from generator.site.build import build_site
 
 from .conftest import ROOT
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from generator.keys import read_private_key
+from generator.issuer.keys import read_private_key
 from generator.openbadges import statuslist
 from generator.openbadges.dataintegrity import sign, verify
 from generator.openbadges.multikey import decode_public_key, public_key_multibase

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import build_site, check_site
-from generator.skillsmap import SkillsMap, build_skills_map
+from generator.site.build import build_site, check_site
+from generator.site.render.skills_map import SkillsMap, build_skills_map
 
 from .conftest import ROOT
 from .credential_fixtures import BUILD_AT, SignedNetwork, ok

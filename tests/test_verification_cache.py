@@ -11,9 +11,9 @@ import shutil
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from generator import verification_cache
-from generator import verify_credentials as stage
 from generator.openbadges.multikey import public_key_multibase
+from generator.site.check import credentials as stage
+from generator.site.check import verification_cache
 
 from .credential_fixtures import BUILD_AT, SignedNetwork, run
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.keys import read_private_key
+from generator.issuer.keys import read_private_key
 from generator.openbadges.dataintegrity import sign
 
 from .credential_fixtures import (

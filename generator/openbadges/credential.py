@@ -13,8 +13,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .ob2 import CONTEXT as OB2_CONTEXT
-from .ob3 import CONTEXT as OB3_CONTEXT
+from generator.openbadges.ob2 import CONTEXT as OB2_CONTEXT
+from generator.openbadges.ob3 import CONTEXT as OB3_CONTEXT
 
 CREDENTIAL_CONTEXT = [*OB3_CONTEXT, "https://purl.imsglobal.org/spec/ob/v3p0/extensions.json"]
 DID_CONTEXT = ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"]

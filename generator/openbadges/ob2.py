@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..model import Badge, Issuer, Network
-from ..urls import Urls
+from generator.site.model import Badge, Issuer, Network
+from generator.site.urls import Urls
 
 CONTEXT = "https://w3id.org/openbadges/v2"
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..model import Badge, Issuer, Network
-from ..urls import Urls
-from .ob2 import badge_tags
+from generator.openbadges.ob2 import badge_tags
+from generator.site.model import Badge, Issuer, Network
+from generator.site.urls import Urls
 
 CONTEXT = [
     "https://www.w3.org/ns/credentials/v2",

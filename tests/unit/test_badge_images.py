@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from generator import badge_images
-from generator.load import load_network
-from generator.problems import Problems
+from generator.site import badge_images
+from generator.site.load.network import load_network
+from generator.site.problems import Problems
 
 from ..conftest import SITES
 

@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
-from generator import build
-from generator.cli import main
-from generator.problems import BuildFailed
+from generator.cli.commands import main
+from generator.site import build
+from generator.site.problems import BuildFailed
 
 from ..conftest import ROOT
 

@@ -7,7 +7,7 @@ import io
 import pytest
 from PIL import Image, ImageChops
 
-from generator.images import (
+from generator.drawing.badge import (
     SYMBOLS,
     ImageInfo,
     ImageProblem,

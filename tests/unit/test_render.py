@@ -11,12 +11,12 @@ from typing import Any
 
 import pytest
 
-from generator.badge_images import draw_badge_images
-from generator.load import load_network
-from generator.model import Network
-from generator.outputs import Output
-from generator.problems import Problems
-from generator.render import render_site, theme_for
+from generator.site.badge_images import draw_badge_images
+from generator.site.load.network import load_network
+from generator.site.model import Network
+from generator.site.outputs import Output
+from generator.site.problems import Problems
+from generator.site.render.site import render_site, theme_for
 
 from ..conftest import SITES
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from generator import schema
-from generator.problems import Location, Problems
-from generator.sources import read_yaml
+from generator.site.load import schema
+from generator.site.load.parsing import read_yaml
+from generator.site.problems import Location, Problems
 
 BADGE = "name: Laser\ndescription: Découpe\nscope: network\nstatus: proposed\n"
 ISSUER = "name: Atelier\nurl: https://atelier.example.org\nemail: a@example.org\ndescription: d\n"

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from generator import sources
-from generator.problems import Location, Problem, Problems
-from generator.sources import read_json, read_markdown, read_yaml, split_front_matter
+from generator.site.load import parsing as sources
+from generator.site.load.parsing import read_json, read_markdown, read_yaml, split_front_matter
+from generator.site.problems import Location, Problem, Problems
 
 ROOT = Path(__file__).resolve().parents[2]
 FILE = Location("badges/laser-1.yaml")

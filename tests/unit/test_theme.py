@@ -12,9 +12,9 @@ from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
-from generator import theme as theme_module
-from generator.problems import Problems
-from generator.theme import Theme, render_markdown
+from generator.site.problems import Problems
+from generator.site.render import theme as theme_module
+from generator.site.render.theme import Theme, render_markdown
 
 from ..conftest import ROOT
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from generator.urls import Urls
+from generator.site.urls import Urls
 
 BASE = "https://org.github.io/repo/"
 URLS = Urls(BASE, "fr")

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from generator import write
-from generator.outputs import Output
-from generator.write import OutputError, check_outputs, write_site
+from generator.site import write
+from generator.site.outputs import Output
+from generator.site.write import OutputError, check_outputs, write_site
 
 SITE = [
     Output("index.html", b"<h1>Accueil</h1>"),

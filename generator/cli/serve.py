@@ -1,0 +1,59 @@
+"""Local preview: build, serve with live reload, rebuild on every change, survive broken edits."""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from livereload import Server
+
+from generator.cli.commands import report
+from generator.site.live import WATCHED, LiveSite
+from generator.site.load.network import CONTENT
+from generator.site.problems import BuildFailed
+
+log = logging.getLogger(__name__)
+
+
+def serve(source: Path, port: int, out: Path | None) -> None:
+    """Serve the site at its base path on localhost; keep the last good build on errors."""
+    root = Path(out) if out else Path(tempfile.mkdtemp(prefix="fababrest-serve-"))
+    base_path = _base_path(source)
+    site_dir = root / base_path.strip("/") if base_path.strip("/") else root / "site"
+    serve_root = root if base_path.strip("/") else site_dir
+
+    site = LiveSite(source, site_dir)
+
+    def rebuild() -> None:
+        started = time.perf_counter()
+        try:
+            result = site.rebuild()
+        except BuildFailed as failed:
+            report(failed.problems)
+            print("build failed: still serving the last good build")
+            return
+        report(result.report.warnings)
+        how = "updated" if result.incremental else "rebuilt"
+        print(f"{how} {result.report.files} files in {time.perf_counter() - started:.2f} s")
+
+    rebuild()
+    server = Server()
+    for folder in WATCHED:
+        if (source / folder).exists():
+            server.watch(str(source / folder), rebuild)
+    print(f"serving on http://127.0.0.1:{port}{base_path}")
+    server.serve(root=str(serve_root), port=port, host="127.0.0.1", open_url_delay=None)
+
+
+def _base_path(source: Path) -> str:
+    """The base URL's path, read from site.yaml without a full build (a broken site still serves)."""
+    import yaml
+
+    try:
+        settings = yaml.safe_load((source / CONTENT / "site.yaml").read_text("utf-8"))
+        return urlsplit(str(settings["base_url"])).path or "/"
+    except (OSError, yaml.YAMLError, KeyError, TypeError):
+        return "/"

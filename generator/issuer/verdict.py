@@ -1,0 +1,261 @@
+"""`build.py verify`: check one badge the way an outside verifier would, and say it plainly.
+
+A target is a credential file, a hosted URL (mapped onto a built site with --site: this
+tool never fetches from the network), or a baked PNG/SVG. Keys, status lists and
+revocation reasons come from the built site (--site) or from the content repository.
+Unlike the 1EdTech validator (openbadges-validator-core #236), a revoked assertion is
+never called valid.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from generator.openbadges import statuslist
+from generator.openbadges.baking import BakingError, unbake_png, unbake_svg
+from generator.openbadges.credential import status_entry
+from generator.openbadges.dataintegrity import ProofError, proof_of, verify
+from generator.openbadges.multikey import decode_public_key
+from generator.site.build import build_time
+from generator.site.check.credentials import Refused, check_signature, parse_instant
+from generator.site.load.network import load_network
+from generator.site.problems import Problems
+from generator.site.urls import Urls
+
+Status = Literal["valid", "revoked", "expired", "not yet valid", "invalid"]
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The outcome of a verification, for a person."""
+
+    status: Status
+    detail: str
+    name: str = ""
+
+    def describe(self) -> str:
+        """One line: what, and why."""
+        what = f"{self.name}: " if self.name else ""
+        return f"{what}{self.status.upper()} — {self.detail}"
+
+
+class _Invalid(Exception):
+    pass
+
+
+def verify_target(target: str, *, site: Path | None, source: Path) -> Verdict:
+    """Check a credential file, hosted URL or baked image; never raise for a bad badge."""
+    try:
+        document = _read_target(target, site)
+        if "OpenBadgeCredential" in (document.get("type") or []):
+            return _verify_credential(document, site, source)
+        if document.get("type") == "Assertion":
+            return _verify_assertion(document, site, source)
+        raise _Invalid("neither an Open Badges 3.0 credential nor an Open Badges 2.0 assertion")
+    except (_Invalid, Refused) as problem:
+        return Verdict("invalid", str(problem))
+
+
+def _read_target(target: str, site: Path | None) -> dict[str, Any]:
+    if target.startswith(("https://", "http://")):
+        return _json(_site_file(target, site))
+    path = Path(target)
+    if not path.is_file():
+        raise _Invalid(f"{target}: no such file")
+    data = path.read_bytes()
+    try:
+        if path.suffix.lower() == ".png":
+            baked = unbake_png(data)
+        elif path.suffix.lower() == ".svg":
+            baked = unbake_svg(data)
+        else:
+            return _json(path)
+    except BakingError as error:
+        raise _Invalid(f"{target}: {error}") from None
+    text = baked.get("openbadgecredential") or baked.get("openbadges")
+    if text is None:
+        raise _Invalid(f"{target}: the image carries no baked badge")
+    if text.startswith(("https://", "http://")):
+        return _json(_site_file(text, site))
+    return _loads(text, target)
+
+
+def _json(path: Path) -> dict[str, Any]:
+    return _loads(path.read_text("utf-8"), str(path))
+
+
+def _loads(text: str, where: str) -> dict[str, Any]:
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise _Invalid(f"{where}: not JSON ({error.msg}, line {error.lineno})") from None
+    if not isinstance(value, dict):
+        raise _Invalid(f"{where}: not a JSON object")
+    return value
+
+
+def _site_file(url: str, site: Path | None) -> Path:
+    """The file of a built site that serves a URL."""
+    if site is None:
+        raise _Invalid(f"{url}: give --site DIR (a built site) to resolve URLs; nothing is fetched")
+    base = json.loads((site / "data" / "badges.json").read_text("utf-8"))["base_url"]
+    if not url.startswith(base):
+        raise _Invalid(f"{url} is not under this site's base URL {base}")
+    relative = url[len(base) :].split("#")[0]
+    if relative.startswith("awards/") and relative.endswith("/"):
+        relative += "credential.json"
+    path = site / relative
+    if not path.is_file():
+        raise _Invalid(f"{url} is not published by this site (no {path})")
+    return path
+
+
+def _did_url(did: str) -> str:
+    """The https URL of a did:web document."""
+    parts = did.split(":")
+    if parts[:2] != ["did", "web"] or len(parts) < 3:
+        raise _Invalid(f"issuer '{did}' is not a did:web identifier")
+    host = parts[2].replace("%3A", ":")
+    path = "/".join(parts[3:])
+    return f"https://{host}/{path}/did.json" if path else f"https://{host}/.well-known/did.json"
+
+
+def _verify_credential(document: dict[str, Any], site: Path | None, source: Path) -> Verdict:
+    now = build_time()
+    name = str(document.get("name", ""))
+    if site is not None:
+        revoked_reason = _verify_with_site(document, site)
+    else:
+        revoked_reason = _verify_with_content(document, source, now)
+    return _dates_verdict(document, name, now, revoked_reason)
+
+
+def _verify_with_site(document: dict[str, Any], site: Path) -> str | None:
+    """Check the proof with the key the site publishes; the revocation reason, if revoked.
+
+    The DID document lists every key the issuer ever used, without their validity dates; the
+    build published the credential only after checking those dates (and compromised keys),
+    so a credential is valid here only if the site publishes this very credential at its id.
+    """
+    issuer = document.get("issuer", {})
+    did = issuer.get("id", "") if isinstance(issuer, dict) else ""
+    did_document = _json(_site_file(_did_url(did), site))
+    try:
+        method = proof_of(document)["verificationMethod"]
+    except ProofError as error:
+        raise _Invalid(str(error)) from None
+    key = next(
+        (m for m in did_document.get("verificationMethod", []) if m.get("id") == method), None
+    )
+    if (
+        key is None
+        or method not in did_document.get("assertionMethod", [])
+        or key.get("controller") != did
+    ):
+        raise _Invalid(f"key {method} is not an assertion key of {did}")
+    try:
+        verify(document, decode_public_key(key["publicKeyMultibase"]))
+    except (ProofError, ValueError) as error:
+        raise _Invalid(str(error)) from None
+    published = _json(_site_file(str(document.get("id", "")), site))
+    if published != document:
+        raise _Invalid("the site does not publish this credential at its id (the build refused it)")
+    entry = status_entry(document)
+    if entry is None:
+        return None
+    status_list = _json(_site_file(entry[0], site))
+    if status_list.get("issuer") != did:
+        raise _Invalid("the status list is not issued by the credential's issuer")
+    list_key = next(
+        (
+            m
+            for m in did_document.get("verificationMethod", [])
+            if m.get("id") == proof_of(status_list)["verificationMethod"]
+        ),
+        None,
+    )
+    if list_key is None:
+        raise _Invalid("the status list is not signed by a key of the issuer")
+    try:
+        verify(status_list, decode_public_key(list_key["publicKeyMultibase"]))
+    except (ProofError, ValueError) as error:
+        raise _Invalid(f"status list: {error}") from None
+    if not statuslist.is_set(str(status_list["credentialSubject"]["encodedList"]), entry[1]):
+        return None
+    return _revocation_reason(document, site)
+
+
+def _revocation_reason(document: dict[str, Any], site: Path) -> str:
+    """The reason published in the issuer's 1EdTech revocation list."""
+    statuses = document.get("credentialStatus", [])
+    for entry in statuses if isinstance(statuses, list) else [statuses]:
+        if isinstance(entry, dict) and entry.get("type") == "1EdTechRevocationList":
+            revoked = _json(_site_file(str(entry.get("id")), site)).get("revokedCredentials", [])
+            for item in revoked:
+                if item.get("id") == document.get("id"):
+                    return str(item.get("revocationReason", "no reason given"))
+    return "no reason given"
+
+
+def _verify_with_content(document: dict[str, Any], source: Path, now: datetime) -> str | None:
+    """Check the proof with the issuer's keys in the content repository."""
+    problems = Problems()
+    network = load_network(source, problems)
+    urls = Urls(network.site.base_url, network.site.language)
+    issuer_id = (
+        document.get("issuer", {}).get("id") if isinstance(document.get("issuer"), dict) else None
+    )
+    issuer = next((i for slug, i in network.issuers.items() if urls.did(slug) == issuer_id), None)
+    if issuer is None:
+        raise _Invalid(f"issuer '{issuer_id}' is not a structure of this network")
+    check_signature(document, issuer, urls)
+    for (issuer_slug, _), record in network.revocations.items():
+        if issuer_slug == issuer.slug and record.document.get("credentialSubject", {}).get(
+            "id"
+        ) == document.get("id"):
+            check_signature(record.document, issuer, urls)
+            return str(record.document.get("description", ""))
+    return None
+
+
+def _dates_verdict(
+    document: dict[str, Any], name: str, now: datetime, revoked: str | None
+) -> Verdict:
+    if revoked is not None:
+        return Verdict("revoked", f"revoked by its issuer: {revoked}", name)
+    valid_from = parse_instant(str(document.get("validFrom")), "validFrom")
+    if valid_from > now:
+        return Verdict("not yet valid", f"valid from {document['validFrom']}", name)
+    if "validUntil" in document and parse_instant(str(document["validUntil"]), "validUntil") <= now:
+        return Verdict("expired", f"expired on {document['validUntil']}", name)
+    issuer = document.get("issuer", {})
+    who = issuer.get("name", issuer.get("id")) if isinstance(issuer, dict) else issuer
+    return Verdict(
+        "valid", f"signature verified, issued by {who} on {document.get('validFrom')}", name
+    )
+
+
+def _verify_assertion(assertion: dict[str, Any], site: Path | None, source: Path) -> Verdict:
+    """Hosted verification: the assertion at its id is the truth; its credential is checked too."""
+    assertion_id = str(assertion.get("id", ""))
+    hosted = _json(_site_file(assertion_id, site))
+    if hosted.get("id") != assertion_id:
+        raise _Invalid(f"the hosted assertion declares another id, {hosted.get('id')}")
+    if hosted.get("revoked") is True:
+        return Verdict(
+            "revoked", f"revoked by its issuer: {hosted.get('revocationReason', 'no reason given')}"
+        )
+    credential_url = assertion_id.rsplit("/", 1)[0] + "/credential.json"
+    verdict = _verify_credential(_json(_site_file(credential_url, site)), site, source)
+    expires = hosted.get("expires")
+    if (
+        verdict.status == "valid"
+        and expires
+        and parse_instant(str(expires), "expires") <= build_time()
+    ):
+        return Verdict("expired", f"expired on {expires}", verdict.name)
+    return verdict

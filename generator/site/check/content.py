@@ -1,0 +1,241 @@
+"""Verify stage: check the references and rules that no single file can check alone."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from urllib.parse import urlsplit
+
+from generator.drawing.badge import SYMBOLS, ImageProblem, inspect_badge_image
+from generator.site.model import NETWORK_SCOPE, Asset, Badge, Issuer, Network, Page
+from generator.site.problems import Location, Problems, one_of, suggest
+
+SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+LOGO_EXTENSIONS = ("png", "svg", "jpg", "jpeg", "webp")
+
+
+def verify_network(network: Network, problems: Problems) -> None:
+    """Check cross-file rules of a loaded network, adding every problem found."""
+    _verify_site(network, problems)
+    _verify_skills(network, problems)
+    _verify_slugs(network, problems)
+    for issuer in network.issuers.values():
+        _verify_issuer(network, issuer, problems)
+    for badge in network.badges.values():
+        _verify_badge(network, badge, problems)
+    _verify_unique_pathway_steps(network, problems)
+    _verify_people(network, problems)
+    if "index" not in network.pages and "page:index" not in network.unreadable:
+        problems.warning(
+            Location("content/pages/index.md"),
+            "no home page text; add content/pages/index.md",
+        )
+
+
+def _verify_site(network: Network, problems: Problems) -> None:
+    site = network.site
+    where = site.at("base_url")
+    parts = urlsplit(site.base_url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        problems.error(
+            where,
+            f"base_url '{site.base_url}' is not an absolute URL; write the full public address, "
+            "e.g. https://org.github.io/repo/",
+        )
+    elif not site.base_url.endswith("/"):
+        problems.error(
+            where, f"base_url '{site.base_url}' must end with '/'; write '{site.base_url}/'"
+        )
+    elif parts.query or parts.fragment:
+        problems.error(
+            where, f"base_url '{site.base_url}' must not have a query or fragment; remove it"
+        )
+    if site.language not in site.languages:
+        problems.error(
+            site.at("languages"), f"language '{site.language}' is not in languages; add it"
+        )
+    if site.network not in network.issuers and f"issuer:{site.network}" not in network.unreadable:
+        problems.error(
+            site.at("network"),
+            f"network '{site.network}' has no issuer file{suggest(site.network, network.issuers)}; "
+            f"add content/issuers/{site.network}.yaml or {one_of(network.issuers)}",
+        )
+    if site.logo:
+        _verify_logo(site.logo, problems)
+
+
+def _verify_skills(network: Network, problems: Problems) -> None:
+    for domain in network.skills.domains:
+        if domain.symbol not in SYMBOLS:
+            problems.error(
+                domain.source,
+                f"symbol '{domain.symbol}' is unknown{suggest(domain.symbol, SYMBOLS)}; {one_of(SYMBOLS)}",
+            )
+
+
+def _verify_slugs(network: Network, problems: Problems) -> None:
+    """File names become permanent URLs: they must be slugs (unique, since they are file names)."""
+    named: list[Issuer | Badge | Page] = [
+        *network.issuers.values(),
+        *network.badges.values(),
+        *network.pages.values(),
+    ]
+    for thing in named:
+        if not SLUG.match(thing.slug):
+            problems.error(
+                thing.source.at(None),
+                f"file name '{thing.slug}' is not a valid slug; rename it with lower-case letters, "
+                "digits and single '-' (it becomes part of permanent URLs)",
+            )
+
+
+def _verify_logo(logo: Asset, problems: Problems) -> None:
+    if logo.extension not in LOGO_EXTENSIONS:
+        problems.error(
+            logo.source,
+            f"logo '{logo.path}' has an unsupported format; use one of: {', '.join(LOGO_EXTENSIONS)}",
+        )
+
+
+def _verify_issuer(network: Network, issuer: Issuer, problems: Problems) -> None:
+    skills = network.skills
+    taxonomy_known = "skills" not in network.unreadable
+    domains = [domain.slug for domain in skills.domains]
+    levels = [level.slug for level in skills.levels]
+    for machine in issuer.machines:
+        if taxonomy_known and skills.domain(machine.domain) is None:
+            problems.error(
+                issuer.at("machines", machine.slug, "domain"),
+                f"machine '{machine.slug}': domain '{machine.domain}' is unknown"
+                f"{suggest(machine.domain, domains)}; {one_of(domains)}",
+            )
+        if taxonomy_known and skills.level(machine.level) is None:
+            problems.error(
+                issuer.at("machines", machine.slug, "level"),
+                f"machine '{machine.slug}': level '{machine.level}' is unknown"
+                f"{suggest(machine.level, levels)}; {one_of(levels)}",
+            )
+    for index, slug in enumerate(issuer.awards):
+        badge = network.badges.get(slug)
+        if badge is None and f"badge:{slug}" in network.unreadable:
+            continue
+        if badge is None:
+            problems.error(
+                issuer.at("awards", index),
+                f"awards: badge '{slug}' does not exist{suggest(slug, network.badges)}; "
+                "fix the name or add the badge in badges/",
+            )
+        elif badge.scope != NETWORK_SCOPE and badge.scope != issuer.slug:
+            problems.error(
+                issuer.at("awards", index),
+                f"awards: badge '{slug}' belongs to '{badge.scope}', outside this structure's scope; "
+                "only network badges and the structure's own badges can be awarded",
+            )
+    key_ids = [key.id for key in issuer.keys]
+    for key in issuer.keys:
+        if key_ids.count(key.id) > 1:
+            problems.error(key.source, f"key id '{key.id}' is used twice; key ids must be unique")
+    if issuer.logo:
+        _verify_logo(issuer.logo, problems)
+
+
+def _verify_badge(network: Network, badge: Badge, problems: Problems) -> None:
+    skills = network.skills
+    where = badge.source
+    taxonomy_known = "skills" not in network.unreadable
+    if taxonomy_known and badge.domain is not None and skills.domain(badge.domain) is None:
+        domains = [domain.slug for domain in skills.domains]
+        problems.error(
+            badge.at("domain"),
+            f"domain '{badge.domain}' is unknown{suggest(badge.domain, domains)}; {one_of(domains)}",
+        )
+    if taxonomy_known and badge.level is not None and skills.level(badge.level) is None:
+        levels = [level.slug for level in skills.levels]
+        problems.error(
+            badge.at("level"),
+            f"level '{badge.level}' is unknown{suggest(badge.level, levels)}; {one_of(levels)}",
+        )
+    if (badge.domain is None) != (badge.level is None):
+        problems.error(
+            where, "a badge of the taxonomy needs both 'domain' and 'level'; add the missing one"
+        )
+    if badge.domain is None and not badge.tags:
+        problems.error(
+            where, "a badge outside the taxonomy needs 'tags'; add tags, or a domain and a level"
+        )
+    if (
+        badge.scope != NETWORK_SCOPE
+        and badge.scope not in network.issuers
+        and f"issuer:{badge.scope}" not in network.unreadable
+    ):
+        problems.error(
+            badge.at("scope"),
+            f"scope '{badge.scope}' is neither 'network' nor a structure{suggest(badge.scope, network.issuers)}; "
+            f"use 'network' or one of: {', '.join(sorted(network.issuers))}",
+        )
+    if badge.status in ("approved", "retired") and badge.approved_on is None:
+        problems.error(
+            badge.at("status"),
+            f"a badge with status '{badge.status}' needs 'approved_on' (YYYY-MM-DD); add it",
+        )
+    if badge.status == "retired" and badge.retired_on is None:
+        problems.error(
+            badge.at("status"), "a retired badge needs 'retired_on' (YYYY-MM-DD); add it"
+        )
+    if badge.status != "retired" and badge.retired_on is not None:
+        problems.error(
+            badge.at("retired_on"),
+            f"'retired_on' is set but status is '{badge.status}'; set status: retired or remove it",
+        )
+    if badge.approved_on and badge.retired_on and badge.retired_on < badge.approved_on:
+        problems.error(
+            badge.at("retired_on"), "'retired_on' is before 'approved_on'; fix the dates"
+        )
+    if badge.image is not None:
+        try:
+            inspect_badge_image(badge.image.path, badge.image.data)
+        except ImageProblem as problem:
+            named = badge.image.source.path != badge.image.path
+            problems.error(
+                badge.image.source,
+                f"image '{badge.image.path}': {problem}" if named else str(problem),
+            )
+
+
+def _verify_unique_pathway_steps(network: Network, problems: Problems) -> None:
+    """Two network badges for the same domain and level would make the pathway ambiguous."""
+    steps: dict[tuple[str, str], list[Badge]] = defaultdict(list)
+    for badge in network.badges.values():
+        if badge.is_network_badge and badge.domain and badge.level and badge.status != "retired":
+            steps[(badge.domain, badge.level)].append(badge)
+    for (domain, level), badges in steps.items():
+        for badge in badges[1:]:
+            problems.error(
+                badge.at("level"),
+                f"network badge for {domain} / {level} already defined by {badges[0].source.path}; "
+                "retire one of them or change its level",
+            )
+
+
+def _verify_people(network: Network, problems: Problems) -> None:
+    """Each award a person file names exists, and belongs to one person only."""
+    owners: dict[tuple[str, str], str] = {}
+    for slug, person in sorted(network.people.items()):
+        if not SLUG.match(slug):
+            problems.error(
+                person.source.at(None), f"file name '{slug}' is not a valid slug; rename it"
+            )
+        for index, award in enumerate(person.awards):
+            where = person.at("awards", index)
+            if award not in network.credentials:
+                problems.error(
+                    where,
+                    f"award '{'/'.join(award)}' does not exist in assertions/; fix or remove it",
+                )
+            elif award in owners:
+                problems.error(
+                    where,
+                    f"award '{'/'.join(award)}' is already linked to content/people/{owners[award]}.yaml; "
+                    "an award belongs to one person",
+                )
+            owners.setdefault(award, slug)

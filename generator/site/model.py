@@ -1,0 +1,400 @@
+"""The network as a typed, immutable model: what the loader builds and every later stage reads."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from functools import cached_property
+from typing import Any, Literal
+
+from generator.site.problems import Location
+
+BadgeStatus = Literal["proposed", "approved", "retired"]
+NETWORK_SCOPE = "network"
+FieldPath = tuple[str | int, ...]
+
+
+class Located:
+    """A model object read from a file: its Location, and the line of each of its fields."""
+
+    source: Location
+    lines: Mapping[FieldPath, int]
+
+    def at(self, *path: str | int) -> Location:
+        """The location of a field (e.g. at("awards", 2)), or of its nearest parent."""
+        for end in range(len(path), 0, -1):
+            line = self.lines.get(path[:end])
+            if line is not None:
+                return self.source.at(line)
+        return self.source
+
+
+@dataclass(frozen=True)
+class Text:
+    """A text a person wrote: one string, or one string per language."""
+
+    values: tuple[tuple[str, str], ...]
+
+    @classmethod
+    def of(cls, value: str | Mapping[str, str], default_language: str) -> Text:
+        """A Text from a YAML value (a string is in the default language)."""
+        if isinstance(value, str):
+            return cls(((default_language, value),))
+        return cls(tuple(value.items()))
+
+    def get(self, language: str) -> str:
+        """The text in a language, else in the first language given."""
+        for lang, text in self.values:
+            if lang == language:
+                return text
+        return self.values[0][1] if self.values else ""
+
+    def language_of(self, language: str) -> str:
+        """The language actually used by get(language)."""
+        for lang, _ in self.values:
+            if lang == language:
+                return lang
+        return self.values[0][0] if self.values else language
+
+    def __bool__(self) -> bool:
+        return any(text.strip() for _, text in self.values)
+
+
+@dataclass(frozen=True)
+class Asset:
+    """A file of the content repository copied to the site (logo, badge image)."""
+
+    path: str
+    data: bytes
+    source: Location
+
+    @property
+    def extension(self) -> str:
+        """The lower-case file extension without its dot."""
+        return self.path.rsplit(".", 1)[-1].lower()
+
+
+@dataclass(frozen=True)
+class Colours:
+    """The site's colours, as #rrggbb."""
+
+    primary: str
+    accent: str
+
+
+@dataclass(frozen=True)
+class Site(Located):
+    """The network's site settings, from content/site.yaml."""
+
+    name: str
+    description: Text
+    base_url: str
+    language: str
+    languages: tuple[str, ...]
+    network: str
+    contact_email: str | None
+    contact_url: str | None
+    logo: Asset | None
+    colours: Colours
+    graphics_licence: str
+    source: Location
+    lines: Mapping[FieldPath, int] = field(default_factory=dict, repr=False)
+
+
+@dataclass(frozen=True)
+class Level:
+    """A step of every domain's pathway, ordered from 1 (first steps)."""
+
+    slug: str
+    rank: int
+    name: Text
+    description: Text
+    source: Location
+    resource: bool = False
+    """Whether consenting holders are listed as resource persons (trainers, maintainers)."""
+
+
+@dataclass(frozen=True)
+class Domain:
+    """A skill domain such as laser cutting."""
+
+    slug: str
+    name: Text
+    description: Text
+    colour: str
+    symbol: str
+    source: Location
+
+
+@dataclass(frozen=True)
+class Skills:
+    """The network's taxonomy, from content/skills.yaml."""
+
+    levels: tuple[Level, ...]
+    domains: tuple[Domain, ...]
+    source: Location
+
+    def level(self, slug: str) -> Level | None:
+        """The level with this slug, if any."""
+        return next((level for level in self.levels if level.slug == slug), None)
+
+    def domain(self, slug: str) -> Domain | None:
+        """The domain with this slug, if any."""
+        return next((domain for domain in self.domains if domain.slug == slug), None)
+
+
+@dataclass(frozen=True)
+class Coordinates:
+    """A WGS 84 position."""
+
+    lat: float
+    lon: float
+
+
+@dataclass(frozen=True)
+class Machine:
+    """A machine of a structure, and the badge level that grants its autonomous use."""
+
+    slug: str
+    name: str
+    domain: str
+    model: str | None
+    level: str
+    booking_url: str | None
+    source: Location
+
+
+@dataclass(frozen=True)
+class PublicKey:
+    """An Ed25519 public key of an issuer, as published in its DID document.
+
+    It may sign from valid_from until valid_until (set when a newer key replaces it); a
+    key marked compromised_at invalidates every signature dated from then on.
+    """
+
+    id: str
+    public_key_multibase: str
+    valid_from: datetime
+    valid_until: datetime | None
+    compromised_at: datetime | None
+    source: Location
+
+    def valid_at(self, moment: datetime) -> bool:
+        """Whether a signature made at this moment may use this key."""
+        if moment < self.valid_from:
+            return False
+        if self.valid_until is not None and moment >= self.valid_until:
+            return False
+        return self.compromised_at is None or moment < self.compromised_at
+
+
+@dataclass(frozen=True)
+class Issuer(Located):
+    """A structure of the network (or the network itself), from content/issuers/<slug>.yaml."""
+
+    slug: str
+    name: str
+    url: str
+    email: str
+    description: Text
+    address: str | None
+    coordinates: Coordinates | None
+    opening: Text | None
+    opening_url: str | None
+    logo: Asset | None
+    awards: tuple[str, ...]
+    machines: tuple[Machine, ...]
+    keys: tuple[PublicKey, ...]
+    source: Location
+    lines: Mapping[FieldPath, int] = field(default_factory=dict, repr=False)
+
+
+@dataclass(frozen=True)
+class Alignment:
+    """An alignment of a badge to an external framework or competency."""
+
+    name: str
+    url: str
+    description: str | None
+    framework: str | None
+    code: str | None
+
+
+@dataclass(frozen=True)
+class Duration:
+    """How long an award stays valid."""
+
+    years: int = 0
+    months: int = 0
+    days: int = 0
+
+
+@dataclass(frozen=True)
+class Badge(Located):
+    """A badge class, from badges/<slug>.yaml."""
+
+    slug: str
+    name: Text
+    description: Text
+    criteria: Text
+    domain: str | None
+    level: str | None
+    tags: tuple[str, ...]
+    image: Asset | None
+    alignments: tuple[Alignment, ...]
+    valid_for: Duration | None
+    scope: str
+    status: BadgeStatus
+    approved_on: date | None
+    retired_on: date | None
+    source: Location
+    lines: Mapping[FieldPath, int] = field(default_factory=dict, repr=False)
+
+    @property
+    def is_network_badge(self) -> bool:
+        """Whether any member structure may award it."""
+        return self.scope == NETWORK_SCOPE
+
+
+@dataclass(frozen=True)
+class Page:
+    """An editorial page, from content/pages/<slug>.md (and <slug>.<lang>.md translations)."""
+
+    slug: str
+    title: Text
+    body: Text
+    menu: int | None
+    source: Location
+
+
+CONSENT_SCOPES = ("name", "map", "resource", "portfolio")
+
+
+@dataclass(frozen=True)
+class Person(Located):
+    """An earner, under a pseudonymous slug chosen by the issuer, and what they consent to.
+
+    Kept outside the signed credentials, so that consent changes without re-signing.
+    """
+
+    slug: str
+    name: str | None
+    consent: frozenset[str]
+    contact: str | None
+    awards: tuple[tuple[str, str], ...]
+    source: Location
+    lines: Mapping[FieldPath, int] = field(default_factory=dict, repr=False)
+
+    def allows(self, scope: str) -> bool:
+        """Whether the person consented to this scope (every scope defaults to no)."""
+        return scope in self.consent
+
+
+@dataclass(frozen=True)
+class SignedFile:
+    """A signed JSON document of assertions/<issuer>/: a credential, status list or revocation."""
+
+    issuer: str
+    slug: str
+    document: Mapping[str, Any]
+    data: bytes
+    source: Location
+
+
+@dataclass(frozen=True)
+class Network:
+    """Everything the build knows about the network, loaded and not yet verified."""
+
+    site: Site
+    skills: Skills
+    issuers: Mapping[str, Issuer]
+    badges: Mapping[str, Badge]
+    pages: Mapping[str, Page]
+    credentials: Mapping[tuple[str, str], SignedFile] = field(default_factory=dict)
+    """Credentials by (issuer slug, award slug)."""
+    status_lists: Mapping[str, SignedFile] = field(default_factory=dict)
+    """Each issuer's signed BitstringStatusListCredential, by issuer slug."""
+    revocations: Mapping[tuple[str, str], SignedFile] = field(default_factory=dict)
+    """Signed revocation records by (issuer slug, award slug)."""
+    people: Mapping[str, Person] = field(default_factory=dict)
+    """Earners who agreed to be linked to their awards, by slug."""
+    unreadable: frozenset[str] = frozenset()
+    """Files that exist but could not be loaded ('skills', 'issuer:<slug>', 'badge:<slug>',
+    'page:<slug>'): verify treats them as present, so one broken file reports one error."""
+
+    @property
+    def network_issuer(self) -> Issuer:
+        """The issuer profile of the network itself."""
+        return self.issuers[self.site.network]
+
+    def awarders(self, badge: Badge) -> tuple[Issuer, ...]:
+        """The structures that award a badge (listed in their `awards`, or its owner), by slug."""
+        return tuple(
+            issuer
+            for slug, issuer in sorted(self.issuers.items())
+            if badge.slug in issuer.awards or slug == badge.scope
+        )
+
+    def person_of(self, issuer: str, award: str) -> Person | None:
+        """The person an award is linked to, if any."""
+        return self._people_by_award.get((issuer, award))
+
+    @cached_property
+    def _people_by_award(self) -> dict[tuple[str, str], Person]:
+        # Built once: every award page asks, and a network has thousands of awards.
+        return {award: person for _, person in sorted(self.people.items()) for award in person.awards}
+
+    def awarded_by(self, issuer: Issuer) -> tuple[Badge, ...]:
+        """The badges a structure awards, sorted by slug."""
+        if self.issuers.get(issuer.slug) is issuer:
+            return self._awarded_by[issuer.slug]
+        return self._badges_awarded_by(issuer)
+
+    @cached_property
+    def _awarded_by(self) -> dict[str, tuple[Badge, ...]]:
+        # Built once: the checks ask for every credential, the pages for every award.
+        return {slug: self._badges_awarded_by(issuer) for slug, issuer in self.issuers.items()}
+
+    def _badges_awarded_by(self, issuer: Issuer) -> tuple[Badge, ...]:
+        return tuple(
+            badge
+            for slug, badge in sorted(self.badges.items())
+            if slug in issuer.awards or badge.scope == issuer.slug
+        )
+
+
+AwardStatus = Literal["valid", "expired", "revoked"]
+
+
+@dataclass(frozen=True)
+class Revocation:
+    """Why and when an award was revoked, from its signed revocation record."""
+
+    reason: str
+    revoked_at: datetime
+    signed_at: datetime
+
+
+@dataclass(frozen=True)
+class Award:
+    """A credential that verified: who awarded which badge, valid when, revoked or not."""
+
+    issuer: Issuer
+    badge: Badge
+    slug: str
+    credential: SignedFile
+    valid_from: datetime
+    valid_until: datetime | None
+    signed_at: datetime
+    key_id: str
+    status_index: int
+    revocation: Revocation | None
+
+    def status(self, now: datetime) -> AwardStatus:
+        """Revoked, expired or valid at a moment."""
+        if self.revocation is not None:
+            return "revoked"
+        if self.valid_until is not None and now >= self.valid_until:
+            return "expired"
+        return "valid"

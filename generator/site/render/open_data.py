@@ -1,0 +1,91 @@
+"""The skills map as open data: data/skills-map.json and data/skills-map.csv.
+
+One row per domain, level and structure where something happens (the structure awards the
+level's badge, someone earned it there, a machine there needs that level, or a resource
+person is listed there). No hashed identifiers, no emails: only counts, machines and, with
+`resource` consent, resource persons' display names and contact links.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from generator.site.model import Network
+from generator.site.render.skills_map import SkillsMap
+from generator.site.urls import Urls
+
+FIELDS: dict[str, str] = {
+    "domain": "slug of the skill domain (content/skills.yaml)",
+    "level": "slug of the level (content/skills.yaml)",
+    "level_rank": "position of the level in the pathway, 1 = first steps",
+    "badge": "slug of the network badge for this domain and level, empty if none",
+    "structure": "slug of the structure (content/issuers/)",
+    "awards_badge": "whether the structure awards this badge",
+    "holders": "number of valid awards of this badge earned at this structure (revoked and expired ones are not counted)",
+    "machines": "slugs of the structure's machines of this domain that need this level for autonomous use",
+    "resource_persons": "display names of consenting resource persons at this level and structure",
+    "resource_contacts": "their contact links, in the same order (empty when none given)",
+}
+
+
+def skills_map_rows(network: Network, skills_map: SkillsMap) -> list[dict[str, Any]]:
+    """The rows of the export, sorted by domain, level rank and structure."""
+    rows = []
+    for (domain, level), cell in skills_map.cells.items():
+        earned = dict((issuer.slug, count) for issuer, count in cell.by_issuer)
+        awarders = {issuer.slug for issuer in cell.awarders}
+        for slug in sorted(network.issuers):
+            machines = [
+                m.machine.slug
+                for m in skills_map.machines_of(domain, slug)
+                if m.level.slug == level
+            ]
+            persons = [r for r in skills_map.resources_of(domain, slug) if r.level.slug == level]
+            if not (slug in awarders or earned.get(slug) or machines or persons):
+                continue
+            rows.append(
+                {
+                    "domain": domain,
+                    "level": level,
+                    "level_rank": cell.level.rank,
+                    "badge": cell.badge.slug if cell.badge else "",
+                    "structure": slug,
+                    "awards_badge": slug in awarders,
+                    "holders": earned.get(slug, 0),
+                    "machines": machines,
+                    "resource_persons": [r.name for r in persons],
+                    "resource_contacts": [r.contact or "" for r in persons],
+                }
+            )
+    return sorted(rows, key=lambda row: (row["domain"], row["level_rank"], row["structure"]))
+
+
+def skills_map_json(network: Network, skills_map: SkillsMap, urls: Urls) -> dict[str, Any]:
+    """The JSON export: documented fields, then the rows."""
+    return {
+        "network": network.site.name,
+        "url": urls.absolute(urls.skills_map(network.site.language)),
+        "fields": FIELDS,
+        "rows": skills_map_rows(network, skills_map),
+    }
+
+
+def skills_map_csv(network: Network, skills_map: SkillsMap) -> bytes:
+    """The CSV export: the same rows, lists joined with ' | '."""
+    buffer = io.StringIO(newline="")
+    writer = csv.DictWriter(buffer, fieldnames=list(FIELDS), lineterminator="\n")
+    writer.writeheader()
+    for row in skills_map_rows(network, skills_map):
+        writer.writerow(
+            {
+                key: " | ".join(value)
+                if isinstance(value, list)
+                else str(value).lower()
+                if isinstance(value, bool)
+                else value
+                for key, value in row.items()
+            }
+        )
+    return buffer.getvalue().encode("utf-8")

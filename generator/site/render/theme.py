@@ -1,0 +1,284 @@
+"""The theme: Jinja2 templates with gettext catalogues, and Markdown made safe for pages."""
+
+from __future__ import annotations
+
+import gettext
+import hashlib
+import io
+import types
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import jinja2.nodes as nodes
+import jinja2.runtime
+import markdown
+import nh3
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from jinja2.visitor import NodeTransformer
+from markupsafe import Markup
+
+from generator.site.problems import Location, Problems
+
+# Tags a person may use in criteria and pages; everything else (scripts, styles, iframes,
+# event handlers) is removed.
+ALLOWED_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "code", "dd", "dl", "dt", "em", "h2", "h3", "h4",
+    "hr", "i", "img", "li", "ol", "p", "pre", "strong", "sub", "sup", "table", "tbody", "td",
+    "th", "thead", "tr", "ul",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title"}, "abbr": {"title"}}
+
+
+@lru_cache(maxsize=4096)
+def render_markdown(text: str) -> Markup:
+    """Markdown to sanitised HTML (headings start at h2: the page title is the h1)."""
+    html = markdown.markdown(text, extensions=["tables", "sane_lists"], output_format="html")
+    html = html.replace("<h1>", "<h2>").replace("</h1>", "</h2>")
+    return Markup(
+        nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, link_rel="noopener")
+    )
+
+
+class Fragments:
+    """Parts of pages rendered once and reused, like Hugo's partialCached or Jekyll's include_cached.
+
+    Most of an award page is the same on every award of the badge (criteria, pathway) or on
+    every page of the language (header, footer). A template wraps such a part in
+    `{% call cached('name', key, ...) %}...{% endcall %}`, where the key names everything the
+    part depends on besides the language; the first page renders it, the others reuse it.
+    With enabled=False every part is rendered every time: the simple path, which the tests
+    compare byte for byte with the cached one.
+    """
+
+    def __init__(self, enabled: bool = True) -> None:
+        self.enabled = enabled
+        self.reused = 0
+        self._parts: dict[tuple[object, ...], Markup] = {}
+
+    def for_language(self, language: str) -> Callable[..., Markup]:
+        """The `cached` function the templates of one language call."""
+
+        def cached(*key: object, caller: Callable[[], Markup]) -> Markup:
+            if not self.enabled:
+                return caller()
+            full_key = (language, *key)
+            part = self._parts.get(full_key)
+            if part is None:
+                part = self._parts[full_key] = caller()
+            else:
+                self.reused += 1
+            return part
+
+        return cached
+
+
+def _gettext(translated: Callable[[str], str]) -> Callable[..., str]:
+    """Jinja's "newstyle" gettext (the message escaped as markup, then % variables), with
+    translated(message) looking each message up."""
+
+    @jinja2.pass_context
+    def newstyle_gettext(context: jinja2.runtime.Context, message: str, **variables: Any) -> str:
+        text = translated(message)
+        if context.eval_ctx.autoescape:
+            return Markup(text) % variables
+        return text % variables
+
+    return newstyle_gettext
+
+
+# The names under which templates call gettext (a `{% trans %}` block calls `gettext`).
+_GETTEXT_NAMES = frozenset({"_", "gettext"})
+
+
+class _TranslatedMessages(NodeTransformer):
+    """Turns each `_('message', var=...)` of a template into the translated message, % its
+    variables: what the newstyle gettext would return, found once when the template is
+    compiled instead of on every page. Plural forms and computed messages are left to
+    gettext, and so is a template that gives `_` or `gettext` another meaning."""
+
+    def __init__(self, environment: jinja2.Environment, translate: Callable[[str], str]):
+        self.environment = environment
+        self.translate = translate
+
+    def translated(self, template: nodes.Template) -> nodes.Template:
+        names = {name.name for name in template.find_all(nodes.Name) if name.ctx != "load"}
+        for imported in template.find_all(nodes.FromImport):
+            names.update(n if isinstance(n, str) else n[1] for n in imported.names)
+        names.update(module.target for module in template.find_all(nodes.Import))
+        if names & _GETTEXT_NAMES:
+            return template
+        result: nodes.Template = self.visit(template)
+        return result
+
+    def visit_Call(self, node: nodes.Call) -> nodes.Node:
+        self.generic_visit(node)
+        function, args = node.node, node.args
+        if not (
+            isinstance(function, nodes.Name)
+            and function.name in _GETTEXT_NAMES
+            and len(args) == 1
+            and isinstance(args[0], nodes.Const)
+            and isinstance(args[0].value, str)
+            and node.dyn_args is None
+            and node.dyn_kwargs is None
+        ):
+            return node
+        # As newstyle gettext: the message is markup where autoescaping is on, and is always
+        # %-formatted (the variables escaped by Markup's %), so "%%" gives "%".
+        message = nodes.MarkSafeIfAutoescape(nodes.Const(self.translate(args[0].value)))
+        variables = nodes.Dict([nodes.Pair(nodes.Const(kw.key), kw.value) for kw in node.kwargs])
+        translated = nodes.Mod(message, variables)
+        translated.set_lineno(node.lineno)
+        translated.set_environment(self.environment)
+        return translated
+
+
+# Callables that are plain functions or methods: unless marked with pass_context (and the
+# like), Jinja calls them as they are.
+_PLAIN_CALLABLES = (types.FunctionType, types.MethodType, types.BuiltinFunctionType)
+
+
+class _Context(jinja2.runtime.Context):
+    """Jinja's template context, calling plain functions (link, t, cached...: about 25 calls
+    an award page) without first asking each what it wants passed, as Context.call does."""
+
+    def call(__self, __obj: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        if type(__obj) not in _PLAIN_CALLABLES or hasattr(__obj, "jinja_pass_arg"):
+            return super().call(__obj, *args, **kwargs)
+        kwargs.pop("_block_vars", None)
+        kwargs.pop("_loop_vars", None)
+        try:
+            return __obj(*args, **kwargs)
+        except StopIteration:  # as Context.call
+            return __self.environment.undefined(
+                "value was undefined because a callable raised a StopIteration exception"
+            )
+
+
+class _ThemeEnvironment(jinja2.Environment):
+    """An environment for one language whose templates are compiled with their messages
+    already translated (see _TranslatedMessages): Jinja then folds them into the page's
+    constant text. An award page asked gettext for 26 messages each time."""
+
+    context_class = _Context
+    translate: Callable[[str], str] | None = None
+
+    def _generate(
+        self,
+        source: nodes.Template,
+        name: str | None,
+        filename: str | None,
+        defer_init: bool = False,
+    ) -> str:
+        if self.translate is not None:
+            source = _TranslatedMessages(self, self.translate).translated(source)
+        code: str = super()._generate(source, name, filename, defer_init)
+        return code
+
+
+def _translations(language: str, catalogue: bytes | None) -> gettext.NullTranslations:
+    """The compiled form of a messages.po (none: messages stay as written)."""
+    if catalogue is None:
+        return gettext.NullTranslations()
+    buffer = io.BytesIO()
+    write_mo(buffer, read_po(io.BytesIO(catalogue), locale=language))
+    buffer.seek(0)
+    return gettext.GNUTranslations(buffer)
+
+
+@dataclass(frozen=True)
+class Theme:
+    """A theme folder: templates/, static/ and locale/<lang>/LC_MESSAGES/messages.po.
+
+    With a cache folder, compiled templates are kept there (Jinja's bytecode cache, checked
+    against each template's source), so a build does not compile the theme again.
+    """
+
+    root: Path
+    cache_dir: Path | None = None
+
+    @property
+    def static_dir(self) -> Path:
+        """The folder copied as it is to static/ in the output."""
+        return self.root / "static"
+
+    @cached_property
+    def _environments(self) -> dict[str, jinja2.Environment]:
+        return {}
+
+    def environment(self, language: str) -> jinja2.Environment:
+        """A Jinja2 environment whose gettext speaks the given language (cached)."""
+        if language not in self._environments:
+            catalogue = self._catalogue_bytes(language)
+            env = _ThemeEnvironment(
+                loader=jinja2.FileSystemLoader(self.root / "templates"),
+                autoescape=True,
+                undefined=jinja2.StrictUndefined,
+                extensions=["jinja2.ext.i18n"],
+                trim_blocks=True,
+                lstrip_blocks=True,
+                # A theme is read once per build: no stat() of the template at every page.
+                auto_reload=False,
+                bytecode_cache=self._bytecode_cache(language, catalogue),
+            )
+            translations = _translations(language, catalogue)
+            env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
+            # Each message looked up once: when a template is compiled, or by the same
+            # gettext, for the messages the template leaves to it.
+            env.translate = lru_cache(maxsize=None)(translations.gettext)
+            newstyle_gettext = _gettext(env.translate)
+            env.globals.update(gettext=newstyle_gettext, _=newstyle_gettext)
+            env.filters["markdown"] = render_markdown
+            self._environments[language] = env
+        return self._environments[language]
+
+    def _bytecode_cache(
+        self, language: str, catalogue: bytes | None
+    ) -> jinja2.BytecodeCache | None:
+        """Where the templates compiled for a language are kept, if anywhere."""
+        if self.cache_dir is None:
+            return None
+        # The compiled code depends on Jinja, on the options above and, translations being
+        # compiled in, on the language's catalogue: not only on the template's source.
+        digest = hashlib.sha256(jinja2.__version__.encode())
+        digest.update(Path(__file__).read_bytes())
+        digest.update(language.encode() + b"\0" + (catalogue or b""))
+        folder = self.cache_dir / "templates" / digest.hexdigest()[:16]
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            return None  # a read-only checkout builds all the same
+        return jinja2.FileSystemBytecodeCache(str(folder))
+
+    def _catalogue(self, language: str) -> Path:
+        return self.root / "locale" / language / "LC_MESSAGES" / "messages.po"
+
+    def _catalogue_bytes(self, language: str) -> bytes | None:
+        """A language's messages.po; None for the source language (fr), which needs none."""
+        po = self._catalogue(language)
+        return po.read_bytes() if po.is_file() else None
+
+    def check(self, languages: tuple[str, ...], default_language: str, problems: Problems) -> None:
+        """Report missing catalogues and template syntax errors with their line."""
+        for language in languages:
+            if language != default_language and not self._catalogue(language).is_file():
+                problems.error(
+                    Location(f"theme/locale/{language}/LC_MESSAGES/messages.po"),
+                    f"no catalogue for language '{language}'; add it or remove '{language}' from languages",
+                )
+        env = self.environment(default_language)
+        templates = self.root / "templates"
+        for path in sorted(templates.rglob("*.html")):
+            name = path.relative_to(templates).as_posix()
+            try:
+                env.get_template(name)
+            except jinja2.TemplateSyntaxError as error:
+                problems.error(
+                    Location(f"theme/templates/{name}", error.lineno),
+                    f"template error: {error.message}",
+                )
