@@ -19,7 +19,8 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from generator.site.live import LiveSite  # noqa: E402
-from generator.site.load.network import ASSERTIONS, STATUS_LIST_FILE  # noqa: E402
+from generator.site.load.assertions import STATUS_LIST_FILE  # noqa: E402
+from generator.site.load.repository import ASSERTIONS  # noqa: E402
 
 
 def main(source: Path, out: Path, runs: int) -> dict[str, list[float]]:

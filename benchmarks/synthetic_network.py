@@ -38,7 +38,9 @@ from generator.openbadges.credential import VC_CONTEXT, Evidence  # noqa: E402
 from generator.openbadges.dataintegrity import sign  # noqa: E402
 from generator.openbadges.multikey import public_key_multibase  # noqa: E402
 from generator.site.check.content import verify_network  # noqa: E402
-from generator.site.load.network import ASSERTIONS, REVOCATIONS, load_network  # noqa: E402
+from generator.site.load.assertions import REVOCATIONS  # noqa: E402
+from generator.site.load.network import load_network  # noqa: E402
+from generator.site.load.repository import ASSERTIONS  # noqa: E402
 from generator.site.model import Badge, Network  # noqa: E402
 from generator.site.outputs import json_bytes  # noqa: E402
 from generator.site.problems import Location, Problems  # noqa: E402

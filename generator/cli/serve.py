@@ -12,7 +12,7 @@ from livereload import Server
 
 from generator.cli.commands import report
 from generator.site.live import WATCHED, LiveSite
-from generator.site.load.network import CONTENT
+from generator.site.load.repository import CONTENT
 from generator.site.problems import BuildFailed
 
 log = logging.getLogger(__name__)

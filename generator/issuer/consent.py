@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 
 from generator.site.check.content import SLUG
-from generator.site.load.network import CONTENT
+from generator.site.load.repository import CONTENT
 from generator.site.model import CONSENT_SCOPES
 
 HEADER = (

@@ -41,15 +41,9 @@ from generator.openbadges.multikey import public_key_multibase
 from generator.site.badge_images import image_path
 from generator.site.build import build_time
 from generator.site.check.content import verify_network
-from generator.site.load.network import (
-    ASSERTIONS,
-    BADGES,
-    CONTENT,
-    REVOCATIONS,
-    STATUS_LIST_FILE,
-    THEME,
-    load_network,
-)
+from generator.site.load.assertions import REVOCATIONS, STATUS_LIST_FILE
+from generator.site.load.network import load_network
+from generator.site.load.repository import ASSERTIONS, BADGES, CONTENT, THEME
 from generator.site.model import Badge, Duration, Issuer, Network
 from generator.site.outputs import json_bytes
 from generator.site.problems import Location, Problems, one_of, suggest

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.site.check import verification_cache
-from generator.site.load.network import ASSERTIONS, BADGES, CONTENT, THEME
+from generator.site.load.repository import ASSERTIONS, BADGES, CONTENT, THEME
 
 FILE_NAME = "last-builds.json"
 FORMAT = "1"

@@ -21,15 +21,8 @@ from generator.site.build import BuildReport, CheckedSite, PublishedSite, check_
 from generator.site.check.credentials import verify_changed_credentials
 from generator.site.check.privacy import RecipientEmailGuard
 from generator.site.check.verification_cache import VerificationCache
-from generator.site.load.network import (
-    ASSERTIONS,
-    AWARD_SLUG,
-    BADGES,
-    CONTENT,
-    THEME,
-    Source,
-    signed_file,
-)
+from generator.site.load.assertions import AWARD_SLUG, signed_file
+from generator.site.load.repository import ASSERTIONS, BADGES, CONTENT, THEME, Repository
 from generator.site.outputs import Output, Written
 from generator.site.problems import Problems
 from generator.site.render.site import render_site
@@ -82,7 +75,7 @@ class LiveSite:
     def _update(self, published: PublishedSite, keys: set[tuple[str, str]]) -> BuildReport:
         checked = published.checked
         problems = Problems()
-        source = Source(self.source, problems)
+        source = Repository(self.source, problems)
         credentials = dict(checked.network.credentials)
         for issuer, slug in sorted(keys):
             path = self.source / ASSERTIONS / issuer / f"{slug}.json"

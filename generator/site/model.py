@@ -343,7 +343,9 @@ class Network:
     @cached_property
     def _people_by_award(self) -> dict[tuple[str, str], Person]:
         # Built once: every award page asks, and a network has thousands of awards.
-        return {award: person for _, person in sorted(self.people.items()) for award in person.awards}
+        return {
+            award: person for _, person in sorted(self.people.items()) for award in person.awards
+        }
 
     def awarded_by(self, issuer: Issuer) -> tuple[Badge, ...]:
         """The badges a structure awards, sorted by slug."""

@@ -7,13 +7,9 @@ import io
 import pytest
 from PIL import Image, ImageChops
 
-from generator.drawing.badge import (
-    SYMBOLS,
-    ImageInfo,
-    ImageProblem,
-    default_badge_png,
-    inspect_badge_image,
-)
+from generator.drawing.badge import default_badge_png
+from generator.drawing.pictograms import SYMBOLS
+from generator.site.check.images import ImageInfo, ImageProblem, inspect_badge_image
 
 LASER = "#c0392b"
 TIMES = "\N{MULTIPLICATION SIGN}"

@@ -6,7 +6,8 @@ import re
 from collections import defaultdict
 from urllib.parse import urlsplit
 
-from generator.drawing.badge import SYMBOLS, ImageProblem, inspect_badge_image
+from generator.drawing.pictograms import SYMBOLS
+from generator.site.check.images import ImageProblem, inspect_badge_image
 from generator.site.model import NETWORK_SCOPE, Asset, Badge, Issuer, Network, Page
 from generator.site.problems import Location, Problems, one_of, suggest
 

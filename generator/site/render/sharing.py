@@ -67,7 +67,7 @@ def qr_svg(url: str, title: str) -> Markup:
     side = size + 2 * QR_BORDER
     return Markup(
         f'<svg width="{side * QR_SCALE}" height="{side * QR_SCALE}" class="qr-code">'
-        f"<title>{escape(title)}</title><g transform=\"scale({QR_SCALE})\">"
+        f'<title>{escape(title)}</title><g transform="scale({QR_SCALE})">'
         f'<path fill="#fff" d="M0 0h{side}v{side}h-{side}z"/>'
         f'<path class="qrline" stroke="#111" d="{"".join(runs)}"/></g></svg>'
     )

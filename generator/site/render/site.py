@@ -242,6 +242,4 @@ def theme_for(source: Path, cache_dir: Path | None = None) -> Theme:
     """The content repository's theme/, or the theme shipped next to the generator (its
     compiled templates kept in cache_dir, if given)."""
     own = source / "theme"
-    return Theme(
-        own if own.is_dir() else Path(__file__).resolve().parents[3] / "theme", cache_dir
-    )
+    return Theme(own if own.is_dir() else Path(__file__).resolve().parents[3] / "theme", cache_dir)

@@ -1,0 +1,125 @@
+"""The content repository being read: its folders, paths to Locations, files to text and
+schema-checked YAML, and the dates its files hold."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from pathlib import Path
+
+from generator.site.load import schema
+from generator.site.load.parsing import Document, read_yaml
+from generator.site.model import (
+    Asset,
+)
+from generator.site.problems import Location, Problems
+
+CONTENT = "content"
+BADGES = "badges"
+ASSERTIONS = "assertions"
+THEME = "theme"
+TRANSLATION = re.compile(r"^(?P<slug>.+)\.(?P<lang>[a-z]{2})$")
+
+
+class Repository:
+    """The content repository being read: paths in, Locations out."""
+
+    def __init__(self, root: Path, problems: Problems) -> None:
+        self.root = root
+        self.problems = problems
+
+    def location(self, path: Path, line: int | None = None) -> Location:
+        """The Location of a file under the root, as printed in diagnostics."""
+        return Location(path.relative_to(self.root).as_posix(), line)
+
+    def read_text(self, path: Path) -> str | None:
+        """A file's text, or None (reported) when it is not valid UTF-8."""
+        try:
+            # utf-8-sig: editors on Windows often start files with a byte-order mark.
+            return path.read_text("utf-8-sig")
+        except UnicodeDecodeError as error:
+            self.problems.error(
+                self.location(path), f"not valid UTF-8 ({error.reason}); save it as UTF-8"
+            )
+            return None
+
+    def yaml(self, path: Path, kind: str) -> Document | None:
+        """A YAML file parsed and checked against its schema, or None when unusable."""
+        text = self.read_text(path)
+        if text is None:
+            return None
+        before = len(self.problems.items)
+        document = read_yaml(text, self.location(path), self.problems)
+        if document.value is None and len(self.problems.items) == before:
+            self.problems.error(
+                document.location, f"the file is empty; see generator/schemas/{kind}.schema.json"
+            )
+        if document.value is None or not schema.check(document, kind, self.problems):
+            return None
+        return document
+
+    def asset(
+        self, folder: Path, name: str, document: Document, field: tuple[str, ...]
+    ) -> Asset | None:
+        """A file named in a YAML field, relative to that YAML file's folder."""
+        path = (folder / name).resolve()
+        location = document.at(field)
+        if not path.is_relative_to(self.root.resolve()):
+            self.problems.error(
+                location, f"'{name}' points outside the repository; keep files inside it"
+            )
+            return None
+        if not path.is_file():
+            self.problems.error(
+                location,
+                f"file '{name}' not found next to {document.location.path}; add it or fix the name",
+            )
+            return None
+        return Asset(path.relative_to(self.root.resolve()).as_posix(), path.read_bytes(), location)
+
+
+def parse_datetime(
+    text: str, document: Document, field: tuple[str | int, ...], problems: Problems
+) -> datetime:
+    """A timezone-aware datetime from an ISO 8601 string checked by the schema."""
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        problems.error(
+            document.at(field),
+            f"'{text}' is not a valid date and time; write e.g. 2026-01-31T10:00:00Z",
+        )
+        return datetime.min
+
+
+def parse_date(document: Document, field: str, problems: Problems) -> date | None:
+    text = document.value.get(field)
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        problems.error(
+            document.at((field,)), f"'{text}' is not a valid date; write it as YYYY-MM-DD"
+        )
+        return None
+
+
+def listed_files(
+    folder: Path, suffix: str, source: Repository, unreadable: set[str], kind: str
+) -> list[Path]:
+    """The files of a folder with a suffix, sorted; a .yml file is reported (and unreadable)."""
+    if not folder.is_dir():
+        return []
+    found = []
+    for path in sorted(folder.iterdir()):
+        if path.name.startswith(".") or path.is_dir():
+            continue
+        if path.suffix == ".yml" and suffix == ".yaml":
+            source.problems.error(
+                source.location(path), "use the .yaml extension, not .yml; rename the file"
+            )
+            unreadable.add(f"{kind}:{path.stem}")
+        elif path.suffix == suffix:
+            found.append(path)
+    return found
