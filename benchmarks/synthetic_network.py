@@ -37,7 +37,7 @@ from generator.issuer.consent import update_person  # noqa: E402
 from generator.openbadges.credential import VC_CONTEXT, Evidence  # noqa: E402
 from generator.openbadges.dataintegrity import sign  # noqa: E402
 from generator.openbadges.multikey import public_key_multibase  # noqa: E402
-from generator.site.check.content import verify_network  # noqa: E402
+from generator.site.check.content import check_content  # noqa: E402
 from generator.site.load.assertions import REVOCATIONS  # noqa: E402
 from generator.site.load.network import load_network  # noqa: E402
 from generator.site.load.repository import ASSERTIONS  # noqa: E402
@@ -350,7 +350,7 @@ def _without_keys(text: str) -> str:
 def _load(source: Path) -> Network:
     problems = Problems()
     network = load_network(source, problems)
-    verify_network(network, problems)
+    check_content(network, problems)
     problems.raise_if_errors()
     return network
 

@@ -12,7 +12,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from generator.openbadges.multikey import public_key_multibase
-from generator.site.check import credentials as stage
+from generator.site.check import signatures as stage
 from generator.site.check import verification_cache
 
 from .credential_fixtures import BUILD_AT, SignedNetwork, run

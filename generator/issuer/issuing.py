@@ -40,7 +40,7 @@ from generator.openbadges.dataintegrity import sign
 from generator.openbadges.multikey import public_key_multibase
 from generator.site.badge_images import image_path
 from generator.site.build import build_time
-from generator.site.check.content import verify_network
+from generator.site.check.content import check_content
 from generator.site.load.assertions import REVOCATIONS, STATUS_LIST_FILE
 from generator.site.load.network import load_network
 from generator.site.load.repository import ASSERTIONS, BADGES, CONTENT, THEME
@@ -62,7 +62,7 @@ def _iso(moment: datetime) -> str:
 def _load_valid(source: Path) -> Network:
     problems = Problems()
     network = load_network(source, problems)
-    verify_network(network, problems)
+    check_content(network, problems)
     problems.raise_if_errors()
     return network
 

@@ -21,7 +21,7 @@ from generator.openbadges.credential import status_entry
 from generator.openbadges.dataintegrity import ProofError, proof_of, verify
 from generator.openbadges.multikey import decode_public_key
 from generator.site.build import build_time
-from generator.site.check.credentials import Refused, check_signature, parse_instant
+from generator.site.check.signatures import Refused, check_signature, parse_instant
 from generator.site.load.network import load_network
 from generator.site.problems import Problems
 from generator.site.urls import Urls
@@ -52,7 +52,7 @@ def verify_target(target: str, *, site: Path | None, source: Path) -> Verdict:
     try:
         document = _read_target(target, site)
         if "OpenBadgeCredential" in (document.get("type") or []):
-            return _verify_credential(document, site, source)
+            return _check_credential(document, site, source)
         if document.get("type") == "Assertion":
             return _verify_assertion(document, site, source)
         raise _Invalid("neither an Open Badges 3.0 credential nor an Open Badges 2.0 assertion")
@@ -124,7 +124,7 @@ def _did_url(did: str) -> str:
     return f"https://{host}/{path}/did.json" if path else f"https://{host}/.well-known/did.json"
 
 
-def _verify_credential(document: dict[str, Any], site: Path | None, source: Path) -> Verdict:
+def _check_credential(document: dict[str, Any], site: Path | None, source: Path) -> Verdict:
     now = build_time()
     name = str(document.get("name", ""))
     if site is not None:
@@ -250,7 +250,7 @@ def _verify_assertion(assertion: dict[str, Any], site: Path | None, source: Path
             "revoked", f"revoked by its issuer: {hosted.get('revocationReason', 'no reason given')}"
         )
     credential_url = assertion_id.rsplit("/", 1)[0] + "/credential.json"
-    verdict = _verify_credential(_json(_site_file(credential_url, site)), site, source)
+    verdict = _check_credential(_json(_site_file(credential_url, site)), site, source)
     expires = hosted.get("expires")
     if (
         verdict.status == "valid"

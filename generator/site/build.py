@@ -13,8 +13,8 @@ from pathlib import Path
 
 from generator.site import last_build
 from generator.site.badge_images import BadgeImage, draw_badge_images
-from generator.site.check.content import verify_network
-from generator.site.check.credentials import verify_credentials
+from generator.site.check.content import check_content
+from generator.site.check.credentials import check_credentials
 from generator.site.check.privacy import RecipientEmailGuard
 from generator.site.check.verification_cache import CACHE_DIR, VerificationCache
 from generator.site.load.network import load_network
@@ -92,12 +92,12 @@ def _check(source: Path, strict: bool, use_cache: bool) -> CheckedSite:
     problems = Problems(strict=strict)
     now = build_time()
     network = load_network(source, problems)
-    verify_network(network, problems)
+    check_content(network, problems)
     theme = theme_for(source, source / CACHE_DIR if use_cache else None)
     theme.check(network.site.languages, network.site.language, problems)
     urls = Urls(network.site.base_url, network.site.language)
     with VerificationCache.for_source(source) if use_cache else VerificationCache(None) as cache:
-        awards = verify_credentials(network, urls, now, problems, cache)
+        awards = check_credentials(network, urls, now, problems, cache)
     problems.raise_if_errors()
     return CheckedSite(network, awards, problems, now, theme)
 

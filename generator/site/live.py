@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from generator.site.build import BuildReport, CheckedSite, PublishedSite, check_site, publish_site
-from generator.site.check.credentials import verify_changed_credentials
+from generator.site.check.credentials import check_changed_credentials
 from generator.site.check.privacy import RecipientEmailGuard
 from generator.site.check.verification_cache import VerificationCache
 from generator.site.load.assertions import AWARD_SLUG, signed_file
@@ -85,7 +85,7 @@ class LiveSite:
         network = replace(checked.network, credentials=credentials)
         urls = Urls(network.site.base_url, network.site.language)
         with VerificationCache.for_source(self.source) as cache:
-            awards = verify_changed_credentials(
+            awards = check_changed_credentials(
                 network, checked.awards, keys, urls, checked.now, problems, cache
             )
         problems.raise_if_errors()

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.site.check.content import verify_network
+from generator.site.check.content import check_content
 from generator.site.load.network import load_network
 from generator.site.model import Duration, Network, Text
 from generator.site.problems import Location, Problems
@@ -27,7 +27,7 @@ def _load(root: Path) -> tuple[Network, list[str]]:
 def _load_and_verify(root: Path) -> list[str]:
     problems = Problems()
     network = load_network(root, problems)
-    verify_network(network, problems)
+    check_content(network, problems)
     return [str(problem) for problem in problems.sorted()]
 
 

@@ -1,4 +1,4 @@
-"""Verify stage: check the references and rules that no single file can check alone."""
+"""Check stage, content rules: the references and rules that no single file can check alone."""
 
 from __future__ import annotations
 
@@ -15,17 +15,17 @@ SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 LOGO_EXTENSIONS = ("png", "svg", "jpg", "jpeg", "webp")
 
 
-def verify_network(network: Network, problems: Problems) -> None:
+def check_content(network: Network, problems: Problems) -> None:
     """Check cross-file rules of a loaded network, adding every problem found."""
-    _verify_site(network, problems)
-    _verify_skills(network, problems)
-    _verify_slugs(network, problems)
+    _check_site(network, problems)
+    _check_skills(network, problems)
+    _check_slugs(network, problems)
     for issuer in network.issuers.values():
-        _verify_issuer(network, issuer, problems)
+        _check_issuer(network, issuer, problems)
     for badge in network.badges.values():
-        _verify_badge(network, badge, problems)
-    _verify_unique_pathway_steps(network, problems)
-    _verify_people(network, problems)
+        _check_badge(network, badge, problems)
+    _check_unique_pathway_steps(network, problems)
+    _check_people(network, problems)
     if "index" not in network.pages and "page:index" not in network.unreadable:
         problems.warning(
             Location("content/pages/index.md"),
@@ -33,7 +33,7 @@ def verify_network(network: Network, problems: Problems) -> None:
         )
 
 
-def _verify_site(network: Network, problems: Problems) -> None:
+def _check_site(network: Network, problems: Problems) -> None:
     site = network.site
     where = site.at("base_url")
     parts = urlsplit(site.base_url)
@@ -62,10 +62,10 @@ def _verify_site(network: Network, problems: Problems) -> None:
             f"add content/issuers/{site.network}.yaml or {one_of(network.issuers)}",
         )
     if site.logo:
-        _verify_logo(site.logo, problems)
+        _check_logo(site.logo, problems)
 
 
-def _verify_skills(network: Network, problems: Problems) -> None:
+def _check_skills(network: Network, problems: Problems) -> None:
     for domain in network.skills.domains:
         if domain.symbol not in SYMBOLS:
             problems.error(
@@ -74,7 +74,7 @@ def _verify_skills(network: Network, problems: Problems) -> None:
             )
 
 
-def _verify_slugs(network: Network, problems: Problems) -> None:
+def _check_slugs(network: Network, problems: Problems) -> None:
     """File names become permanent URLs: they must be slugs (unique, since they are file names)."""
     named: list[Issuer | Badge | Page] = [
         *network.issuers.values(),
@@ -90,7 +90,7 @@ def _verify_slugs(network: Network, problems: Problems) -> None:
             )
 
 
-def _verify_logo(logo: Asset, problems: Problems) -> None:
+def _check_logo(logo: Asset, problems: Problems) -> None:
     if logo.extension not in LOGO_EXTENSIONS:
         problems.error(
             logo.source,
@@ -98,7 +98,7 @@ def _verify_logo(logo: Asset, problems: Problems) -> None:
         )
 
 
-def _verify_issuer(network: Network, issuer: Issuer, problems: Problems) -> None:
+def _check_issuer(network: Network, issuer: Issuer, problems: Problems) -> None:
     skills = network.skills
     taxonomy_known = "skills" not in network.unreadable
     domains = [domain.slug for domain in skills.domains]
@@ -137,10 +137,10 @@ def _verify_issuer(network: Network, issuer: Issuer, problems: Problems) -> None
         if key_ids.count(key.id) > 1:
             problems.error(key.source, f"key id '{key.id}' is used twice; key ids must be unique")
     if issuer.logo:
-        _verify_logo(issuer.logo, problems)
+        _check_logo(issuer.logo, problems)
 
 
-def _verify_badge(network: Network, badge: Badge, problems: Problems) -> None:
+def _check_badge(network: Network, badge: Badge, problems: Problems) -> None:
     skills = network.skills
     where = badge.source
     taxonomy_known = "skills" not in network.unreadable
@@ -203,7 +203,7 @@ def _verify_badge(network: Network, badge: Badge, problems: Problems) -> None:
             )
 
 
-def _verify_unique_pathway_steps(network: Network, problems: Problems) -> None:
+def _check_unique_pathway_steps(network: Network, problems: Problems) -> None:
     """Two network badges for the same domain and level would make the pathway ambiguous."""
     steps: dict[tuple[str, str], list[Badge]] = defaultdict(list)
     for badge in network.badges.values():
@@ -218,7 +218,7 @@ def _verify_unique_pathway_steps(network: Network, problems: Problems) -> None:
             )
 
 
-def _verify_people(network: Network, problems: Problems) -> None:
+def _check_people(network: Network, problems: Problems) -> None:
     """Each award a person file names exists, and belongs to one person only."""
     owners: dict[tuple[str, str], str] = {}
     for slug, person in sorted(network.people.items()):

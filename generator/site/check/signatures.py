@@ -1,0 +1,141 @@
+"""Signatures: the proof of a signed file, made with a key its issuer published and that was
+valid when it signed (Refused otherwise); proofs not yet in the cache verified across cores."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from generator.openbadges.dataintegrity import ProofError, proof_of, verify
+from generator.openbadges.multikey import decode_public_key
+from generator.site import parallel
+from generator.site.check.verification_cache import VerificationCache, entry_key
+from generator.site.model import Issuer, Network, PublicKey
+from generator.site.urls import Urls
+
+
+class Refused(Exception):
+    """A signed file that must not be published; the message says why."""
+
+
+@dataclass(frozen=True)
+class Signature:
+    """Who signed a document, with which key, when."""
+
+    key: PublicKey
+    created: datetime
+
+
+def check_signature(
+    document: Mapping[str, Any],
+    issuer: Issuer,
+    urls: Urls,
+    cache: VerificationCache | None = None,
+    data: bytes | None = None,
+) -> Signature:
+    """Verify a document's proof against the issuer's keys valid at the proof's date.
+
+    With a cache and the file's bytes, a proof already verified for these bytes and this
+    key is not canonicalised again; every other check still runs.
+    """
+    proof, key = signing_key(document, issuer, urls)
+    created = parse_instant(str(proof["created"]), "proof created")
+    if key.compromised_at is not None and created >= key.compromised_at:
+        raise Refused(
+            f"signed on {proof['created']} with key '{key.id}', compromised since "
+            f"{key.compromised_at.isoformat()}; delete this file and issue the badge again with the new key"
+        )
+    if not key.valid_at(created):
+        raise Refused(
+            f"signed on {proof['created']} with key '{key.id}', which was not valid then "
+            f"(valid from {key.valid_from.isoformat()}"
+            + (f" until {key.valid_until.isoformat()}" if key.valid_until else "")
+            + ")"
+        )
+    cached = entry_key(data, key.public_key_multibase) if cache is not None and data else None
+    if cache is None or cached is None or cached not in cache:
+        try:
+            verify(document, decode_public_key(key.public_key_multibase))
+        except (ProofError, ValueError) as error:
+            raise Refused(str(error)) from None
+        if cache is not None and cached is not None:
+            cache.add(cached)
+    return Signature(key, created)
+
+
+def signing_key(
+    document: Mapping[str, Any], issuer: Issuer, urls: Urls
+) -> tuple[dict[str, Any], PublicKey]:
+    """The document's proof and the issuer's published key it names, or Refused."""
+    try:
+        proof = proof_of(document)
+    except ProofError as error:
+        raise Refused(str(error)) from None
+    method = str(proof["verificationMethod"])
+    did, _, fragment = method.partition("#")
+    if did != urls.did(issuer.slug):
+        raise Refused(
+            f"signed with '{method}', which is not a key of {issuer.slug} ({urls.did(issuer.slug)}); "
+            "sign with the structure's own key"
+        )
+    key = next((key for key in issuer.keys if key.id == fragment), None)
+    if key is None:
+        raise Refused(f"key '{fragment}' is not published in content/issuers/{issuer.slug}.yaml")
+    return proof, key
+
+
+def parse_instant(text: str, what: str) -> datetime:
+    """An ISO 8601 date-time with a time zone, or Refused."""
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise Refused(f"{what} '{text}' is not an ISO 8601 date and time") from None
+    if moment.tzinfo is None:
+        raise Refused(f"{what} '{text}' has no time zone; verifiers reject it")
+    return moment
+
+
+def verify_proofs_ahead(network: Network, urls: Urls, cache: VerificationCache) -> None:
+    """Verify, across the cores, the proofs that the cache does not know yet.
+
+    Only proofs that verify are recorded; the checks that follow find them in the cache and
+    still run every other rule. A proof that fails is verified again there, one by one, to
+    say why (failures are rare, and that keeps one place for the messages).
+    """
+    pending: list[tuple[str, bytes, str]] = []
+    signed_files = [
+        *network.credentials.values(),
+        *network.status_lists.values(),
+        *network.revocations.values(),
+    ]
+    for signed in signed_files:
+        issuer = network.issuers.get(signed.issuer)
+        if issuer is None:
+            continue
+        try:
+            _, key = signing_key(signed.document, issuer, urls)
+        except Refused:
+            continue
+        entry = entry_key(signed.data, key.public_key_multibase)
+        if entry not in cache:
+            pending.append((entry, signed.data, key.public_key_multibase))
+    if not parallel.pays_off(len(pending)):
+        return  # cheaper in this process, during the checks themselves
+    for verified in parallel.map_ordered(_verified_entries, pending, chunk_size=50):
+        for entry in verified:
+            cache.add(entry)
+
+
+def _verified_entries(pending: Sequence[tuple[str, bytes, str]]) -> list[str]:
+    """The cache entries of the proofs that verify (runs in a worker process)."""
+    verified = []
+    for entry, data, public_key_multibase in pending:
+        try:
+            verify(json.loads(data), decode_public_key(public_key_multibase))
+        except (ProofError, ValueError):
+            continue
+        verified.append(entry)
+    return verified

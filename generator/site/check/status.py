@@ -1,0 +1,121 @@
+"""Status lists and revocation records: verified like credentials, and telling the same story
+(a revoked bit has its record, a record its bit)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from generator.openbadges import statuslist
+from generator.site.check.signatures import Refused, check_signature, parse_instant
+from generator.site.check.verification_cache import VerificationCache
+from generator.site.model import Award, Network, Revocation, SignedFile
+from generator.site.problems import Problems
+from generator.site.urls import Urls
+
+
+def check_status(
+    network: Network, urls: Urls, problems: Problems, cache: VerificationCache | None
+) -> dict[tuple[str, str], Revocation]:
+    """Verify status lists and revocation records; the revocations that check out."""
+    for _, signed in sorted(network.status_lists.items()):
+        try:
+            _check_status_list(network, urls, signed, cache)
+        except Refused as refusal:
+            problems.error(signed.source, f"{refusal}; the status list is not published")
+    revoked: dict[tuple[str, str], Revocation] = {}
+    for (issuer_slug, slug), signed in sorted(network.revocations.items()):
+        try:
+            revoked[(issuer_slug, slug)] = _check_revocation(network, urls, signed, cache)
+        except Refused as refusal:
+            problems.error(signed.source, f"{refusal}; this revocation record is not valid")
+    return revoked
+
+
+def _check_status_list(
+    network: Network, urls: Urls, signed: SignedFile, cache: VerificationCache | None
+) -> None:
+    issuer = network.issuers.get(signed.issuer)
+    if issuer is None:
+        raise Refused(f"folder assertions/{signed.issuer}/ is not a structure of the network")
+    expected = urls.absolute(urls.status_list(issuer.slug))
+    if signed.document.get("id") != expected:
+        raise Refused(f"id must be {expected}")
+    if signed.document.get("issuer") != urls.did(issuer.slug):
+        raise Refused(f"issuer must be {urls.did(issuer.slug)}")
+    check_signature(signed.document, issuer, urls, cache, signed.data)
+    try:
+        statuslist.decode_status_list(str(signed.document["credentialSubject"]["encodedList"]))
+    except (KeyError, TypeError, ValueError) as error:
+        raise Refused(f"encodedList is unusable: {error}") from None
+
+
+def _check_revocation(
+    network: Network, urls: Urls, signed: SignedFile, cache: VerificationCache | None
+) -> Revocation:
+    issuer = network.issuers.get(signed.issuer)
+    if issuer is None:
+        raise Refused(f"folder assertions/{signed.issuer}/ is not a structure of the network")
+    if signed.document.get("issuer") != urls.did(issuer.slug):
+        raise Refused(f"issuer must be {urls.did(issuer.slug)}")
+    expected = urls.absolute(urls.credential(issuer.slug, signed.slug))
+    subject = signed.document.get("credentialSubject")
+    if not isinstance(subject, dict) or subject.get("id") != expected:
+        raise Refused(f"credentialSubject.id must be the revoked credential, {expected}")
+    signature = check_signature(signed.document, issuer, urls, cache, signed.data)
+    return Revocation(
+        reason=str(signed.document.get("description", "")),
+        revoked_at=parse_instant(str(signed.document.get("validFrom")), "validFrom"),
+        signed_at=signature.created,
+    )
+
+
+def check_revocations_match(
+    network: Network,
+    awards: Mapping[tuple[str, str], Award],
+    revoked: Mapping[tuple[str, str], Revocation],
+    problems: Problems,
+) -> None:
+    """The status list bits and the revocation records must tell the same story."""
+    for (issuer_slug, slug), signed in sorted(network.revocations.items()):
+        if (issuer_slug, slug) not in network.credentials:
+            problems.error(
+                signed.source, f"revokes {slug}.json, which does not exist; remove the record"
+            )
+    by_issuer: dict[str, list[tuple[str, Award]]] = {}
+    for (issuer_slug, slug), award in sorted(awards.items()):
+        by_issuer.setdefault(issuer_slug, []).append((slug, award))
+    for issuer_slug, issued in by_issuer.items():
+        status = network.status_lists.get(issuer_slug)
+        if status is None:
+            problems.error(
+                issued[0][1].credential.source,
+                f"assertions/{issuer_slug}/status-list.json is missing; 'build.py issue' creates it",
+            )
+            continue
+        for slug, award in issued:
+            check_status_bit(status, award, (issuer_slug, slug) in revoked, problems)
+
+
+def check_status_bit(
+    status: SignedFile, award: Award, has_record: bool, problems: Problems
+) -> None:
+    """The award's bit in its issuer's status list must say what its revocation record says."""
+    try:
+        encoded = str(status.document["credentialSubject"]["encodedList"])
+    except (KeyError, TypeError):
+        return  # reported with the status list itself
+    try:
+        bit = statuslist.is_set(encoded, award.status_index)
+    except ValueError as error:
+        problems.error(award.credential.source, f"status list index unusable: {error}")
+        return
+    if bit and not has_record:
+        problems.error(
+            award.credential.source,
+            "revoked in the status list but has no revocation record; revoke it with 'build.py revoke'",
+        )
+    elif not bit and has_record:
+        problems.error(
+            award.credential.source,
+            "has a revocation record but is not revoked in the status list; revoke it again with 'build.py revoke'",
+        )
