@@ -2,7 +2,7 @@
 
 Builds SOURCE into OUT as `serve` does at its start, then, RUNS times, rewrites one
 credential with other formatting (other bytes, same signed content: it must be verified
-again) and times the rebuild that `serve` runs when it sees the change, until the files are
+again) and times the build of what changed that `serve` runs when it sees the change, until the files are
 written and the browser may be told to reload. Prints one JSON line: the seconds of each
 rebuild and the files each wrote. The original file is restored at the end.
 """
@@ -18,15 +18,14 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from generator.site.live import LiveSite  # noqa: E402
+from generator.site.build import Built, build  # noqa: E402
 from generator.site.load.assertions import STATUS_LIST_FILE  # noqa: E402
 from generator.site.load.repository import ASSERTIONS  # noqa: E402
 
 
 def main(source: Path, out: Path, runs: int) -> dict[str, list[float]]:
     """Time `runs` one-credential rebuilds; return their seconds and files written."""
-    site = LiveSite(source, out)
-    site.rebuild()
+    last: Built = build(source, out)
     credential = next(
         path
         for path in sorted((source / ASSERTIONS).glob("*/*.json"))
@@ -40,14 +39,14 @@ def main(source: Path, out: Path, runs: int) -> dict[str, list[float]]:
         for run in range(runs):
             credential.write_text(json.dumps(document, indent=3 + run % 2), "utf-8")
             started = time.perf_counter()
-            result = site.rebuild()
+            last = build(source, out, last=last)
             seconds.append(time.perf_counter() - started)
-            files.append(result.report.files)
-            if not result.incremental:
+            files.append(last.report.files)
+            if not last.report.incremental:
                 raise SystemExit("the edit was not rebuilt incrementally")
     finally:
         credential.write_bytes(original)
-        site.rebuild()
+        build(source, out, last=last)
     return {"seconds": seconds, "files": files}
 
 

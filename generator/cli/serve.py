@@ -11,7 +11,8 @@ from urllib.parse import urlsplit
 from livereload import Server
 
 from generator.cli.commands import report
-from generator.site.live import WATCHED, LiveSite
+from generator.site.build import Built, build
+from generator.site.load.changes import WATCHED
 from generator.site.load.repository import CONTENT
 from generator.site.problems import BuildFailed
 
@@ -25,19 +26,20 @@ def serve(source: Path, port: int, out: Path | None) -> None:
     site_dir = root / base_path.strip("/") if base_path.strip("/") else root / "site"
     serve_root = root if base_path.strip("/") else site_dir
 
-    site = LiveSite(source, site_dir)
+    last: Built | None = None
 
     def rebuild() -> None:
+        nonlocal last
         started = time.perf_counter()
         try:
-            result = site.rebuild()
+            last = build(source, site_dir, last=last)
         except BuildFailed as failed:
             report(failed.problems)
             print("build failed: still serving the last good build")
             return
-        report(result.report.warnings)
-        how = "updated" if result.incremental else "rebuilt"
-        print(f"{how} {result.report.files} files in {time.perf_counter() - started:.2f} s")
+        report(last.report.warnings)
+        how = "updated" if last.report.incremental else "rebuilt"
+        print(f"{how} {last.report.files} files in {time.perf_counter() - started:.2f} s")
 
     rebuild()
     server = Server()

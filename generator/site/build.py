@@ -1,11 +1,12 @@
-"""The whole build, top to bottom: load, verify, render, write."""
+"""The one orchestrator: load → check → render → write, for a whole build, or for what changed
+since the last build of the same source into the same folder (serve asks for that)."""
 
 from __future__ import annotations
 
 import gc
 import logging
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -14,22 +15,25 @@ from pathlib import Path
 from generator.site import last_build
 from generator.site.badge_images import BadgeImage, draw_badge_images
 from generator.site.check.content import check_content
-from generator.site.check.credentials import check_credentials
-from generator.site.check.privacy import RecipientEmailGuard
+from generator.site.check.credentials import check_changed_credentials, check_credentials
+from generator.site.check.privacy import RecipientEmailGuard, addresses_in
 from generator.site.check.verification_cache import CACHE_DIR, VerificationCache
+from generator.site.load.assertions import AssertionFile, reload_assertions
+from generator.site.load.changes import Snapshot, changes_between, snapshot_sources
 from generator.site.load.network import load_network
+from generator.site.load.repository import Repository
 from generator.site.model import Award, Network
-from generator.site.outputs import Output, Written
 from generator.site.problems import Problem, Problems
-from generator.site.progress import progress
 from generator.site.qr_cache import load_qr_codes, save_qr_codes
 from generator.site.render.sharing import QrCodes
-from generator.site.render.site import render_site, theme_for
+from generator.site.render.site import Rendering, theme_for
 from generator.site.render.theme import Theme
 from generator.site.urls import Urls
-from generator.site.write import SiteFolder, write_site_from
+from generator.site.write import Fanout, WriteReport, update_site, write_site
 
 log = logging.getLogger(__name__)
+
+AwardKey = tuple[str, str]
 
 
 @dataclass(frozen=True)
@@ -40,6 +44,8 @@ class BuildReport:
     warnings: list[Problem]
     up_to_date: bool = False
     """Nothing changed since the last build into the same folder: nothing was written."""
+    incremental: bool = False
+    """Only what changed since the last build was read, checked and written again."""
 
 
 def build_time() -> datetime:
@@ -52,23 +58,110 @@ def build_time() -> datetime:
 
 @dataclass(frozen=True)
 class CheckedSite:
-    """A network whose content and credentials verified, with the awards to publish."""
+    """A network whose content and credentials checked out, with the awards to publish."""
 
     network: Network
-    awards: dict[tuple[str, str], Award]
+    awards: Mapping[AwardKey, Award]
     problems: Problems
     now: datetime
     theme: Theme
 
 
+@dataclass(frozen=True)
+class Built:
+    """A build that succeeded, and what the next build of its source into its folder reuses."""
+
+    report: BuildReport
+    checked: CheckedSite
+    out_dir: Path
+    sources: Snapshot
+    """The watched files of the source when this build started."""
+    images: Mapping[str, BadgeImage]
+    qr_codes: QrCodes
+    cleared_addresses: frozenset[str] = frozenset()
+    """Addresses on the site that belong to no recipient (see check/privacy.py)."""
+
+
 def check_site(source: Path, strict: bool = False, use_cache: bool = True) -> CheckedSite:
-    """Load and verify the content and every credential; raise BuildFailed on errors.
+    """Load and check the content and every credential; raise BuildFailed on errors.
 
     Signatures already verified by an earlier build are looked up in SOURCE/.cache (see
     verification_cache.py); use_cache=False verifies everything again.
     """
     with _collector_paused():
-        return _check(source, strict, use_cache)
+        return _check(source, strict, use_cache, build_time())
+
+
+def build_site(
+    source: Path, out_dir: Path, strict: bool = False, use_cache: bool = True
+) -> BuildReport:
+    """Load, check, render and write the whole site; raise BuildFailed on errors.
+
+    With the cache, a build whose inputs are those of the last build into out_dir, at a
+    moment when every award has the same status, stops early (see last_build.py).
+    """
+    cache_dir = source / CACHE_DIR
+    inputs = last_build.fingerprint(source, out_dir, f"strict={strict}") if use_cache else ""
+    if use_cache:
+        files = last_build.unchanged_since(cache_dir, out_dir, inputs, build_time())
+        if files is not None:
+            log.info("nothing changed since the last build into %s", out_dir)
+            return BuildReport(files=files, warnings=[], up_to_date=True)
+    built = build(source, out_dir, strict=strict, use_cache=use_cache)
+    if use_cache:
+        if built.report.warnings:
+            last_build.forget_build(cache_dir, out_dir)
+        else:
+            checked = built.checked
+            until = next_status_change(checked.awards.values(), checked.now)
+            last_build.record_build(
+                cache_dir, out_dir, inputs, checked.now, until, built.report.files
+            )
+    return built.report
+
+
+def build(
+    source: Path,
+    out_dir: Path,
+    *,
+    strict: bool = False,
+    use_cache: bool = True,
+    last: Built | None = None,
+) -> Built:
+    """Build source into out_dir; raise BuildFailed on errors (out_dir is then untouched).
+
+    Given the last build of the same source into the same folder (serve), only what changed
+    since is read, checked, rendered and written again, when the changes allow it: signed
+    files added or changed in assertions/, with no award's status changed by the clock.
+    Anything else builds the whole site. The clock is read once, here.
+    """
+    now = build_time()
+    sources = snapshot_sources(source)
+    if last is not None and last.out_dir == out_dir:
+        changes = changes_between(last.sources, sources)
+        in_time = last.checked.now <= now < _status_changes_at(last)
+        signed_files = changes.signed_files_only()
+        if in_time and not changes:
+            report = BuildReport(files=0, warnings=[], incremental=True)
+            return _replace_built(last, report, last.checked, sources, last.cleared_addresses)
+        if in_time and signed_files is not None:
+            return _update(last, signed_files, source, sources, now, strict, use_cache)
+    with _collector_paused():
+        checked = _check(source, strict, use_cache, now)
+    return _publish(checked, source, out_dir, sources, use_cache)
+
+
+def _check(source: Path, strict: bool, use_cache: bool, now: datetime) -> CheckedSite:
+    problems = Problems(strict=strict)
+    network = load_network(source, problems)
+    check_content(network, problems)
+    theme = theme_for(source, source / CACHE_DIR if use_cache else None)
+    theme.check(network.site.languages, network.site.language, problems)
+    urls = Urls(network.site.base_url, network.site.language)
+    with VerificationCache.for_source(source) if use_cache else VerificationCache(None) as cache:
+        awards = check_credentials(network, urls, now, problems, cache)
+    problems.raise_if_errors()
+    return CheckedSite(network, awards, problems, now, theme)
 
 
 @contextmanager
@@ -88,44 +181,107 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _check(source: Path, strict: bool, use_cache: bool) -> CheckedSite:
+def _publish(
+    checked: CheckedSite, source: Path, out_dir: Path, sources: Snapshot, use_cache: bool
+) -> Built:
+    """Render and write the whole site of a checked network; raise BuildFailed on errors."""
+    # The checked model lives until the site is written: the garbage collector need not walk
+    # its millions of objects again and again, and forked workers keep sharing its memory
+    # pages instead of copying those the collector would touch.
+    gc.freeze()
+    try:
+        cache_dir = source / CACHE_DIR if use_cache else None
+        network, problems = checked.network, checked.problems
+        images = draw_badge_images(network, cache_dir)
+        qr_codes = QrCodes(load_qr_codes(cache_dir))
+        rendering = Rendering(network, checked.awards, images, checked.theme, checked.now, qr_codes)
+        guard = RecipientEmailGuard(network.credentials)
+
+        def last_checks(written: WriteReport) -> None:
+            guard.report(written.found, problems)
+            problems.raise_if_errors()
+
+        written = write_site(
+            rendering.shared_outputs(),
+            out_dir,
+            fanout=Fanout(
+                rendering.award_keys(),
+                rendering.award_outputs,
+                collect=qr_codes.take_new,
+                absorb=qr_codes.add,
+            ),
+            inspect=addresses_in,
+            before_swap=last_checks,
+        )
+    finally:
+        gc.unfreeze()
+    save_qr_codes(cache_dir, qr_codes.drawn)
+    log.info("wrote %d files to %s", written.files, out_dir)
+    report = BuildReport(files=written.files, warnings=problems.sorted())
+    return Built(report, checked, out_dir, sources, images, qr_codes, frozenset(guard.cleared))
+
+
+def _update(
+    last: Built,
+    signed_files: frozenset[AssertionFile],
+    source: Path,
+    sources: Snapshot,
+    now: datetime,
+    strict: bool,
+    use_cache: bool,
+) -> Built:
+    """Read, check, render and write again what some changed signed files touch.
+
+    A changed credential is its own award; a changed status list or revocation record
+    touches every award of its structure (their revoked state may have changed). What
+    gathers all awards (map, catalogue, structures, exports, status files) is rendered
+    whole; files whose bytes did not change are not written.
+    """
     problems = Problems(strict=strict)
-    now = build_time()
-    network = load_network(source, problems)
-    check_content(network, problems)
-    theme = theme_for(source, source / CACHE_DIR if use_cache else None)
-    theme.check(network.site.languages, network.site.language, problems)
+    network = reload_assertions(last.checked.network, Repository(source, problems), signed_files)
+    problems.raise_if_errors()
+    changed = {(f.issuer, f.slug) for f in signed_files if f.kind == "credential"}
+    issuers = {f.issuer for f in signed_files if f.kind != "credential"}
+    changed |= {key for key in network.credentials if key[0] in issuers}
     urls = Urls(network.site.base_url, network.site.language)
     with VerificationCache.for_source(source) if use_cache else VerificationCache(None) as cache:
-        awards = check_credentials(network, urls, now, problems, cache)
+        awards = check_changed_credentials(
+            network, last.checked.awards, changed, urls, now, problems, cache
+        )
     problems.raise_if_errors()
-    return CheckedSite(network, awards, problems, now, theme)
+    checked = CheckedSite(network, awards, problems, now, last.checked.theme)
+    rendering = Rendering(network, awards, last.images, checked.theme, now, last.qr_codes)
+    outputs = [
+        *rendering.shared_outputs(only_awards=changed),
+        *rendering.award_outputs(rendering.award_keys(only_awards=changed)),
+    ]
+    guard = RecipientEmailGuard(network.credentials, last.cleared_addresses, changed)
+
+    def last_checks(written: WriteReport) -> None:
+        guard.report(written.found, problems)
+        problems.raise_if_errors()
+
+    files = update_site(outputs, last.out_dir, inspect=addresses_in, before_write=last_checks)
+    log.info("updated %d of %d files for %d award(s)", files, len(outputs), len(changed))
+    report = BuildReport(files=files, warnings=problems.sorted(), incremental=True)
+    cleared = last.cleared_addresses | guard.cleared
+    return _replace_built(last, report, checked, sources, frozenset(cleared))
 
 
-def build_site(
-    source: Path, out_dir: Path, strict: bool = False, use_cache: bool = True
-) -> BuildReport:
-    """Load, verify, render and write the whole site; raise BuildFailed on errors.
+def _replace_built(
+    last: Built,
+    report: BuildReport,
+    checked: CheckedSite,
+    sources: Snapshot,
+    cleared: frozenset[str],
+) -> Built:
+    return Built(report, checked, last.out_dir, sources, last.images, last.qr_codes, cleared)
 
-    With the cache, a build whose inputs are those of the last build into out_dir, at a
-    moment when every award has the same status, stops early (see last_build.py).
-    """
-    cache_dir = source / CACHE_DIR
-    inputs = last_build.fingerprint(source, out_dir, f"strict={strict}") if use_cache else ""
-    if use_cache:
-        files = last_build.unchanged_since(cache_dir, out_dir, inputs, build_time())
-        if files is not None:
-            log.info("nothing changed since the last build into %s", out_dir)
-            return BuildReport(files=files, warnings=[], up_to_date=True)
-    checked = check_site(source, strict, use_cache)
-    report = publish_site(checked, source, out_dir, use_cache).report
-    if use_cache:
-        if report.warnings:
-            last_build.forget_build(cache_dir, out_dir)
-        else:
-            until = next_status_change(checked.awards.values(), checked.now)
-            last_build.record_build(cache_dir, out_dir, inputs, checked.now, until, report.files)
-    return report
+
+def _status_changes_at(built: Built) -> datetime:
+    """When the first award of a build expires (its pages then change), or the end of time."""
+    until = next_status_change(built.checked.awards.values(), built.checked.now)
+    return until if until is not None else datetime.max.replace(tzinfo=UTC)
 
 
 def next_status_change(awards: Iterable[Award], now: datetime) -> datetime | None:
@@ -138,59 +294,3 @@ def next_status_change(awards: Iterable[Award], now: datetime) -> datetime | Non
         ),
         default=None,
     )
-
-
-@dataclass(frozen=True)
-class PublishedSite:
-    """A site written from a checked network, with what rendering it needs again (serve)."""
-
-    checked: CheckedSite
-    images: dict[str, BadgeImage]
-    qr_codes: QrCodes
-    report: BuildReport
-    cleared_addresses: frozenset[str] = frozenset()
-    """Addresses on the site that belong to no recipient (see privacy.py)."""
-
-
-def publish_site(
-    checked: CheckedSite, source: Path, out_dir: Path, use_cache: bool = True
-) -> PublishedSite:
-    """Render and write the whole site of a checked network; raise BuildFailed on errors."""
-    # The checked model lives until the site is written: the garbage collector need not walk
-    # its millions of objects again and again, and forked workers keep sharing its memory
-    # pages instead of copying those the collector would touch.
-    gc.freeze()
-    try:
-        return _publish(checked, source, out_dir, use_cache)
-    finally:
-        gc.unfreeze()
-
-
-def _publish(checked: CheckedSite, source: Path, out_dir: Path, use_cache: bool) -> PublishedSite:
-    problems = checked.problems
-    cache_dir = source / CACHE_DIR if use_cache else None
-    images = draw_badge_images(checked.network, cache_dir)
-    qr_codes = QrCodes(load_qr_codes(cache_dir))
-    guard = RecipientEmailGuard(checked.network.credentials)
-
-    def render(folder: SiteFolder) -> Iterator[Output | Written]:
-        outputs = render_site(
-            checked.network,
-            checked.awards,
-            images,
-            checked.theme,
-            checked.now,
-            qr_codes,
-            folder=folder,
-        )
-        return progress(guard.scan(outputs), "writing files", every=500)
-
-    def last_checks() -> None:
-        guard.report(problems)
-        problems.raise_if_errors()
-
-    files = write_site_from(render, out_dir, before_swap=last_checks)
-    save_qr_codes(cache_dir, qr_codes.drawn)
-    log.info("wrote %d files to %s", files, out_dir)
-    report = BuildReport(files=files, warnings=problems.sorted())
-    return PublishedSite(checked, images, qr_codes, report, frozenset(guard.cleared))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -13,20 +13,6 @@ class Output:
 
     path: str
     data: bytes
-
-
-@dataclass(frozen=True)
-class Written:
-    """A file a worker process already wrote into the new site's folder (see write.SiteFolder),
-    with the email addresses found in it on the way (for the privacy guard)."""
-
-    path: str
-    addresses: tuple[str, ...] = ()
-
-
-# Outputs in memory, files already written, or a stream of both (for functions that pass
-# what they are given on, as it is).
-AnyOutput = TypeVar("AnyOutput", Output, Written, Output | Written)
 
 
 def json_bytes(document: Any) -> bytes:

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import shutil
 import tempfile
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import Any, Generic, TypeVar
 
-from generator.site.outputs import AnyOutput, Output, Written
+from generator.site.outputs import Output
+from generator.site.parallel import map_ordered
+from generator.site.progress import progress
 
 
 class OutputError(Exception):
@@ -42,7 +46,7 @@ def _is_normal(path: str) -> bool:
     )
 
 
-def check_outputs(outputs: Iterable[AnyOutput]) -> Iterator[AnyOutput]:
+def check_outputs(outputs: Iterable[Output]) -> Iterator[Output]:
     """The outputs, as they come, refusing duplicates and paths escaping the output folder."""
     seen: set[str] = set()
     for output in outputs:
@@ -53,40 +57,48 @@ def check_outputs(outputs: Iterable[AnyOutput]) -> Iterator[AnyOutput]:
         yield output
 
 
-@dataclass(frozen=True)
-class SiteFolder:
-    """Where a new site is being written (staging), next to the last good one (out_dir).
+Item = TypeVar("Item")
+Found = tuple[str, ...]
 
-    Forked worker processes write the outputs they render here themselves, instead of
-    sending their bytes back to the writing process; they give it Written markers.
+
+@dataclass(frozen=True)
+class Fanout(Generic[Item]):
+    """Outputs rendered and written in worker processes, a chunk of items at a time.
+
+    `render(chunk)` must be pure: it returns the chunk's outputs, which the worker writes
+    itself (the bytes never travel back through a pipe). What a worker learns on the way
+    that the build keeps (QR codes drawn) comes back through `collect()` and `absorb(...)`.
     """
 
-    staging: Path
-    out_dir: Path
+    items: Sequence[Item]
+    render: Callable[[Sequence[Item]], list[Output]]
+    collect: Callable[[], Any] = lambda: None
+    absorb: Callable[[Any], None] = lambda learned: None
+    chunk_size: int = 100
 
-    def write(self, output: Output) -> None:
-        """Write one output now, in this process (not for the last good site's folder)."""
-        path = output_path(output.path)
-        _write_one(f"{self.out_dir}/{path}", output.data, f"{self.staging}/{path}")
+
+@dataclass(frozen=True)
+class WriteReport:
+    """What was written: the file count, and what `inspect` found in them, by path."""
+
+    files: int
+    found: dict[str, Found]
 
 
 def write_site(
-    outputs: Iterable[Output], out_dir: Path, before_swap: Callable[[], None] | None = None
-) -> int:
-    """Write a whole site next to out_dir, then swap it into place; return the file count."""
-    return write_site_from(lambda _: outputs, out_dir, before_swap)
-
-
-def write_site_from(
-    render: Callable[[SiteFolder], Iterable[Output | Written]],
+    outputs: Iterable[Output],
     out_dir: Path,
-    before_swap: Callable[[], None] | None = None,
-) -> int:
-    """Write the site render(folder) makes next to out_dir, then swap it into place; return
-    the file count. render may write some files itself (Written) into the folder it is given.
+    *,
+    fanout: Fanout[Any] | None = None,
+    inspect: Callable[[Output], Found] | None = None,
+    before_swap: Callable[[WriteReport], None] | None = None,
+) -> WriteReport:
+    """Write a whole site next to out_dir, then swap it into place.
 
-    Outputs are written as they come, so a site never has to fit in memory. A failure at
-    any point, including in `before_swap` (the build's last checks, which may raise),
+    Outputs are written as they come, so a site never has to fit in memory; the fanout's
+    are rendered and written by worker processes when there are enough of them. Every
+    output passes `inspect` (the privacy guard) in the process that writes it. A failure
+    at any point, including in `before_swap` (the build's last checks, which may raise),
     leaves the previous site untouched: the new one is written to a temporary sibling
     folder (same file system, so the renames are atomic), the old one is renamed aside, the
     new one renamed in, and only then is the old one removed.
@@ -95,16 +107,76 @@ def write_site_from(
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-", dir=out_dir.parent))
     try:
-        folder = SiteFolder(staging, out_dir)
-        count = _write_all(check_outputs(render(folder)), folder)
+        folder = _Folder(staging, out_dir)
+        written = _written_by_workers(fanout, folder, inspect) if fanout else iter(())
+        entries = itertools.chain[Output | _Written](outputs, written)
+        report = _write_all(progress(entries, "writing files", every=500), folder, inspect)
         if before_swap is not None:
-            before_swap()
+            before_swap(report)
         os.chmod(staging, 0o755)
         _swap(staging, out_dir)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return count
+    return report
+
+
+@dataclass(frozen=True)
+class _Folder:
+    """Where a new site is being written (staging), next to the last good one (out_dir)."""
+
+    staging: Path
+    out_dir: Path
+
+    def write(self, output: Output) -> None:
+        """Write one output now, in this process."""
+        path = output_path(output.path)
+        _write_one(f"{self.out_dir}/{path}", output.data, f"{self.staging}/{path}")
+
+
+@dataclass(frozen=True)
+class _Written:
+    """A file a worker already wrote, with what `inspect` found in it there."""
+
+    path: str
+    found: Found = ()
+
+
+@dataclass(frozen=True)
+class _Job:
+    """What workers need; forked workers inherit it (it is set just before they start)."""
+
+    fanout: Fanout[Any]
+    folder: _Folder
+    inspect: Callable[[Output], Found] | None
+
+
+_JOB: _Job | None = None
+
+
+def _written_by_workers(
+    fanout: Fanout[Any], folder: _Folder, inspect: Callable[[Output], Found] | None
+) -> Iterator[_Written]:
+    """Render and write the fanout's chunks (in workers when it pays); their files, in order."""
+    global _JOB
+    _JOB = _Job(fanout, folder, inspect)
+    try:
+        for written, learned in map_ordered(_render_and_write, fanout.items, fanout.chunk_size):
+            fanout.absorb(learned)
+            yield from written
+    finally:
+        _JOB = None
+
+
+def _render_and_write(chunk: Sequence[Any]) -> tuple[list[_Written], Any]:
+    """Render a chunk of the fanout, write its files, say what was written (in a worker, or
+    not)."""
+    assert _JOB is not None, "_written_by_workers sets the job first"
+    written = []
+    for output in _JOB.fanout.render(chunk):
+        _JOB.folder.write(output)
+        written.append(_Written(output.path, _JOB.inspect(output) if _JOB.inspect else ()))
+    return written, _JOB.fanout.collect()
 
 
 # Creating files and folders is mostly the file system's work: a couple of writer threads let
@@ -116,19 +188,31 @@ _WRITERS = 2
 _IN_FLIGHT = 256
 
 
-def _write_all(outputs: Iterable[Output | Written], folder: SiteFolder) -> int:
-    """Write every output into staging, several at a time; the count of files in the site."""
+def _write_all(
+    entries: Iterable[Output | _Written],
+    folder: _Folder,
+    inspect: Callable[[Output], Found] | None,
+) -> WriteReport:
+    """Write every output into staging, several at a time; what was written."""
     old_root, new_root = f"{folder.out_dir}/", f"{folder.staging}/"
     pending: deque[Future[None]] = deque()
-    count = 0
+    found: dict[str, Found] = {}
+    seen: set[str] = set()
     with ThreadPoolExecutor(_WRITERS) as writers:
         try:
-            for output in outputs:
-                count += 1
-                if isinstance(output, Written):
+            for entry in entries:
+                path = output_path(entry.path)
+                if path in seen:
+                    raise OutputError(f"output path {entry.path!r} is written twice")
+                seen.add(path)
+                if isinstance(entry, _Written):
+                    if entry.found:
+                        found[path] = entry.found
                     continue  # a worker wrote it
-                old, target = old_root + output.path, new_root + output.path
-                pending.append(writers.submit(_write_one, old, output.data, target))
+                if inspect is not None and (things := inspect(entry)):
+                    found[path] = things
+                old, target = old_root + path, new_root + path
+                pending.append(writers.submit(_write_one, old, entry.data, target))
                 while len(pending) > _IN_FLIGHT or (pending and pending[0].done()):
                     pending.popleft().result()  # raises the first error
             while pending:
@@ -136,16 +220,20 @@ def _write_all(outputs: Iterable[Output | Written], folder: SiteFolder) -> int:
         finally:
             for future in pending:
                 future.cancel()
-    return count
+    return WriteReport(len(seen), found)
 
 
 def _write_one(old: str, data: bytes, target: str) -> None:
-    """Write one output, making its folder if it is not there yet."""
+    """Write one output, making its folder if it is not there yet; OutputError if another
+    process already wrote this path (files are created exclusively)."""
     try:
-        _place(old, data, target)
-    except FileNotFoundError:
-        os.makedirs(os.path.dirname(target), exist_ok=True)
-        _place(old, data, target)
+        try:
+            _place(old, data, target)
+        except FileNotFoundError:
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            _place(old, data, target)
+    except FileExistsError:
+        raise OutputError(f"output path {target!r} is written twice") from None
 
 
 def _place(old: str, data: bytes, target: str) -> None:
@@ -168,8 +256,9 @@ def _place(old: str, data: bytes, target: str) -> None:
 
 # What open(target, "wb") asks of the system, without the buffered file object around it (a
 # site is tens of thousands of small files written whole).
+# Created exclusively: a path written twice (by two worker processes) fails at once.
 _CREATE = (
-    os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+    os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
 )
 
 
@@ -209,15 +298,26 @@ def _swap(staging: Path, out_dir: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def update_site(outputs: Iterable[Output], out_dir: Path) -> int:
+def update_site(
+    outputs: Iterable[Output],
+    out_dir: Path,
+    *,
+    inspect: Callable[[Output], Found] | None = None,
+    before_write: Callable[[WriteReport], None] | None = None,
+) -> int:
     """Write into an existing site the outputs whose bytes changed; return how many.
 
-    For `serve` after a small edit: each file is replaced atomically (written beside, then
-    renamed), and the caller has run every check before, so no reader sees half a file.
+    For a build of what changed (serve): every output is inspected and `before_write` (the
+    build's last checks, which may raise) runs before anything is written; then each file
+    is replaced atomically (written beside, then renamed), so no reader sees half a file.
     """
+    checked = list(check_outputs(outputs))
+    found = {o.path: things for o in checked if inspect is not None and (things := inspect(o))}
+    if before_write is not None:
+        before_write(WriteReport(len(checked), found))
     changed = 0
-    for output in check_outputs(outputs):
-        target = out_dir / output.path
+    for output in checked:
+        target = out_dir / output_path(output.path)
         try:
             if target.read_bytes() == output.data:
                 continue

@@ -313,3 +313,48 @@ def test_render_does_not_touch_the_source(tmp_path: Path) -> None:
     before = sorted(p.relative_to(MINIMAL).as_posix() for p in MINIMAL.rglob("*"))
     list(render_site(network, {}, draw_badge_images(network, None), theme_for(MINIMAL), NOW))
     assert sorted(p.relative_to(MINIMAL).as_posix() for p in MINIMAL.rglob("*")) == before
+
+
+def test_rendering_writes_nothing_and_starts_no_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Render is pure: every output of the example network (awards included) comes back as
+    bytes, with every way of writing a file or starting a process forbidden meanwhile."""
+    import builtins
+    import multiprocessing
+    import os
+    import subprocess
+
+    from generator.site.build import check_site
+    from generator.site.render.site import Rendering
+
+    from ..conftest import ROOT
+
+    checked = check_site(ROOT, use_cache=False)
+    images = draw_badge_images(checked.network, None)
+
+    def forbidden(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError(f"render touched the disk or started a process: {args!r}")
+
+    real_open, real_os_open = builtins.open, os.open
+
+    def read_only_open(file: Any, mode: str = "r", *args: Any, **kwargs: Any) -> Any:
+        if any(flag in mode for flag in "wax+"):
+            forbidden(file, mode)
+        return real_open(file, mode, *args, **kwargs)
+
+    def read_only_os_open(path: Any, flags: int, *args: Any, **kwargs: Any) -> int:
+        if flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT):
+            forbidden(path, flags)
+        return real_os_open(path, flags, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "open", read_only_open)
+    monkeypatch.setattr(os, "open", read_only_os_open)
+    for name in ("fork", "mkdir", "makedirs", "link", "replace", "rename"):
+        monkeypatch.setattr(os, name, forbidden)
+    monkeypatch.setattr(multiprocessing, "Pool", forbidden)
+    monkeypatch.setattr(subprocess, "Popen", forbidden)
+    rendering = Rendering(checked.network, checked.awards, images, checked.theme, checked.now)
+    outputs = [*rendering.shared_outputs(), *rendering.award_outputs(rendering.award_keys())]
+    monkeypatch.undo()
+    paths = [output.path for output in outputs]
+    assert len(paths) == len(set(paths))
+    assert sum(path.endswith("/credential.json") for path in paths) == len(checked.awards) > 0

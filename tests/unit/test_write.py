@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
 
-from generator.site import write
+from generator.site import parallel, write
 from generator.site.outputs import Output
-from generator.site.write import OutputError, check_outputs, write_site
+from generator.site.write import Fanout, OutputError, check_outputs, write_site
 
 SITE = [
     Output("index.html", b"<h1>Accueil</h1>"),
@@ -234,3 +235,52 @@ def test_unchanged_files_are_not_rewritten(tmp_path: Path) -> None:
     assert (out / "changes.html").read_bytes() == b"two"
     assert (out / "changes.html").stat().st_ino != changes.st_ino
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+def _two_of_each(chunk: Sequence[str]) -> list[Output]:
+    return [Output(f"awards/{name}.html", name.encode()) for name in chunk]
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_a_fanout_is_written_with_the_rest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workers: str
+) -> None:
+    monkeypatch.setenv(parallel.JOBS_VARIABLE, workers)
+    monkeypatch.setattr(parallel, "MIN_PARALLEL_ITEMS", 1)
+    out = tmp_path / "_site"
+    names = [f"a{number}" for number in range(9)]
+    report = write_site(
+        SITE,
+        out,
+        fanout=Fanout(names, _two_of_each, chunk_size=2),
+        inspect=lambda output: ("seen",) if output.path.endswith("a3.html") else (),
+    )
+    assert report.files == len(SITE) + 9
+    assert report.found == {"awards/a3.html": ("seen",)}
+    assert _files(out) == {
+        **{output.path: output.data for output in SITE},
+        **{f"awards/{name}.html": name.encode() for name in names},
+    }
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_a_path_written_twice_by_workers_is_refused_before_the_swap(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workers: str
+) -> None:
+    monkeypatch.setenv(parallel.JOBS_VARIABLE, workers)
+    monkeypatch.setattr(parallel, "MIN_PARALLEL_ITEMS", 1)
+    out = tmp_path / "_site"
+    previous = _previous_site(out)
+    with pytest.raises(OutputError, match="written twice"):
+        write_site(SITE, out, fanout=Fanout(["a1", "a2", "a1", "a3"], _two_of_each, chunk_size=1))
+    assert _files(out) == previous
+    assert _siblings(out) == ["_site"]
+
+
+def test_a_fanout_path_that_is_also_a_shared_output_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(OutputError, match="written twice"):
+        write_site(
+            [Output("awards/a1.html", b"shared")],
+            tmp_path / "_site",
+            fanout=Fanout(["a1"], _two_of_each),
+        )

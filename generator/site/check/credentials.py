@@ -10,7 +10,7 @@ error: nothing is published.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Set
 from datetime import datetime
 from typing import Any
 
@@ -21,7 +21,7 @@ from generator.site.check.signatures import (
     parse_instant,
     verify_proofs_ahead,
 )
-from generator.site.check.status import check_revocations_match, check_status, check_status_bit
+from generator.site.check.status import check_revocations_match, check_status
 from generator.site.check.verification_cache import VerificationCache
 from generator.site.model import Award, Badge, Issuer, Network, Revocation, SignedFile
 from generator.site.problems import Problems
@@ -52,34 +52,29 @@ def check_credentials(
 def check_changed_credentials(
     network: Network,
     awards: Mapping[tuple[str, str], Award],
-    changed: set[tuple[str, str]],
+    changed: Set[tuple[str, str]],
     urls: Urls,
     now: datetime,
     problems: Problems,
-    cache: VerificationCache,
+    cache: VerificationCache | None = None,
 ) -> dict[tuple[str, str], Award]:
-    """The awards of a checked network after some credentials were added or changed (serve).
+    """The awards of a checked network after some of its signed files were read again.
 
-    Only the changed credentials are verified, against the same rules as a full build: the
-    others, their status indexes and the verified status lists stand as they were checked.
+    Only the changed credentials are checked, by the same rules as a full build; the
+    others and their status indexes stand as they were checked. Status lists and revocation
+    records are checked whole (their signatures are in the cache).
     """
     result = {key: award for key, award in awards.items() if key not in changed}
     indexes = {(issuer, award.status_index): slug for (issuer, slug), award in result.items()}
     revoked = check_status(network, urls, problems, cache)
     for key in sorted(changed):
-        signed = network.credentials[key]
-        award = _accepted(network, urls, now, signed, cache, problems, indexes, revoked)
-        if award is None:
+        signed = network.credentials.get(key)
+        if signed is None:
             continue
-        result[key] = award
-        status = network.status_lists.get(key[0])
-        if status is None:
-            problems.error(
-                signed.source,
-                f"assertions/{key[0]}/status-list.json is missing; 'build.py issue' creates it",
-            )
-        else:
-            check_status_bit(status, award, key in revoked, problems)
+        award = _accepted(network, urls, now, signed, cache, problems, indexes, revoked)
+        if award is not None:
+            result[key] = award
+    check_revocations_match(network, result, revoked, problems, only=changed)
     return result
 
 

@@ -1,4 +1,4 @@
-"""The last guard before writing: no recipient's email address may be published.
+"""The last guard before the site is swapped in: no recipient's email address may be published.
 
 The build never knows recipients' addresses, only their salted hashes; so every address-like
 string in the output is hashed with each credential's salt and compared. A match means a
@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator, Mapping, Set
 from generator.openbadges.baking import png_metadata
 from generator.openbadges.credential import identity_hash, recipient_identity
 from generator.site.model import SignedFile
-from generator.site.outputs import AnyOutput, Output, Written
+from generator.site.outputs import Output
 from generator.site.problems import Problems
 
 # An address is found from its "@domain" (a literal first character lets the regex engine
@@ -33,7 +33,7 @@ def addresses(data: bytes) -> Iterator[bytes]:
 
 
 class RecipientEmailGuard:
-    """Scans outputs as they go to the writer; reports recipients' addresses found in them.
+    """Reports the recipients whose address was found in the outputs (see addresses_in).
 
     Checking an address means hashing it with the salt of every credential. `serve` checks
     the same published addresses (structures' contacts) at every rebuild: it passes the
@@ -50,23 +50,18 @@ class RecipientEmailGuard:
         self._credentials = credentials
         self._cleared = cleared
         self._changed = changed
-        self._found: dict[str, set[str]] = {}
         self.cleared: set[str] = set()
         """After report(): the addresses found that belong to no recipient."""
 
-    def scan(self, outputs: Iterable[AnyOutput]) -> Iterator[AnyOutput]:
-        """The outputs, unchanged, each scanned on its way (a file a worker wrote was scanned
-        there: it brings the addresses found in it)."""
-        for output in outputs:
-            found = output.addresses if isinstance(output, Written) else addresses_in(output)
-            for address in found:
-                self._found.setdefault(address, set()).add(output.path)
-            yield output
-
-    def report(self, problems: Problems) -> None:
-        """An error for every recipient whose address was found, at their credential."""
+    def report(self, found: Mapping[str, Iterable[str]], problems: Problems) -> None:
+        """An error for every recipient whose address was found (found: the addresses in
+        each output, by path), at their credential."""
+        paths_of: dict[str, set[str]] = {}
+        for path, addresses_found in found.items():
+            for address in addresses_found:
+                paths_of.setdefault(address, set()).add(path)
         identities: dict[tuple[str, str], tuple[str, str] | None] = {}
-        for address, paths in sorted(self._found.items()):
+        for address, paths in sorted(paths_of.items()):
             # A cleared address only needs checking against the credentials that changed.
             keys = self._changed if address in self._cleared else self._credentials.keys()
             leaked = False

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Set
 
 from generator.openbadges import statuslist
 from generator.site.check.signatures import Refused, check_signature, parse_instant
@@ -74,8 +74,10 @@ def check_revocations_match(
     awards: Mapping[tuple[str, str], Award],
     revoked: Mapping[tuple[str, str], Revocation],
     problems: Problems,
+    only: Set[tuple[str, str]] | None = None,
 ) -> None:
-    """The status list bits and the revocation records must tell the same story."""
+    """The status list bits and the revocation records must tell the same story (for the
+    awards in only, if given)."""
     for (issuer_slug, slug), signed in sorted(network.revocations.items()):
         if (issuer_slug, slug) not in network.credentials:
             problems.error(
@@ -83,6 +85,8 @@ def check_revocations_match(
             )
     by_issuer: dict[str, list[tuple[str, Award]]] = {}
     for (issuer_slug, slug), award in sorted(awards.items()):
+        if only is not None and (issuer_slug, slug) not in only:
+            continue
         by_issuer.setdefault(issuer_slug, []).append((slug, award))
     for issuer_slug, issued in by_issuer.items():
         status = network.status_lists.get(issuer_slug)

@@ -4,13 +4,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Literal
 
 from generator.site.load.parsing import read_json
-from generator.site.load.repository import Repository
-from generator.site.model import (
-    SignedFile,
-)
+from generator.site.load.repository import ASSERTIONS, Repository
+from generator.site.model import Network, SignedFile
 
 STATUS_LIST_FILE = "status-list.json"
 REVOCATIONS = "revocations"
@@ -19,6 +20,34 @@ AWARD_SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 Assertions = tuple[
     dict[tuple[str, str], SignedFile], dict[str, SignedFile], dict[tuple[str, str], SignedFile]
 ]
+
+
+@dataclass(frozen=True)
+class AssertionFile:
+    """What a file of assertions/ is: a credential, the status list, or a revocation record."""
+
+    kind: Literal["credential", "status list", "revocation"]
+    issuer: str
+    slug: str
+    """The award's slug (credential, revocation), or the issuer's (status list)."""
+
+
+def assertion_file(relative: str) -> AssertionFile | None:
+    """What a path of the repository (posix, relative to its root) is under assertions/, or
+    None if it is none of the three (the only place that decides it, for load and serve)."""
+    parts = relative.split("/")
+    if parts[0] != ASSERTIONS or len(parts) not in (3, 4) or not parts[-1].endswith(".json"):
+        return None
+    issuer, stem = parts[1], parts[-1][: -len(".json")]
+    if len(parts) == 4:
+        if parts[2] != REVOCATIONS:
+            return None
+        return AssertionFile("revocation", issuer, stem)
+    if parts[2] == STATUS_LIST_FILE:
+        return AssertionFile("status list", issuer, issuer)
+    if AWARD_SLUG.match(stem):
+        return AssertionFile("credential", issuer, stem)
+    return None
 
 
 def load_assertions(source: Repository, folder: Path) -> Assertions:
@@ -31,28 +60,52 @@ def load_assertions(source: Repository, folder: Path) -> Assertions:
     for issuer_dir in sorted(
         p for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")
     ):
-        issuer = issuer_dir.name
         for path in sorted(issuer_dir.iterdir()):
             if path.name.startswith("."):
                 continue
             if path.is_dir() and path.name == REVOCATIONS:
-                for record in sorted(path.glob("*.json")):
-                    if signed := signed_file(source, record, issuer):
-                        revocations[(issuer, record.stem)] = signed
-            elif path.name == STATUS_LIST_FILE:
-                if signed := signed_file(source, path, issuer):
-                    status_lists[issuer] = signed
-            elif path.suffix == ".json" and AWARD_SLUG.match(path.stem):
-                if signed := signed_file(source, path, issuer):
-                    credentials[(issuer, path.stem)] = signed
+                files = sorted(path.glob("*.json"))
             else:
-                source.problems.error(
-                    source.location(path),
-                    "unexpected file in assertions/; only <award-id>.json credentials written by "
-                    "'build.py issue' (lower-case letters, digits, '-'), status-list.json and "
-                    "revocations/ belong here",
-                )
+                files = [path]
+            for file in files:
+                what = assertion_file(source.location(file).path)
+                if what is None or file.is_dir():
+                    source.problems.error(
+                        source.location(file),
+                        "unexpected file in assertions/; only <award-id>.json credentials written "
+                        "by 'build.py issue' (lower-case letters, digits, '-'), status-list.json "
+                        "and revocations/ belong here",
+                    )
+                elif signed := signed_file(source, file, what.issuer):
+                    if what.kind == "credential":
+                        credentials[(what.issuer, what.slug)] = signed
+                    elif what.kind == "status list":
+                        status_lists[what.issuer] = signed
+                    else:
+                        revocations[(what.issuer, what.slug)] = signed
     return credentials, status_lists, revocations
+
+
+def reload_assertions(
+    network: Network, source: Repository, changed: Iterable[AssertionFile]
+) -> Network:
+    """The network with some signed files of assertions/ read again (added or changed)."""
+    credentials = dict(network.credentials)
+    status_lists = dict(network.status_lists)
+    revocations = dict(network.revocations)
+    for what in sorted(changed, key=lambda item: (item.issuer, item.kind, item.slug)):
+        folder = source.root / ASSERTIONS / what.issuer
+        if what.kind == "credential":
+            if signed := signed_file(source, folder / f"{what.slug}.json", what.issuer):
+                credentials[(what.issuer, what.slug)] = signed
+        elif what.kind == "status list":
+            if signed := signed_file(source, folder / STATUS_LIST_FILE, what.issuer):
+                status_lists[what.issuer] = signed
+        elif signed := signed_file(source, folder / REVOCATIONS / f"{what.slug}.json", what.issuer):
+            revocations[(what.issuer, what.slug)] = signed
+    return replace(
+        network, credentials=credentials, status_lists=status_lists, revocations=revocations
+    )
 
 
 def signed_file(source: Repository, path: Path, issuer: str) -> SignedFile | None:

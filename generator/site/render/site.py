@@ -1,9 +1,8 @@
-"""Render stage: the verified model to a list of outputs (path, bytes). No disk writes here."""
+"""Render stage: the checked model to outputs (path, bytes). Pure: no disk, no processes."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping, Sequence, Set
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -12,11 +11,9 @@ import xstatic.pkg.leaflet as xstatic_leaflet
 
 from generator.openbadges import ob2, ob3
 from generator.site.badge_images import BadgeImage
-from generator.site.check.privacy import addresses_in
 from generator.site.load.schema import KINDS, schema_of
 from generator.site.model import Award, Network
-from generator.site.outputs import Output, Written, json_bytes
-from generator.site.parallel import map_ordered
+from generator.site.outputs import Output, json_bytes
 from generator.site.render import feeds
 from generator.site.render.awards import AwardKey, render_award_files, render_trust_files
 from generator.site.render.open_data import skills_map_csv, skills_map_json
@@ -25,7 +22,91 @@ from generator.site.render.sharing import QrCodes
 from generator.site.render.skills_map import build_skills_map
 from generator.site.render.theme import Fragments, Theme
 from generator.site.urls import Urls
-from generator.site.write import SiteFolder
+
+
+class Rendering:
+    """A checked network ready to render: the context shared by every page, made once.
+
+    Pure: it returns outputs and never writes. The awards' own files and pages (most of a
+    large site) come apart from the rest, a chunk of awards at a time, so that whoever
+    writes the site may render them in several processes (see write.Fanout).
+    """
+
+    def __init__(
+        self,
+        network: Network,
+        awards: Mapping[AwardKey, Award],
+        images: Mapping[str, BadgeImage],
+        theme: Theme,
+        now: datetime,
+        qr_codes: QrCodes | None = None,
+        fragments: Fragments | None = None,
+    ) -> None:
+        self.network = network
+        self.awards = awards
+        self.images = images
+        self.urls = Urls(network.site.base_url, network.site.language)
+        self.skills_map = build_skills_map(network, awards, now)
+        self.pages = PageRenderer(
+            network,
+            theme,
+            self.urls,
+            {slug: image.path for slug, image in images.items()},
+            now,
+            self.skills_map,
+            qr_codes if qr_codes is not None else QrCodes(),
+            pathways(network),
+            fragments or Fragments(),
+        )
+        self._image_bytes = {slug: image.data for slug, image in images.items()}
+
+    @property
+    def qr_codes(self) -> QrCodes:
+        """The QR codes drawn so far (the build keeps the new ones for the next)."""
+        return self.pages.qr_codes
+
+    def shared_outputs(self, only_awards: Set[AwardKey] | None = None) -> Iterator[Output]:
+        """Every output but the awards' own files and pages, made as they are consumed.
+
+        With only_awards (serve, after some credentials changed), the portfolios are those
+        of these awards' people only; everything that gathers all awards (map, catalogue,
+        structures, exports) is rendered whole.
+        """
+        network, urls = self.network, self.urls
+        yield from render_documents(network, urls, self.images)
+        yield from render_trust_files(network, self.awards, urls)
+        people = None
+        if only_awards is not None:
+            people = {
+                person.slug
+                for key in only_awards
+                if (person := network.person_of(*key)) is not None
+            }
+        yield from render_pages(self.pages, self.awards, only_people=people)
+        yield Output(
+            urls.skills_map_export("json"),
+            json_bytes(skills_map_json(network, self.skills_map, urls)),
+        )
+        yield Output(urls.skills_map_export("csv"), skills_map_csv(network, self.skills_map))
+        yield from feeds.render_feeds(network, urls)
+        yield from _static_files(network, self.pages.theme, urls)
+        yield from (Output(image.path, image.data) for image in self.images.values())
+
+    def award_keys(self, only_awards: Set[AwardKey] | None = None) -> list[AwardKey]:
+        """The awards whose own files and pages to render, sorted."""
+        if only_awards is None:
+            return sorted(self.awards)
+        return sorted(key for key in only_awards if key in self.awards)
+
+    def award_outputs(self, keys: Sequence[AwardKey]) -> list[Output]:
+        """The files (credential, OB 2.0 assertion, baked images) and pages of some awards."""
+        chunk = {key: self.awards[key] for key in keys}
+        outputs = list(
+            render_award_files(chunk, self.urls, self._image_bytes, self.pages.images)
+        )
+        for award in chunk.values():
+            outputs.extend(render_award_page(self.pages, award))
+        return outputs
 
 
 def render_site(
@@ -35,118 +116,12 @@ def render_site(
     theme: Theme,
     now: datetime,
     qr_codes: QrCodes | None = None,
-    only_awards: set[AwardKey] | None = None,
     fragments: Fragments | None = None,
-    folder: SiteFolder | None = None,
-) -> Iterator[Output | Written]:
-    """Every output of the site, made as they are consumed (a site can be larger than memory).
-
-    The awards' files and pages, most of a large site, are rendered across the cores; QR
-    codes drawn on the way are added to qr_codes so the build can keep them. With
-    only_awards (serve, after an edit), the awards' own files and their people's portfolios
-    are rendered for those awards only: everything else, which gathers all awards (map,
-    catalogue, structures, exports), is rendered whole. Parts of pages shared by many pages
-    are rendered once (fragments; Fragments(enabled=False) renders every page whole, for
-    the tests that compare). With the folder of the site being written, the awards' files
-    are written there by the processes that render them (Written markers come back).
-    """
-    urls = Urls(network.site.base_url, network.site.language)
-    image_paths = {slug: image.path for slug, image in images.items()}
-    skills_map = build_skills_map(network, awards, now)
-    renderer = PageRenderer(
-        network,
-        theme,
-        urls,
-        image_paths,
-        now,
-        skills_map,
-        qr_codes or QrCodes(),
-        pathways(network),
-        fragments or Fragments(),
-    )
-    yield from render_documents(network, urls, images)
-    yield from render_trust_files(network, awards, urls)
-    if only_awards is None:
-        yield from render_pages(renderer, awards)
-    else:
-        people = {
-            person.slug for key in only_awards if (person := network.person_of(*key)) is not None
-        }
-        yield from render_pages(renderer, awards, only_people=people)
-    yield Output(
-        urls.skills_map_export("json"), json_bytes(skills_map_json(network, skills_map, urls))
-    )
-    yield Output(urls.skills_map_export("csv"), skills_map_csv(network, skills_map))
-    yield from feeds.render_feeds(network, urls)
-    yield from _static_files(network, theme, urls)
-    yield from (Output(image.path, image.data) for image in images.values())
-    if only_awards is None:
-        yield from render_awards(renderer, awards, images, folder)
-    else:
-        chosen = {key: awards[key] for key in sorted(only_awards) if key in awards}
-        yield from render_awards(renderer, chosen, images, folder)
-
-
-@dataclass(frozen=True)
-class _AwardsJob:
-    """What workers need to render awards; forked workers inherit it."""
-
-    renderer: PageRenderer
-    awards: Mapping[AwardKey, Award]
-    images: Mapping[str, BadgeImage]
-    folder: SiteFolder | None
-
-
-_JOB: _AwardsJob | None = None
-
-
-def render_awards(
-    renderer: PageRenderer,
-    awards: Mapping[AwardKey, Award],
-    images: Mapping[str, BadgeImage],
-    folder: SiteFolder | None = None,
-) -> Iterator[Output | Written]:
-    """Each award's files (credential, OB 2.0 assertion, baked images) and its pages; with a
-    folder, written there as they are rendered (by the worker processes, when there are)."""
-    global _JOB
-    _JOB = _AwardsJob(renderer, awards, images, folder)
-    try:
-        for outputs, drawn in map_ordered(_render_awards_of, sorted(awards), chunk_size=100):
-            renderer.qr_codes.add(drawn)
-            yield from outputs
-    finally:
-        _JOB = None
-
-
-def _render_awards_of(
-    keys: Sequence[AwardKey],
-) -> tuple[list[Output] | list[Written], dict[str, bytes]]:
-    """The outputs of some awards, or the files written for them, and the QR codes drawn for
-    them (in a worker, or not)."""
-    assert _JOB is not None, "render_awards sets the job before rendering"
-    renderer, images = _JOB.renderer, _JOB.images
-    chunk = {key: _JOB.awards[key] for key in keys}
-    outputs = list(
-        render_award_files(
-            chunk,
-            renderer.urls,
-            {slug: image.data for slug, image in images.items()},
-            renderer.images,
-        )
-    )
-    for award in chunk.values():
-        outputs.extend(render_award_page(renderer, award))
-    drawn = renderer.qr_codes.take_new()
-    folder = _JOB.folder
-    if folder is None:
-        return outputs, drawn
-    # The bytes stay here: the writing process only learns the paths, and what the email
-    # guard must know of them.
-    written = []
-    for output in outputs:
-        folder.write(output)
-        written.append(Written(output.path, addresses_in(output)))
-    return written, drawn
+) -> Iterator[Output]:
+    """Every output of the site, in this process (the build fans the awards out instead)."""
+    rendering = Rendering(network, awards, images, theme, now, qr_codes, fragments)
+    yield from rendering.shared_outputs()
+    yield from rendering.award_outputs(rendering.award_keys())
 
 
 def render_documents(

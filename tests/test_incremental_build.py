@@ -1,15 +1,17 @@
-"""`serve` rebuilds what an edit touches: a new or changed credential updates the site without
-a full build, and the site is then exactly what a full build makes of the same source."""
+"""A build given the last one (what `serve` does on every edit) rebuilds what the edit touches:
+a new or changed credential, status list or revocation record updates the site without a full
+build, and the site is then exactly what a full build makes of the same source at that moment."""
 
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
+from markupsafe import escape
 
-from generator.site.build import build_site
-from generator.site.live import LiveSite
+from generator.site.build import BuildReport, Built, build, build_site
 from generator.site.problems import BuildFailed
 
 from .credential_fixtures import (
@@ -29,6 +31,18 @@ def full_build(network: SignedNetwork, out: Path) -> dict[str, bytes]:
     return snapshot(out)
 
 
+class LiveSite:
+    """A site kept up to date as `serve` keeps it: each build is given the last one."""
+
+    def __init__(self, source: Path, out_dir: Path) -> None:
+        self.source, self.out_dir = source, out_dir
+        self.last: Built | None = None
+
+    def rebuild(self) -> BuildReport:
+        self.last = build(self.source, self.out_dir, last=self.last)
+        return self.last.report
+
+
 @pytest.fixture
 def live(network: SignedNetwork, tmp_path: Path) -> LiveSite:
     site = LiveSite(network.site, tmp_path / "live")
@@ -39,8 +53,8 @@ def live(network: SignedNetwork, tmp_path: Path) -> LiveSite:
 
 def rebuild(live: LiveSite) -> tuple[bool, int]:
     with simulated_time(BUILD_AT):
-        result = live.rebuild()
-    return result.incremental, result.report.files
+        report = live.rebuild()
+    return report.incremental, report.files
 
 
 def test_a_new_credential_is_published_without_a_full_build(
@@ -111,7 +125,8 @@ def test_a_new_credential_to_an_address_the_site_shows_fails(
 ) -> None:
     # The structure's contact address is on its page: the first build found it on the way
     # and cleared it (no recipient had it). A credential to that address is then a leak.
-    assert "contact@atelier.example.org" in live._published.cleared_addresses  # type: ignore[union-attr]
+    assert live.last is not None
+    assert "contact@atelier.example.org" in live.last.cleared_addresses
     before = snapshot(live.out_dir)
     issue(
         network.site,
@@ -124,4 +139,50 @@ def test_a_new_credential_to_an_address_the_site_shows_fails(
     with pytest.raises(BuildFailed) as failed, simulated_time(BUILD_AT):
         live.rebuild()
     assert any("email address would be published" in str(p) for p in failed.value.problems)
+    assert snapshot(live.out_dir) == before
+
+
+def test_a_credential_issued_after_serve_started_is_published(
+    network: SignedNetwork, live: LiveSite, tmp_path: Path
+) -> None:
+    # serve started on BUILD_AT; a day later a credential is issued, and seen a minute after.
+    new = issue(
+        network.site,
+        "laser-debutant",
+        network.key_file,
+        "2026-01-02T10:00:00Z",
+        "--recipient",
+        "erwan.tanguy-3307@example.net",
+    )
+    with simulated_time("2026-01-02T10:01:00Z"):
+        assert live.rebuild().incremental
+    assert (live.out_dir / "awards" / "atelier" / new.stem / "index.html").is_file()
+    with simulated_time("2026-01-02T10:01:00Z"):
+        build_site(network.site, tmp_path / "full")
+    assert snapshot(live.out_dir) == snapshot(tmp_path / "full")
+
+
+def test_a_revocation_during_serve_updates_the_award_pages(
+    network: SignedNetwork, live: LiveSite, tmp_path: Path
+) -> None:
+    from .test_revocation import REASON, revoke
+
+    revoke(network, network.laser)
+    incremental, written = rebuild(live)
+    assert incremental
+    assert written >= 3  # the status list, the 1EdTech list, the award's pages and assertion
+    award = network.award_dir(network.laser).relative_to(network.out)
+    assert str(escape(REASON)) in (live.out_dir / award / "index.html").read_text("utf-8")
+    assert read_json(live.out_dir / award / "assertion.json")["revoked"] is True
+    assert snapshot(live.out_dir) == full_build(network, tmp_path / "full")
+
+
+def test_a_status_list_touched_during_serve_is_not_taken_for_a_credential(
+    network: SignedNetwork, live: LiveSite
+) -> None:
+    before = snapshot(live.out_dir)
+    network.status_list.write_bytes(network.status_list.read_bytes())
+    os.utime(network.status_list, ns=(1, 1))
+    incremental, written = rebuild(live)
+    assert (incremental, written) == (True, 0)
     assert snapshot(live.out_dir) == before
