@@ -10,12 +10,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
+from generator.cli.report import report
 from generator.issuer.consent import PersonError
 from generator.issuer.issuing import ToolError
 from generator.issuer.keys import KeyFileError
 from generator.issuer.yaml_edit import YamlEditError
 from generator.site.build import build_site, check_site
-from generator.site.problems import BuildFailed, Problem, Problems, summary
+from generator.site.problems import BuildFailed, Problems
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -48,14 +49,6 @@ def run() -> NoReturn:
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(code)
-
-
-def report(problems: list[Problem], format: str = "text") -> None:
-    """Print problems, sorted, then a count."""
-    for problem in problems:
-        print(problem.github_annotation() if format == "github" else problem, file=sys.stderr)
-    if problems:
-        print(summary(problems), file=sys.stderr)
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 from livereload import Server
 
-from generator.cli.commands import report
+from generator.cli.report import report
 from generator.site.build import Built, build
 from generator.site.load.changes import WATCHED
 from generator.site.load.repository import CONTENT

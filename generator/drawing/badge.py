@@ -1,4 +1,4 @@
-"""Badge images: draw the default round badge PNG; the checks on provided images are re-exported.
+"""The default badge image: a round PNG in the domain's colour, its pictogram, level and name.
 
 The default badge is drawn at four times its size with Pillow primitives and the font
 bundled with Pillow, then downsampled. No system font, clock or randomness is used, so
@@ -18,23 +18,6 @@ from PIL import Image, ImageDraw
 
 from generator.drawing.lettering import draw_lettering
 from generator.drawing.pictograms import RGB, SYMBOLS, Point, draw_symbol
-from generator.site.check.images import (
-    MAX_IMAGE_BYTES,
-    MIN_PNG_SIDE,
-    ImageInfo,
-    ImageProblem,
-    inspect_badge_image,
-)
-
-__all__ = [
-    "MAX_IMAGE_BYTES",
-    "MIN_PNG_SIDE",
-    "SYMBOLS",
-    "ImageInfo",
-    "ImageProblem",
-    "default_badge_png",
-    "inspect_badge_image",
-]
 
 _SUPERSAMPLE = 4
 _WHITE: RGB = (255, 255, 255)
