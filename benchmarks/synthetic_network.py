@@ -58,6 +58,7 @@ MARKER = ".bench-complete"
 CREDENTIAL_SOURCES = [
     "generator/issuer",
     "generator/site/urls.py",
+    "generator/site/documents.py",  # the achievement and issuer profile in each credential
     "generator/site/badge_images.py",  # the image URL in each achievement
     "generator/openbadges",
     "content",

@@ -24,7 +24,7 @@ from generator.issuer.keys import (
     signing_key,
     write_private_key,
 )
-from generator.openbadges import ob3, statuslist
+from generator.openbadges import statuslist
 from generator.openbadges.credential import (
     EMAIL,
     VC_CONTEXT,
@@ -38,6 +38,7 @@ from generator.openbadges.credential import (
 )
 from generator.openbadges.dataintegrity import sign
 from generator.openbadges.multikey import public_key_multibase
+from generator.site import documents
 from generator.site.badge_images import image_path
 from generator.site.build import build_time
 from generator.site.check.content import check_content
@@ -405,16 +406,10 @@ def _credential(
     else:
         valid_until = add_duration(valid_from, badge.valid_for) if badge.valid_for else None
     salt = secrets.token_hex(16)
-    achievement = ob3.achievement(network, badge, urls, image_path(badge), with_context=False)
+    achievement = documents.achievement(network, badge, urls, image_path(badge), with_context=False)
     return unsigned_credential(
         credential_id=urls.absolute(urls.credential(issuer.slug, award_slug)),
-        issuer_profile={
-            "id": urls.did(issuer.slug),
-            "type": ["Profile"],
-            "name": issuer.name,
-            "url": issuer.url,
-            "email": issuer.email,
-        },
+        issuer_profile=documents.credential_issuer(issuer, urls),
         achievement=achievement,
         salt=salt,
         identity=identity_hash(item.email, salt),
