@@ -34,7 +34,7 @@ if str(ROOT) not in sys.path:
 from generator.issuer import issuing  # noqa: E402
 from generator.issuer import yaml_edit as issuer_yaml  # noqa: E402
 from generator.issuer.consent import update_person  # noqa: E402
-from generator.openbadges.credential import VC_CONTEXT, Evidence  # noqa: E402
+from generator.openbadges.credential import Evidence, revocation_record  # noqa: E402
 from generator.openbadges.dataintegrity import sign  # noqa: E402
 from generator.openbadges.multikey import public_key_multibase  # noqa: E402
 from generator.site.check.content import check_content  # noqa: E402
@@ -456,15 +456,12 @@ def _write_revocations_and_status(
     revoked = [award for award in awards if award.revoked_at]
     for award in revoked:
         assert award.revoked_at is not None
-        record = {
-            "@context": [VC_CONTEXT],
-            "type": ["VerifiableCredential"],
-            "issuer": did,
-            "validFrom": _iso(award.revoked_at),
-            "name": "Revocation",
-            "description": "Délivré par erreur (banc d'essai).",
-            "credentialSubject": {"id": urls.absolute(urls.credential(issuer.slug, award.slug))},
-        }
+        record = revocation_record(
+            credential_id=urls.absolute(urls.credential(issuer.slug, award.slug)),
+            issuer_did=did,
+            revoked_on=_iso(award.revoked_at),
+            reason="Délivré par erreur (banc d'essai).",
+        )
         path = source / ASSERTIONS / issuer.slug / REVOCATIONS / f"{award.slug}.json"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(json_bytes(sign(record, key, f"{did}#key-1", _iso(award.revoked_at))))

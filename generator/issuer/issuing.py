@@ -27,11 +27,11 @@ from generator.issuer.keys import (
 from generator.openbadges import statuslist
 from generator.openbadges.credential import (
     EMAIL,
-    VC_CONTEXT,
     Evidence,
     identity_hash,
     normalise_email,
     recipient_identity,
+    revocation_record,
     status_entry,
     status_list_credential,
     unsigned_credential,
@@ -462,15 +462,12 @@ def revoke(source: Path, credential: str, reason: str, key_file: Path) -> Path:
     entry = status_entry(signed_file.document)
     if entry is None:
         raise ToolError(f"{signed_file.source.path} has no status list entry; it cannot be revoked")
-    record = {
-        "@context": [VC_CONTEXT],
-        "type": ["VerifiableCredential"],
-        "issuer": urls.did(issuer.slug),
-        "validFrom": _iso(now),
-        "name": "Revocation",
-        "description": reason.strip(),
-        "credentialSubject": {"id": signed_file.document["id"]},
-    }
+    record = revocation_record(
+        credential_id=signed_file.document["id"],
+        issuer_did=urls.did(issuer.slug),
+        revoked_on=_iso(now),
+        reason=reason.strip(),
+    )
     path = source / ASSERTIONS / issuer.slug / REVOCATIONS / f"{signed_file.slug}.json"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(
