@@ -34,6 +34,8 @@ if str(ROOT) not in sys.path:
 from generator.issuer import issuing  # noqa: E402
 from generator.issuer import yaml_edit as issuer_yaml  # noqa: E402
 from generator.issuer.consent import update_person  # noqa: E402
+from generator.issuer.recipients import Recipient  # noqa: E402
+from generator.issuer.revoking import write_status_list  # noqa: E402
 from generator.openbadges.credential import Evidence, revocation_record  # noqa: E402
 from generator.openbadges.dataintegrity import sign  # noqa: E402
 from generator.openbadges.multikey import public_key_multibase  # noqa: E402
@@ -430,7 +432,7 @@ def _write_credential(
     source: Path, network: Network, urls: Urls, award: PlannedAward, key: Ed25519PrivateKey
 ) -> None:
     issuer = network.issuers[award.issuer]
-    item = issuing.Recipient(
+    item = Recipient(
         email=award.email,
         evidence=award.evidence,
         issued_on=award.issued_on,
@@ -450,7 +452,7 @@ def _write_credential(
 def _write_revocations_and_status(
     source: Path, network: Network, urls: Urls, awards: list[PlannedAward], key: Ed25519PrivateKey
 ) -> None:
-    """Signed revocation records, as issuing.revoke writes them, then the status list."""
+    """Signed revocation records, as revoking.revoke writes them, then the status list."""
     issuer = network.issuers[awards[0].issuer]
     did = urls.did(issuer.slug)
     revoked = [award for award in awards if award.revoked_at]
@@ -468,9 +470,7 @@ def _write_revocations_and_status(
     last = max(
         [award.signed_at for award in awards] + [a.revoked_at for a in revoked if a.revoked_at]
     )
-    issuing._write_status_list(
-        source, urls, issuer, key, "key-1", {award.index for award in revoked}, last
-    )
+    write_status_list(source, urls, issuer, key, "key-1", {award.index for award in revoked}, last)
 
 
 def _write_people(source: Path, plan: list[PlannedAward], rng: random.Random) -> tuple[int, int]:
