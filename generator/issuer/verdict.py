@@ -16,10 +16,12 @@ from pathlib import Path
 from typing import Any, Literal
 
 from generator.openbadges import statuslist
-from generator.openbadges.baking import BakingError, unbake_png, unbake_svg
+from generator.openbadges.baking import BakingError
 from generator.openbadges.credential import status_entry
 from generator.openbadges.dataintegrity import ProofError, proof_of, verify
 from generator.openbadges.multikey import decode_public_key
+from generator.openbadges.png_baking import unbake_png
+from generator.openbadges.svg_baking import unbake_svg
 from generator.site.build import build_time
 from generator.site.check.signatures import Refused, check_signature, parse_instant
 from generator.site.load.network import load_network
