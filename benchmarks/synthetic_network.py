@@ -34,7 +34,9 @@ if str(ROOT) not in sys.path:
 from generator.issuer import issuing  # noqa: E402
 from generator.issuer import yaml_edit as issuer_yaml  # noqa: E402
 from generator.issuer.consent import update_person  # noqa: E402
-from generator.openbadges.credential import VC_CONTEXT, Evidence  # noqa: E402
+from generator.issuer.recipients import Recipient  # noqa: E402
+from generator.issuer.revoking import write_status_list  # noqa: E402
+from generator.openbadges.credential import Evidence, revocation_record  # noqa: E402
 from generator.openbadges.dataintegrity import sign  # noqa: E402
 from generator.openbadges.multikey import public_key_multibase  # noqa: E402
 from generator.site.check.content import check_content  # noqa: E402
@@ -58,6 +60,7 @@ MARKER = ".bench-complete"
 CREDENTIAL_SOURCES = [
     "generator/issuer",
     "generator/site/urls.py",
+    "generator/site/documents.py",  # the achievement and issuer profile in each credential
     "generator/site/badge_images.py",  # the image URL in each achievement
     "generator/openbadges",
     "content",
@@ -429,7 +432,7 @@ def _write_credential(
     source: Path, network: Network, urls: Urls, award: PlannedAward, key: Ed25519PrivateKey
 ) -> None:
     issuer = network.issuers[award.issuer]
-    item = issuing.Recipient(
+    item = Recipient(
         email=award.email,
         evidence=award.evidence,
         issued_on=award.issued_on,
@@ -449,30 +452,25 @@ def _write_credential(
 def _write_revocations_and_status(
     source: Path, network: Network, urls: Urls, awards: list[PlannedAward], key: Ed25519PrivateKey
 ) -> None:
-    """Signed revocation records, as issuing.revoke writes them, then the status list."""
+    """Signed revocation records, as revoking.revoke writes them, then the status list."""
     issuer = network.issuers[awards[0].issuer]
     did = urls.did(issuer.slug)
     revoked = [award for award in awards if award.revoked_at]
     for award in revoked:
         assert award.revoked_at is not None
-        record = {
-            "@context": [VC_CONTEXT],
-            "type": ["VerifiableCredential"],
-            "issuer": did,
-            "validFrom": _iso(award.revoked_at),
-            "name": "Revocation",
-            "description": "Délivré par erreur (banc d'essai).",
-            "credentialSubject": {"id": urls.absolute(urls.credential(issuer.slug, award.slug))},
-        }
+        record = revocation_record(
+            credential_id=urls.absolute(urls.credential(issuer.slug, award.slug)),
+            issuer_did=did,
+            revoked_on=_iso(award.revoked_at),
+            reason="Délivré par erreur (banc d'essai).",
+        )
         path = source / ASSERTIONS / issuer.slug / REVOCATIONS / f"{award.slug}.json"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(json_bytes(sign(record, key, f"{did}#key-1", _iso(award.revoked_at))))
     last = max(
         [award.signed_at for award in awards] + [a.revoked_at for a in revoked if a.revoked_at]
     )
-    issuing._write_status_list(
-        source, urls, issuer, key, "key-1", {award.index for award in revoked}, last
-    )
+    write_status_list(source, urls, issuer, key, "key-1", {award.index for award in revoked}, last)
 
 
 def _write_people(source: Path, plan: list[PlannedAward], rng: random.Random) -> tuple[int, int]:

@@ -11,8 +11,9 @@ import pytest
 from PIL import Image
 
 from generator.issuer.keys import read_private_key
-from generator.openbadges.baking import unbake_png, unbake_svg
 from generator.openbadges.multikey import public_key_multibase
+from generator.openbadges.png_baking import unbake_png
+from generator.openbadges.svg_baking import unbake_svg
 
 from .credential_fixtures import (
     ATELIER_DID,

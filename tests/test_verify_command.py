@@ -3,6 +3,7 @@ the way an outside verifier would; and how expiry shows on the site."""
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -41,6 +42,12 @@ def targets(network: SignedNetwork, credential: Path) -> dict[str, list[str | Pa
         "published-credential-file": [award / "credential.json", *site],
         "credential-url": [credential_url(credential), *site],
         "award-page-url": [credential_url(credential).removesuffix("credential.json"), *site],
+        "english-award-page-url": [
+            credential_url(credential)
+            .replace(BASE_URL, f"{BASE_URL}en/")
+            .removesuffix("credential.json"),
+            *site,
+        ],
         "assertion-url": [assertion_url(credential), *site],
     }
     if (award / "badge.png").exists():
@@ -57,6 +64,7 @@ TARGETS = [
     "published-credential-file",
     "credential-url",
     "award-page-url",
+    "english-award-page-url",
     "assertion-url",
 ]
 
@@ -203,6 +211,23 @@ def test_verify_explains_what_it_cannot_check(
     assert result.code == 1
     assert result.out.startswith("INVALID — ")
     assert message in result.out
+    assert "Traceback" not in result.err
+
+
+def test_a_url_never_reads_a_file_outside_the_site(signed: SignedNetwork) -> None:
+    """A path climbing out of the base URL ('..') is refused, even where a credential lies."""
+    outside = Path(os.path.relpath(signed.laser, signed.out)).as_posix()
+    assert outside.startswith("../")
+    result = run("verify", BASE_URL + outside, "--site", signed.out, "--source", signed.site)
+    assert result.code == 1
+    assert result.out.startswith("INVALID — ")
+    assert "is not under this site's base URL" in result.out
+
+
+def test_verify_says_when_site_is_not_a_built_site(signed: SignedNetwork, tmp_path: Path) -> None:
+    result = run("verify", credential_url(signed.laser), "--site", tmp_path)
+    assert result.code == 1
+    assert result.out.startswith(f"INVALID — {tmp_path} is not a built site")
     assert "Traceback" not in result.err
 
 

@@ -12,8 +12,8 @@ from typing import NoReturn
 
 from generator.cli.report import report
 from generator.issuer.consent import PersonError
-from generator.issuer.issuing import ToolError
 from generator.issuer.keys import KeyFileError
+from generator.issuer.tools import ToolError
 from generator.issuer.yaml_edit import YamlEditError
 from generator.site.build import build_site, check_site
 from generator.site.problems import BuildFailed, Problems
@@ -186,7 +186,7 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _keygen(args: argparse.Namespace) -> int:
-    from generator.issuer.issuing import keygen
+    from generator.issuer.keys import keygen
 
     key_id = keygen(args.source, args.issuer, args.key_file)
     print(
@@ -197,7 +197,8 @@ def _keygen(args: argparse.Namespace) -> int:
 
 
 def _issue(args: argparse.Namespace) -> int:
-    from generator.issuer.issuing import issue, recipient, recipients_from_csv, with_person
+    from generator.issuer.issuing import issue
+    from generator.issuer.recipients import recipient, recipients_from_csv, with_person
     from generator.site.problems import Location
 
     problems = Problems()
@@ -253,7 +254,7 @@ def _consent(args: argparse.Namespace) -> int:
 
 
 def _revoke(args: argparse.Namespace) -> int:
-    from generator.issuer.issuing import revoke
+    from generator.issuer.revoking import revoke
 
     record = revoke(args.source, args.credential, args.reason, args.key_file)
     print(f"revoked: record {record}; the status list is updated (commit both)")

@@ -1,4 +1,5 @@
-"""Issuers' signing keys: private key files on the issuer's machine, public keys in their YAML."""
+"""Issuers' signing keys: private key files on the issuer's machine, public keys in their YAML;
+`keygen` creates one of each, and the tools that sign check the key file they are given."""
 
 from __future__ import annotations
 
@@ -10,7 +11,12 @@ from pathlib import Path
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from generator.site.model import PublicKey
+from generator.issuer import yaml_edit as issuer_yaml
+from generator.issuer.tools import ToolError, iso, issuer_named, load_checked_network
+from generator.openbadges.multikey import public_key_multibase
+from generator.site.build import build_time
+from generator.site.load.repository import ASSERTIONS, BADGES, CONTENT, THEME
+from generator.site.model import Issuer, PublicKey
 
 
 class KeyFileError(Exception):
@@ -60,3 +66,52 @@ def next_key_id(keys: Sequence[PublicKey]) -> str:
     while f"key-{number}" in used:
         number += 1
     return f"key-{number}"
+
+
+def current_key_id(issuer: Issuer, private_key: Ed25519PrivateKey, now: datetime) -> str:
+    """The id of the issuer's current key, refusing a key file that is not its private part."""
+    current = signing_key(issuer.keys, now)
+    if current is None:
+        raise ToolError(
+            f"{issuer.slug} has no valid key; create one with 'build.py keygen {issuer.slug}'"
+        )
+    if current.public_key_multibase != public_key_multibase(private_key):
+        raise KeyFileError(
+            f"this key file does not match {issuer.slug}'s current published key '{current.id}'; "
+            "use the key file written by the last keygen"
+        )
+    return current.id
+
+
+def keygen(source: Path, issuer_slug: str, key_file: Path) -> str:
+    """Create an Ed25519 key: private part to key_file, public part into the issuer's YAML."""
+    network = load_checked_network(source)
+    issuer = issuer_named(network, issuer_slug)
+    target = key_file.resolve()
+    for folder in (CONTENT, BADGES, ASSERTIONS, THEME):
+        if target.is_relative_to((source / folder).resolve()):
+            raise ToolError(
+                f"{key_file}: a private key must never be inside {folder}/ (it would be published "
+                "or committed); keep it outside the repository, e.g. ~/.fababrest/"
+                f"{issuer_slug}.pem"
+            )
+    if target.exists():
+        raise ToolError(
+            f"{key_file} already exists; keygen never overwrites a key, choose another path"
+        )
+    now = build_time()
+    key = Ed25519PrivateKey.generate()
+    key_id = next_key_id(issuer.keys)
+    previous = signing_key(issuer.keys, now)
+    yaml_path = source / issuer.source.path
+    # Prepare the YAML edit first: if the file cannot be edited, no key file is left behind.
+    edited = issuer_yaml.with_key(
+        yaml_path,
+        key_id=key_id,
+        multibase=public_key_multibase(key),
+        valid_from=iso(now),
+        retire=(previous.id, iso(now)) if previous else None,
+    )
+    write_private_key(target, key)
+    yaml_path.write_text(edited, "utf-8")
+    return key_id

@@ -16,10 +16,12 @@ from pathlib import Path
 from typing import Any, Literal
 
 from generator.openbadges import statuslist
-from generator.openbadges.baking import BakingError, unbake_png, unbake_svg
+from generator.openbadges.baking import BakingError
 from generator.openbadges.credential import status_entry
 from generator.openbadges.dataintegrity import ProofError, proof_of, verify
 from generator.openbadges.multikey import decode_public_key
+from generator.openbadges.png_baking import unbake_png
+from generator.openbadges.svg_baking import unbake_svg
 from generator.site.build import build_time
 from generator.site.check.signatures import Refused, check_signature, parse_instant
 from generator.site.load.network import load_network
@@ -47,20 +49,44 @@ class _Invalid(Exception):
     pass
 
 
+@dataclass(frozen=True)
+class _Site:
+    """A built site (--site): its folder, and the URL scheme of its base URL."""
+
+    folder: Path
+    urls: Urls
+
+
 def verify_target(target: str, *, site: Path | None, source: Path) -> Verdict:
     """Check a credential file, hosted URL or baked image; never raise for a bad badge."""
     try:
-        document = _read_target(target, site)
+        built = _built_site(site) if site is not None else None
+        document = _read_target(target, built)
         if "OpenBadgeCredential" in (document.get("type") or []):
-            return _check_credential(document, site, source)
+            return _check_credential(document, built, source)
         if document.get("type") == "Assertion":
-            return _verify_assertion(document, site, source)
+            return _verify_assertion(document, built, source)
         raise _Invalid("neither an Open Badges 3.0 credential nor an Open Badges 2.0 assertion")
     except (_Invalid, Refused) as problem:
         return Verdict("invalid", str(problem))
 
 
-def _read_target(target: str, site: Path | None) -> dict[str, Any]:
+def _built_site(folder: Path) -> _Site:
+    """The built site in folder, with the base URL its catalogue export names."""
+    catalogue = folder / Urls.catalogue_export()
+    try:
+        base_url = json.loads(catalogue.read_text("utf-8"))["base_url"]
+    except (OSError, ValueError, KeyError, TypeError):
+        raise _Invalid(
+            f"{folder} is not a built site (no base URL in {catalogue}); give --site the "
+            "folder the build wrote"
+        ) from None
+    # The export does not name the default language, so Urls' default (fr) is assumed: it only
+    # decides which language's award pages have no prefix ('awards/…/' or 'en/awards/…/').
+    return _Site(folder, Urls(str(base_url)))
+
+
+def _read_target(target: str, site: _Site | None) -> dict[str, Any]:
     if target.startswith(("https://", "http://")):
         return _json(_site_file(target, site))
     path = Path(target)
@@ -98,33 +124,29 @@ def _loads(text: str, where: str) -> dict[str, Any]:
     return value
 
 
-def _site_file(url: str, site: Path | None) -> Path:
-    """The file of a built site that serves a URL."""
+def _site_file(url: str, site: _Site | None) -> Path:
+    """The file of a built site that serves a URL; an award's page stands for its credential."""
+    site = _needed(site, url)
+    path = site.urls.path_of(url)
+    if path is None:
+        raise _Invalid(f"{url} is not under this site's base URL {site.urls.base_url}")
+    award = site.urls.award_of_page(path)
+    if award is not None:
+        path = site.urls.credential(*award)
+    file = site.folder / path
+    if not file.is_file():
+        raise _Invalid(f"{url} is not published by this site (no {file})")
+    return file
+
+
+def _needed(site: _Site | None, url: str) -> _Site:
+    """The built site, which a URL needs: nothing is fetched."""
     if site is None:
         raise _Invalid(f"{url}: give --site DIR (a built site) to resolve URLs; nothing is fetched")
-    base = json.loads((site / "data" / "badges.json").read_text("utf-8"))["base_url"]
-    if not url.startswith(base):
-        raise _Invalid(f"{url} is not under this site's base URL {base}")
-    relative = url[len(base) :].split("#")[0]
-    if relative.startswith("awards/") and relative.endswith("/"):
-        relative += "credential.json"
-    path = site / relative
-    if not path.is_file():
-        raise _Invalid(f"{url} is not published by this site (no {path})")
-    return path
+    return site
 
 
-def _did_url(did: str) -> str:
-    """The https URL of a did:web document."""
-    parts = did.split(":")
-    if parts[:2] != ["did", "web"] or len(parts) < 3:
-        raise _Invalid(f"issuer '{did}' is not a did:web identifier")
-    host = parts[2].replace("%3A", ":")
-    path = "/".join(parts[3:])
-    return f"https://{host}/{path}/did.json" if path else f"https://{host}/.well-known/did.json"
-
-
-def _check_credential(document: dict[str, Any], site: Path | None, source: Path) -> Verdict:
+def _check_credential(document: dict[str, Any], site: _Site | None, source: Path) -> Verdict:
     now = build_time()
     name = str(document.get("name", ""))
     if site is not None:
@@ -134,7 +156,7 @@ def _check_credential(document: dict[str, Any], site: Path | None, source: Path)
     return _dates_verdict(document, name, now, revoked_reason)
 
 
-def _verify_with_site(document: dict[str, Any], site: Path) -> str | None:
+def _verify_with_site(document: dict[str, Any], site: _Site) -> str | None:
     """Check the proof with the key the site publishes; the revocation reason, if revoked.
 
     The DID document lists every key the issuer ever used, without their validity dates; the
@@ -143,7 +165,10 @@ def _verify_with_site(document: dict[str, Any], site: Path) -> str | None:
     """
     issuer = document.get("issuer", {})
     did = issuer.get("id", "") if isinstance(issuer, dict) else ""
-    did_document = _json(_site_file(_did_url(did), site))
+    did_url = Urls.did_document_url(did)
+    if did_url is None:
+        raise _Invalid(f"issuer '{did}' is not a did:web identifier")
+    did_document = _json(_site_file(did_url, site))
     try:
         method = proof_of(document)["verificationMethod"]
     except ProofError as error:
@@ -189,7 +214,7 @@ def _verify_with_site(document: dict[str, Any], site: Path) -> str | None:
     return _revocation_reason(document, site)
 
 
-def _revocation_reason(document: dict[str, Any], site: Path) -> str:
+def _revocation_reason(document: dict[str, Any], site: _Site) -> str:
     """The reason published in the issuer's 1EdTech revocation list."""
     statuses = document.get("credentialStatus", [])
     for entry in statuses if isinstance(statuses, list) else [statuses]:
@@ -239,9 +264,10 @@ def _dates_verdict(
     )
 
 
-def _verify_assertion(assertion: dict[str, Any], site: Path | None, source: Path) -> Verdict:
+def _verify_assertion(assertion: dict[str, Any], site: _Site | None, source: Path) -> Verdict:
     """Hosted verification: the assertion at its id is the truth; its credential is checked too."""
     assertion_id = str(assertion.get("id", ""))
+    site = _needed(site, assertion_id)
     hosted = _json(_site_file(assertion_id, site))
     if hosted.get("id") != assertion_id:
         raise _Invalid(f"the hosted assertion declares another id, {hosted.get('id')}")
@@ -249,7 +275,11 @@ def _verify_assertion(assertion: dict[str, Any], site: Path | None, source: Path
         return Verdict(
             "revoked", f"revoked by its issuer: {hosted.get('revocationReason', 'no reason given')}"
         )
-    credential_url = assertion_id.rsplit("/", 1)[0] + "/credential.json"
+    path = site.urls.path_of(assertion_id)
+    award = site.urls.award_of_file(path) if path is not None else None
+    if award is None:
+        raise _Invalid(f"{assertion_id} is not the assertion of an award of this site")
+    credential_url = site.urls.absolute(site.urls.credential(*award))
     verdict = _check_credential(_json(_site_file(credential_url, site)), site, source)
     expires = hosted.get("expires")
     if (

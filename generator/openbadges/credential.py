@@ -218,6 +218,21 @@ def status_list_credential(
     }
 
 
+def revocation_record(
+    *, credential_id: str, issuer_did: str, revoked_on: str, reason: str
+) -> dict[str, Any]:
+    """An unsigned revocation record: an issuer's dated reason for revoking one credential."""
+    return {
+        "@context": [VC_CONTEXT],
+        "type": ["VerifiableCredential"],
+        "issuer": issuer_did,
+        "validFrom": revoked_on,
+        "name": "Revocation",
+        "description": reason,
+        "credentialSubject": {"id": credential_id},
+    }
+
+
 def revocation_list(list_id: str, issuer_did: str, revoked: Mapping[str, str]) -> dict[str, Any]:
     """The 1EdTech revocation list: revoked credential ids and their reasons."""
     return {

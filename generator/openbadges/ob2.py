@@ -2,87 +2,102 @@
 
 Spec: https://www.imsglobal.org/spec/ob/v2p0/ . Every `id` is the absolute URL at which the
 document is served; a verifier fetches it and refetches if the body declares another id.
+Pure functions of plain data (ids are absolute URLs, texts are in the document's language).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
-
-from generator.site.model import Badge, Issuer, Network
-from generator.site.urls import Urls
 
 CONTEXT = "https://w3id.org/openbadges/v2"
 
 
-def issuer_profile(network: Network, issuer: Issuer, urls: Urls) -> dict[str, Any]:
-    """The OB 2.0 Issuer profile of a structure, allowing assertions under the site's base URL."""
-    language = network.site.language
+@dataclass(frozen=True)
+class Alignment:
+    """An entry of a framework a badge aligns with (OB 2.0 AlignmentObject, OB 3.0 Alignment)."""
+
+    name: str
+    url: str
+    description: str | None = None
+    framework: str | None = None
+    code: str | None = None
+
+    def targets(self) -> dict[str, str]:
+        """Its target… properties, as both versions name them; those not given are left out."""
+        targets = {
+            "targetName": self.name,
+            "targetUrl": self.url,
+            "targetDescription": self.description,
+            "targetFramework": self.framework,
+            "targetCode": self.code,
+        }
+        return {key: value for key, value in targets.items() if value is not None}
+
+
+def issuer_profile(
+    *,
+    profile_id: str,
+    name: str,
+    url: str,
+    email: str,
+    description: str,
+    image_id: str | None,
+    assertions_under: str,
+) -> dict[str, Any]:
+    """The OB 2.0 Issuer profile of a structure, allowing assertions under one URL prefix."""
     profile: dict[str, Any] = {
         "@context": CONTEXT,
         "type": "Issuer",
-        "id": urls.absolute(urls.issuer_profile_ob2(issuer.slug)),
-        "name": issuer.name,
-        "url": issuer.url,
-        "email": issuer.email,
-        "description": issuer.description.get(language),
+        "id": profile_id,
+        "name": name,
+        "url": url,
+        "email": email,
+        "description": description,
         # On a project site (org.github.io/repo/) the host is shared with other repos, so
         # hosted assertions are scoped by URL prefix rather than by origin.
-        "verification": {"type": "VerificationObject", "startsWith": [network.site.base_url]},
+        "verification": {"type": "VerificationObject", "startsWith": [assertions_under]},
     }
-    if issuer.logo:
-        profile["image"] = urls.absolute(urls.issuer_logo(issuer.slug, issuer.logo.extension))
+    if image_id:
+        profile["image"] = image_id
     return profile
 
 
 def badge_class(
-    network: Network, issuer: Issuer, badge: Badge, urls: Urls, image_path: str
+    *,
+    class_id: str,
+    name: str,
+    description: str,
+    image_id: str,
+    criteria_id: str,
+    criteria_narrative: str,
+    issuer_id: str,
+    achievement_id: str,
+    tags: Sequence[str],
+    alignments: Sequence[Alignment],
 ) -> dict[str, Any]:
     """The OB 2.0 BadgeClass of a badge as awarded by one structure (one issuer per BadgeClass)."""
-    language = network.site.language
     document: dict[str, Any] = {
         "@context": CONTEXT,
         "type": "BadgeClass",
-        "id": urls.absolute(urls.badge_class(issuer.slug, badge.slug)),
-        "name": badge.name.get(language),
-        "description": badge.description.get(language),
-        "image": urls.absolute(image_path),
-        "criteria": {
-            "id": urls.absolute(urls.badge_page(badge.slug, language)),
-            "narrative": badge.criteria.get(language),
-        },
-        "issuer": urls.absolute(urls.issuer_profile_ob2(issuer.slug)),
+        "id": class_id,
+        "name": name,
+        "description": description,
+        "image": image_id,
+        "criteria": {"id": criteria_id, "narrative": criteria_narrative},
+        "issuer": issuer_id,
         # The shared definition this structure's BadgeClass derives from.
-        "related": [{"id": urls.absolute(urls.achievement(badge.slug))}],
+        "related": [{"id": achievement_id}],
     }
-    tags = badge_tags(network, badge)
     if tags:
-        document["tags"] = tags
-    if badge.alignments:
-        document["alignment"] = [
-            _drop_none(
-                {
-                    "targetName": alignment.name,
-                    "targetUrl": alignment.url,
-                    "targetDescription": alignment.description,
-                    "targetFramework": alignment.framework,
-                    "targetCode": alignment.code,
-                }
-            )
-            for alignment in badge.alignments
-        ]
+        document["tags"] = list(tags)
+    if alignments:
+        document["alignment"] = [alignment.targets() for alignment in alignments]
     return document
 
 
-def badge_tags(network: Network, badge: Badge) -> list[str]:
-    """A badge's tags: its domain and level names, then its own tags."""
-    language = network.site.language
-    tags = []
-    if badge.domain and (domain := network.skills.domain(badge.domain)):
-        tags.append(domain.name.get(language))
-    if badge.level and (level := network.skills.level(badge.level)):
-        tags.append(level.name.get(language))
-    return tags + [tag for tag in badge.tags if tag not in tags]
-
-
-def _drop_none(mapping: dict[str, Any]) -> dict[str, Any]:
-    return {key: value for key, value in mapping.items() if value is not None}
+def badge_tags(*, domain: str | None, level: str | None, tags: Sequence[str]) -> list[str]:
+    """A badge's tags: its domain and level names, then its own tags not already among them."""
+    names = [name for name in (domain, level) if name is not None]
+    return names + [tag for tag in tags if tag not in names]

@@ -2,15 +2,15 @@
 
 Spec: https://www.imsglobal.org/spec/ob/v3p0/ . Network badges are defined once: the network
 is the Achievement's `creator`, and each structure is the issuer of what it awards.
+Pure functions of plain data (ids are absolute URLs, texts are in the document's language).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from generator.openbadges.ob2 import badge_tags
-from generator.site.model import Badge, Issuer, Network
-from generator.site.urls import Urls
+from generator.openbadges.ob2 import Alignment
 
 CONTEXT = [
     "https://www.w3.org/ns/credentials/v2",
@@ -19,75 +19,70 @@ CONTEXT = [
 
 
 def profile(
-    network: Network, issuer: Issuer, urls: Urls, *, with_context: bool = True
+    *,
+    profile_id: str,
+    name: str,
+    url: str,
+    email: str,
+    description: str | None = None,
+    image_id: str | None = None,
+    street_address: str | None = None,
+    coordinates: tuple[float, float] | None = None,
+    with_context: bool = True,
 ) -> dict[str, Any]:
-    """The OB 3.0 Profile of a structure (or of the network)."""
+    """The OB 3.0 Profile of a structure (or of the network); coordinates are (lat, lon)."""
     document: dict[str, Any] = {"@context": CONTEXT} if with_context else {}
-    document |= {
-        "id": urls.absolute(urls.issuer_profile_ob3(issuer.slug)),
-        "type": ["Profile"],
-        "name": issuer.name,
-        "url": issuer.url,
-        "email": issuer.email,
-        "description": issuer.description.get(network.site.language),
-    }
-    if issuer.logo:
-        document["image"] = {
-            "id": urls.absolute(urls.issuer_logo(issuer.slug, issuer.logo.extension)),
-            "type": "Image",
-        }
-    if issuer.address or issuer.coordinates:
+    document |= {"id": profile_id, "type": ["Profile"], "name": name, "url": url, "email": email}
+    if description is not None:
+        document["description"] = description
+    if image_id:
+        document["image"] = {"id": image_id, "type": "Image"}
+    if street_address or coordinates:
         address: dict[str, Any] = {"type": ["Address"]}
-        if issuer.address:
-            address["streetAddress"] = issuer.address
-        if issuer.coordinates:
+        if street_address:
+            address["streetAddress"] = street_address
+        if coordinates:
+            latitude, longitude = coordinates
             address["geo"] = {
                 "type": "GeoCoordinates",
-                "latitude": issuer.coordinates.lat,
-                "longitude": issuer.coordinates.lon,
+                "latitude": latitude,
+                "longitude": longitude,
             }
         document["address"] = address
     return document
 
 
 def achievement(
-    network: Network, badge: Badge, urls: Urls, image_path: str, *, with_context: bool = True
+    *,
+    achievement_id: str,
+    name: str,
+    description: str,
+    criteria_id: str,
+    criteria_narrative: str,
+    image_id: str,
+    creator: Mapping[str, Any],
+    language: str,
+    tags: Sequence[str],
+    alignments: Sequence[Alignment],
+    with_context: bool = True,
 ) -> dict[str, Any]:
-    """The OB 3.0 Achievement of a badge, created by the network or by its owning structure."""
-    language = network.site.language
-    creator_slug = network.site.network if badge.is_network_badge else badge.scope
+    """The OB 3.0 Achievement of a badge; creator is the Profile of who defined it."""
     document: dict[str, Any] = {"@context": CONTEXT} if with_context else {}
     document |= {
-        "id": urls.absolute(urls.achievement(badge.slug)),
+        "id": achievement_id,
         "type": ["Achievement"],
         "achievementType": "Badge",
-        "name": badge.name.get(language),
-        "description": badge.description.get(language),
-        "criteria": {
-            "id": urls.absolute(urls.badge_page(badge.slug, language)),
-            "narrative": badge.criteria.get(language),
-        },
-        "image": {"id": urls.absolute(image_path), "type": "Image"},
-        "creator": profile(network, network.issuers[creator_slug], urls, with_context=False),
+        "name": name,
+        "description": description,
+        "criteria": {"id": criteria_id, "narrative": criteria_narrative},
+        "image": {"id": image_id, "type": "Image"},
+        "creator": dict(creator),
         "inLanguage": language,
     }
-    tags = badge_tags(network, badge)
     if tags:
-        document["tag"] = tags
-    if badge.alignments:
+        document["tag"] = list(tags)
+    if alignments:
         document["alignment"] = [
-            {
-                key: value
-                for key, value in {
-                    "type": ["Alignment"],
-                    "targetName": alignment.name,
-                    "targetUrl": alignment.url,
-                    "targetDescription": alignment.description,
-                    "targetFramework": alignment.framework,
-                    "targetCode": alignment.code,
-                }.items()
-                if value is not None
-            }
-            for alignment in badge.alignments
+            {"type": ["Alignment"], **alignment.targets()} for alignment in alignments
         ]
     return document

@@ -1,4 +1,5 @@
-"""The site's URL scheme, in one place. Every published URL is built here and nowhere else.
+"""The site's URL scheme, in one place. Every published URL is built here and nowhere else,
+and read back here too (the verify command maps URLs onto a built site).
 
 URLs are forever: earners put them on CVs, and every credential id contains one. A test pins
 this scheme; change it only by adding, never by moving.
@@ -199,3 +200,54 @@ class Urls:
     def static(name: str) -> str:
         """A file of the theme's static folder."""
         return f"static/{name}"
+
+    # From URLs back to what they name (for the verify command, which reads a built site)
+    def path_of(self, url: str) -> str | None:
+        """The output path a URL names (fragment dropped); None if not under the base URL."""
+        if not url.startswith(self.base_url):
+            return None
+        path = url[len(self.base_url) :].partition("#")[0]
+        *folders, last = path.split("/")
+        # Only the last segment may be empty (a page's path ends with '/'). Empty, '.' and '..'
+        # segments, and backslashes, could resolve outside the site's folder: not URLs of it.
+        if "\\" in path or last in (".", "..") or any(s in ("", ".", "..") for s in folders):
+            return None
+        return path
+
+    def award_of_page(self, path: str) -> tuple[str, str] | None:
+        """(issuer, award) of the path of an award's page, in any language."""
+        segments = path.split("/")
+        if len(segments) < 4:
+            return None
+        issuer, award = segments[-3], segments[-2]
+        language = segments[0] if len(segments) > 4 else self.default_language
+        if issuer and award and self.award_page(issuer, award, language) == path:
+            return issuer, award
+        return None
+
+    def award_of_file(self, path: str) -> tuple[str, str] | None:
+        """(issuer, award) of the path of an award's file (credential, assertion, baked image)."""
+        segments = path.split("/")
+        if len(segments) < 3:
+            return None
+        issuer, award = segments[-3], segments[-2]
+        files = (
+            self.credential,
+            self.assertion,
+            self.baked_png,
+            self.baked_svg,
+            self.baked_svg_ob2,
+        )
+        if issuer and award and any(file(issuer, award) == path for file in files):
+            return issuer, award
+        return None
+
+    @staticmethod
+    def did_document_url(did: str) -> str | None:
+        """The https URL of a did:web identifier's DID document; None if it is not did:web."""
+        parts = did.split(":")
+        if parts[:2] != ["did", "web"] or len(parts) < 3 or not parts[2]:
+            return None
+        host = parts[2].replace("%3A", ":")
+        path = "/".join(parts[3:])
+        return f"https://{host}/{path}/did.json" if path else f"https://{host}/.well-known/did.json"

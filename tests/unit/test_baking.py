@@ -11,14 +11,9 @@ from collections.abc import Callable
 import pytest
 from PIL import Image, PngImagePlugin
 
-from generator.openbadges.baking import (
-    BakingError,
-    bake_png,
-    bake_svg_ob2,
-    bake_svg_ob3,
-    unbake_png,
-    unbake_svg,
-)
+from generator.openbadges.baking import BakingError
+from generator.openbadges.png_baking import bake_png, unbake_png
+from generator.openbadges.svg_baking import bake_svg_ob2, bake_svg_ob3, unbake_svg
 
 ASSERTION = '{"@context": "https://w3id.org/openbadges/v2", "id": "https://ex.org/a/1.json"}'
 CREDENTIAL = '{"type": ["VerifiableCredential", "OpenBadgeCredential"], "name": "Découpe 🎖️"}'

@@ -214,3 +214,96 @@ def test_did_web_identifiers_resolve_to_the_did_document(base: str, did: str) ->
 def test_portfolio_pages_french_at_root_english_under_en() -> None:
     assert URLS.portfolio("alice-m", "fr") == "people/alice-m/"
     assert URLS.portfolio("alice-m", "en") == "en/people/alice-m/"
+
+
+# From URLs back to what they name: the verify command maps URLs onto a built site with these.
+
+
+@pytest.mark.parametrize(("made", "expected"), FILES)
+def test_the_path_of_a_file_url_is_the_file_path(made: str, expected: str) -> None:
+    assert URLS.path_of(URLS.absolute(made)) == expected
+
+
+@pytest.mark.parametrize(
+    ("url", "path"),
+    [
+        (BASE, ""),
+        (BASE + "en/badges/laser-1/", "en/badges/laser-1/"),
+        (BASE + "issuers/biklab/did.json#key-1", "issuers/biklab/did.json"),
+        ("https://org.github.io/other-repo/data/badges.json", None),
+        ("https://elsewhere.example/repo/data/badges.json", None),
+        ("http://org.github.io/repo/data/badges.json", None),
+        (BASE + "../other-repo/data/badges.json", None),
+        (BASE + "awards/../../../etc/passwd", None),
+        (BASE + "awards/biklab/..", None),
+        (BASE + "./data/badges.json", None),
+        (BASE + "/etc/passwd", None),
+        (BASE + "awards//credential.json", None),
+        (BASE + "awards\\..\\..\\secret", None),
+    ],
+)
+def test_the_path_of_a_url_never_leaves_the_site(url: str, path: str | None) -> None:
+    assert URLS.path_of(url) == path
+
+
+def test_award_pages_and_files_name_their_award() -> None:
+    award = ("biklab", "20260312-a1b2c3d4")
+    for language in ("fr", "en"):
+        assert URLS.award_of_page(URLS.award_page(*award, language)) == award
+    files = (Urls.credential, Urls.assertion, Urls.baked_png, Urls.baked_svg, Urls.baked_svg_ob2)
+    for file in files:
+        assert URLS.award_of_file(file(*award)) == award
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "",
+        "awards/",
+        "awards/biklab/",
+        "fr/awards/biklab/20260312-a1b2c3d4/",
+        "en/en/awards/biklab/20260312-a1b2c3d4/",
+        "badges/biklab/20260312-a1b2c3d4/",
+        "awards/biklab/20260312-a1b2c3d4/credential.json",
+        "en/badges/laser-1/",
+    ],
+)
+def test_other_paths_are_not_award_pages(path: str) -> None:
+    assert URLS.award_of_page(path) is None
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "awards/biklab/20260312-a1b2c3d4/",
+        "awards/biklab/20260312-a1b2c3d4/index.html",
+        "en/awards/biklab/20260312-a1b2c3d4/credential.json",
+        "issuers/biklab/status/revocation.json",
+        "badges/laser-1/image.png",
+    ],
+)
+def test_other_paths_are_not_award_files(path: str) -> None:
+    assert URLS.award_of_file(path) is None
+
+
+@pytest.mark.parametrize(
+    "base",
+    ["https://org.github.io/repo/", "https://badges.example.org/", "https://example.org:8443/a/b/"],
+)
+def test_a_did_web_identifier_resolves_back_to_its_did_document(base: str) -> None:
+    urls = Urls(base, "fr")
+    assert urls.did_document_url(urls.did("biklab")) == urls.absolute(urls.did_document("biklab"))
+
+
+@pytest.mark.parametrize(
+    ("did", "url"),
+    [
+        ("did:web:example.org", "https://example.org/.well-known/did.json"),
+        ("did:web:example.org%3A8443:a", "https://example.org:8443/a/did.json"),
+        ("did:key:z6Mk", None),
+        ("did:web:", None),
+        ("https://example.org/issuers/biklab/did.json", None),
+    ],
+)
+def test_did_document_urls_follow_did_web(did: str, url: str | None) -> None:
+    assert Urls.did_document_url(did) == url

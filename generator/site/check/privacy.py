@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Mapping, Set
 
-from generator.openbadges.baking import png_metadata
 from generator.openbadges.credential import identity_hash, recipient_identity
+from generator.openbadges.png_baking import png_metadata
 from generator.site.model import SignedFile
 from generator.site.outputs import Output
 from generator.site.problems import Problems

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Mapping
 
-from generator.openbadges.baking import bake_png, bake_svg_ob2, bake_svg_ob3
 from generator.openbadges.credential import (
     PublishedKey,
     did_document,
@@ -14,6 +13,8 @@ from generator.openbadges.credential import (
     revocation_list,
     revoked_assertion,
 )
+from generator.openbadges.png_baking import bake_png
+from generator.openbadges.svg_baking import bake_svg_ob2, bake_svg_ob3
 from generator.site.model import Award, Network
 from generator.site.outputs import Output, json_bytes
 from generator.site.urls import Urls

@@ -9,7 +9,7 @@ from typing import Any
 
 import xstatic.pkg.leaflet as xstatic_leaflet
 
-from generator.openbadges import ob2, ob3
+from generator.site import documents
 from generator.site.badge_images import BadgeImage
 from generator.site.load.schema import KINDS, schema_of
 from generator.site.model import Award, Network
@@ -131,16 +131,20 @@ def render_documents(
     for slug, badge in sorted(network.badges.items()):
         yield Output(
             urls.achievement(slug),
-            json_bytes(ob3.achievement(network, badge, urls, images[slug].path)),
+            json_bytes(documents.achievement(network, badge, urls, images[slug].path)),
         )
         for issuer in network.awarders(badge):
-            document = ob2.badge_class(network, issuer, badge, urls, images[slug].path)
+            document = documents.badge_class(network, issuer, badge, urls, images[slug].path)
             yield Output(urls.badge_class(issuer.slug, slug), json_bytes(document))
     for slug, issuer in sorted(network.issuers.items()):
         yield Output(
-            urls.issuer_profile_ob2(slug), json_bytes(ob2.issuer_profile(network, issuer, urls))
+            urls.issuer_profile_ob2(slug),
+            json_bytes(documents.issuer_profile_ob2(network, issuer, urls)),
         )
-        yield Output(urls.issuer_profile_ob3(slug), json_bytes(ob3.profile(network, issuer, urls)))
+        yield Output(
+            urls.issuer_profile_ob3(slug),
+            json_bytes(documents.issuer_profile_ob3(network, issuer, urls)),
+        )
         if issuer.logo:
             yield Output(urls.issuer_logo(slug, issuer.logo.extension), issuer.logo.data)
     yield Output(urls.catalogue_export(), json_bytes(catalogue_export(network, urls, images)))
