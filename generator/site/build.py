@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from generator.site import last_build
+from generator.site.awards import Award
 from generator.site.badge_images import BadgeImage, draw_badge_images
 from generator.site.check.content import check_content
 from generator.site.check.credentials import check_changed_credentials, check_credentials
@@ -22,7 +23,7 @@ from generator.site.load.assertions import AssertionFile, reload_assertions
 from generator.site.load.changes import Snapshot, changes_between, snapshot_sources
 from generator.site.load.network import load_network
 from generator.site.load.repository import Repository
-from generator.site.model import Award, Network
+from generator.site.model import Network
 from generator.site.problems import Problem, Problems
 from generator.site.qr_cache import load_qr_codes, save_qr_codes
 from generator.site.render.sharing import QrCodes

@@ -364,39 +364,3 @@ class Network:
             for slug, badge in sorted(self.badges.items())
             if slug in issuer.awards or badge.scope == issuer.slug
         )
-
-
-AwardStatus = Literal["valid", "expired", "revoked"]
-
-
-@dataclass(frozen=True)
-class Revocation:
-    """Why and when an award was revoked, from its signed revocation record."""
-
-    reason: str
-    revoked_at: datetime
-    signed_at: datetime
-
-
-@dataclass(frozen=True)
-class Award:
-    """A credential that verified: who awarded which badge, valid when, revoked or not."""
-
-    issuer: Issuer
-    badge: Badge
-    slug: str
-    credential: SignedFile
-    valid_from: datetime
-    valid_until: datetime | None
-    signed_at: datetime
-    key_id: str
-    status_index: int
-    revocation: Revocation | None
-
-    def status(self, now: datetime) -> AwardStatus:
-        """Revoked, expired or valid at a moment."""
-        if self.revocation is not None:
-            return "revoked"
-        if self.valid_until is not None and now >= self.valid_until:
-            return "expired"
-        return "valid"

@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from generator.openbadges.credential import CREDENTIAL_CONTEXT, recipient_identity, status_entry
+from generator.site.awards import Award, Revocation
 from generator.site.check.signatures import (
     Refused,
     check_signature,
@@ -23,7 +24,7 @@ from generator.site.check.signatures import (
 )
 from generator.site.check.status import check_revocations_match, check_status
 from generator.site.check.verification_cache import VerificationCache
-from generator.site.model import Award, Badge, Issuer, Network, Revocation, SignedFile
+from generator.site.model import Badge, Issuer, Network, SignedFile
 from generator.site.problems import Problems
 from generator.site.urls import Urls
 

@@ -6,9 +6,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Set
 
 from generator.openbadges import statuslist
+from generator.site.awards import Award, Revocation
 from generator.site.check.signatures import Refused, check_signature, parse_instant
 from generator.site.check.verification_cache import VerificationCache
-from generator.site.model import Award, Network, Revocation, SignedFile
+from generator.site.model import Network, SignedFile
 from generator.site.problems import Problems
 from generator.site.urls import Urls
 

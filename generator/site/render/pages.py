@@ -11,7 +11,8 @@ from typing import Any
 import jinja2
 
 from generator.openbadges.credential import recipient_identity
-from generator.site.model import Award, Badge, Domain, Level, Network, Person, Text
+from generator.site.awards import Award
+from generator.site.model import Badge, Domain, Level, Network, Person, Text
 from generator.site.outputs import Output
 from generator.site.render.sharing import QrCodes, linkedin_url
 from generator.site.render.skills_map import PlacedMachine, SkillsMap

@@ -13,7 +13,7 @@ from urllib.parse import quote_plus, urlencode
 import zxingcpp
 from markupsafe import Markup, escape
 
-from generator.site.model import Award
+from generator.site.awards import Award
 
 LINKEDIN_ADD = "https://www.linkedin.com/profile/add"
 

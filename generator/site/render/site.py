@@ -10,12 +10,13 @@ from typing import Any
 import xstatic.pkg.leaflet as xstatic_leaflet
 
 from generator.site import documents
+from generator.site.awards import Award
 from generator.site.badge_images import BadgeImage
 from generator.site.load.schema import KINDS, schema_of
-from generator.site.model import Award, Network
+from generator.site.model import Network
 from generator.site.outputs import Output, json_bytes
 from generator.site.render import feeds
-from generator.site.render.awards import AwardKey, render_award_files, render_trust_files
+from generator.site.render.award_files import AwardKey, render_award_files, render_trust_files
 from generator.site.render.open_data import skills_map_csv, skills_map_json
 from generator.site.render.pages import PageRenderer, pathways, render_award_page, render_pages
 from generator.site.render.sharing import QrCodes
@@ -101,9 +102,7 @@ class Rendering:
     def award_outputs(self, keys: Sequence[AwardKey]) -> list[Output]:
         """The files (credential, OB 2.0 assertion, baked images) and pages of some awards."""
         chunk = {key: self.awards[key] for key in keys}
-        outputs = list(
-            render_award_files(chunk, self.urls, self._image_bytes, self.pages.images)
-        )
+        outputs = list(render_award_files(chunk, self.urls, self._image_bytes, self.pages.images))
         for award in chunk.values():
             outputs.extend(render_award_page(self.pages, award))
         return outputs

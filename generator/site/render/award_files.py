@@ -15,7 +15,8 @@ from generator.openbadges.credential import (
 )
 from generator.openbadges.png_baking import bake_png
 from generator.openbadges.svg_baking import bake_svg_ob2, bake_svg_ob3
-from generator.site.model import Award, Network
+from generator.site.awards import Award
+from generator.site.model import Network
 from generator.site.outputs import Output, json_bytes
 from generator.site.urls import Urls
 
