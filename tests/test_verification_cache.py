@@ -105,7 +105,7 @@ def test_a_new_verifier_version_misses_the_cache(
     build(network)
     first = len(verifications)
     monkeypatch.setattr(verification_cache, "verifier_version", lambda: "a newer verifier")
-    build(network)
+    assert run("check", "--source", network.site, at=BUILD_AT).code == 0
     assert len(verifications) == 2 * first
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from generator.cache import open_store
 from generator.site import last_build
 from generator.site.badge_images import BadgeImage, draw_badge_images
 from generator.site.check.content import check_content
@@ -110,21 +111,21 @@ def build_site(
     With the cache, a build whose inputs are those of the last build into out_dir, at a
     moment when every award has the same status, stops early (see last_build.py).
     """
-    cache_dir = source / CACHE_DIR
-    inputs = last_build.fingerprint(source, out_dir, f"strict={strict}") if use_cache else ""
-    if use_cache:
-        files = last_build.unchanged_since(cache_dir, out_dir, inputs, build_time())
-        if files is not None:
-            log.info("nothing changed since the last build into %s", out_dir)
-            return BuildReport(files=files, warnings=[], up_to_date=True)
-    checked = check_site(source, strict, use_cache)
-    report = publish_site(checked, source, out_dir, use_cache).report
-    if use_cache:
-        if report.warnings:
-            last_build.forget_build(cache_dir, out_dir)
-        else:
-            until = next_status_change(checked.awards.values(), checked.now)
-            last_build.record_build(cache_dir, out_dir, inputs, checked.now, until, report.files)
+    with open_store(source, use_cache) as store:
+        inputs = last_build.fingerprint(source, out_dir, f"strict={strict}") if use_cache else ""
+        if use_cache:
+            files = last_build.unchanged_since(store, out_dir, inputs, build_time())
+            if files is not None:
+                log.info("nothing changed since the last build into %s", out_dir)
+                return BuildReport(files=files, warnings=[], up_to_date=True)
+        checked = check_site(source, strict, use_cache)
+        report = publish_site(checked, source, out_dir, use_cache).report
+        if use_cache:
+            if report.warnings:
+                last_build.forget_build(store, out_dir)
+            else:
+                until = next_status_change(checked.awards.values(), checked.now)
+                last_build.record_build(store, out_dir, inputs, checked.now, until, report.files)
     return report
 
 
