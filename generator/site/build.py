@@ -11,13 +11,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from generator.cache import open_store
+from generator.cache import Store, cache_folder, open_store
 from generator.site import last_build
 from generator.site.badge_images import BadgeImage, draw_badge_images
 from generator.site.check.content import check_content
 from generator.site.check.credentials import check_credentials
 from generator.site.check.privacy import RecipientEmailGuard
-from generator.site.check.verification_cache import CACHE_DIR, VerificationCache
 from generator.site.load.network import load_network
 from generator.site.model import Award, Network
 from generator.site.outputs import Output, Written
@@ -62,14 +61,20 @@ class CheckedSite:
     theme: Theme
 
 
-def check_site(source: Path, strict: bool = False, use_cache: bool = True) -> CheckedSite:
+def check_site(
+    source: Path, strict: bool = False, use_cache: bool = True, store: Store | None = None
+) -> CheckedSite:
     """Load and verify the content and every credential; raise BuildFailed on errors.
 
-    Signatures already verified by an earlier build are looked up in SOURCE/.cache (see
-    verification_cache.py); use_cache=False verifies everything again.
+    Signatures verified by earlier builds come from the cache store (generator/cache.py):
+    `store` when given, else the repository's, saved here; use_cache=False verifies
+    everything again.
     """
     with _collector_paused():
-        return _check(source, strict, use_cache)
+        if store is not None:
+            return _check(source, strict, store)
+        with open_store(source, use_cache) as own:
+            return _check(source, strict, own)
 
 
 @contextmanager
@@ -89,16 +94,15 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _check(source: Path, strict: bool, use_cache: bool) -> CheckedSite:
+def _check(source: Path, strict: bool, store: Store) -> CheckedSite:
     problems = Problems(strict=strict)
     now = build_time()
     network = load_network(source, problems)
     check_content(network, problems)
-    theme = theme_for(source, source / CACHE_DIR if use_cache else None)
+    theme = theme_for(source, cache_folder(source) if store.enabled else None)
     theme.check(network.site.languages, network.site.language, problems)
     urls = Urls(network.site.base_url, network.site.language)
-    with VerificationCache.for_source(source) if use_cache else VerificationCache(None) as cache:
-        awards = check_credentials(network, urls, now, problems, cache)
+    awards = check_credentials(network, urls, now, problems, store)
     problems.raise_if_errors()
     return CheckedSite(network, awards, problems, now, theme)
 
@@ -118,7 +122,7 @@ def build_site(
             if files is not None:
                 log.info("nothing changed since the last build into %s", out_dir)
                 return BuildReport(files=files, warnings=[], up_to_date=True)
-        checked = check_site(source, strict, use_cache)
+        checked = check_site(source, strict, store=store)
         report = publish_site(checked, source, out_dir, use_cache).report
         if use_cache:
             if report.warnings:
@@ -169,7 +173,7 @@ def publish_site(
 
 def _publish(checked: CheckedSite, source: Path, out_dir: Path, use_cache: bool) -> PublishedSite:
     problems = checked.problems
-    cache_dir = source / CACHE_DIR if use_cache else None
+    cache_dir = cache_folder(source) if use_cache else None
     images = draw_badge_images(checked.network, cache_dir)
     qr_codes = QrCodes(load_qr_codes(cache_dir))
     guard = RecipientEmailGuard(checked.network.credentials)

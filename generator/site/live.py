@@ -17,10 +17,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from generator.cache import open_store
 from generator.site.build import BuildReport, CheckedSite, PublishedSite, check_site, publish_site
 from generator.site.check.credentials import check_changed_credentials
 from generator.site.check.privacy import RecipientEmailGuard
-from generator.site.check.verification_cache import VerificationCache
 from generator.site.load.assertions import AWARD_SLUG, signed_file
 from generator.site.load.repository import ASSERTIONS, BADGES, CONTENT, THEME, Repository
 from generator.site.outputs import Output, Written
@@ -84,9 +84,9 @@ class LiveSite:
         problems.raise_if_errors()
         network = replace(checked.network, credentials=credentials)
         urls = Urls(network.site.base_url, network.site.language)
-        with VerificationCache.for_source(self.source) as cache:
+        with open_store(self.source) as store:
             awards = check_changed_credentials(
-                network, checked.awards, keys, urls, checked.now, problems, cache
+                network, checked.awards, keys, urls, checked.now, problems, store
             )
         problems.raise_if_errors()
         outputs = list(
