@@ -66,9 +66,9 @@ def check_site(
 ) -> CheckedSite:
     """Load and verify the content and every credential; raise BuildFailed on errors.
 
-    Signatures verified by earlier builds come from the cache store (generator/cache.py):
-    `store` when given, else the repository's, saved here; use_cache=False verifies
-    everything again.
+    Signatures verified and templates compiled by earlier builds come from the cache store
+    (generator/cache.py): `store` when given, else the repository's, saved here;
+    use_cache=False verifies everything again.
     """
     with _collector_paused():
         if store is not None:
@@ -99,7 +99,7 @@ def _check(source: Path, strict: bool, store: Store) -> CheckedSite:
     now = build_time()
     network = load_network(source, problems)
     check_content(network, problems)
-    theme = theme_for(source, cache_folder(source) if store.enabled else None)
+    theme = theme_for(source, store)
     theme.check(network.site.languages, network.site.language, problems)
     urls = Urls(network.site.base_url, network.site.language)
     awards = check_credentials(network, urls, now, problems, store)

@@ -65,7 +65,10 @@ class LiveSite:
             return Rebuild(BuildReport(files=0, warnings=[]), incremental=True, changed_sources=0)
         credentials = _changed_credentials(changed, snapshot)
         if self._published is None or credentials is None:
-            published = publish_site(check_site(self.source), self.source, self.out_dir)
+            # One store for both: the theme checked puts there the templates compiled later.
+            with open_store(self.source) as store:
+                checked = check_site(self.source, store=store)
+                published = publish_site(checked, self.source, self.out_dir)
             self._published, self._snapshot = published, snapshot
             return Rebuild(published.report, incremental=False, changed_sources=len(changed))
         report = self._update(self._published, credentials)
