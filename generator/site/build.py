@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from generator.cache import Store, cache_folder, open_store
+from generator.cache import Store, open_store
 from generator.site import last_build
 from generator.site.badge_images import BadgeImage, draw_badge_images
 from generator.site.check.content import check_content
@@ -22,7 +22,6 @@ from generator.site.model import Award, Network
 from generator.site.outputs import Output, Written
 from generator.site.problems import Problem, Problems
 from generator.site.progress import progress
-from generator.site.qr_cache import load_qr_codes, save_qr_codes
 from generator.site.render.sharing import QrCodes
 from generator.site.render.site import render_site, theme_for
 from generator.site.render.theme import Theme
@@ -123,7 +122,7 @@ def build_site(
                 log.info("nothing changed since the last build into %s", out_dir)
                 return BuildReport(files=files, warnings=[], up_to_date=True)
         checked = check_site(source, strict, store=store)
-        report = publish_site(checked, source, out_dir, use_cache).report
+        report = publish_site(checked, out_dir, store).report
         if use_cache:
             if report.warnings:
                 last_build.forget_build(store, out_dir)
@@ -157,25 +156,22 @@ class PublishedSite:
     """Addresses on the site that belong to no recipient (see privacy.py)."""
 
 
-def publish_site(
-    checked: CheckedSite, source: Path, out_dir: Path, use_cache: bool = True
-) -> PublishedSite:
+def publish_site(checked: CheckedSite, out_dir: Path, store: Store) -> PublishedSite:
     """Render and write the whole site of a checked network; raise BuildFailed on errors."""
     # The checked model lives until the site is written: the garbage collector need not walk
     # its millions of objects again and again, and forked workers keep sharing its memory
     # pages instead of copying those the collector would touch.
     gc.freeze()
     try:
-        return _publish(checked, source, out_dir, use_cache)
+        return _publish(checked, out_dir, store)
     finally:
         gc.unfreeze()
 
 
-def _publish(checked: CheckedSite, source: Path, out_dir: Path, use_cache: bool) -> PublishedSite:
+def _publish(checked: CheckedSite, out_dir: Path, store: Store) -> PublishedSite:
     problems = checked.problems
-    cache_dir = cache_folder(source) if use_cache else None
-    images = draw_badge_images(checked.network, cache_dir)
-    qr_codes = QrCodes(load_qr_codes(cache_dir))
+    images = draw_badge_images(checked.network, store)
+    qr_codes = QrCodes(store)
     guard = RecipientEmailGuard(checked.network.credentials)
 
     def render(folder: SiteFolder) -> Iterator[Output | Written]:
@@ -195,7 +191,6 @@ def _publish(checked: CheckedSite, source: Path, out_dir: Path, use_cache: bool)
         problems.raise_if_errors()
 
     files = write_site_from(render, out_dir, before_swap=last_checks)
-    save_qr_codes(cache_dir, qr_codes.drawn)
     log.info("wrote %d files to %s", files, out_dir)
     report = BuildReport(files=files, warnings=problems.sorted())
     return PublishedSite(checked, images, qr_codes, report, frozenset(guard.cleared))

@@ -67,8 +67,7 @@ class LiveSite:
         if self._published is None or credentials is None:
             # One store for both: the theme checked puts there the templates compiled later.
             with open_store(self.source) as store:
-                checked = check_site(self.source, store=store)
-                published = publish_site(checked, self.source, self.out_dir)
+                published = publish_site(check_site(self.source, store=store), self.out_dir, store)
             self._published, self._snapshot = published, snapshot
             return Rebuild(published.report, incremental=False, changed_sources=len(changed))
         report = self._update(self._published, credentials)
