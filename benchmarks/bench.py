@@ -26,6 +26,8 @@ from pathlib import Path
 from pelican_baseline import pelican_arguments, pelican_command, pelican_site
 from synthetic_network import MARKER, ROOT, build_env, ensure_network
 
+from generator.cache import cache_folder
+
 DEFAULT_CACHE = Path("~/.cache/fababrest-bench")
 EDITED_BADGE = "badges/decoupe-laser-premiers-pas.yaml"
 TARGET_SIZE = 10_000
@@ -164,7 +166,7 @@ def measure(
     how = f"generated and checked in {time.perf_counter() - started:.1f} s" if made else "cached"
     result = Result(awards, source, f"{stats} ({how}: {source})")
     out = cache_dir / "out" / source.name
-    cache = source / ".cache"
+    cache = cache_folder(source)
     build = _build_command(source, out)
 
     def fresh(remove_cache: bool) -> Callable[[], None]:
@@ -293,7 +295,7 @@ def table(result: Result) -> str:
         f"\n## {n:,} awards\n",
         f"Network: {result.generated}",
         f"Output: {result.files:,} files, of which {result.pages:,} HTML pages.",
-        "Verification cache (`SOURCE/.cache`): "
+        "Build cache (`SOURCE/.cache`): "
         + ("kept between warm builds." if result.cache_kept else "none created by the build."),
         "",
         f"| measure | median | min | max | target at {TARGET_SIZE:,} awards | met at this N |",

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from generator.cache import Store
 from generator.site.badge_images import draw_badge_images
 from generator.site.build import check_site
 from generator.site.render.sharing import QrCodes
@@ -29,7 +30,7 @@ import synthetic_network  # benchmarks/ is not a package
 
 def _site(source: Path, fragments: Fragments) -> dict[str, bytes]:
     checked = check_site(source, use_cache=False)
-    images = draw_badge_images(checked.network, None)
+    images = draw_badge_images(checked.network, Store(None))
     outputs = render_site(
         checked.network,
         checked.awards,

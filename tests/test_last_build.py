@@ -3,6 +3,8 @@ expiry date, warnings or --no-cache make a real build."""
 
 from __future__ import annotations
 
+from generator.cache import FILE_NAME, cache_folder
+
 from .credential_fixtures import BUILD_AT, SignedNetwork, issue, ok, snapshot
 
 LATER = "2026-07-01T00:00:00Z"  # after the award that expires on 2026-06-01
@@ -56,3 +58,19 @@ def test_a_passing_expiry_date_builds_again(network: SignedNetwork) -> None:
 def test_no_cache_always_builds(network: SignedNetwork) -> None:
     build(network)
     assert "built" in build(network, "--no-cache")
+
+
+def test_a_damaged_cache_builds_again_and_records_again(network: SignedNetwork) -> None:
+    build(network)
+    (cache_folder(network.site) / FILE_NAME).write_bytes(b"not a database")
+    assert "built" in build(network)
+    assert "nothing changed since the last build" in build(network)
+
+
+def test_each_output_folder_has_its_own_record(network: SignedNetwork) -> None:
+    build(network)
+    other = ok(
+        "build", "--source", network.site, "--out", network.out.parent / "other", at=BUILD_AT
+    )
+    assert "built" in other.out + other.err
+    assert "nothing changed since the last build" in build(network)

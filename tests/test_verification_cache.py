@@ -1,5 +1,5 @@
-"""The verification cache: a second build skips verified signatures, and nothing stale is
-ever served (changed file, replaced or compromised key, new verifier version, broken
+"""Verified proofs in the cache store: a second build skips verified signatures, and nothing
+stale is ever served (changed file, replaced or compromised key, new verifier, broken
 cache)."""
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ import shutil
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from generator import cache
 from generator.openbadges.multikey import public_key_multibase
 from generator.site.check import signatures as stage
-from generator.site.check import verification_cache
 
 from .credential_fixtures import BUILD_AT, SignedNetwork, run
 
@@ -22,7 +22,7 @@ from .credential_fixtures import BUILD_AT, SignedNetwork, run
 def verifications(network: SignedNetwork, monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The ids of the documents whose proofs were really verified (canonicalised), starting
     from an empty cache (the shared network was built once already)."""
-    shutil.rmtree(network.site / ".cache", ignore_errors=True)
+    shutil.rmtree(cache.cache_folder(network.site), ignore_errors=True)
     seen: list[str] = []
     real = stage.verify
 
@@ -44,9 +44,10 @@ def test_a_second_build_verifies_nothing_again(
     assert build(network) == 0
     first = len(verifications)
     assert first >= 4  # three credentials and the status list
-    assert build(network) == 0
+    assert (cache.cache_folder(network.site) / cache.FILE_NAME).is_file()
+    # `check` always checks (no "nothing changed" shortcut): the proofs come from the cache.
+    assert run("check", "--source", network.site, at=BUILD_AT).code == 0
     assert len(verifications) == first
-    assert (network.site / ".cache" / "verified.sqlite3").is_file()
 
 
 def test_no_cache_option_verifies_everything(
@@ -99,18 +100,25 @@ def test_a_replaced_public_key_misses_the_cache_and_is_refused(
     assert verifications, "verified again, not taken from the cache"
 
 
-def test_a_new_verifier_version_misses_the_cache(
+def test_a_new_verifier_misses_the_cache(
     network: SignedNetwork, verifications: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Any edit to the generator's code (dataintegrity.py, say) changes its fingerprint."""
     build(network)
     first = len(verifications)
-    monkeypatch.setattr(verification_cache, "verifier_version", lambda: "a newer verifier")
-    build(network)
+    monkeypatch.setattr(cache, "code_fingerprint", lambda: "a newer verifier")
+    assert run("check", "--source", network.site, at=BUILD_AT).code == 0
     assert len(verifications) == 2 * first
 
 
-def test_a_broken_cache_file_only_slows_the_build(network: SignedNetwork) -> None:
-    cache = network.site / ".cache" / "verified.sqlite3"
-    cache.parent.mkdir(parents=True, exist_ok=True)
-    cache.write_bytes(b"not a database")
+def test_a_broken_cache_file_only_slows_the_build(
+    network: SignedNetwork, verifications: list[str]
+) -> None:
+    store = cache.cache_folder(network.site) / cache.FILE_NAME
+    store.parent.mkdir(parents=True, exist_ok=True)
+    store.write_bytes(b"not a database")
     assert build(network) == 0
+    first = len(verifications)
+    assert first >= 4, "everything verified"
+    assert run("check", "--source", network.site, at=BUILD_AT).code == 0
+    assert len(verifications) == first, "and the cache made again"

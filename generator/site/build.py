@@ -12,20 +12,19 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from generator.cache import Store, open_store
 from generator.site import last_build
 from generator.site.awards import Award
 from generator.site.badge_images import BadgeImage, draw_badge_images
 from generator.site.check.content import check_content
 from generator.site.check.credentials import check_changed_credentials, check_credentials
 from generator.site.check.privacy import RecipientEmailGuard, addresses_in
-from generator.site.check.verification_cache import CACHE_DIR, VerificationCache
 from generator.site.load.assertions import AssertionFile, reload_assertions
 from generator.site.load.changes import Snapshot, changes_between, snapshot_sources
 from generator.site.load.network import load_network
 from generator.site.load.repository import Repository
 from generator.site.model import Network
 from generator.site.problems import Problem, Problems
-from generator.site.qr_cache import load_qr_codes, save_qr_codes
 from generator.site.render.sharing import QrCodes
 from generator.site.render.site import Rendering, theme_for
 from generator.site.render.theme import Theme
@@ -79,6 +78,8 @@ class Built:
     """The watched files of the source when this build started."""
     images: Mapping[str, BadgeImage]
     qr_codes: QrCodes
+    store: Store
+    """The cache store the theme and the QR codes keep what they make in (saved by each build)."""
     cleared_addresses: frozenset[str] = frozenset()
     """Addresses on the site that belong to no recipient (see check/privacy.py)."""
 
@@ -86,11 +87,11 @@ class Built:
 def check_site(source: Path, strict: bool = False, use_cache: bool = True) -> CheckedSite:
     """Load and check the content and every credential; raise BuildFailed on errors.
 
-    Signatures already verified by an earlier build are looked up in SOURCE/.cache (see
-    verification_cache.py); use_cache=False verifies everything again.
+    Signatures verified and templates compiled by earlier builds come from the cache store
+    (generator/cache.py); use_cache=False verifies everything again.
     """
-    with _collector_paused():
-        return _check(source, strict, use_cache, build_time())
+    with _collector_paused(), open_store(source, use_cache) as store:
+        return _check(source, strict, store, build_time())
 
 
 def build_site(
@@ -101,23 +102,23 @@ def build_site(
     With the cache, a build whose inputs are those of the last build into out_dir, at a
     moment when every award has the same status, stops early (see last_build.py).
     """
-    cache_dir = source / CACHE_DIR
-    inputs = last_build.fingerprint(source, out_dir, f"strict={strict}") if use_cache else ""
-    if use_cache:
-        files = last_build.unchanged_since(cache_dir, out_dir, inputs, build_time())
-        if files is not None:
-            log.info("nothing changed since the last build into %s", out_dir)
-            return BuildReport(files=files, warnings=[], up_to_date=True)
-    built = build(source, out_dir, strict=strict, use_cache=use_cache)
-    if use_cache:
-        if built.report.warnings:
-            last_build.forget_build(cache_dir, out_dir)
-        else:
-            checked = built.checked
-            until = next_status_change(checked.awards.values(), checked.now)
-            last_build.record_build(
-                cache_dir, out_dir, inputs, checked.now, until, built.report.files
-            )
+    with open_store(source, use_cache) as store:
+        inputs = last_build.fingerprint(source, out_dir, f"strict={strict}") if use_cache else ""
+        if use_cache:
+            files = last_build.unchanged_since(store, out_dir, inputs, build_time())
+            if files is not None:
+                log.info("nothing changed since the last build into %s", out_dir)
+                return BuildReport(files=files, warnings=[], up_to_date=True)
+        built = build(source, out_dir, strict=strict, use_cache=use_cache, store=store)
+        if use_cache:
+            if built.report.warnings:
+                last_build.forget_build(store, out_dir)
+            else:
+                checked = built.checked
+                until = next_status_change(checked.awards.values(), checked.now)
+                last_build.record_build(
+                    store, out_dir, inputs, checked.now, until, built.report.files
+                )
     return built.report
 
 
@@ -128,13 +129,16 @@ def build(
     strict: bool = False,
     use_cache: bool = True,
     last: Built | None = None,
+    store: Store | None = None,
 ) -> Built:
     """Build source into out_dir; raise BuildFailed on errors (out_dir is then untouched).
 
     Given the last build of the same source into the same folder (serve), only what changed
     since is read, checked, rendered and written again, when the changes allow it: signed
     files added or changed in assertions/, with no award's status changed by the clock.
-    Anything else builds the whole site. The clock is read once, here.
+    Anything else builds the whole site. The clock is read once, here. What the build makes
+    that a later one may reuse goes to the cache store (`store`, else the repository's; an
+    update keeps the last build's).
     """
     now = build_time()
     sources = snapshot_sources(source)
@@ -146,21 +150,24 @@ def build(
             report = BuildReport(files=0, warnings=[], incremental=True)
             return _replace_built(last, report, last.checked, sources, last.cleared_addresses)
         if in_time and signed_files is not None:
-            return _update(last, signed_files, source, sources, now, strict, use_cache)
-    with _collector_paused():
-        checked = _check(source, strict, use_cache, now)
-    return _publish(checked, source, out_dir, sources, use_cache)
+            with last.store:
+                return _update(last, signed_files, source, sources, now, strict)
+    if store is None:
+        store = open_store(source, use_cache)
+    with store:
+        with _collector_paused():
+            checked = _check(source, strict, store, now)
+        return _publish(checked, out_dir, sources, store)
 
 
-def _check(source: Path, strict: bool, use_cache: bool, now: datetime) -> CheckedSite:
+def _check(source: Path, strict: bool, store: Store, now: datetime) -> CheckedSite:
     problems = Problems(strict=strict)
     network = load_network(source, problems)
     check_content(network, problems)
-    theme = theme_for(source, source / CACHE_DIR if use_cache else None)
+    theme = theme_for(source, store)
     theme.check(network.site.languages, network.site.language, problems)
     urls = Urls(network.site.base_url, network.site.language)
-    with VerificationCache.for_source(source) if use_cache else VerificationCache(None) as cache:
-        awards = check_credentials(network, urls, now, problems, cache)
+    awards = check_credentials(network, urls, now, problems, store)
     problems.raise_if_errors()
     return CheckedSite(network, awards, problems, now, theme)
 
@@ -182,19 +189,16 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _publish(
-    checked: CheckedSite, source: Path, out_dir: Path, sources: Snapshot, use_cache: bool
-) -> Built:
+def _publish(checked: CheckedSite, out_dir: Path, sources: Snapshot, store: Store) -> Built:
     """Render and write the whole site of a checked network; raise BuildFailed on errors."""
     # The checked model lives until the site is written: the garbage collector need not walk
     # its millions of objects again and again, and forked workers keep sharing its memory
     # pages instead of copying those the collector would touch.
     gc.freeze()
     try:
-        cache_dir = source / CACHE_DIR if use_cache else None
         network, problems = checked.network, checked.problems
-        images = draw_badge_images(network, cache_dir)
-        qr_codes = QrCodes(load_qr_codes(cache_dir))
+        images = draw_badge_images(network, store)
+        qr_codes = QrCodes(store)
         rendering = Rendering(network, checked.awards, images, checked.theme, checked.now, qr_codes)
         guard = RecipientEmailGuard(network.credentials)
 
@@ -216,10 +220,10 @@ def _publish(
         )
     finally:
         gc.unfreeze()
-    save_qr_codes(cache_dir, qr_codes.drawn)
     log.info("wrote %d files to %s", written.files, out_dir)
     report = BuildReport(files=written.files, warnings=problems.sorted())
-    return Built(report, checked, out_dir, sources, images, qr_codes, frozenset(guard.cleared))
+    cleared = frozenset(guard.cleared)
+    return Built(report, checked, out_dir, sources, images, qr_codes, store, cleared)
 
 
 def _update(
@@ -229,7 +233,6 @@ def _update(
     sources: Snapshot,
     now: datetime,
     strict: bool,
-    use_cache: bool,
 ) -> Built:
     """Read, check, render and write again what some changed signed files touch.
 
@@ -245,10 +248,9 @@ def _update(
     issuers = {f.issuer for f in signed_files if f.kind != "credential"}
     changed |= {key for key in network.credentials if key[0] in issuers}
     urls = Urls(network.site.base_url, network.site.language)
-    with VerificationCache.for_source(source) if use_cache else VerificationCache(None) as cache:
-        awards = check_changed_credentials(
-            network, last.checked.awards, changed, urls, now, problems, cache
-        )
+    awards = check_changed_credentials(
+        network, last.checked.awards, changed, urls, now, problems, last.store
+    )
     problems.raise_if_errors()
     checked = CheckedSite(network, awards, problems, now, last.checked.theme)
     rendering = Rendering(network, awards, last.images, checked.theme, now, last.qr_codes)
@@ -276,7 +278,9 @@ def _replace_built(
     sources: Snapshot,
     cleared: frozenset[str],
 ) -> Built:
-    return Built(report, checked, last.out_dir, sources, last.images, last.qr_codes, cleared)
+    return Built(
+        report, checked, last.out_dir, sources, last.images, last.qr_codes, last.store, cleared
+    )
 
 
 def _status_changes_at(built: Built) -> datetime:

@@ -6,7 +6,8 @@ folder, and the build's moment, but only through each award's status (valid, exp
 which changes when a credential's validUntil passes. The last successful build records a
 fingerprint of all the rest and the moment until which its statuses hold; a build with the
 same fingerprint inside that window has nothing to do. Builds with warnings are not recorded
-(they must print their warnings again), and `--no-cache` never skips.
+(they must print their warnings again), and `--no-cache` never skips. The records are kept
+in the cache store (generator/cache.py), one per output folder.
 """
 
 from __future__ import annotations
@@ -14,47 +15,22 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import platform
 from datetime import datetime
-from importlib import resources
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
-from generator.site.check import verification_cache
+from generator.cache import Store, code_fingerprint, entry_key
 from generator.site.load.repository import ASSERTIONS, BADGES, CONTENT, THEME
 
-FILE_NAME = "last-builds.json"
+NAMESPACE = "last-build"
 FORMAT = "1"
-# The libraries whose output ends up in the site, byte for byte.
-LIBRARIES = (
-    "babel",
-    "cryptography",
-    "jinja2",
-    "jsonschema",
-    "markdown",
-    "markupsafe",
-    "nh3",
-    "pillow",
-    "pyld",
-    "pyyaml",
-    "xstatic-leaflet",
-    "zxing-cpp",
-)
 
 
 def fingerprint(source: Path, out_dir: Path, options: str) -> str:
     """A hash of everything but the moment that decides the bytes of the site."""
     digest = hashlib.sha256(f"format {FORMAT}; {options}; {out_dir.resolve()}".encode())
-    digest.update(f"python {platform.python_version()}".encode())
-    # Part of the generator's files too; named so that what decides trust is never skipped.
-    digest.update(f"verifier {verification_cache.verifier_version()}".encode())
-    for library in LIBRARIES:
-        try:
-            digest.update(f"{library} {version(library)}\0".encode())
-        except PackageNotFoundError:
-            digest.update(f"{library} absent\0".encode())
-    _add_tree(digest, Path(str(resources.files("generator"))), "generator")
+    # Python, the libraries and every file of the generator (what decides trust included).
+    digest.update(f"code {code_fingerprint()}".encode())
     for folder in (CONTENT, BADGES, ASSERTIONS, THEME):
         _add_tree(digest, source / folder, folder)
     return digest.hexdigest()
@@ -76,9 +52,9 @@ def _add_tree(digest: Any, root: Path, name: str) -> None:
             digest.update(relative.encode() + b"\0" + handle.read() + b"\0")
 
 
-def unchanged_since(cache_dir: Path, out_dir: Path, print_: str, now: datetime) -> int | None:
+def unchanged_since(store: Store, out_dir: Path, print_: str, now: datetime) -> int | None:
     """The file count of the last build if it made this very site and still holds at now."""
-    record = _records(cache_dir).get(str(out_dir.resolve()))
+    record = _record(store, out_dir)
     if record is None or record.get("fingerprint") != print_ or not out_dir.is_dir():
         return None
     if os.stat(out_dir).st_ino != record.get("inode"):
@@ -92,43 +68,40 @@ def unchanged_since(cache_dir: Path, out_dir: Path, print_: str, now: datetime) 
 
 
 def record_build(
-    cache_dir: Path,
+    store: Store,
     out_dir: Path,
     print_: str,
     now: datetime,
     until: datetime | None,
     files: int,
 ) -> None:
-    """Remember a successful build without warnings."""
-    records = _records(cache_dir)
-    records[str(out_dir.resolve())] = {
+    """Remember a successful build without warnings (when the store is saved)."""
+    record = {
         "fingerprint": print_,
         "inode": os.stat(out_dir).st_ino,
         "now": now.isoformat(),
         "until": until.isoformat() if until else None,
         "files": files,
     }
-    _save(cache_dir, records)
+    store.put(NAMESPACE, _key(out_dir), json.dumps(record, sort_keys=True).encode())
 
 
-def forget_build(cache_dir: Path, out_dir: Path) -> None:
+def forget_build(store: Store, out_dir: Path) -> None:
     """Forget what was recorded for out_dir (a build with warnings)."""
-    records = _records(cache_dir)
-    if records.pop(str(out_dir.resolve()), None) is not None:
-        _save(cache_dir, records)
+    store.delete(NAMESPACE, _key(out_dir))
 
 
-def _save(cache_dir: Path, records: dict[str, dict[str, object]]) -> None:
-    """Write the records whole: a build stopped halfway never leaves half a file."""
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    temporary = cache_dir / f"{FILE_NAME}.tmp"
-    temporary.write_text(json.dumps(records, indent=1, sort_keys=True), "utf-8")
-    temporary.replace(cache_dir / FILE_NAME)
+def _key(out_dir: Path) -> str:
+    """One record per output folder."""
+    return entry_key(NAMESPACE, str(out_dir.resolve()))
 
 
-def _records(cache_dir: Path) -> dict[str, dict[str, object]]:
+def _record(store: Store, out_dir: Path) -> dict[str, Any] | None:
+    data = store.get(NAMESPACE, _key(out_dir))
+    if data is None:
+        return None
     try:
-        records = json.loads((cache_dir / FILE_NAME).read_text("utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return records if isinstance(records, dict) else {}
+        record = json.loads(data)
+    except ValueError:
+        return None
+    return record if isinstance(record, dict) else None

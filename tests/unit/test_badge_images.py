@@ -1,17 +1,29 @@
-"""Default badge images are drawn once and reused from .cache/, never stale."""
+"""Default badge images are drawn once and reused from the cache store, never stale."""
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
+from generator.cache import Store
 from generator.site import badge_images
 from generator.site.load.network import load_network
 from generator.site.problems import Problems
 
 from ..conftest import SITES
+
+
+def stored_images(path: Path) -> int:
+    """How many default images the store at path holds."""
+    with sqlite3.connect(path) as db:
+        (count,) = db.execute(
+            "SELECT count(*) FROM entries WHERE namespace = ?", (badge_images.IMAGES,)
+        ).fetchone()
+    db.close()
+    return int(count)
 
 
 def test_cached_images_are_reused_and_identical(
@@ -21,33 +33,38 @@ def test_cached_images_are_reused_and_identical(
     network = replace(
         network, badges={k: replace(b, image=None) for k, b in network.badges.items()}
     )
-    first = badge_images.draw_badge_images(network, tmp_path)
-    assert len(list((tmp_path / "images").glob("*.png"))) == len(network.badges)
+    path = tmp_path / "cache.sqlite3"
+    with Store(path) as store:
+        first = badge_images.draw_badge_images(network, store)
+    assert stored_images(path) == len(network.badges)
 
     def no_drawing(**_: object) -> bytes:
         raise AssertionError("drawn again instead of read from the cache")
 
     monkeypatch.setattr(badge_images, "default_badge_png", no_drawing)
-    assert badge_images.draw_badge_images(network, tmp_path) == first
+    assert badge_images.draw_badge_images(network, Store(path)) == first  # the next build
 
 
 def test_changed_inputs_are_drawn_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     network = load_network(SITES / "minimal", Problems())
     badge = replace(network.badges["laser-debutant"], image=None)
     network = replace(network, badges={"laser-debutant": badge})
-    before = badge_images.draw_badge_images(network, tmp_path)["laser-debutant"].data
+    path = tmp_path / "cache.sqlite3"
+    with Store(path) as store:
+        before = badge_images.draw_badge_images(network, store)["laser-debutant"].data
     domain = network.skills.domains[0]
     recoloured = replace(
         network.skills, domains=(replace(domain, colour="#123456"), *network.skills.domains[1:])
     )
-    after = badge_images.draw_badge_images(replace(network, skills=recoloured), tmp_path)
+    with Store(path) as store:
+        after = badge_images.draw_badge_images(replace(network, skills=recoloured), store)
     assert after["laser-debutant"].data != before
-    assert len(list((tmp_path / "images").glob("*.png"))) == 2
+    assert stored_images(path) == 2
 
 
 def test_provided_images_are_used_as_they_are() -> None:
     network = load_network(SITES / "minimal", Problems())
-    images = badge_images.draw_badge_images(network, None)
+    images = badge_images.draw_badge_images(network, Store(None))
     assert images["atelier-accueil"].path == "badges/atelier-accueil/image.svg"
     assert (
         images["atelier-accueil"].data

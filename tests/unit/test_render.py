@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from generator.cache import Store
 from generator.site.badge_images import draw_badge_images
 from generator.site.load.network import load_network
 from generator.site.model import Network
@@ -35,7 +36,9 @@ def _render(root: Path) -> list[Output]:
     network = load_network(root, problems)
     assert problems.items == []
     # The minimal site has no signed credentials: no awards to publish.
-    return list(render_site(network, {}, draw_badge_images(network, None), theme_for(root), NOW))
+    return list(
+        render_site(network, {}, draw_badge_images(network, Store(None)), theme_for(root), NOW)
+    )
 
 
 @pytest.fixture(scope="module")
@@ -311,7 +314,7 @@ def test_render_does_not_touch_the_source(tmp_path: Path) -> None:
     problems = Problems()
     network: Network = load_network(MINIMAL, problems)
     before = sorted(p.relative_to(MINIMAL).as_posix() for p in MINIMAL.rglob("*"))
-    list(render_site(network, {}, draw_badge_images(network, None), theme_for(MINIMAL), NOW))
+    list(render_site(network, {}, draw_badge_images(network, Store(None)), theme_for(MINIMAL), NOW))
     assert sorted(p.relative_to(MINIMAL).as_posix() for p in MINIMAL.rglob("*")) == before
 
 
@@ -329,7 +332,7 @@ def test_rendering_writes_nothing_and_starts_no_process(monkeypatch: pytest.Monk
     from ..conftest import ROOT
 
     checked = check_site(ROOT, use_cache=False)
-    images = draw_badge_images(checked.network, None)
+    images = draw_badge_images(checked.network, Store(None))
 
     def forbidden(*args: Any, **kwargs: Any) -> Any:
         raise AssertionError(f"render touched the disk or started a process: {args!r}")

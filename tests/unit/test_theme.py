@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import shutil
+import sqlite3
 from pathlib import Path
 
 import jinja2
+import jinja2.bccache
 import jinja2.runtime
 import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
+from generator.cache import Store
 from generator.site.problems import Problems
 from generator.site.render import theme as theme_module
 from generator.site.render.theme import Theme, render_markdown
@@ -204,20 +207,55 @@ def test_default_language_needs_no_catalogue(theme_copy: Path) -> None:
     assert problems.items == []
 
 
+def compiled(theme: Path, cache: Path) -> int:
+    """How many templates compiled from theme the cache store at cache holds, and were used:
+    each load of the store's compiled code is counted."""
+    loads = 0
+    store = Store(cache)
+    real = theme_module._StoredTemplates.load_bytecode
+
+    def counting(self: theme_module._StoredTemplates, bucket: jinja2.bccache.Bucket) -> None:
+        nonlocal loads
+        real(self, bucket)
+        loads += bucket.code is not None
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(theme_module._StoredTemplates, "load_bytecode", counting)
+        for language in ("fr", "en"):
+            Theme(theme, store).environment(language).get_template("page.html")
+    return loads
+
+
 def test_compiled_templates_are_kept_and_an_edited_template_is_compiled_again(
     theme_copy: Path, tmp_path: Path
 ) -> None:
-    cache = tmp_path / "cache"
+    cache = tmp_path / "cache.sqlite3"
     page = theme_copy / "templates" / "page.html"
     page.write_text("<p>{{ _('Badges') }} v1</p>\n", "utf-8")
-    assert Theme(theme_copy, cache).environment("en").get_template("page.html").render() == (
-        "<p>Badges v1</p>"
-    )
-    assert list((cache / "templates").rglob("*.cache")), "compiled templates are kept"
+    with Store(cache) as store:
+        english = Theme(theme_copy, store).environment("en")
+        assert english.get_template("page.html").render() == "<p>Badges v1</p>"
+    assert compiled(theme_copy, cache) == 1, "compiled templates are kept (English only)"
     page.write_text("<p>{{ _('Badges') }} v2</p>\n", "utf-8")
-    fresh = Theme(theme_copy, cache)  # the next build
+    fresh = Theme(theme_copy, Store(cache))  # the next build
     assert fresh.environment("fr").get_template("page.html").render() == "<p>Badges v2</p>"
     assert fresh.environment("en").get_template("page.html").render() == "<p>Badges v2</p>"
+
+
+def test_an_unreadable_compiled_template_is_compiled_again(
+    theme_copy: Path, tmp_path: Path
+) -> None:
+    cache = tmp_path / "cache.sqlite3"
+    (theme_copy / "templates" / "page.html").write_text("{{ _('Badges') }}", "utf-8")
+    with Store(cache) as store:
+        Theme(theme_copy, store).environment("en").get_template("page.html")
+    with sqlite3.connect(cache) as db:
+        db.execute("UPDATE entries SET value = substr(value, 1, 20)")
+    db.close()
+    assert (
+        Theme(theme_copy, Store(cache)).environment("en").get_template("page.html").render()
+        == "Badges"
+    )
 
 
 def test_gettext_escapes_variables_and_leaves_autoescape_off_blocks_alone(
@@ -300,17 +338,19 @@ def test_a_template_that_redefines_gettext_is_left_alone(theme_copy: Path) -> No
 
 
 def test_each_language_keeps_its_own_compiled_templates(theme_copy: Path, tmp_path: Path) -> None:
-    cache = tmp_path / "cache"
+    cache = tmp_path / "cache.sqlite3"
     (theme_copy / "templates" / "page.html").write_text("{{ _('Délivré par') }}", "utf-8")
     for _ in range(2):  # compiled, then read from the cache by the next build
-        theme = Theme(theme_copy, cache)
-        assert theme.environment("en").get_template("page.html").render() == "Awarded by"
-        assert theme.environment("fr").get_template("page.html").render() == "Délivré par"
+        with Store(cache) as store:
+            theme = Theme(theme_copy, store)
+            assert theme.environment("en").get_template("page.html").render() == "Awarded by"
+            assert theme.environment("fr").get_template("page.html").render() == "Délivré par"
+    assert compiled(theme_copy, cache) == 2
     po = theme_copy / "locale" / "en" / "LC_MESSAGES" / "messages.po"
     po.write_text(
         po.read_text("utf-8").replace('msgstr "Awarded by"', 'msgstr "Issued by"'), "utf-8"
     )
-    edited = Theme(theme_copy, cache).environment("en").get_template("page.html")
+    edited = Theme(theme_copy, Store(cache)).environment("en").get_template("page.html")
     assert edited.render() == "Issued by", "a catalogue edit compiles the templates again"
 
 

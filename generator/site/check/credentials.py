@@ -14,16 +14,17 @@ from collections.abc import Mapping, Set
 from datetime import datetime
 from typing import Any
 
+from generator.cache import Store
 from generator.openbadges.credential import CREDENTIAL_CONTEXT, recipient_identity, status_entry
 from generator.site.awards import Award, Revocation
 from generator.site.check.signatures import (
     Refused,
+    VerifiedProofs,
     check_signature,
     parse_instant,
     verify_proofs_ahead,
 )
 from generator.site.check.status import check_revocations_match, check_status
-from generator.site.check.verification_cache import VerificationCache
 from generator.site.model import Badge, Issuer, Network, SignedFile
 from generator.site.problems import Problems
 from generator.site.urls import Urls
@@ -34,13 +35,16 @@ def check_credentials(
     urls: Urls,
     now: datetime,
     problems: Problems,
-    cache: VerificationCache | None = None,
+    store: Store,
 ) -> dict[tuple[str, str], Award]:
-    """Every credential that verifies, as an Award; a problem for every one that does not."""
+    """Every credential that verifies, as an Award; a problem for every one that does not.
+
+    With a cache store, proofs verified by earlier builds are not verified again.
+    """
     awards: dict[tuple[str, str], Award] = {}
     indexes: dict[tuple[str, int], str] = {}
-    if cache is not None:
-        verify_proofs_ahead(network, urls, cache)
+    cache = VerifiedProofs(store)
+    verify_proofs_ahead(network, urls, cache)
     revoked = check_status(network, urls, problems, cache)
     for key, signed in sorted(network.credentials.items()):
         award = _accepted(network, urls, now, signed, cache, problems, indexes, revoked)
@@ -57,7 +61,7 @@ def check_changed_credentials(
     urls: Urls,
     now: datetime,
     problems: Problems,
-    cache: VerificationCache | None = None,
+    store: Store,
 ) -> dict[tuple[str, str], Award]:
     """The awards of a checked network after some of its signed files were read again.
 
@@ -67,6 +71,7 @@ def check_changed_credentials(
     """
     result = {key: award for key, award in awards.items() if key not in changed}
     indexes = {(issuer, award.status_index): slug for (issuer, slug), award in result.items()}
+    cache = VerifiedProofs(store)
     revoked = check_status(network, urls, problems, cache)
     for key in sorted(changed):
         signed = network.credentials.get(key)
@@ -84,7 +89,7 @@ def _accepted(
     urls: Urls,
     now: datetime,
     signed: SignedFile,
-    cache: VerificationCache | None,
+    cache: VerifiedProofs | None,
     problems: Problems,
     indexes: dict[tuple[str, int], str],
     revoked: Mapping[tuple[str, str], Revocation],
@@ -125,7 +130,7 @@ def _warn_if_image_moved(award: Award, urls: Urls, problems: Problems) -> None:
 
 
 def _check_credential(
-    network: Network, urls: Urls, now: datetime, signed: SignedFile, cache: VerificationCache | None
+    network: Network, urls: Urls, now: datetime, signed: SignedFile, cache: VerifiedProofs | None
 ) -> Award:
     document = signed.document
     issuer = network.issuers.get(signed.issuer)

@@ -9,16 +9,50 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from generator.cache import Store, entry_key
 from generator.openbadges.dataintegrity import ProofError, proof_of, verify
 from generator.openbadges.multikey import decode_public_key
 from generator.site import parallel
-from generator.site.check.verification_cache import VerificationCache, entry_key
 from generator.site.model import Issuer, Network, PublicKey
 from generator.site.urls import Urls
 
 
 class Refused(Exception):
     """A signed file that must not be published; the message says why."""
+
+
+# The cache store's namespace of proofs that verified.
+VERIFIED = "verified-proofs"
+
+
+class VerifiedProofs:
+    """Proofs known to verify: this build's, and earlier builds' kept in the cache store.
+
+    Only the expensive, pure part is kept: "these exact bytes carry a valid eddsa-rdfc-2022
+    proof for this exact public key". Its key is made of both (and, as every key of the
+    store, of the generator's code), so a changed file, another key or a new verifier never
+    reuses a result; key validity dates, compromised keys, badges, dates and status are
+    checked again at every build. Only successes are recorded.
+    """
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        # This build's own, also with a disabled store (--no-cache): the proofs verified
+        # across the cores are not verified again by the checks that follow.
+        self._verified: set[str] = set()
+
+    @staticmethod
+    def key(data: bytes, public_key_multibase: str) -> str:
+        """The key of one verification: a file's bytes and a public key."""
+        return entry_key(VERIFIED, public_key_multibase, data)
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._verified or self._store.get(VERIFIED, key) is not None
+
+    def add(self, key: str) -> None:
+        """Remember a successful verification."""
+        self._verified.add(key)
+        self._store.put(VERIFIED, key, b"")
 
 
 @dataclass(frozen=True)
@@ -33,7 +67,7 @@ def check_signature(
     document: Mapping[str, Any],
     issuer: Issuer,
     urls: Urls,
-    cache: VerificationCache | None = None,
+    cache: VerifiedProofs | None = None,
     data: bytes | None = None,
 ) -> Signature:
     """Verify a document's proof against the issuer's keys valid at the proof's date.
@@ -55,7 +89,7 @@ def check_signature(
             + (f" until {key.valid_until.isoformat()}" if key.valid_until else "")
             + ")"
         )
-    cached = entry_key(data, key.public_key_multibase) if cache is not None and data else None
+    cached = cache.key(data, key.public_key_multibase) if cache is not None and data else None
     if cache is None or cached is None or cached not in cache:
         try:
             verify(document, decode_public_key(key.public_key_multibase))
@@ -98,7 +132,7 @@ def parse_instant(text: str, what: str) -> datetime:
     return moment
 
 
-def verify_proofs_ahead(network: Network, urls: Urls, cache: VerificationCache) -> None:
+def verify_proofs_ahead(network: Network, urls: Urls, cache: VerifiedProofs) -> None:
     """Verify, across the cores, the proofs that the cache does not know yet.
 
     Only proofs that verify are recorded; the checks that follow find them in the cache and
@@ -119,7 +153,7 @@ def verify_proofs_ahead(network: Network, urls: Urls, cache: VerificationCache) 
             _, key = signing_key(signed.document, issuer, urls)
         except Refused:
             continue
-        entry = entry_key(signed.data, key.public_key_multibase)
+        entry = cache.key(signed.data, key.public_key_multibase)
         if entry not in cache:
             pending.append((entry, signed.data, key.public_key_multibase))
     if not parallel.pays_off(len(pending)):

@@ -7,15 +7,14 @@ from collections.abc import Mapping, Set
 
 from generator.openbadges import statuslist
 from generator.site.awards import Award, Revocation
-from generator.site.check.signatures import Refused, check_signature, parse_instant
-from generator.site.check.verification_cache import VerificationCache
+from generator.site.check.signatures import Refused, VerifiedProofs, check_signature, parse_instant
 from generator.site.model import Network, SignedFile
 from generator.site.problems import Problems
 from generator.site.urls import Urls
 
 
 def check_status(
-    network: Network, urls: Urls, problems: Problems, cache: VerificationCache | None
+    network: Network, urls: Urls, problems: Problems, cache: VerifiedProofs | None
 ) -> dict[tuple[str, str], Revocation]:
     """Verify status lists and revocation records; the revocations that check out."""
     for _, signed in sorted(network.status_lists.items()):
@@ -33,7 +32,7 @@ def check_status(
 
 
 def _check_status_list(
-    network: Network, urls: Urls, signed: SignedFile, cache: VerificationCache | None
+    network: Network, urls: Urls, signed: SignedFile, cache: VerifiedProofs | None
 ) -> None:
     issuer = network.issuers.get(signed.issuer)
     if issuer is None:
@@ -51,7 +50,7 @@ def _check_status_list(
 
 
 def _check_revocation(
-    network: Network, urls: Urls, signed: SignedFile, cache: VerificationCache | None
+    network: Network, urls: Urls, signed: SignedFile, cache: VerifiedProofs | None
 ) -> Revocation:
     issuer = network.issuers.get(signed.issuer)
     if issuer is None:

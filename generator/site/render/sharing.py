@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import hashlib
 import zlib
 from collections.abc import Mapping
-from functools import cache, lru_cache
-from importlib import resources
-from importlib.metadata import version
+from functools import lru_cache
 from urllib.parse import quote_plus, urlencode
 
 import zxingcpp
 from markupsafe import Markup, escape
 
+from generator.cache import Store, entry_key
 from generator.site.awards import Award
 
 LINKEDIN_ADD = "https://www.linkedin.com/profile/add"
@@ -73,40 +71,41 @@ def qr_svg(url: str, title: str) -> Markup:
     )
 
 
-@cache
-def _drawing_version() -> str:
-    """A fingerprint of what decides a QR code's SVG: zxing-cpp's version and this module."""
-    digest = hashlib.sha256(f"zxing-cpp {version('zxing-cpp')}".encode())
-    digest.update(resources.files("generator.site.render").joinpath("sharing.py").read_bytes())
-    return digest.hexdigest()
+# The cache store's namespace of QR codes.
+QR_CODES = "qr-codes"
 
 
 def qr_key(url: str, title: str) -> str:
-    """The cache key of one QR code."""
-    return hashlib.sha256(f"{_drawing_version()}\0{url}\0{title}".encode()).hexdigest()
+    """The cache key of one QR code (the store's keys hold this code and zxing-cpp's version)."""
+    return entry_key(QR_CODES, url, title)
 
 
 class QrCodes:
-    """QR codes drawn once: those of earlier builds are given, new ones are kept for later.
+    """QR codes drawn once: those of earlier builds come from the cache store, new ones are
+    put in it for later.
 
     Encoding one takes ~3 ms and a site has one per award page and language, so a build
     that drew them all again would spend most of its time here. Entries are compressed
     SVG keyed by qr_key(), which changes whenever the drawing would.
     """
 
-    def __init__(self, known: Mapping[str, bytes] | None = None) -> None:
-        self._known = dict(known or {})
+    def __init__(self, store: Store | None = None) -> None:
+        self._store = store if store is not None else Store(None)
+        # Read now, in the build's process: forked workers that render awards share it.
+        self._store.load(QR_CODES)
         self.drawn: dict[str, bytes] = {}
         self._unsent: list[str] = []
 
     def svg(self, url: str, title: str) -> Markup:
         """The inline SVG QR code of a URL."""
         key = qr_key(url, title)
-        stored = self._known.get(key) or self.drawn.get(key)
+        stored = self._store.get(QR_CODES, key) or self.drawn.get(key)
         if stored is not None:
             return Markup(zlib.decompress(stored).decode("utf-8"))
         svg = qr_svg(url, title)
         self.drawn[key] = zlib.compress(svg.encode("utf-8"))
+        # In a worker this stays there: take_new() sends it to the build, which add()s it.
+        self._store.put(QR_CODES, key, self.drawn[key])
         self._unsent.append(key)
         return svg
 
@@ -119,3 +118,5 @@ class QrCodes:
     def add(self, entries: Mapping[str, bytes]) -> None:
         """Entries drawn elsewhere (in a worker process)."""
         self.drawn.update(entries)
+        for key, data in entries.items():
+            self._store.put(QR_CODES, key, data)

@@ -9,6 +9,7 @@ from typing import Any
 
 import xstatic.pkg.leaflet as xstatic_leaflet
 
+from generator.cache import Store
 from generator.site import documents
 from generator.site.awards import Award
 from generator.site.badge_images import BadgeImage
@@ -216,8 +217,8 @@ def _static_files(network: Network, theme: Theme, urls: Urls) -> Iterator[Output
     yield Output(".nojekyll", b"")
 
 
-def theme_for(source: Path, cache_dir: Path | None = None) -> Theme:
+def theme_for(source: Path, store: Store | None = None) -> Theme:
     """The content repository's theme/, or the theme shipped next to the generator (its
-    compiled templates kept in cache_dir, if given)."""
+    compiled templates kept in the cache store, if given)."""
     own = source / "theme"
-    return Theme(own if own.is_dir() else Path(__file__).resolve().parents[3] / "theme", cache_dir)
+    return Theme(own if own.is_dir() else Path(__file__).resolve().parents[3] / "theme", store)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import gettext
-import hashlib
 import io
+import pickle
 import types
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,9 +20,11 @@ import markdown
 import nh3
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from jinja2.bccache import Bucket
 from jinja2.visitor import NodeTransformer
 from markupsafe import Markup
 
+from generator.cache import Store, entry_key
 from generator.site.problems import Location, Problems
 
 # Tags a person may use in criteria and pages; everything else (scripts, styles, iframes,
@@ -191,16 +194,52 @@ def _translations(language: str, catalogue: bytes | None) -> gettext.NullTransla
     return gettext.GNUTranslations(buffer)
 
 
+# The cache store's namespace of compiled templates.
+TEMPLATES = "templates"
+
+
+class _StoredTemplates(jinja2.BytecodeCache):
+    """Jinja's bytecode cache for one language's templates, kept in the cache store.
+
+    The compiled code depends on the template's source (Jinja's bucket key, its name and
+    file, and checksum), on Jinja and on the options of Theme.environment (in every key of
+    the store: they are code) and, translations being compiled in, on the language's
+    catalogue.
+    """
+
+    def __init__(self, store: Store, language: str, catalogue: bytes | None) -> None:
+        self._store = store
+        self._language = language
+        self._catalogue = catalogue or b""
+
+    def _key(self, bucket: Bucket) -> str:
+        return entry_key(TEMPLATES, self._language, self._catalogue, bucket.key, bucket.checksum)
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        """Fill the bucket with the code compiled by an earlier build, if any."""
+        data = self._store.get(TEMPLATES, self._key(bucket))
+        if data is None:
+            return
+        try:
+            bucket.bytecode_from_string(data)  # Jinja checks its own magic and the checksum
+        except (EOFError, ValueError, TypeError, pickle.UnpicklingError):
+            bucket.reset()  # unreadable: compiled again
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        """Keep the code just compiled for later builds."""
+        self._store.put(TEMPLATES, self._key(bucket), bucket.bytecode_to_string())
+
+
 @dataclass(frozen=True)
 class Theme:
     """A theme folder: templates/, static/ and locale/<lang>/LC_MESSAGES/messages.po.
 
-    With a cache folder, compiled templates are kept there (Jinja's bytecode cache, checked
+    With a cache store, compiled templates are kept there (Jinja's bytecode cache, checked
     against each template's source), so a build does not compile the theme again.
     """
 
     root: Path
-    cache_dir: Path | None = None
+    store: Store | None = None
 
     @property
     def static_dir(self) -> Path:
@@ -241,19 +280,9 @@ class Theme:
         self, language: str, catalogue: bytes | None
     ) -> jinja2.BytecodeCache | None:
         """Where the templates compiled for a language are kept, if anywhere."""
-        if self.cache_dir is None:
+        if self.store is None or not self.store.enabled:
             return None
-        # The compiled code depends on Jinja, on the options above and, translations being
-        # compiled in, on the language's catalogue: not only on the template's source.
-        digest = hashlib.sha256(jinja2.__version__.encode())
-        digest.update(Path(__file__).read_bytes())
-        digest.update(language.encode() + b"\0" + (catalogue or b""))
-        folder = self.cache_dir / "templates" / digest.hexdigest()[:16]
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-        except OSError:
-            return None  # a read-only checkout builds all the same
-        return jinja2.FileSystemBytecodeCache(str(folder))
+        return _StoredTemplates(self.store, language, catalogue)
 
     def _catalogue(self, language: str) -> Path:
         return self.root / "locale" / language / "LC_MESSAGES" / "messages.po"
@@ -273,8 +302,10 @@ class Theme:
                 )
         env = self.environment(default_language)
         templates = self.root / "templates"
-        for path in sorted(templates.rglob("*.html")):
-            name = path.relative_to(templates).as_posix()
+        names = [
+            path.relative_to(templates).as_posix() for path in sorted(templates.rglob("*.html"))
+        ]
+        for name in names:
             try:
                 env.get_template(name)
             except jinja2.TemplateSyntaxError as error:
@@ -282,3 +313,11 @@ class Theme:
                     Location(f"theme/templates/{name}", error.lineno),
                     f"template error: {error.message}",
                 )
+        # Every language's templates compiled here, in the build's process, so that they
+        # reach the cache store (worker processes that compile one keep it to themselves).
+        for language in languages:
+            if language != default_language and self._catalogue(language).is_file():
+                for name in names:
+                    # A syntax error is reported above, for the default language.
+                    with contextlib.suppress(jinja2.TemplateSyntaxError):
+                        self.environment(language).get_template(name)

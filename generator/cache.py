@@ -1,0 +1,226 @@
+"""The build's one cache store: results of earlier builds that a build may reuse.
+
+Entries (a proof that verified, a QR code, a badge image, a compiled template, the record
+of the last build into a folder) are named by a namespace and a key. Keys are made in one
+way only (entry_key): a SHA-256 of the store's format, the code fingerprint and the entry's
+inputs. The code fingerprint hashes every file of the `generator` package, Python's version
+and the libraries whose output reaches the site, so any change to the code, wherever it
+lives, asks for other keys: a result of older code is never found again.
+
+The store is one SQLite file. A missing, damaged or foreign file reads as an empty cache: a
+slower build, never a failed one nor a wrong one. Namespaces are read whole on first use, in
+the process that asks; entries put are kept in memory and written by save(), in the process
+that opened the store. Forked workers see what their parent read before forking; what they
+put is theirs alone (the build gathers their results and puts them itself). No connection is
+kept open, so none is ever shared with a forked process.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import platform
+import sqlite3
+from collections.abc import Iterable
+from contextlib import closing
+from functools import cache
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from types import TracebackType
+
+log = logging.getLogger(__name__)
+
+FORMAT = "1"  # bump when the meaning of entries or the layout of the file changes
+FILE_NAME = "cache.sqlite3"
+# How long a build waits for another one writing the same store before giving up its save.
+BUSY_TIMEOUT_SECONDS = 30.0
+# The package whose code decides what the site is made of.
+PACKAGE_ROOT = Path(__file__).resolve().parent
+# The libraries whose output ends up in the site, byte for byte.
+LIBRARIES = (
+    "babel",
+    "cryptography",
+    "jinja2",
+    "jsonschema",
+    "markdown",
+    "markupsafe",
+    "nh3",
+    "pillow",
+    "pyld",
+    "pyyaml",
+    "xstatic-leaflet",
+    "zxing-cpp",
+)
+
+# What SQLite says of a file that is not a store of ours: damaged (or not a database at
+# all), or a database whose table `entries` is another's (SQLITE_ERROR: no such column).
+_NOT_A_STORE = (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_ERROR)
+
+_SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS entries (namespace TEXT NOT NULL, key TEXT NOT NULL, "
+    "code TEXT NOT NULL, value BLOB NOT NULL, PRIMARY KEY (namespace, key))"
+)
+
+
+def cache_folder(repository: Path) -> Path:
+    """Where the cache of a content repository lives (the one place that decides it)."""
+    return repository / ".cache"
+
+
+def open_store(repository: Path, enabled: bool = True) -> Store:
+    """The cache store of a content repository; disabled (`--no-cache`) it remembers nothing."""
+    return Store(cache_folder(repository) / FILE_NAME if enabled else None)
+
+
+def fingerprint_of(package: Path, libraries: Iterable[str] = LIBRARIES) -> str:
+    """A hash of Python's and the libraries' versions and of every file of the package."""
+    # Every file, not only .py: the data it ships (JSON-LD contexts, schemas) decides too.
+    digest = hashlib.sha256(f"python {platform.python_version()}\0".encode())
+    for library in libraries:
+        try:
+            digest.update(f"{library} {version(library)}\0".encode())
+        except PackageNotFoundError:
+            digest.update(f"{library} absent\0".encode())
+    for folder, subfolders, files in os.walk(package):  # symbolic links not followed
+        subfolders[:] = sorted(name for name in subfolders if name != "__pycache__")
+        for name in sorted(files):
+            path = Path(folder, name)
+            relative = path.relative_to(package).as_posix()
+            digest.update(relative.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+@cache
+def code_fingerprint() -> str:
+    """The fingerprint of the running generator (read once: the code loaded is what runs)."""
+    return fingerprint_of(PACKAGE_ROOT)
+
+
+def entry_key(namespace: str, *inputs: bytes | str) -> str:
+    """The key of an entry: a SHA-256 of the format, the code, the namespace and the inputs."""
+    digest = hashlib.sha256(f"format {FORMAT}\0{code_fingerprint()}\0".encode())
+    for part in (namespace, *inputs):
+        data = part.encode() if isinstance(part, str) else part
+        # Each part after its length, so that ("ab", "c") and ("a", "bc") differ.
+        digest.update(b"%d\0" % len(data))
+        digest.update(data)
+    return digest.hexdigest()
+
+
+class Store:
+    """Entries of earlier builds, by namespace and key, in one SQLite file.
+
+    Store(None) is a disabled store: it finds nothing and keeps nothing.
+    """
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self._read: dict[str, dict[str, bytes]] = {}
+        self._pending: dict[tuple[str, str], bytes | None] = {}  # None: to delete
+        self._owner = os.getpid()
+
+    @property
+    def enabled(self) -> bool:
+        """Whether the store remembers anything."""
+        return self.path is not None
+
+    def load(self, namespace: str) -> None:
+        """Read a namespace now (before forking workers, which then find it in memory)."""
+        self._entries(namespace)
+
+    def get(self, namespace: str, key: str) -> bytes | None:
+        """The value of an entry, if an earlier build (or this one) kept it."""
+        return self._entries(namespace).get(key)
+
+    def put(self, namespace: str, key: str, value: bytes) -> None:
+        """Keep an entry (written by save())."""
+        if self.path is None:
+            return
+        self._entries(namespace)[key] = value
+        self._pending[namespace, key] = value
+
+    def delete(self, namespace: str, key: str) -> None:
+        """Forget an entry (at save())."""
+        if self.path is None:
+            return
+        self._entries(namespace).pop(key, None)
+        self._pending[namespace, key] = None
+
+    def save(self) -> None:
+        """Write the entries put since the last save (failures are logged, never raised)."""
+        # A store that cannot be written only makes the next build slower.
+        if self.path is None or not self._pending or os.getpid() != self._owner:
+            return  # a forked worker never writes: its parent saves what it gathered
+        pending, self._pending = self._pending, {}
+        try:
+            self._write(self.path, pending)
+        except sqlite3.Error as error:
+            if getattr(error, "sqlite_errorcode", None) not in _NOT_A_STORE:
+                # Busy past the timeout, read-only, disk full: only a slower next build.
+                log.info("cache not saved: %s", error)
+                return
+            try:
+                self.path.unlink(missing_ok=True)  # damaged or foreign: start a new one
+                self._write(self.path, pending)
+            except (sqlite3.Error, OSError) as again:
+                log.info("cache not saved: %s", again)
+        except OSError as error:  # a read-only checkout builds all the same
+            log.info("cache not saved: %s", error)
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        # Saved even when the build fails: every entry is a result that holds on its own.
+        self.save()
+
+    def _entries(self, namespace: str) -> dict[str, bytes]:
+        entries = self._read.get(namespace)
+        if entries is None:
+            entries = self._read[namespace] = self._read_namespace(namespace)
+        return entries
+
+    def _read_namespace(self, namespace: str) -> dict[str, bytes]:
+        """The entries of a namespace made by this code; none if the file is unreadable."""
+        if self.path is None or not self.path.is_file():
+            return {}
+        try:
+            uri = f"{self.path.resolve().as_uri()}?mode=ro"
+            with closing(sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_SECONDS)) as db:
+                rows = db.execute(
+                    "SELECT key, value FROM entries WHERE namespace = ? AND code = ?",
+                    (namespace, code_fingerprint()),
+                ).fetchall()
+        except sqlite3.Error as error:
+            log.info("cache not read: %s", error)
+            return {}  # missing, damaged or foreign: an empty cache
+        return {
+            key: bytes(value)
+            for key, value in rows
+            if isinstance(key, str) and isinstance(value, bytes)
+        }
+
+    @staticmethod
+    def _write(path: Path, pending: dict[tuple[str, str], bytes | None]) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        code = code_fingerprint()
+        puts = [(ns, key, code, value) for (ns, key), value in pending.items() if value is not None]
+        deletes = [(ns, key) for (ns, key), value in pending.items() if value is None]
+        with closing(
+            sqlite3.connect(path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
+        ) as db:
+            # The write lock first, waiting for another build's save if need be; then all or
+            # nothing (closing without COMMIT rolls back).
+            db.execute("BEGIN IMMEDIATE")
+            db.execute(_SCHEMA)
+            # Entries of other code are never found again (their keys hold that code).
+            db.execute("DELETE FROM entries WHERE code != ?", (code,))
+            db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?)", puts)
+            db.executemany("DELETE FROM entries WHERE namespace = ? AND key = ?", deletes)
+            db.execute("COMMIT")
