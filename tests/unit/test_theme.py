@@ -5,15 +5,12 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-import jinja2
-import jinja2.runtime
 import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
 from generator.site.problems import Problems
-from generator.site.render import theme as theme_module
 from generator.site.render.theme import Theme, render_markdown
 
 from ..conftest import ROOT
@@ -312,47 +309,3 @@ def test_each_language_keeps_its_own_compiled_templates(theme_copy: Path, tmp_pa
     )
     edited = Theme(theme_copy, cache).environment("en").get_template("page.html")
     assert edited.render() == "Issued by", "a catalogue edit compiles the templates again"
-
-
-# The template context's quicker calls (theme._Context)
-
-CALLS_PAGE = (
-    "{% macro m(x) %}[{{ x }}{{ caller() if caller }}]{% endmacro %}"
-    "{% block body %}{% for item in items %}{% set inner = item * 2 %}"
-    "{{ plain(item) }},{{ with_context() }},{{ with_eval() }},{{ with_env() }},"
-    "{{ method(item) }},{{ instance(item) }},{{ builtin(item) }},"
-    "{% call m(item) %}c{% endcall %},{{ stops() is undefined }};{% endfor %}{% endblock %}"
-)
-
-
-class _Doubler:
-    def __call__(self, value: int) -> int:
-        return value * 2
-
-    def triple(self, value: int) -> int:
-        return value * 3
-
-
-def test_the_quicker_context_calls_functions_as_jinjas_does(theme_copy: Path) -> None:
-    def stops() -> None:
-        raise StopIteration
-
-    names = {
-        "plain": lambda value: f"p{value}",
-        "with_context": jinja2.pass_context(lambda context: context.get("inner")),
-        "with_eval": jinja2.pass_eval_context(lambda eval_ctx: eval_ctx.autoescape),
-        "with_env": jinja2.pass_environment(lambda env: type(env).__name__.startswith("_")),
-        "method": _Doubler().triple,
-        "instance": _Doubler(),
-        "builtin": abs,
-        "stops": stops,
-    }
-    (theme_copy / "templates" / "page.html").write_text(CALLS_PAGE, "utf-8")
-    quick = Theme(theme_copy).environment("fr")
-    plain = Theme(theme_copy).environment("fr")
-    plain.context_class = jinja2.runtime.Context
-    template = quick.get_template("page.html")
-    assert isinstance(template.new_context(), theme_module._Context)
-    expected = plain.get_template("page.html").render(items=[1, -2], **names)
-    assert template.render(items=[1, -2], **names) == expected
-    assert expected == "p1,2,True,True,3,2,1,[1c],True;p-2,-4,True,True,-6,-4,2,[-2c],True;"

@@ -5,7 +5,6 @@ from __future__ import annotations
 import gettext
 import hashlib
 import io
-import types
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
@@ -138,34 +137,11 @@ class _TranslatedMessages(NodeTransformer):
         return translated
 
 
-# Callables that are plain functions or methods: unless marked with pass_context (and the
-# like), Jinja calls them as they are.
-_PLAIN_CALLABLES = (types.FunctionType, types.MethodType, types.BuiltinFunctionType)
-
-
-class _Context(jinja2.runtime.Context):
-    """Jinja's template context, calling plain functions (link, t, cached...: about 25 calls
-    an award page) without first asking each what it wants passed, as Context.call does."""
-
-    def call(__self, __obj: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        if type(__obj) not in _PLAIN_CALLABLES or hasattr(__obj, "jinja_pass_arg"):
-            return super().call(__obj, *args, **kwargs)
-        kwargs.pop("_block_vars", None)
-        kwargs.pop("_loop_vars", None)
-        try:
-            return __obj(*args, **kwargs)
-        except StopIteration:  # as Context.call
-            return __self.environment.undefined(
-                "value was undefined because a callable raised a StopIteration exception"
-            )
-
-
 class _ThemeEnvironment(jinja2.Environment):
     """An environment for one language whose templates are compiled with their messages
     already translated (see _TranslatedMessages): Jinja then folds them into the page's
     constant text. An award page asked gettext for 26 messages each time."""
 
-    context_class = _Context
     translate: Callable[[str], str] | None = None
 
     def _generate(
