@@ -12,16 +12,15 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-import jinja2.nodes as nodes
 import jinja2.runtime
 import markdown
 import nh3
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from jinja2.visitor import NodeTransformer
 from markupsafe import Markup
 
 from generator.site.problems import Location, Problems
+from generator.site.render import jinja_compiled_messages
 
 # Tags a person may use in criteria and pages; everything else (scripts, styles, iframes,
 # event handlers) is removed.
@@ -90,73 +89,6 @@ def _gettext(translated: Callable[[str], str]) -> Callable[..., str]:
     return newstyle_gettext
 
 
-# The names under which templates call gettext (a `{% trans %}` block calls `gettext`).
-_GETTEXT_NAMES = frozenset({"_", "gettext"})
-
-
-class _TranslatedMessages(NodeTransformer):
-    """Turns each `_('message', var=...)` of a template into the translated message, % its
-    variables: what the newstyle gettext would return, found once when the template is
-    compiled instead of on every page. Plural forms and computed messages are left to
-    gettext, and so is a template that gives `_` or `gettext` another meaning."""
-
-    def __init__(self, environment: jinja2.Environment, translate: Callable[[str], str]):
-        self.environment = environment
-        self.translate = translate
-
-    def translated(self, template: nodes.Template) -> nodes.Template:
-        names = {name.name for name in template.find_all(nodes.Name) if name.ctx != "load"}
-        for imported in template.find_all(nodes.FromImport):
-            names.update(n if isinstance(n, str) else n[1] for n in imported.names)
-        names.update(module.target for module in template.find_all(nodes.Import))
-        if names & _GETTEXT_NAMES:
-            return template
-        result: nodes.Template = self.visit(template)
-        return result
-
-    def visit_Call(self, node: nodes.Call) -> nodes.Node:
-        self.generic_visit(node)
-        function, args = node.node, node.args
-        if not (
-            isinstance(function, nodes.Name)
-            and function.name in _GETTEXT_NAMES
-            and len(args) == 1
-            and isinstance(args[0], nodes.Const)
-            and isinstance(args[0].value, str)
-            and node.dyn_args is None
-            and node.dyn_kwargs is None
-        ):
-            return node
-        # As newstyle gettext: the message is markup where autoescaping is on, and is always
-        # %-formatted (the variables escaped by Markup's %), so "%%" gives "%".
-        message = nodes.MarkSafeIfAutoescape(nodes.Const(self.translate(args[0].value)))
-        variables = nodes.Dict([nodes.Pair(nodes.Const(kw.key), kw.value) for kw in node.kwargs])
-        translated = nodes.Mod(message, variables)
-        translated.set_lineno(node.lineno)
-        translated.set_environment(self.environment)
-        return translated
-
-
-class _ThemeEnvironment(jinja2.Environment):
-    """An environment for one language whose templates are compiled with their messages
-    already translated (see _TranslatedMessages): Jinja then folds them into the page's
-    constant text. An award page asked gettext for 26 messages each time."""
-
-    translate: Callable[[str], str] | None = None
-
-    def _generate(
-        self,
-        source: nodes.Template,
-        name: str | None,
-        filename: str | None,
-        defer_init: bool = False,
-    ) -> str:
-        if self.translate is not None:
-            source = _TranslatedMessages(self, self.translate).translated(source)
-        code: str = super()._generate(source, name, filename, defer_init)
-        return code
-
-
 def _translations(language: str, catalogue: bytes | None) -> gettext.NullTranslations:
     """The compiled form of a messages.po (none: messages stay as written)."""
     if catalogue is None:
@@ -191,7 +123,7 @@ class Theme:
         """A Jinja2 environment whose gettext speaks the given language (cached)."""
         if language not in self._environments:
             catalogue = self._catalogue_bytes(language)
-            env = _ThemeEnvironment(
+            env = jinja_compiled_messages.CompiledMessagesEnvironment(
                 loader=jinja2.FileSystemLoader(self.root / "templates"),
                 autoescape=True,
                 undefined=jinja2.StrictUndefined,
@@ -223,6 +155,7 @@ class Theme:
         # compiled in, on the language's catalogue: not only on the template's source.
         digest = hashlib.sha256(jinja2.__version__.encode())
         digest.update(Path(__file__).read_bytes())
+        digest.update(Path(jinja_compiled_messages.__file__).read_bytes())
         digest.update(language.encode() + b"\0" + (catalogue or b""))
         folder = self.cache_dir / "templates" / digest.hexdigest()[:16]
         try:
