@@ -18,6 +18,8 @@ from typing import Any, TypeVar
 from pyld import jsonld as pyld
 from pyld.context_resolver import ContextResolver
 
+from generator.openbadges.pyld_remembered_contexts import RememberingProcessor
+
 _T = TypeVar("_T")
 
 _CONTEXTS_DIR = Path(__file__).with_name("contexts")
@@ -96,26 +98,6 @@ class _ResolvedContextCache(dict[str, Any]):
 _RESOLVED_CONTEXTS = _ResolvedContextCache()
 
 
-class _ProcessedContexts(dict[tuple[Any, ...], tuple[Any, Any]]):
-    """Active contexts already computed from (active context, local context), bounded."""
-
-    _MAX_ENTRIES = 4096
-
-    def remember(self, key: tuple[Any, ...], local_ctx: Any, active_ctx: Any) -> None:
-        """Keep a result, and the local context whose id() is part of its key alive with it."""
-        if len(self) >= self._MAX_ENTRIES:
-            self.clear()
-        self[key] = (local_ctx, active_ctx)
-
-
-# pyld keys its own processed-context cache by the active context's random _uuid, and a
-# type-scoped context (propagate=False) starts from a fresh clone with a fresh _uuid: every
-# document then processes the Open Badges context's scoped contexts again, which is most of
-# the cost of canonicalizing a credential. Remembering each result by the _uuid of the
-# context it was computed from makes those _uuids stable, so later documents hit.
-_PROCESSED_CONTEXTS = _ProcessedContexts()
-
-
 def _pyld_options(**extra: Any) -> dict[str, Any]:
     """Options for every pyld call: bundled contexts only, JSON-LD 1.1."""
     return {
@@ -135,13 +117,14 @@ def _child_path(parent: str, key: str) -> str:
     return f"{parent}.{key}" if parent else key
 
 
-class _SafeModeProcessor(pyld.JsonLdProcessor):  # type: ignore[misc]
+class _SafeModeProcessor(RememberingProcessor):
     """A pyld processor that records what expansion would silently drop.
 
     The checks run on the active context that pyld itself computes for each node (with
     type-scoped, property-scoped and @protected contexts applied), so they agree with the
     expansion exactly. This hooks two private methods of pyld 3.x: `_expand_object`, which
-    expands one JSON object, and `_expand_value`, which expands one scalar.
+    expands one JSON object, and `_expand_value`, which expands one scalar. Processed
+    contexts are remembered across documents (pyld_remembered_contexts.py).
     """
 
     def __init__(self) -> None:
@@ -149,28 +132,6 @@ class _SafeModeProcessor(pyld.JsonLdProcessor):  # type: ignore[misc]
         self.problems: list[str] = []
         # (path, element) of the JSON objects being expanded, innermost last.
         self._stack: list[tuple[str, Mapping[str, Any]]] = []
-
-    def _process_context(
-        self,
-        active_ctx: Any,
-        local_ctx: Any,
-        options: Any,
-        override_protected: bool = False,
-        propagate: bool = True,
-        validate_scoped: bool = True,
-        cycles: Any = None,
-    ) -> Any:
-        key = _processing_key(active_ctx, local_ctx, options, override_protected, propagate)
-        if key is not None and not cycles and validate_scoped:
-            found = _PROCESSED_CONTEXTS.get(key)
-            if found is not None:
-                return found[1]
-        result = super()._process_context(
-            active_ctx, local_ctx, options, override_protected, propagate, validate_scoped, cycles
-        )
-        if key is not None and not cycles and validate_scoped:
-            _PROCESSED_CONTEXTS.remember(key, local_ctx, result)
-        return result
 
     def _path_of(self, element: Mapping[str, Any], active_property: str | None) -> str:
         if not self._stack or active_property is None:
@@ -257,34 +218,6 @@ class _SafeModeProcessor(pyld.JsonLdProcessor):  # type: ignore[misc]
                     f"{_child_path(parent_path, active_property)} {json.dumps(value)}"
                 )
         return expanded
-
-
-def _processing_key(
-    active_ctx: Any, local_ctx: Any, options: Any, override_protected: bool, propagate: bool
-) -> tuple[Any, ...] | None:
-    """What a processed context depends on, or None when it cannot be told apart safely."""
-    uuid = active_ctx.get("_uuid")
-    if uuid is None:
-        return None
-    local: tuple[str, str | int]
-    if isinstance(local_ctx, str) or (
-        isinstance(local_ctx, list) and all(isinstance(item, str) for item in local_ctx)
-    ):
-        local = ("urls", json.dumps(local_ctx))
-    elif isinstance(local_ctx, Mapping):
-        # Scoped contexts are objects held by cached processed contexts: stable identities.
-        # The cache keeps local_ctx alive with its result, so its id() is never reused.
-        local = ("object", id(local_ctx))
-    else:
-        return None
-    return (
-        uuid,
-        local,
-        options.get("base"),
-        options.get("processingMode"),
-        override_protected,
-        propagate,
-    )
 
 
 def _as_json(document: Mapping[str, Any]) -> dict[str, Any]:

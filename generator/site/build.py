@@ -3,11 +3,9 @@ since the last build of the same source into the same folder (serve asks for tha
 
 from __future__ import annotations
 
-import gc
 import logging
 import os
-from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -90,7 +88,7 @@ def check_site(source: Path, strict: bool = False, use_cache: bool = True) -> Ch
     Signatures verified and templates compiled by earlier builds come from the cache store
     (generator/cache.py); use_cache=False verifies everything again.
     """
-    with _collector_paused(), open_store(source, use_cache) as store:
+    with open_store(source, use_cache) as store:
         return _check(source, strict, store, build_time())
 
 
@@ -155,8 +153,7 @@ def build(
     if store is None:
         store = open_store(source, use_cache)
     with store:
-        with _collector_paused():
-            checked = _check(source, strict, store, now)
+        checked = _check(source, strict, store, now)
         return _publish(checked, out_dir, sources, store)
 
 
@@ -172,54 +169,30 @@ def _check(source: Path, strict: bool, store: Store, now: datetime) -> CheckedSi
     return CheckedSite(network, awards, problems, now, theme)
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Python's cycle collector off while the network is read and checked.
-
-    Reading builds millions of objects that all live on (the model); the collector would
-    walk them all again each time it runs, about a third of the checks' time at 10,000
-    awards. The few cycles they leave are collected after, as usual.
-    """
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if collecting:
-            gc.enable()
-
-
 def _publish(checked: CheckedSite, out_dir: Path, sources: Snapshot, store: Store) -> Built:
     """Render and write the whole site of a checked network; raise BuildFailed on errors."""
-    # The checked model lives until the site is written: the garbage collector need not walk
-    # its millions of objects again and again, and forked workers keep sharing its memory
-    # pages instead of copying those the collector would touch.
-    gc.freeze()
-    try:
-        network, problems = checked.network, checked.problems
-        images = draw_badge_images(network, store)
-        qr_codes = QrCodes(store)
-        rendering = Rendering(network, checked.awards, images, checked.theme, checked.now, qr_codes)
-        guard = RecipientEmailGuard(network.credentials)
+    network, problems = checked.network, checked.problems
+    images = draw_badge_images(network, store)
+    qr_codes = QrCodes(store)
+    rendering = Rendering(network, checked.awards, images, checked.theme, checked.now, qr_codes)
+    guard = RecipientEmailGuard(network.credentials)
 
-        def last_checks(written: WriteReport) -> None:
-            guard.report(written.found, problems)
-            problems.raise_if_errors()
+    def last_checks(written: WriteReport) -> None:
+        guard.report(written.found, problems)
+        problems.raise_if_errors()
 
-        written = write_site(
-            rendering.shared_outputs(),
-            out_dir,
-            fanout=Fanout(
-                rendering.award_keys(),
-                rendering.award_outputs,
-                collect=qr_codes.take_new,
-                absorb=qr_codes.add,
-            ),
-            inspect=addresses_in,
-            before_swap=last_checks,
-        )
-    finally:
-        gc.unfreeze()
+    written = write_site(
+        rendering.shared_outputs(),
+        out_dir,
+        fanout=Fanout(
+            rendering.award_keys(),
+            rendering.award_outputs,
+            collect=qr_codes.take_new,
+            absorb=qr_codes.add,
+        ),
+        inspect=addresses_in,
+        before_swap=last_checks,
+    )
     log.info("wrote %d files to %s", written.files, out_dir)
     report = BuildReport(files=written.files, warnings=problems.sorted())
     cleared = frozenset(guard.cleared)

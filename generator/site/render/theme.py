@@ -6,7 +6,6 @@ import contextlib
 import gettext
 import io
 import pickle
-import types
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
@@ -14,18 +13,17 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-import jinja2.nodes as nodes
 import jinja2.runtime
 import markdown
 import nh3
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from jinja2.bccache import Bucket
-from jinja2.visitor import NodeTransformer
 from markupsafe import Markup
 
 from generator.cache import Store, entry_key
 from generator.site.problems import Location, Problems
+from generator.site.render import jinja_compiled_messages
 
 # Tags a person may use in criteria and pages; everything else (scripts, styles, iframes,
 # event handlers) is removed.
@@ -92,96 +90,6 @@ def _gettext(translated: Callable[[str], str]) -> Callable[..., str]:
         return text % variables
 
     return newstyle_gettext
-
-
-# The names under which templates call gettext (a `{% trans %}` block calls `gettext`).
-_GETTEXT_NAMES = frozenset({"_", "gettext"})
-
-
-class _TranslatedMessages(NodeTransformer):
-    """Turns each `_('message', var=...)` of a template into the translated message, % its
-    variables: what the newstyle gettext would return, found once when the template is
-    compiled instead of on every page. Plural forms and computed messages are left to
-    gettext, and so is a template that gives `_` or `gettext` another meaning."""
-
-    def __init__(self, environment: jinja2.Environment, translate: Callable[[str], str]):
-        self.environment = environment
-        self.translate = translate
-
-    def translated(self, template: nodes.Template) -> nodes.Template:
-        names = {name.name for name in template.find_all(nodes.Name) if name.ctx != "load"}
-        for imported in template.find_all(nodes.FromImport):
-            names.update(n if isinstance(n, str) else n[1] for n in imported.names)
-        names.update(module.target for module in template.find_all(nodes.Import))
-        if names & _GETTEXT_NAMES:
-            return template
-        result: nodes.Template = self.visit(template)
-        return result
-
-    def visit_Call(self, node: nodes.Call) -> nodes.Node:
-        self.generic_visit(node)
-        function, args = node.node, node.args
-        if not (
-            isinstance(function, nodes.Name)
-            and function.name in _GETTEXT_NAMES
-            and len(args) == 1
-            and isinstance(args[0], nodes.Const)
-            and isinstance(args[0].value, str)
-            and node.dyn_args is None
-            and node.dyn_kwargs is None
-        ):
-            return node
-        # As newstyle gettext: the message is markup where autoescaping is on, and is always
-        # %-formatted (the variables escaped by Markup's %), so "%%" gives "%".
-        message = nodes.MarkSafeIfAutoescape(nodes.Const(self.translate(args[0].value)))
-        variables = nodes.Dict([nodes.Pair(nodes.Const(kw.key), kw.value) for kw in node.kwargs])
-        translated = nodes.Mod(message, variables)
-        translated.set_lineno(node.lineno)
-        translated.set_environment(self.environment)
-        return translated
-
-
-# Callables that are plain functions or methods: unless marked with pass_context (and the
-# like), Jinja calls them as they are.
-_PLAIN_CALLABLES = (types.FunctionType, types.MethodType, types.BuiltinFunctionType)
-
-
-class _Context(jinja2.runtime.Context):
-    """Jinja's template context, calling plain functions (link, t, cached...: about 25 calls
-    an award page) without first asking each what it wants passed, as Context.call does."""
-
-    def call(__self, __obj: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        if type(__obj) not in _PLAIN_CALLABLES or hasattr(__obj, "jinja_pass_arg"):
-            return super().call(__obj, *args, **kwargs)
-        kwargs.pop("_block_vars", None)
-        kwargs.pop("_loop_vars", None)
-        try:
-            return __obj(*args, **kwargs)
-        except StopIteration:  # as Context.call
-            return __self.environment.undefined(
-                "value was undefined because a callable raised a StopIteration exception"
-            )
-
-
-class _ThemeEnvironment(jinja2.Environment):
-    """An environment for one language whose templates are compiled with their messages
-    already translated (see _TranslatedMessages): Jinja then folds them into the page's
-    constant text. An award page asked gettext for 26 messages each time."""
-
-    context_class = _Context
-    translate: Callable[[str], str] | None = None
-
-    def _generate(
-        self,
-        source: nodes.Template,
-        name: str | None,
-        filename: str | None,
-        defer_init: bool = False,
-    ) -> str:
-        if self.translate is not None:
-            source = _TranslatedMessages(self, self.translate).translated(source)
-        code: str = super()._generate(source, name, filename, defer_init)
-        return code
 
 
 def _translations(language: str, catalogue: bytes | None) -> gettext.NullTranslations:
@@ -254,7 +162,7 @@ class Theme:
         """A Jinja2 environment whose gettext speaks the given language (cached)."""
         if language not in self._environments:
             catalogue = self._catalogue_bytes(language)
-            env = _ThemeEnvironment(
+            env = jinja_compiled_messages.CompiledMessagesEnvironment(
                 loader=jinja2.FileSystemLoader(self.root / "templates"),
                 autoescape=True,
                 undefined=jinja2.StrictUndefined,
