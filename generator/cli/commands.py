@@ -16,6 +16,7 @@ from generator.issuer.tools import ToolError
 from generator.issuer.yaml_edit import YamlEditError
 from generator.site.build import build_site, check_site
 from generator.site.problems import BuildFailed, Problems
+from generator.site.write import OutputFolderRefused
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -33,6 +34,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except (ToolError, KeyFileError, YamlEditError, PersonError) as refusal:
         print(f"error: {refusal}", file=sys.stderr)
+        return 1
+    except OutputFolderRefused as refusal:
+        print(
+            f"error: cannot write the site there: {refusal}; nothing was changed", file=sys.stderr
+        )
         return 1
 
 

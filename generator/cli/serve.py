@@ -15,6 +15,7 @@ from generator.site.build import Built, build
 from generator.site.load.changes import WATCHED
 from generator.site.load.repository import CONTENT
 from generator.site.problems import BuildFailed
+from generator.site.write import OutputFolderRefused
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +37,9 @@ def serve(source: Path, port: int, out: Path | None) -> None:
         except BuildFailed as failed:
             report(failed.problems)
             print("build failed: still serving the last good build")
+            return
+        except OutputFolderRefused as refusal:
+            print(f"error: cannot write the site there: {refusal}; nothing was changed")
             return
         report(last.report.warnings)
         how = "updated" if last.report.incremental else "rebuilt"

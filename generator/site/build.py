@@ -20,14 +20,14 @@ from generator.site.check.privacy import RecipientEmailGuard, addresses_in
 from generator.site.load.assertions import AssertionFile, reload_assertions
 from generator.site.load.changes import Snapshot, changes_between, snapshot_sources
 from generator.site.load.network import load_network
-from generator.site.load.repository import Repository
+from generator.site.load.repository import ASSERTIONS, BADGES, CONTENT, THEME, Repository
 from generator.site.model import Network
 from generator.site.problems import Problem, Problems
 from generator.site.render.sharing import QrCodes
 from generator.site.render.site import Rendering, theme_for
 from generator.site.render.theme import Theme
 from generator.site.urls import Urls
-from generator.site.write import Fanout, WriteReport, update_site, write_site
+from generator.site.write import Fanout, WriteReport, claim_output_folder, update_site, write_site
 
 log = logging.getLogger(__name__)
 
@@ -138,6 +138,7 @@ def build(
     that a later one may reuse goes to the cache store (`store`, else the repository's; an
     update keeps the last build's).
     """
+    claim_output_folder(out_dir, source, [source / f for f in (CONTENT, BADGES, ASSERTIONS, THEME)])
     now = build_time()
     sources = snapshot_sources(source)
     if last is not None and last.out_dir == out_dir:
