@@ -34,6 +34,7 @@ RANKS = {
     "generator.site.check": 4,
     "generator.site.badge_images": 4,
     "generator.site.render": 5,
+    "generator.site.output_folder": 6,
     "generator.site.write": 6,
     "generator.site": 7,  # the orchestrator (build.py) and what only it uses
     "generator.issuer": 8,

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from generator.cli.commands import main
-from generator.site.write import MARKER
+from generator.site.output_folder import MARKER
 
 
 def build(source: Path, out: Path | str) -> tuple[int, str]:
@@ -68,3 +68,12 @@ def test_a_new_an_empty_and_an_earlier_output_are_written(
         (out / "index.html").write_text("stale", "utf-8")
         assert build(source, out)[0] == 0  # its own earlier site: replaced
         assert (out / "index.html").read_text("utf-8") != "stale"
+
+
+def test_a_folder_the_system_refuses_is_a_message(minimal_site: Callable[..., Path]) -> None:
+    source = minimal_site()
+    code, err = build(source, "/proc/fababrest-test/site")  # nothing can be made under /proc
+    assert code == 1
+    assert err.startswith("error: cannot write the site to /proc/fababrest-test/site: ")
+    assert err.rstrip().endswith("the previous site is unchanged")
+    assert "Traceback" not in err

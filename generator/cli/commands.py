@@ -15,8 +15,8 @@ from generator.issuer.keys import KeyFileError
 from generator.issuer.tools import ToolError
 from generator.issuer.yaml_edit import YamlEditError
 from generator.site.build import build_site, check_site
+from generator.site.output_folder import OutputFolderRefused, SiteNotWritten
 from generator.site.problems import BuildFailed, Problems
-from generator.site.write import OutputFolderRefused
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -34,6 +34,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except (ToolError, KeyFileError, YamlEditError, PersonError) as refusal:
         print(f"error: {refusal}", file=sys.stderr)
+        return 1
+    except SiteNotWritten as failure:
+        print(f"error: {failure}", file=sys.stderr)
         return 1
     except OutputFolderRefused as refusal:
         print(

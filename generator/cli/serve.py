@@ -14,8 +14,8 @@ from generator.cli.report import report
 from generator.site.build import Built, build
 from generator.site.load.changes import WATCHED
 from generator.site.load.repository import CONTENT
+from generator.site.output_folder import OutputFolderRefused, SiteNotWritten
 from generator.site.problems import BuildFailed
-from generator.site.write import OutputFolderRefused
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +40,9 @@ def serve(source: Path, port: int, out: Path | None) -> None:
             return
         except OutputFolderRefused as refusal:
             print(f"error: cannot write the site there: {refusal}; nothing was changed")
+            return
+        except SiteNotWritten as failure:
+            print(f"error: {failure}")
             return
         report(last.report.warnings)
         how = "updated" if last.report.incremental else "rebuilt"

@@ -22,12 +22,13 @@ from generator.site.load.changes import Snapshot, changes_between, snapshot_sour
 from generator.site.load.network import load_network
 from generator.site.load.repository import ASSERTIONS, BADGES, CONTENT, THEME, Repository
 from generator.site.model import Network
+from generator.site.output_folder import claim_output_folder
 from generator.site.problems import Problem, Problems
 from generator.site.render.sharing import QrCodes
 from generator.site.render.site import Rendering, theme_for
 from generator.site.render.theme import Theme
 from generator.site.urls import Urls
-from generator.site.write import Fanout, WriteReport, claim_output_folder, update_site, write_site
+from generator.site.write import Fanout, WriteReport, update_site, write_site
 
 log = logging.getLogger(__name__)
 

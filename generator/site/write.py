@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any, Generic, TypeVar
 
+from generator.site.output_folder import MARKER, MARKER_TEXT, SiteNotWritten
 from generator.site.outputs import Output
 from generator.site.parallel import map_ordered
 from generator.site.progress import progress
@@ -85,44 +86,14 @@ class WriteReport:
     found: dict[str, Found]
 
 
-# Every site this tool writes carries this file: a folder that holds anything else is not
-# ours to replace (an `--out` that names the repository, or a folder of keys, must never be).
-MARKER = ".fababrest-site"
-MARKER_TEXT = (
-    b"A site built by the Fab@brest Open Badges generator; build.py may replace this folder.\n"
-)
+class _WriteFailed(Exception):
+    """A file of the new site could not be written: the system's reason."""
 
 
-class OutputFolderRefused(Exception):
-    """An output folder the build must not replace; the message says why and what to do."""
-
-
-def claim_output_folder(
-    out_dir: Path, repository: Path | None = None, sources: Sequence[Path] = ()
-) -> None:
-    """Refuse to write a site to out_dir unless it is new, empty, or an earlier site of ours.
-
-    The site may not be or contain the repository (it may lie inside it, as _site/), and may
-    not be, contain or lie inside any of its sources (content/, badges/ ...).
-    """
-    out = out_dir.resolve()
-    repository_folder = repository.resolve() if repository else None
-    if out.exists() and not out.is_dir():
-        raise OutputFolderRefused(f"{out_dir} is a file, not a folder; choose a folder")
-    for folder in [*([repository] if repository else []), *sources]:
-        folder = folder.resolve()
-        inside = folder != repository_folder and out.is_relative_to(folder)
-        if folder.is_relative_to(out) or inside:
-            relation = "is" if out == folder else "is inside" if inside else "holds"
-            raise OutputFolderRefused(
-                f"{out_dir} {relation} {folder}, which the site must not replace; choose "
-                "another folder, e.g. _site in the repository"
-            )
-    if out.is_dir() and not (out / MARKER).is_file() and any(out.iterdir()):
-        raise OutputFolderRefused(
-            f"{out_dir} is not empty and holds no site built by this tool (no {MARKER}); "
-            "choose a new or empty folder, or delete this one yourself if it is an old site"
-        )
+def _not_written(out_dir: Path, reason: object) -> SiteNotWritten:
+    return SiteNotWritten(
+        f"cannot write the site to {out_dir}: {reason}; the previous site is unchanged"
+    )
 
 
 def write_site(
@@ -144,8 +115,11 @@ def write_site(
     new one renamed in, and only then is the old one removed.
     """
     out_dir = out_dir.resolve()
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-", dir=out_dir.parent))
+    try:
+        out_dir.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-", dir=out_dir.parent))
+    except OSError as error:
+        raise _not_written(out_dir, error.strerror or error) from None
     try:
         folder = _Folder(staging, out_dir)
         written = _written_by_workers(fanout, folder, inspect) if fanout else iter(())
@@ -154,8 +128,14 @@ def write_site(
         report = _write_all(progress(entries, "writing files", every=500), folder, inspect)
         if before_swap is not None:
             before_swap(report)
-        os.chmod(staging, 0o755)
-        _swap(staging, out_dir)
+        try:
+            os.chmod(staging, 0o755)
+            _swap(staging, out_dir)
+        except OSError as error:
+            raise _WriteFailed(error.strerror or error) from None
+    except _WriteFailed as failed:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise _not_written(out_dir, failed) from None
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -275,6 +255,8 @@ def _write_one(old: str, data: bytes, target: str) -> None:
             _place(old, data, target)
     except FileExistsError:
         raise OutputError(f"output path {target!r} is written twice") from None
+    except OSError as error:
+        raise _WriteFailed(error.strerror or error) from None
 
 
 def _place(old: str, data: bytes, target: str) -> None:
@@ -363,10 +345,17 @@ def update_site(
             if target.read_bytes() == output.data:
                 continue
         except OSError:
+            pass
+        try:
             target.parent.mkdir(parents=True, exist_ok=True)
-        temporary = target.with_name(f".{target.name}.new")
-        temporary.write_bytes(output.data)
-        os.chmod(temporary, 0o644)
-        temporary.replace(target)  # never in place: the file may be a hard link of an old site
+            temporary = target.with_name(f".{target.name}.new")
+            temporary.write_bytes(output.data)
+            os.chmod(temporary, 0o644)
+            temporary.replace(target)  # never in place: it may be a hard link of an old site
+        except OSError as error:
+            raise SiteNotWritten(
+                f"cannot update the site in {out_dir}: {error.strerror or error}; {changed} "
+                "file(s) were updated, each whole; the next build completes the site"
+            ) from None
         changed += 1
     return changed

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from generator.site import parallel, write
+from generator.site.output_folder import SiteNotWritten
 from generator.site.outputs import Output
 from generator.site.write import Fanout, OutputError, check_outputs, write_site
 
@@ -148,7 +149,9 @@ def test_failure_mid_write_keeps_the_previous_output(
         real_place(old, data, target)
 
     monkeypatch.setattr(write, "_place", failing_place)
-    with pytest.raises(OSError, match="No space left on device"):
+    with pytest.raises(
+        SiteNotWritten, match="No space left on device; the previous site is unchanged"
+    ):
         write_site(SITE, out)
     monkeypatch.undo()
     assert len(written) == 2, "the failure must happen after some files were written"
@@ -172,7 +175,7 @@ def test_failure_mid_write_without_previous_output_leaves_nothing(
         real_place(old, data, target)
 
     monkeypatch.setattr(write, "_place", failing_place)
-    with pytest.raises(OSError):
+    with pytest.raises(SiteNotWritten, match="Input/output error"):
         write_site(SITE, out)
     monkeypatch.undo()
     assert not out.exists()
@@ -212,7 +215,7 @@ def test_failure_while_swapping_restores_the_previous_output(
         return real_rename(self, target)
 
     monkeypatch.setattr(Path, "rename", failing_rename)
-    with pytest.raises(OSError, match="busy"):
+    with pytest.raises(SiteNotWritten, match="busy"):
         write_site(SITE, out)
     monkeypatch.undo()
     assert _files(out) == previous
