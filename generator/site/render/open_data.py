@@ -80,12 +80,24 @@ def skills_map_csv(network: Network, skills_map: SkillsMap) -> bytes:
     for row in skills_map_rows(network, skills_map):
         writer.writerow(
             {
-                key: " | ".join(value)
+                key: spreadsheet_safe(" | ".join(value))
                 if isinstance(value, list)
                 else str(value).lower()
                 if isinstance(value, bool)
+                else spreadsheet_safe(value)
+                if isinstance(value, str)
                 else value
                 for key, value in row.items()
             }
         )
     return buffer.getvalue().encode("utf-8")
+
+
+# What makes a spreadsheet read a cell as a formula (OWASP, "CSV Injection").
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(text: str) -> str:
+    """A text cell that no spreadsheet runs as a formula: one that would starts with a '
+    (OWASP's advice; the text shown is the same, the formula is never evaluated)."""
+    return f"'{text}" if text.startswith(_FORMULA_STARTS) else text
