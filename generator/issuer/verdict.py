@@ -25,6 +25,7 @@ from generator.openbadges.svg_baking import unbake_svg
 from generator.site.build import build_time
 from generator.site.check.signatures import Refused, check_signature, parse_instant
 from generator.site.load.network import load_network
+from generator.site.load.parsing import JsonRefused, loads_strict
 from generator.site.problems import Problems
 from generator.site.urls import Urls
 
@@ -116,9 +117,11 @@ def _json(path: Path) -> dict[str, Any]:
 
 def _loads(text: str, where: str) -> dict[str, Any]:
     try:
-        value = json.loads(text)
+        value = loads_strict(text)
     except json.JSONDecodeError as error:
         raise _Invalid(f"{where}: not JSON ({error.msg}, line {error.lineno})") from None
+    except JsonRefused as refusal:
+        raise _Invalid(f"{where}: JSON refused ({refusal})") from None
     if not isinstance(value, dict):
         raise _Invalid(f"{where}: not a JSON object")
     return value

@@ -141,10 +141,46 @@ def read_markdown(text: str, location: Location, problems: Problems) -> tuple[Do
     return document, body
 
 
-def read_json(text: str, location: Location, problems: Problems) -> Document:
-    """Parse JSON text; report syntax errors with their line."""
+class JsonRefused(ValueError):
+    """JSON that parses, but that the build does not trust: duplicate keys, too deep, a
+    number too long."""
+
+
+def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    keys = [key for key, _ in pairs]
+    duplicates = sorted({key for key in keys if keys.count(key) > 1})
+    if duplicates:
+        # Parsers disagree on which value counts (Python keeps the last, others the first):
+        # a signed document must mean one thing to every verifier.
+        raise JsonRefused(f"duplicate key '{duplicates[0]}'")
+    return dict(pairs)
+
+
+def loads_strict(text: str) -> Any:
+    """Parse JSON, refusing duplicate keys, nesting too deep for the parser and numbers too
+    long to read (JsonRefused); json.JSONDecodeError for a syntax error."""
     try:
-        return Document(location, json.loads(text))
+        return json.loads(text, object_pairs_hook=_no_duplicate_keys)
+    except RecursionError:
+        raise JsonRefused("nested too deeply") from None
+    except json.JSONDecodeError:
+        raise
+    except ValueError as error:  # e.g. an integer of thousands of digits
+        if isinstance(error, JsonRefused):
+            raise
+        raise JsonRefused(str(error)) from None
+
+
+def read_json(text: str, location: Location, problems: Problems) -> Document:
+    """Parse JSON text strictly (see loads_strict); report what is wrong, with its line."""
+    try:
+        return Document(location, loads_strict(text))
     except json.JSONDecodeError as error:
         problems.error(location.at(error.lineno), f"JSON syntax error: {error.msg}; fix the syntax")
-        return Document(location, None)
+    except JsonRefused as refusal:
+        problems.error(
+            location,
+            f"JSON refused: {refusal}; every verifier must read the same document (restore the "
+            "file as it was written by the tool that made it)",
+        )
+    return Document(location, None)
