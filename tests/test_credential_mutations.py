@@ -353,3 +353,29 @@ def test_a_refused_credential_is_annotated_for_github(network: SignedNetwork) ->
     result = run("check", "--source", network.site, "--format", "github")
     assert result.code == 1
     assert f"::error file={network.relative(network.laser)}::{SIGNATURE}" in result.err
+
+
+@pytest.mark.parametrize(
+    "identifier",
+    [
+        {"type": "IdentityObject", "identityType": "emailAddress", "hashed": False,
+         "identityHash": "eve.riou-1209@example.net"},
+        {"type": "IdentityObject", "identityType": "emailAddress", "hashed": True,
+         "identityHash": "eve.riou-1209@example.net", "salt": "x"},
+        "eve.riou-1209@example.net",
+    ],
+    ids=["hashed-false", "hash-not-a-hash", "not-an-object"],
+)  # fmt: skip
+def test_a_signed_credential_with_an_identity_in_clear_is_refused(
+    network: SignedNetwork, identifier: Any
+) -> None:
+    """Even properly signed by the structure, a credential naming its recipient in clear is
+    not published: every identifier must be a salted sha256$ hash."""
+    document = read_json(network.laser)
+    created = document.pop("proof")[0]["created"]
+    document["credentialSubject"]["identifier"].append(identifier)
+    write_json(
+        network.laser,
+        sign(document, read_private_key(network.key_file), f"{ATELIER_DID}#key-1", created),
+    )
+    assert_refused(network, network.laser, "credentialSubject.identifier[1] is not a salted hash")

@@ -127,6 +127,29 @@ def recipient_identity(credential: Mapping[str, Any]) -> tuple[str, str] | None:
     return None
 
 
+_HASH = re.compile(r"^sha256\$[0-9a-f]{64}$")
+
+
+def unhashed_identifiers(credential: Mapping[str, Any]) -> list[int]:
+    """The positions of credentialSubject.identifier entries that are not a salted SHA-256
+    hash (`hashed: true`, `identityHash: sha256$<64 hex>`): each would publish a person's
+    identity as it is."""
+    subject = credential.get("credentialSubject", {})
+    identifiers = subject.get("identifier", []) if isinstance(subject, dict) else []
+    if not isinstance(identifiers, list):
+        return [0]
+    return [
+        index
+        for index, identifier in enumerate(identifiers)
+        if not (
+            isinstance(identifier, dict)
+            and identifier.get("hashed") is True
+            and isinstance(identifier.get("identityHash"), str)
+            and _HASH.match(identifier["identityHash"])
+        )
+    ]
+
+
 def hosted_assertion(
     credential: Mapping[str, Any], *, assertion_id: str, badge_class_id: str, image_id: str
 ) -> dict[str, Any]:

@@ -15,7 +15,12 @@ from datetime import datetime
 from typing import Any
 
 from generator.cache import Store
-from generator.openbadges.credential import CREDENTIAL_CONTEXT, recipient_identity, status_entry
+from generator.openbadges.credential import (
+    CREDENTIAL_CONTEXT,
+    recipient_identity,
+    status_entry,
+    unhashed_identifiers,
+)
 from generator.site.awards import Award, Revocation
 from generator.site.check.signatures import (
     Refused,
@@ -163,6 +168,12 @@ def _check_credential(
     if valid_from > now:
         raise Refused(f"validFrom {document['validFrom']} is in the future")
     _check_awardable(badge, valid_from)
+    if unhashed := unhashed_identifiers(document):
+        raise Refused(
+            f"credentialSubject.identifier[{unhashed[0]}] is not a salted hash (sha256$…); a "
+            "recipient's identity is never published as it is: delete this credential and "
+            "issue it again with 'build.py issue'"
+        )
     if recipient_identity(document) is None:
         raise Refused("credentialSubject has no hashed email identifier")
     entry = status_entry(document)
