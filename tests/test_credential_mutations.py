@@ -379,3 +379,32 @@ def test_a_signed_credential_with_an_identity_in_clear_is_refused(
         sign(document, read_private_key(network.key_file), f"{ATELIER_DID}#key-1", created),
     )
     assert_refused(network, network.laser, "credentialSubject.identifier[1] is not a salted hash")
+
+
+@pytest.mark.parametrize(
+    ("where", "mutate"),
+    [
+        ("evidence[0].id", lambda d: d.setdefault("evidence", [{}])[0].update(
+            id="javascript:alert(document.domain)")),
+        ("evidence[0].id", lambda d: d.setdefault("evidence", [{}])[0].update(
+            id="JaVaScRiPt:alert(1)")),
+        ("evidence[0].id", lambda d: d.setdefault("evidence", [{}])[0].update(
+            id="data:text/html,<script>alert(1)</script>")),
+        ("achievement.criteria.id", lambda d: d["credentialSubject"]["achievement"]["criteria"]
+            .update(id="vbscript:msgbox(1)")),
+    ],
+    ids=["javascript", "javascript-mixed-case", "data", "criteria-vbscript"],
+)  # fmt: skip
+def test_a_signed_credential_with_a_link_that_is_not_on_the_web_is_refused(
+    network: SignedNetwork, where: str, mutate: Callable[[Document], None]
+) -> None:
+    """Properly signed by the structure, a credential whose evidence (or another field the
+    site turns into a link) is not an http(s) URL is not published: it would be stored XSS."""
+    document = read_json(network.laser)
+    created = document.pop("proof")[0]["created"]
+    mutate(document)
+    write_json(
+        network.laser,
+        sign(document, read_private_key(network.key_file), f"{ATELIER_DID}#key-1", created),
+    )
+    assert_refused(network, network.laser, f"{where} is '")

@@ -13,6 +13,7 @@ from generator.issuer.consent import PersonError, parse_scopes, person_path
 from generator.issuer.tools import ToolError
 from generator.openbadges.credential import EMAIL, Evidence, normalise_email
 from generator.site.problems import Location, Problems, suggest
+from generator.site.urls import is_web_link
 
 
 @dataclass(frozen=True)
@@ -99,7 +100,7 @@ def recipient(
         problems.error(
             where, "the evidence or narrative contains the recipient's email; remove it (privacy)"
         )
-    if evidence and not evidence.startswith(("https://", "http://")):
+    if evidence and not is_web_link(evidence):
         problems.error(where, f"evidence '{evidence}' is not a URL; give an https:// address")
     return Recipient(
         email=normalise_email(email),

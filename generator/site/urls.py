@@ -14,6 +14,16 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 
+def is_web_link(text: object) -> bool:
+    """Whether a text is an absolute http(s) URL with a host and nothing a browser would run or
+    strip (the one rule for every link the site publishes that a person or a credential gave:
+    `javascript:`, `data:` and the like never become links)."""
+    if not isinstance(text, str) or any(ord(char) <= 0x20 or char == "\x7f" for char in text):
+        return False
+    parts = urlsplit(text)
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
+
+
 @dataclass(frozen=True)
 class Urls:
     """Paths and absolute URLs for one base URL and default language."""

@@ -32,7 +32,7 @@ from generator.site.check.signatures import (
 from generator.site.check.status import check_revocations_match, check_status
 from generator.site.model import Badge, Issuer, Network, SignedFile
 from generator.site.problems import Problems
-from generator.site.urls import Urls
+from generator.site.urls import Urls, is_web_link
 
 
 def check_credentials(
@@ -168,6 +168,11 @@ def _check_credential(
     if valid_from > now:
         raise Refused(f"validFrom {document['validFrom']} is in the future")
     _check_awardable(badge, valid_from)
+    if link := _link_not_on_the_web(document):
+        raise Refused(
+            f"{link[0]} is '{link[1]}', which is not an http(s) address; the site would publish "
+            "it as a link: delete this credential and issue it again with a web address"
+        )
     if unhashed := unhashed_identifiers(document):
         raise Refused(
             f"credentialSubject.identifier[{unhashed[0]}] is not a salted hash (sha256$…); a "
@@ -193,6 +198,29 @@ def _check_credential(
         status_index=entry[1],
         revocation=None,
     )
+
+
+def _link_not_on_the_web(document: Mapping[str, Any]) -> tuple[str, str] | None:
+    """The first field the site shows as a link (evidence, alignment, image, criteria) whose
+    value is not an http(s) URL: (where, value)."""
+    evidence = document.get("evidence", [])
+    subject = document.get("credentialSubject")
+    achievement = subject.get("achievement") if isinstance(subject, dict) else None
+    fields: list[tuple[str, Any]] = [
+        (f"evidence[{index}].id", item.get("id"))
+        for index, item in enumerate(evidence if isinstance(evidence, list) else [])
+        if isinstance(item, dict) and "id" in item
+    ]
+    if isinstance(achievement, dict):
+        for name in ("image", "criteria"):
+            part = achievement.get(name)
+            if isinstance(part, dict) and "id" in part:
+                fields.append((f"achievement.{name}.id", part["id"]))
+        alignments = achievement.get("alignment", [])
+        for index, alignment in enumerate(alignments if isinstance(alignments, list) else []):
+            if isinstance(alignment, dict) and "targetUrl" in alignment:
+                fields.append((f"achievement.alignment[{index}].targetUrl", alignment["targetUrl"]))
+    return next(((where, str(value)) for where, value in fields if not is_web_link(value)), None)
 
 
 def _badge_of(network: Network, urls: Urls, issuer: Issuer, document: Mapping[str, Any]) -> Badge:
