@@ -109,7 +109,9 @@ def reload_assertions(
 
 
 def signed_file(source: Repository, path: Path, issuer: str) -> SignedFile | None:
-    data = path.read_bytes()
+    data = source.read_bytes(path)
+    if data is None:
+        return None
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:

@@ -28,9 +28,10 @@ def load_badge(source: Repository, path: Path, language: str) -> Badge | None:
         sibling = next(
             (p for p in (path.with_suffix(".png"), path.with_suffix(".svg")) if p.is_file()), None
         )
+        data = source.read_bytes(sibling) if sibling else None
         image = (
-            Asset(source.location(sibling).path, sibling.read_bytes(), source.location(sibling))
-            if sibling
+            Asset(source.location(sibling).path, data, source.location(sibling))
+            if sibling and data is not None
             else None
         )
     valid_for = value.get("valid_for")

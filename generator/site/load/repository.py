@@ -3,7 +3,9 @@ schema-checked YAML, and the dates its files hold."""
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from datetime import date, datetime
 from pathlib import Path
 
@@ -13,6 +15,9 @@ from generator.site.model import (
     Asset,
 )
 from generator.site.problems import Location, Problems
+
+# Larger than any file a person writes or signs here (badge images are limited further).
+MAX_FILE_BYTES = 10 * 1024 * 1024
 
 CONTENT = "content"
 BADGES = "badges"
@@ -32,11 +37,42 @@ class Repository:
         """The Location of a file under the root, as printed in diagnostics."""
         return Location(path.relative_to(self.root).as_posix(), line)
 
+    def read_bytes(self, path: Path) -> bytes | None:
+        """A file's bytes, or None (reported) when it is not a regular file of the repository
+        of a sensible size: a link out of the repository, a FIFO or a device is never read."""
+        location = self.location(path)
+        try:
+            if not path.resolve().is_relative_to(self.root.resolve()):
+                self.problems.error(
+                    location, "is a link to a file outside the repository; put the file itself here"
+                )
+                return None
+            status = os.stat(path)
+            if not stat.S_ISREG(status.st_mode):
+                self.problems.error(
+                    location, "is not a regular file (a FIFO, device or socket); replace it"
+                )
+                return None
+            if status.st_size > MAX_FILE_BYTES:
+                self.problems.error(
+                    location,
+                    f"is {status.st_size:,} bytes, more than the {MAX_FILE_BYTES:,} a file of "
+                    "the repository may hold; make it smaller",
+                )
+                return None
+            return path.read_bytes()
+        except OSError as error:
+            self.problems.error(location, f"cannot be read: {error.strerror or error}")
+            return None
+
     def read_text(self, path: Path) -> str | None:
-        """A file's text, or None (reported) when it is not valid UTF-8."""
+        """A file's text, or None (reported) when it cannot be read or is not valid UTF-8."""
+        data = self.read_bytes(path)
+        if data is None:
+            return None
         try:
             # utf-8-sig: editors on Windows often start files with a byte-order mark.
-            return path.read_text("utf-8-sig")
+            return data.decode("utf-8-sig")
         except UnicodeDecodeError as error:
             self.problems.error(
                 self.location(path), f"not valid UTF-8 ({error.reason}); save it as UTF-8"
@@ -75,7 +111,10 @@ class Repository:
                 f"file '{name}' not found next to {document.location.path}; add it or fix the name",
             )
             return None
-        return Asset(path.relative_to(self.root.resolve()).as_posix(), path.read_bytes(), location)
+        data = self.read_bytes(path)
+        if data is None:
+            return None
+        return Asset(path.relative_to(self.root.resolve()).as_posix(), data, location)
 
 
 def parse_datetime(
