@@ -51,3 +51,26 @@ def test_a_link_inside_the_repository_is_read(minimal_site: Callable[..., Path])
     source = minimal_site()
     (source / "content" / "pages" / "copie.md").symlink_to(source / "content" / "pages" / "index.md")
     assert check(source)[0] == 0
+
+
+@pytest.mark.parametrize(
+    "make",
+    [lambda path: path.symlink_to("/etc/passwd"), lambda path: os.mkfifo(path)],
+    ids=["link-out", "fifo"],
+)
+def test_the_theme_static_folder_holds_only_its_own_files(
+    minimal_site: Callable[..., Path], make: Callable[[Path], None]
+) -> None:
+    source = minimal_site()
+    static = source / "theme" / "static"
+    if not static.is_dir():
+        import shutil
+
+        from .conftest import ROOT
+
+        shutil.copytree(ROOT / "theme", source / "theme")
+    make(static / "passwd.txt")
+    code, err = check(source)
+    assert code == 1
+    assert "theme/static/passwd.txt: error: " in err
+    assert "root:" not in err and "Traceback" not in err

@@ -5,7 +5,9 @@ from __future__ import annotations
 import contextlib
 import gettext
 import io
+import os
 import pickle
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
@@ -200,6 +202,17 @@ class Theme:
         po = self._catalogue(language)
         return po.read_bytes() if po.is_file() else None
 
+    def _check_static_files(self, problems: Problems) -> None:
+        """static/ is copied as it is: only regular files of the theme itself may be in it (a
+        link out of it, a FIFO or a device would publish or hang on what is not the theme's)."""
+        theme = self.root.resolve()
+        for path in sorted(self.static_dir.rglob("*")):
+            where = Location(f"theme/static/{path.relative_to(self.static_dir).as_posix()}")
+            if not path.resolve().is_relative_to(theme):
+                problems.error(where, "is a link out of the theme; put the file itself here")
+            elif not path.is_dir() and not stat.S_ISREG(os.stat(path).st_mode):
+                problems.error(where, "is not a regular file (a FIFO, device or socket); remove it")
+
     def check(self, languages: tuple[str, ...], default_language: str, problems: Problems) -> None:
         """Report missing catalogues and template syntax errors with their line."""
         for language in languages:
@@ -208,6 +221,7 @@ class Theme:
                     Location(f"theme/locale/{language}/LC_MESSAGES/messages.po"),
                     f"no catalogue for language '{language}'; add it or remove '{language}' from languages",
                 )
+        self._check_static_files(problems)
         env = self.environment(default_language)
         templates = self.root / "templates"
         names = [
