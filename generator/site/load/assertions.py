@@ -68,7 +68,9 @@ def load_assertions(source: Repository, folder: Path) -> Assertions:
             else:
                 files = [path]
             for file in files:
-                what = assertion_file(source.location(file).path)
+                # The file's path in the repository, made as the folders are walked.
+                inner = file.name if file is path else f"{path.name}/{file.name}"
+                what = assertion_file(f"{ASSERTIONS}/{issuer_dir.name}/{inner}")
                 if what is None or file.is_dir():
                     source.problems.error(
                         source.location(file),

@@ -147,13 +147,16 @@ class JsonRefused(ValueError):
 
 
 def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    keys = [key for key, _ in pairs]
-    duplicates = sorted({key for key in keys if keys.count(key) > 1})
-    if duplicates:
+    mapping = dict(pairs)
+    if len(mapping) != len(pairs):
         # Parsers disagree on which value counts (Python keeps the last, others the first):
         # a signed document must mean one thing to every verifier.
-        raise JsonRefused(f"duplicate key '{duplicates[0]}'")
-    return dict(pairs)
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise JsonRefused(f"duplicate key '{key}'")
+            seen.add(key)
+    return mapping
 
 
 def loads_strict(text: str) -> Any:

@@ -3,6 +3,7 @@ schema-checked YAML, and the dates its files hold."""
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import stat
@@ -16,6 +17,8 @@ from generator.site.model import (
 )
 from generator.site.problems import Location, Problems
 
+# Read-only, and never waiting for a writer at the other end of a FIFO.
+_OPEN = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
 # Larger than any file a person writes or signs here (badge images are limited further).
 MAX_FILE_BYTES = 10 * 1024 * 1024
 
@@ -32,6 +35,8 @@ class Repository:
     def __init__(self, root: Path, problems: Problems) -> None:
         self.root = root
         self.problems = problems
+        self._real_root = root.resolve()
+        self._real_folders: dict[Path, Path] = {}
 
     def location(self, path: Path, line: int | None = None) -> Location:
         """The Location of a file under the root, as printed in diagnostics."""
@@ -39,31 +44,55 @@ class Repository:
 
     def read_bytes(self, path: Path) -> bytes | None:
         """A file's bytes, or None (reported) when it is not a regular file of the repository
-        of a sensible size: a link out of the repository, a FIFO or a device is never read."""
-        location = self.location(path)
+        of a sensible size: a link out of the repository, a FIFO or a device is never read.
+
+        One open and one fstat, as reading it would cost anyway (thousands of credentials):
+        the file is opened without following a last link and without blocking on a FIFO;
+        only a link, or a folder seen for the first time, is resolved."""
         try:
-            if not path.resolve().is_relative_to(self.root.resolve()):
+            inside = self._real_folder(path.parent).is_relative_to(self._real_root)
+            try:
+                handle = os.open(path, _OPEN | getattr(os, "O_NOFOLLOW", 0)) if inside else -1
+            except OSError as error:
+                if error.errno != errno.ELOOP:
+                    raise
+                inside = path.resolve().is_relative_to(self._real_root)
+                handle = os.open(path, _OPEN) if inside else -1
+            if not inside:
                 self.problems.error(
-                    location, "is a link to a file outside the repository; put the file itself here"
+                    self.location(path),
+                    "is a link to a file outside the repository; put the file itself here",
                 )
                 return None
-            status = os.stat(path)
-            if not stat.S_ISREG(status.st_mode):
-                self.problems.error(
-                    location, "is not a regular file (a FIFO, device or socket); replace it"
-                )
-                return None
-            if status.st_size > MAX_FILE_BYTES:
-                self.problems.error(
-                    location,
-                    f"is {status.st_size:,} bytes, more than the {MAX_FILE_BYTES:,} a file of "
-                    "the repository may hold; make it smaller",
-                )
-                return None
-            return path.read_bytes()
+            with open(handle, "rb") as file:
+                status = os.fstat(handle)
+                if not stat.S_ISREG(status.st_mode):
+                    self.problems.error(
+                        self.location(path),
+                        "is not a regular file (a FIFO, device or socket); replace it",
+                    )
+                    return None
+                if status.st_size > MAX_FILE_BYTES:
+                    self.problems.error(
+                        self.location(path),
+                        f"is {status.st_size:,} bytes, more than the {MAX_FILE_BYTES:,} a file "
+                        "of the repository may hold; make it smaller",
+                    )
+                    return None
+                return file.read()
         except OSError as error:
-            self.problems.error(location, f"cannot be read: {error.strerror or error}")
+            self.problems.error(
+                self.location(path),
+                f"cannot be read: {error.strerror or error}; check its permissions",
+            )
             return None
+
+    def _real_folder(self, folder: Path) -> Path:
+        """Where a folder really is, links followed (found once per folder)."""
+        real = self._real_folders.get(folder)
+        if real is None:
+            real = self._real_folders[folder] = folder.resolve()
+        return real
 
     def read_text(self, path: Path) -> str | None:
         """A file's text, or None (reported) when it cannot be read or is not valid UTF-8."""
