@@ -36,16 +36,15 @@ from generator.issuer import yaml_edit as issuer_yaml  # noqa: E402
 from generator.issuer.consent import update_person  # noqa: E402
 from generator.issuer.recipients import Recipient  # noqa: E402
 from generator.issuer.revoking import write_status_list  # noqa: E402
+from generator.issuer.tools import load_checked_network  # noqa: E402
 from generator.openbadges.credential import Evidence, revocation_record  # noqa: E402
 from generator.openbadges.dataintegrity import sign  # noqa: E402
 from generator.openbadges.multikey import public_key_multibase  # noqa: E402
-from generator.site.check.content import check_content  # noqa: E402
 from generator.site.load.assertions import REVOCATIONS  # noqa: E402
-from generator.site.load.network import load_network  # noqa: E402
 from generator.site.load.repository import ASSERTIONS  # noqa: E402
 from generator.site.model import Badge, Network  # noqa: E402
 from generator.site.outputs import json_bytes  # noqa: E402
-from generator.site.problems import Location, Problems  # noqa: E402
+from generator.site.problems import Location  # noqa: E402
 from generator.site.urls import Urls  # noqa: E402
 
 # 2026-01-01T00:00:00Z, as in the tests: builds of the network are reproducible, and which
@@ -266,7 +265,7 @@ def generate(source: Path, awards: int, seed: int) -> NetworkStats:
     _copy_example(source)
     keys = {slug: _key(seed, slug) for slug in STRUCTURE_WEIGHTS}
     _write_structures(source, keys)
-    network = _load(source)
+    network = load_checked_network(source)
     urls = Urls(network.site.base_url, network.site.language)
     plan = _plan(network, awards, rng)
     with _issuing_patched(rng):
@@ -348,14 +347,6 @@ def _without_keys(text: str) -> str:
         if not skipping:
             kept.append(line)
     return "".join(kept)
-
-
-def _load(source: Path) -> Network:
-    problems = Problems()
-    network = load_network(source, problems)
-    check_content(network, problems)
-    problems.raise_if_errors()
-    return network
 
 
 def _plan(network: Network, count: int, rng: random.Random) -> list[PlannedAward]:

@@ -18,7 +18,7 @@ from generator.cache import Store
 from generator.site.badge_images import draw_badge_images
 from generator.site.build import check_site
 from generator.site.render.sharing import QrCodes
-from generator.site.render.site import render_site
+from generator.site.render.site import Rendering
 from generator.site.render.theme import Fragments
 
 from .conftest import ROOT
@@ -31,7 +31,7 @@ import synthetic_network  # benchmarks/ is not a package
 def _site(source: Path, fragments: Fragments) -> dict[str, bytes]:
     checked = check_site(source, use_cache=False)
     images = draw_badge_images(checked.network, Store(None))
-    outputs = render_site(
+    outputs = Rendering(
         checked.network,
         checked.awards,
         images,
@@ -39,7 +39,7 @@ def _site(source: Path, fragments: Fragments) -> dict[str, bytes]:
         checked.now,
         QrCodes(),
         fragments=fragments,
-    )
+    ).outputs()
     return {output.path: output.data for output in outputs}
 
 

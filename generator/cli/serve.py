@@ -12,8 +12,7 @@ from livereload import Server
 
 from generator.cli.report import report
 from generator.site.build import Built, build
-from generator.site.load.changes import WATCHED
-from generator.site.load.repository import CONTENT
+from generator.site.load.repository import CONTENT, SOURCE_FOLDERS
 from generator.site.output_folder import OutputFolderRefused, SiteNotWritten
 from generator.site.problems import BuildFailed
 
@@ -50,7 +49,7 @@ def serve(source: Path, port: int, out: Path | None) -> None:
 
     rebuild()
     server = Server()
-    for folder in WATCHED:
+    for folder in SOURCE_FOLDERS:
         if (source / folder).exists():
             server.watch(str(source / folder), rebuild)
     print(f"serving on http://127.0.0.1:{port}{base_path}")

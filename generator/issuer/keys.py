@@ -15,7 +15,7 @@ from generator.issuer import yaml_edit as issuer_yaml
 from generator.issuer.tools import ToolError, iso, issuer_named, load_checked_network
 from generator.openbadges.multikey import public_key_multibase
 from generator.site.build import build_time
-from generator.site.load.repository import ASSERTIONS, BADGES, CONTENT, THEME
+from generator.site.load.repository import SOURCE_FOLDERS
 from generator.site.model import Issuer, PublicKey
 
 
@@ -88,7 +88,7 @@ def keygen(source: Path, issuer_slug: str, key_file: Path) -> str:
     network = load_checked_network(source)
     issuer = issuer_named(network, issuer_slug)
     target = key_file.resolve()
-    for folder in (CONTENT, BADGES, ASSERTIONS, THEME):
+    for folder in SOURCE_FOLDERS:
         if target.is_relative_to((source / folder).resolve()):
             raise ToolError(
                 f"{key_file}: a private key must never be inside {folder}/ (it would be published "

@@ -20,7 +20,7 @@ from generator.site.check.privacy import RecipientEmailGuard, addresses_in
 from generator.site.load.assertions import AssertionFile, reload_assertions
 from generator.site.load.changes import Snapshot, changes_between, snapshot_sources
 from generator.site.load.network import load_network
-from generator.site.load.repository import ASSERTIONS, BADGES, CONTENT, THEME, Repository
+from generator.site.load.repository import SOURCE_FOLDERS, Repository
 from generator.site.model import Network
 from generator.site.output_folder import claim_output_folder
 from generator.site.problems import Problem, Problems
@@ -139,7 +139,7 @@ def build(
     that a later one may reuse goes to the cache store (`store`, else the repository's; an
     update keeps the last build's).
     """
-    claim_output_folder(out_dir, source, [source / f for f in (CONTENT, BADGES, ASSERTIONS, THEME)])
+    claim_output_folder(out_dir, source, [source / folder for folder in SOURCE_FOLDERS])
     now = build_time()
     sources = snapshot_sources(source)
     if last is not None and last.out_dir == out_dir:

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.cache import Store, code_fingerprint, entry_key
-from generator.site.load.repository import ASSERTIONS, BADGES, CONTENT, THEME
+from generator.site.load.repository import SOURCE_FOLDERS
 
 NAMESPACE = "last-build"
 FORMAT = "1"
@@ -31,7 +31,7 @@ def fingerprint(source: Path, out_dir: Path, options: str) -> str:
     digest = hashlib.sha256(f"format {FORMAT}; {options}; {out_dir.resolve()}".encode())
     # Python, the libraries and every file of the generator (what decides trust included).
     digest.update(f"code {code_fingerprint()}".encode())
-    for folder in (CONTENT, BADGES, ASSERTIONS, THEME):
+    for folder in SOURCE_FOLDERS:
         _add_tree(digest, source / folder, folder)
     return digest.hexdigest()
 

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 from generator.site.output_folder import MARKER, MARKER_TEXT, SiteNotWritten
 from generator.site.outputs import Output
@@ -47,8 +47,17 @@ def _is_normal(path: str) -> bool:
     )
 
 
-def check_outputs(outputs: Iterable[Output]) -> Iterator[Output]:
-    """The outputs, as they come, refusing duplicates and paths escaping the output folder."""
+class _Placed(Protocol):
+    @property
+    def path(self) -> str: ...
+
+
+_Entry = TypeVar("_Entry", bound=_Placed)
+
+
+def check_outputs(outputs: Iterable[_Entry]) -> Iterator[_Entry]:
+    """The outputs (or files written), as they come, refusing duplicates and paths escaping
+    the output folder."""
     seen: set[str] = set()
     for output in outputs:
         path = output_path(output.path)
@@ -218,14 +227,12 @@ def _write_all(
     old_root, new_root = f"{folder.out_dir}/", f"{folder.staging}/"
     pending: deque[Future[None]] = deque()
     found: dict[str, Found] = {}
-    seen: set[str] = set()
+    files = 0
     with ThreadPoolExecutor(_WRITERS) as writers:
         try:
-            for entry in entries:
+            for entry in check_outputs(entries):
+                files += 1
                 path = output_path(entry.path)
-                if path in seen:
-                    raise OutputError(f"output path {entry.path!r} is written twice")
-                seen.add(path)
                 if isinstance(entry, _Written):
                     if entry.found:
                         found[path] = entry.found
@@ -241,7 +248,7 @@ def _write_all(
         finally:
             for future in pending:
                 future.cancel()
-    return WriteReport(len(seen), found)
+    return WriteReport(files, found)
 
 
 def _write_one(old: str, data: bytes, target: str) -> None:

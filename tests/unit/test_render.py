@@ -17,7 +17,7 @@ from generator.site.load.network import load_network
 from generator.site.model import Network
 from generator.site.outputs import Output
 from generator.site.problems import Problems
-from generator.site.render.site import render_site, theme_for
+from generator.site.render.site import Rendering, theme_for
 
 from ..conftest import SITES
 
@@ -37,7 +37,9 @@ def _render(root: Path) -> list[Output]:
     assert problems.items == []
     # The minimal site has no signed credentials: no awards to publish.
     return list(
-        render_site(network, {}, draw_badge_images(network, Store(None)), theme_for(root), NOW)
+        Rendering(
+            network, {}, draw_badge_images(network, Store(None)), theme_for(root), NOW
+        ).outputs()
     )
 
 
@@ -314,7 +316,8 @@ def test_render_does_not_touch_the_source(tmp_path: Path) -> None:
     problems = Problems()
     network: Network = load_network(MINIMAL, problems)
     before = sorted(p.relative_to(MINIMAL).as_posix() for p in MINIMAL.rglob("*"))
-    list(render_site(network, {}, draw_badge_images(network, Store(None)), theme_for(MINIMAL), NOW))
+    images = draw_badge_images(network, Store(None))
+    list(Rendering(network, {}, images, theme_for(MINIMAL), NOW).outputs())
     assert sorted(p.relative_to(MINIMAL).as_posix() for p in MINIMAL.rglob("*")) == before
 
 
@@ -327,7 +330,6 @@ def test_rendering_writes_nothing_and_starts_no_process(monkeypatch: pytest.Monk
     import subprocess
 
     from generator.site.build import check_site
-    from generator.site.render.site import Rendering
 
     from ..conftest import ROOT
 
@@ -356,7 +358,7 @@ def test_rendering_writes_nothing_and_starts_no_process(monkeypatch: pytest.Monk
     monkeypatch.setattr(multiprocessing, "Pool", forbidden)
     monkeypatch.setattr(subprocess, "Popen", forbidden)
     rendering = Rendering(checked.network, checked.awards, images, checked.theme, checked.now)
-    outputs = [*rendering.shared_outputs(), *rendering.award_outputs(rendering.award_keys())]
+    outputs = list(rendering.outputs())
     monkeypatch.undo()
     paths = [output.path for output in outputs]
     assert len(paths) == len(set(paths))

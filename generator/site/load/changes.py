@@ -9,9 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.site.load.assertions import AssertionFile, assertion_file
-from generator.site.load.repository import ASSERTIONS, BADGES, CONTENT, THEME
+from generator.site.load.repository import SOURCE_FOLDERS
 
-WATCHED = (CONTENT, BADGES, ASSERTIONS, THEME)
 Snapshot = Mapping[str, tuple[int, int]]
 """Every watched file, by posix path relative to the repository: (mtime in ns, size)."""
 
@@ -23,7 +22,7 @@ def snapshot_sources(source: Path) -> dict[str, tuple[int, int]]:
     relative paths made as the folders are walked.
     """
     snapshot: dict[str, tuple[int, int]] = {}
-    folders = list(WATCHED)
+    folders = list(SOURCE_FOLDERS)
     while folders:
         folder = folders.pop()
         try:

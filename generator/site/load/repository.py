@@ -26,6 +26,8 @@ CONTENT = "content"
 BADGES = "badges"
 ASSERTIONS = "assertions"
 THEME = "theme"
+# The folders people write, and the only ones a build reads.
+SOURCE_FOLDERS = (CONTENT, BADGES, ASSERTIONS, THEME)
 TRANSLATION = re.compile(r"^(?P<slug>.+)\.(?P<lang>[a-z]{2})$")
 
 

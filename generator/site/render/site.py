@@ -94,6 +94,11 @@ class Rendering:
         yield from _static_files(network, self.pages.theme, urls)
         yield from (Output(image.path, image.data) for image in self.images.values())
 
+    def outputs(self) -> Iterator[Output]:
+        """Every output of the site, in this process (the build fans the awards out instead)."""
+        yield from self.shared_outputs()
+        yield from self.award_outputs(self.award_keys())
+
     def award_keys(self, only_awards: Set[AwardKey] | None = None) -> list[AwardKey]:
         """The awards whose own files and pages to render, sorted."""
         if only_awards is None:
@@ -107,21 +112,6 @@ class Rendering:
         for award in chunk.values():
             outputs.extend(render_award_page(self.pages, award))
         return outputs
-
-
-def render_site(
-    network: Network,
-    awards: Mapping[AwardKey, Award],
-    images: Mapping[str, BadgeImage],
-    theme: Theme,
-    now: datetime,
-    qr_codes: QrCodes | None = None,
-    fragments: Fragments | None = None,
-) -> Iterator[Output]:
-    """Every output of the site, in this process (the build fans the awards out instead)."""
-    rendering = Rendering(network, awards, images, theme, now, qr_codes, fragments)
-    yield from rendering.shared_outputs()
-    yield from rendering.award_outputs(rendering.award_keys())
 
 
 def render_documents(
