@@ -62,11 +62,6 @@ class Rendering:
         )
         self._image_bytes = {slug: image.data for slug, image in images.items()}
 
-    @property
-    def qr_codes(self) -> QrCodes:
-        """The QR codes drawn so far (the build keeps the new ones for the next)."""
-        return self.pages.qr_codes
-
     def shared_outputs(self, only_awards: Set[AwardKey] | None = None) -> Iterator[Output]:
         """Every output but the awards' own files and pages, made as they are consumed.
 
