@@ -29,6 +29,7 @@ RANKS = {
     "generator.site.outputs": 1,
     "generator.site.parallel": 1,
     "generator.site.progress": 1,
+    "generator.site.exchange": 1,
     "generator.site.documents": 2,  # the model as Open Badges documents
     "generator.site.load": 3,
     "generator.site.check": 4,

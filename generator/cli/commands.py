@@ -15,7 +15,7 @@ from generator.issuer.keys import KeyFileError
 from generator.issuer.tools import ToolError
 from generator.issuer.yaml_edit import YamlEditError
 from generator.site.build import build_site, check_site
-from generator.site.output_folder import OutputFolderRefused, SiteNotWritten
+from generator.site.output_folder import OutputFolderBusy, OutputFolderRefused, SiteNotWritten
 from generator.site.problems import BuildFailed, Problems
 
 
@@ -35,9 +35,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (ToolError, KeyFileError, YamlEditError, PersonError) as refusal:
         print(f"error: {refusal}", file=sys.stderr)
         return 1
-    except SiteNotWritten as failure:
+    except (SiteNotWritten, OutputFolderBusy) as failure:
         print(f"error: {failure}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        print("interrupted: nothing was left half-written", file=sys.stderr)
+        return 130
     except OutputFolderRefused as refusal:
         print(
             f"error: cannot write the site there: {refusal}; nothing was changed", file=sys.stderr

@@ -11,9 +11,9 @@ from urllib.parse import urlsplit
 from livereload import Server
 
 from generator.cli.report import report
-from generator.site.build import Built, build
+from generator.site.build import Built, build, claim_output
 from generator.site.load.repository import CONTENT, SOURCE_FOLDERS
-from generator.site.output_folder import OutputFolderRefused, SiteNotWritten
+from generator.site.output_folder import OutputFolderRefused, SiteNotWritten, output_folder_lock
 from generator.site.problems import BuildFailed
 
 log = logging.getLogger(__name__)
@@ -26,6 +26,13 @@ def serve(source: Path, port: int, out: Path | None) -> None:
     site_dir = root / base_path.strip("/") if base_path.strip("/") else root / "site"
     serve_root = root if base_path.strip("/") else site_dir
 
+    claim_output(source, site_dir)
+    with output_folder_lock(site_dir, "serve"):
+        _serve(source, port, site_dir, serve_root, base_path)
+
+
+def _serve(source: Path, port: int, site_dir: Path, serve_root: Path, base_path: str) -> None:
+    """Build, serve and rebuild on changes, holding the output folder."""
     last: Built | None = None
 
     def rebuild() -> None:

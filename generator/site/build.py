@@ -17,12 +17,18 @@ from generator.site.badge_images import BadgeImage, draw_badge_images
 from generator.site.check.content import check_content
 from generator.site.check.credentials import check_changed_credentials, check_credentials
 from generator.site.check.privacy import RecipientEmailGuard, addresses_in
+from generator.site.check.published import check_published_since
 from generator.site.load.assertions import AssertionFile, reload_assertions
 from generator.site.load.changes import Snapshot, changes_between, snapshot_sources
 from generator.site.load.network import load_network
 from generator.site.load.repository import SOURCE_FOLDERS, Repository
+from generator.site.load.revision import load_revision
 from generator.site.model import Network
-from generator.site.output_folder import claim_output_folder
+from generator.site.output_folder import (
+    claim_output_folder,
+    output_folder_lock,
+    recover_output_folder,
+)
 from generator.site.problems import Problem, Problems
 from generator.site.render.sharing import QrCodes
 from generator.site.render.site import Rendering, theme_for
@@ -83,32 +89,42 @@ class Built:
     """Addresses on the site that belong to no recipient (see check/privacy.py)."""
 
 
-def check_site(source: Path, strict: bool = False, use_cache: bool = True) -> CheckedSite:
+def check_site(
+    source: Path, strict: bool = False, use_cache: bool = True, since: str | None = None
+) -> CheckedSite:
     """Load and check the content and every credential; raise BuildFailed on errors.
 
     Signatures verified and templates compiled by earlier builds come from the cache store
-    (generator/cache.py); use_cache=False verifies everything again.
+    (generator/cache.py); use_cache=False verifies everything again. With since (a git
+    revision), every address published at that revision must still be published.
     """
     with open_store(source, use_cache) as store:
-        return _check(source, strict, store, build_time())
+        return _check(source, strict, store, build_time(), since)
 
 
 def build_site(
-    source: Path, out_dir: Path, strict: bool = False, use_cache: bool = True
+    source: Path,
+    out_dir: Path,
+    strict: bool = False,
+    use_cache: bool = True,
+    since: str | None = None,
 ) -> BuildReport:
     """Load, check, render and write the whole site; raise BuildFailed on errors.
 
     With the cache, a build whose inputs are those of the last build into out_dir, at a
     moment when every award has the same status, stops early (see last_build.py).
     """
-    with open_store(source, use_cache) as store:
+    claim_output(source, out_dir)
+    with output_folder_lock(out_dir, "build"), open_store(source, use_cache) as store:
         inputs = last_build.fingerprint(source, out_dir, f"strict={strict}") if use_cache else ""
-        if use_cache:
+        if use_cache and since is None:  # a revision's addresses are checked at every build
             files = last_build.unchanged_since(store, out_dir, inputs, build_time())
             if files is not None:
                 log.info("nothing changed since the last build into %s", out_dir)
                 return BuildReport(files=files, warnings=[], up_to_date=True)
-        built = build(source, out_dir, strict=strict, use_cache=use_cache, store=store)
+        built = build(
+            source, out_dir, strict=strict, use_cache=use_cache, store=store, since=since
+        )
         if use_cache:
             if built.report.warnings:
                 last_build.forget_build(store, out_dir)
@@ -129,6 +145,7 @@ def build(
     use_cache: bool = True,
     last: Built | None = None,
     store: Store | None = None,
+    since: str | None = None,
 ) -> Built:
     """Build source into out_dir; raise BuildFailed on errors (out_dir is then untouched).
 
@@ -139,7 +156,26 @@ def build(
     that a later one may reuse goes to the cache store (`store`, else the repository's; an
     update keeps the last build's).
     """
+    claim_output(source, out_dir)
+    with output_folder_lock(out_dir, "build"):
+        recover_output_folder(out_dir)
+        return _build(source, out_dir, strict, use_cache, last, store, since)
+
+
+def claim_output(source: Path, out_dir: Path) -> None:
+    """Refuse an output folder that is not the tool's own (see output_folder.py)."""
     claim_output_folder(out_dir, source, [source / folder for folder in SOURCE_FOLDERS])
+
+
+def _build(
+    source: Path,
+    out_dir: Path,
+    strict: bool,
+    use_cache: bool,
+    last: Built | None,
+    store: Store | None,
+    since: str | None,
+) -> Built:
     now = build_time()
     sources = snapshot_sources(source)
     if last is not None and last.out_dir == out_dir:
@@ -155,13 +191,17 @@ def build(
     if store is None:
         store = open_store(source, use_cache)
     with store:
-        checked = _check(source, strict, store, now)
+        checked = _check(source, strict, store, now, since)
         return _publish(checked, out_dir, sources, store)
 
 
-def _check(source: Path, strict: bool, store: Store, now: datetime) -> CheckedSite:
+def _check(
+    source: Path, strict: bool, store: Store, now: datetime, since: str | None = None
+) -> CheckedSite:
     problems = Problems(strict=strict)
     network = load_network(source, problems)
+    if since is not None:
+        check_published_since(load_revision(source, since), network, since, problems)
     check_content(network, problems)
     theme = theme_for(source, store)
     theme.check(network.site.languages, network.site.language, problems)

@@ -5,9 +5,12 @@ generator's code and the versions of the libraries it uses, the build's options 
 folder, and the build's moment, but only through each award's status (valid, expired),
 which changes when a credential's validUntil passes. The last successful build records a
 fingerprint of all the rest and the moment until which its statuses hold; a build with the
-same fingerprint inside that window has nothing to do. Builds with warnings are not recorded
-(they must print their warnings again), and `--no-cache` never skips. The records are kept
-in the cache store (generator/cache.py), one per output folder.
+same fingerprint inside that window has nothing to do, if the output is still what it wrote:
+the record holds a digest of every file's path, size, times and inode in the output folder
+after the build, and the folder is walked again to compare (a file edited, added, removed or
+replaced in the output changes it: the next build then writes the site again). Builds with
+warnings are not recorded (they must print their warnings again), and `--no-cache` never
+skips. The records are kept in the cache store (generator/cache.py), one per output folder.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from generator.cache import Store, code_fingerprint, entry_key
 from generator.site.load.repository import SOURCE_FOLDERS
 
 NAMESPACE = "last-build"
-FORMAT = "1"
+FORMAT = "2"
 
 
 def fingerprint(source: Path, out_dir: Path, options: str) -> str:
@@ -57,8 +60,8 @@ def unchanged_since(store: Store, out_dir: Path, print_: str, now: datetime) -> 
     record = _record(store, out_dir)
     if record is None or record.get("fingerprint") != print_ or not out_dir.is_dir():
         return None
-    if os.stat(out_dir).st_ino != record.get("inode"):
-        return None  # the output was replaced by something else
+    if record.get("output") != output_digest(out_dir):
+        return None  # the output was changed since: write it again
     built = datetime.fromisoformat(str(record["now"]))
     until = datetime.fromisoformat(str(record["until"])) if record.get("until") else None
     if now < built or (until is not None and now >= until):
@@ -78,12 +81,37 @@ def record_build(
     """Remember a successful build without warnings (when the store is saved)."""
     record = {
         "fingerprint": print_,
-        "inode": os.stat(out_dir).st_ino,
+        "output": output_digest(out_dir),
         "now": now.isoformat(),
         "until": until.isoformat() if until else None,
         "files": files,
     }
     store.put(NAMESPACE, _key(out_dir), json.dumps(record, sort_keys=True).encode())
+
+
+def output_digest(out_dir: Path) -> str:
+    """A digest of the output folder as the file system describes it, without reading a byte:
+    every entry's path, kind, size, modification and change times and inode. Any write to
+    a file changes its change time, even one that restores its modification time."""
+    digest = hashlib.sha256()
+    pending = [out_dir]
+    while pending:
+        folder = pending.pop()
+        try:
+            entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+            digest.update(f"{folder}\0{os.stat(folder).st_ino}\0".encode())
+        except OSError:
+            digest.update(b"unreadable\0")
+            continue
+        for entry in entries:
+            info = entry.stat(follow_symlinks=False)
+            digest.update(
+                f"{entry.name}\0{info.st_mode}\0{info.st_size}\0{info.st_mtime_ns}\0"
+                f"{info.st_ctime_ns}\0{info.st_ino}\n".encode()
+            )
+            if entry.is_dir(follow_symlinks=False):
+                pending.append(Path(entry.path))
+    return digest.hexdigest()
 
 
 def forget_build(store: Store, out_dir: Path) -> None:

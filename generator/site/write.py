@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any, Generic, Protocol, TypeVar
 
+from generator.site.exchange import exchange
 from generator.site.output_folder import MARKER, MARKER_TEXT, SiteNotWritten
 from generator.site.outputs import Output
 from generator.site.parallel import map_ordered
@@ -314,8 +315,15 @@ def _same_bytes(old: str, data: bytes) -> bool:
 
 
 def _swap(staging: Path, out_dir: Path) -> None:
+    """Put the new site at out_dir, so that a reader (or a kill) finds a whole site there at
+    every instant: the two folders are exchanged in one step where the system can (Linux,
+    macOS); elsewhere the old site is renamed aside first, and a build interrupted between
+    the two renames is recovered by the next (output_folder.recover_output_folder)."""
     if not out_dir.exists():
         staging.rename(out_dir)
+        return
+    if exchange(staging, out_dir):
+        shutil.rmtree(staging, ignore_errors=True)  # the old site, now under staging's name
         return
     old = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old-", dir=out_dir.parent))
     old.rmdir()

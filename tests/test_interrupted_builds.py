@@ -1,0 +1,331 @@
+"""No moment without a site, one build at a time, and a damaged output is repaired.
+
+A build killed at any moment (while writing, between the steps of the swap, while removing
+the old site) leaves a whole site at the published path: the previous one or the new one.
+What it left beside the folder is cleaned by the next build. Two builds into one folder
+take turns; `serve` holds its folder. The no-change shortcut trusts only an output that is
+still what the last build wrote.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from generator.site import write
+from generator.site.output_folder import output_folder_lock, recover_output_folder
+
+from .conftest import ROOT
+
+# Run in a child process: build, killing the whole process group (the build and any worker)
+# at the chosen moment. MOMENT is "file N" (the Nth file the build creates or links) or
+# "swap N" (the Nth rename or exchange of the swap), or "clean" (removing the old site).
+KILLER = textwrap.dedent(
+    """
+    import os, signal, sys, shutil
+    from pathlib import Path
+    from generator.site import write
+    from generator.cli.commands import main
+
+    kind, number, exchange = sys.argv[1], int(sys.argv[2]), sys.argv[3] == "exchange"
+    count = 0
+
+    def tick(what):
+        global count
+        if what == kind:
+            count += 1
+            if count == number:
+                os.killpg(0, signal.SIGKILL)
+
+    create, place = write._create, write._place
+    def counted_create(target, data):
+        tick("file")
+        create(target, data)
+    def counted_place(old, data, target):
+        tick("file")
+        place(old, data, target)
+    write._create = counted_create
+    write._place = counted_place
+
+    real_exchange = write.exchange
+    def counted_exchange(a, b):
+        if not exchange:
+            return False  # as where the system cannot: two renames
+        tick("swap")
+        done = real_exchange(a, b)
+        tick("swap")
+        return done
+    write.exchange = counted_exchange
+
+    real_rename = Path.rename
+    def counted_rename(self, target):
+        tick("swap")
+        result = real_rename(self, target)
+        tick("swap")
+        return result
+    Path.rename = counted_rename
+
+    real_rmtree = shutil.rmtree
+    def counted_rmtree(path, *args, **kwargs):
+        tick("clean")
+        real_rmtree(path, *args, **kwargs)
+    write.shutil.rmtree = counted_rmtree
+
+    sys.exit(main(sys.argv[4:]))
+    """
+)
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {
+        path.relative_to(root).as_posix(): path.read_bytes()
+        for path in sorted(root.rglob("*"))
+        if path.is_file()
+    }
+
+
+def build_command(source: Path, out: Path, *more: str) -> list[str]:
+    return ["build", "--source", str(source), "--out", str(out), *more]
+
+
+def run_build(source: Path, out: Path, *more: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "build.py", *build_command(source, out, *more)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def leftovers(out: Path) -> list[str]:
+    return sorted(p.name for p in out.parent.iterdir() if p.name.startswith(f".{out.name}.n"))
+
+
+@pytest.fixture
+def two_sites(
+    minimal_site: Callable[..., Path], tmp_path: Path
+) -> tuple[Path, dict[str, bytes], dict[str, bytes]]:
+    """A source whose site is built (the old site), then changed (the new site): the source,
+    and the whole trees of both sites."""
+    source = minimal_site()
+    assert run_build(source, tmp_path / "old").returncode == 0
+    page = source / "content" / "pages" / "index.md"
+    page.write_text(page.read_text("utf-8") + "\nUne phrase de plus.\n", "utf-8")
+    assert run_build(source, tmp_path / "new").returncode == 0
+    old, new = tree(tmp_path / "old"), tree(tmp_path / "new")
+    assert old != new
+    shutil.copytree(tmp_path / "old", source / "_site")
+    return source, old, new
+
+
+def killed_build(source: Path, out: Path, moment: str, exchange: bool) -> None:
+    kind, number = moment.split()
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            KILLER,
+            kind,
+            number,
+            "exchange" if exchange else "renames",
+            *build_command(source, out, "--no-cache"),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        start_new_session=True,  # its own process group, which it kills whole
+    )
+    assert result.returncode in (-signal.SIGKILL, 0), result.stderr
+
+
+# The moments: before and after each step of the swap (an exchange: swap 1 and 2; two renames:
+# swap 1 to 4), removing the old site, and files written at random (the site has about 70).
+MOMENTS = [
+    "swap 1",
+    "swap 2",
+    "swap 3",
+    "swap 4",
+    "clean 1",
+    *(f"file {n}" for n in random.Random(13).sample(range(1, 70), 4)),
+]
+
+
+@pytest.mark.parametrize("moment", MOMENTS)
+def test_a_build_killed_at_any_moment_leaves_a_whole_site_where_the_system_exchanges(
+    two_sites: tuple[Path, dict[str, bytes], dict[str, bytes]], moment: str
+) -> None:
+    source, old, new = two_sites
+    out = source / "_site"
+    killed_build(source, out, moment, exchange=True)
+    assert tree(out) in (old, new)  # at once: no moment without a site
+    assert run_build(source, out).returncode == 0
+    assert tree(out) == new
+    assert leftovers(out) == []
+
+
+@pytest.mark.parametrize("moment", MOMENTS)
+def test_a_build_killed_between_two_renames_is_recovered_by_the_next(
+    two_sites: tuple[Path, dict[str, bytes], dict[str, bytes]], moment: str
+) -> None:
+    """Where two folders cannot be exchanged in one step, the old site is renamed aside
+    first; a kill right after leaves no folder, and the next build puts the old one back
+    before anything else (even a build that then fails)."""
+    source, old, new = two_sites
+    out = source / "_site"
+    killed_build(source, out, moment, exchange=False)
+    if not out.exists():
+        assert moment in ("swap 2", "swap 3")  # between the renames: the old site is aside
+        with output_folder_lock(out, "build"):
+            recover_output_folder(out)
+    assert tree(out) in (old, new)
+    assert run_build(source, out).returncode == 0
+    assert tree(out) == new
+    assert leftovers(out) == []
+
+
+def test_a_site_set_aside_is_put_back_even_if_the_next_build_fails(
+    two_sites: tuple[Path, dict[str, bytes], dict[str, bytes]],
+) -> None:
+    source, old, _ = two_sites
+    out = source / "_site"
+    out.rename(out.parent / "._site.old-abcd1234")
+    (source / "content" / "site.yaml").write_text("base_url: [\n", "utf-8")
+    result = run_build(source, out)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert tree(out) == old
+    assert leftovers(out) == []
+
+
+def test_what_interrupted_builds_left_is_removed_and_nothing_else(
+    minimal_site: Callable[..., Path],
+) -> None:
+    source = minimal_site()
+    out = source / "_site"
+    for name in ("._site.new-abcd1234", "._site.old-efgh_678"):
+        (source / name / "static").mkdir(parents=True)
+    for name in ("._site.new-mine", ".other.new-abcd1234", "._site.new-abcd12345"):
+        (source / name).mkdir()
+    assert run_build(source, out).returncode == 0
+    assert sorted(p.name for p in source.iterdir() if p.name.startswith(".")) == [
+        "._site.lock",
+        "._site.new-abcd12345",
+        "._site.new-mine",
+        ".cache",
+        ".other.new-abcd1234",
+    ]
+
+
+def test_two_builds_into_one_folder_take_turns(
+    two_sites: tuple[Path, dict[str, bytes], dict[str, bytes]],
+) -> None:
+    source, _, new = two_sites
+    out = source / "_site"
+    for _ in range(3):
+        builds = [
+            subprocess.Popen(
+                [sys.executable, "build.py", *build_command(source, out)],
+                cwd=ROOT,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for _ in range(2)
+        ]
+        for process in builds:
+            _, err = process.communicate(timeout=120)
+            assert process.returncode == 0, err
+        assert tree(out) == new
+        assert leftovers(out) == []
+        shutil.rmtree(source / ".cache")  # both build again next time
+
+
+def test_a_build_waits_for_another_and_says_so(
+    two_sites: tuple[Path, dict[str, bytes], dict[str, bytes]],
+) -> None:
+    source, old, new = two_sites
+    out = source / "_site"
+    with output_folder_lock(out, "build"):
+        waiting = subprocess.Popen(
+            [sys.executable, "build.py", *build_command(source, out)],
+            cwd=ROOT,
+            stderr=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        time.sleep(3)
+        assert waiting.poll() is None  # still waiting
+        assert tree(out) == old
+    _, err = waiting.communicate(timeout=120)
+    assert waiting.returncode == 0
+    assert f"waiting for another build into {out} to finish (build, process {os.getpid()})" in err
+    assert tree(out) == new
+
+
+def test_a_build_into_a_served_folder_is_refused(
+    two_sites: tuple[Path, dict[str, bytes], dict[str, bytes]],
+) -> None:
+    source, old, _ = two_sites
+    out = source / "_site"
+    with output_folder_lock(out, "serve"):
+        result = run_build(source, out)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr == (
+        f"error: {out} is being written by 'serve' (serve, process {os.getpid()}); stop it, "
+        "or build into another folder with --out\n"
+    )
+    assert tree(out) == old
+
+
+def damage_index(out: Path) -> None:
+    """Deface a page, keeping its size and modification time."""
+    page = out / "index.html"
+    info = page.stat()
+    page.write_bytes(b"X" * info.st_size)
+    os.utime(page, ns=(info.st_atime_ns, info.st_mtime_ns))
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        damage_index,
+        lambda out: (out / "index.html").unlink(),
+        lambda out: (out / "static" / "extra.html").write_text("<script>alert(1)</script>"),
+        lambda out: shutil.rmtree(out / "badges"),
+    ],
+    ids=["defaced", "deleted", "added", "folder removed"],
+)
+def test_a_damaged_output_is_repaired_by_the_next_build(
+    minimal_site: Callable[..., Path], damage: Callable[[Path], None]
+) -> None:
+    source = minimal_site()
+    out = source / "_site"
+    assert run_build(source, out).returncode == 0
+    good = tree(out)
+    unchanged = run_build(source, out)
+    assert "nothing changed since the last build" in unchanged.stdout  # the shortcut works
+    damage(out)
+    repaired = run_build(source, out)
+    assert repaired.returncode == 0 and "built " in repaired.stdout
+    assert tree(out) == good
+
+
+def test_the_swap_exchanges_where_the_system_can(tmp_path: Path) -> None:
+    """This machine's system exchanges folders in one step (so the first kill test above
+    tests that path, not the fallback)."""
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    (tmp_path / "a" / "mark").touch()
+    assert write.exchange(tmp_path / "a", tmp_path / "b")
+    assert (tmp_path / "b" / "mark").exists() and not (tmp_path / "a" / "mark").exists()
