@@ -4,13 +4,16 @@ never the repository, its sources, a folder of other files, or a file (nothing i
 from __future__ import annotations
 
 import contextlib
+import errno
 import io
+import os
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from generator.cli.commands import main
+from generator.site import write
 from generator.site.output_folder import MARKER
 
 
@@ -77,3 +80,38 @@ def test_a_folder_the_system_refuses_is_a_message(minimal_site: Callable[..., Pa
     assert err.startswith("error: cannot write the site to /proc/fababrest-test/site: ")
     assert err.rstrip().endswith("the previous site is unchanged")
     assert "Traceback" not in err
+
+
+def _fail(code: int) -> Callable[..., None]:
+    def fail(*args: object, **kwargs: object) -> None:
+        raise OSError(code, os.strerror(code))
+
+    return fail
+
+
+@pytest.mark.parametrize("code", [errno.ENOSPC, errno.EROFS, errno.EACCES, errno.EDQUOT])
+@pytest.mark.parametrize("where", ["_create", "exchange", "mkdtemp"])
+def test_every_refusal_of_the_system_is_a_message_and_the_site_stays(
+    minimal_site: Callable[..., Path], monkeypatch: pytest.MonkeyPatch, code: int, where: str
+) -> None:
+    """A full disk, a read-only file system, no permission, no quota: wherever the write
+    fails (a file of the new site, making its folder, the swap), the same message, and the
+    previous site as it was. (Tests run as root, whom permissions do not stop: the system's
+    refusals are simulated where the writer meets them.)"""
+    source = minimal_site()
+    out = source / "_site"
+    assert build(source, out)[0] == 0
+    before = tree(out)
+    (source / "content" / "pages" / "index.md").write_text(
+        "---\ntitle: Autre\n---\nAutre texte.\n", "utf-8"
+    )
+    target = write.tempfile if where == "mkdtemp" else write
+    monkeypatch.setattr(target, where, _fail(code))
+    code_, err = build(source, out)
+    assert code_ == 1 and "Traceback" not in err
+    assert err == (
+        f"error: cannot write the site to {out}: {os.strerror(code)}; the previous site is "
+        "unchanged\n"
+    )
+    assert tree(out) == before
+    assert not [p for p in source.iterdir() if p.name.startswith("._site.") and p.is_dir()]
