@@ -8,16 +8,15 @@ baking.py.
 from __future__ import annotations
 
 import re
-import xml.etree.ElementTree as ElementTree
 from collections.abc import Mapping
 from typing import NamedTuple
 from xml.parsers import expat
 
 from generator.openbadges.baking import BakingError
+from generator.openbadges.svg_document import SVG_NAMESPACE, SvgUnreadable, parse_svg
 
 OB2_SVG_NAMESPACE = "http://openbadges.org"
 OB3_SVG_NAMESPACE = "https://purl.imsglobal.org/ob/v3p0"
-SVG_NAMESPACE = "http://www.w3.org/2000/svg"
 
 _PREFIX = "openbadges"
 _ATTRIBUTE = re.compile(rb"""\s+([^\s=/>]+)\s*=\s*("[^"]*"|'[^']*')""")
@@ -57,11 +56,9 @@ def bake_svg_ob3(svg: bytes, credential_json: str) -> bytes:
 def unbake_svg(svg: bytes) -> dict[str, str]:
     """Return {"openbadges": json-or-url, "openbadgecredential": json} for what is baked."""
     try:
-        root = ElementTree.fromstring(svg)
-    except ElementTree.ParseError as error:
-        raise BakingError(
-            f"the SVG is not well-formed XML ({error}); fix it in an editor or export it again"
-        ) from error
+        root = parse_svg(svg).root
+    except SvgUnreadable as error:
+        raise BakingError(str(error)) from error
     found: dict[str, str] = {}
     for keyword, namespace, local in (
         ("openbadges", OB2_SVG_NAMESPACE, "assertion"),
@@ -136,6 +133,11 @@ def _svg_layout(svg: bytes) -> _SvgLayout:
         svg.decode("utf-8")
     except UnicodeDecodeError as error:
         raise BakingError(f"the SVG is not UTF-8 ({error}); save it as UTF-8") from error
+    try:
+        # The hardened parser first: expat alone would expand the entities a DOCTYPE declares.
+        parse_svg(svg)
+    except SvgUnreadable as error:
+        raise BakingError(str(error)) from error
     # expat gives byte offsets into the input, so edits leave everything else untouched.
     parser = expat.ParserCreate(namespace_separator=" ")
     roots: list[tuple[str, int]] = []
@@ -242,8 +244,8 @@ def _escape_attribute(value: str) -> str:
 def _check_baked(baked: bytes, tag: str) -> None:
     """Raise unless the baked SVG parses and its root's first child is the baked element."""
     try:
-        root = ElementTree.fromstring(baked)
-    except ElementTree.ParseError as error:
+        root = parse_svg(baked).root
+    except SvgUnreadable as error:
         raise BakingError(
             f"baking produced malformed XML ({error}); please report this "
             "as a bug with the SVG file"
