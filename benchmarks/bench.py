@@ -295,7 +295,7 @@ def table(result: Result) -> str:
         f"\n## {n:,} awards\n",
         f"Network: {result.generated}",
         f"Output: {result.files:,} files, of which {result.pages:,} HTML pages.",
-        "Build cache (`SOURCE/.cache`): "
+        "Build cache (the cache store, generator/cache.py): "
         + ("kept between warm builds." if result.cache_kept else "none created by the build."),
         "",
         f"| measure | median | min | max | target at {TARGET_SIZE:,} awards | met at this N |",
@@ -335,7 +335,7 @@ def table(result: Result) -> str:
             f"{_verdict(n, ratio, RATIO_TARGET, lower=False)} |",
         ]
     rows.append(
-        "\nCold: no output, no `.cache/`. Warm: `.cache/` kept, no output. No-change: the same "
+        "\nCold: no output, no cache store. Warm: cache store kept, no output. No-change: the same "
         "build again. One badge edited: `build.py build` after a badge's description changed "
         "(every page shows the badge). Serve: `build.py serve`'s rebuild after one credential "
         "changed, from the change seen to the files written (livereload then tells the browser; "

@@ -7,8 +7,13 @@ inputs. The code fingerprint hashes every file of the `generator` package, Pytho
 and the libraries whose output reaches the site, so any change to the code, wherever it
 lives, asks for other keys: a result of older code is never found again.
 
-The store is one SQLite file. A missing, damaged or foreign file reads as an empty cache: a
-slower build, never a failed one nor a wrong one. Namespaces are read whole on first use, in
+The store is one SQLite file per content repository, outside it (in the user's cache folder,
+see cache_root): nothing that comes with the repository, or with a pull request to it, is
+ever read as a cache. Every entry is stored with a tag, an HMAC of its namespace, key and
+value under a secret made for this store (a file beside it, readable by its owner only), and
+checked when read: an entry that this machine's builds did not write (added by hand, copied
+from elsewhere, damaged) is not found, and is recomputed. A missing, damaged or foreign file
+reads as an empty cache: a slower build, never a failed one nor a wrong one. Namespaces are read whole on first use, in
 the process that asks; entries put are kept in memory and written by save(), in the process
 that opened the store. Forked workers see what their parent read before forking; what they
 put is theirs alone (the build gathers their results and puts them itself). No connection is
@@ -18,6 +23,7 @@ kept open, so none is ever shared with a forked process.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import logging
 import os
 import platform
@@ -31,8 +37,11 @@ from types import TracebackType
 
 log = logging.getLogger(__name__)
 
-FORMAT = "1"  # bump when the meaning of entries or the layout of the file changes
+FORMAT = "2"  # bump when the meaning of entries or the layout of the file changes
 FILE_NAME = "cache.sqlite3"
+SECRET_NAME = "secret"
+_SECRET_BYTES = 32
+_TAG_BYTES = 32  # HMAC-SHA256
 # How long a build waits for another one writing the same store before giving up its save.
 BUSY_TIMEOUT_SECONDS = 30.0
 # The package whose code decides what the site is made of.
@@ -63,9 +72,21 @@ _SCHEMA = (
 )
 
 
+def cache_root() -> Path:
+    """Where caches live: $FABABREST_CACHE_DIR, else $XDG_CACHE_HOME/fababrest-badges, else
+    ~/.cache/fababrest-badges."""
+    chosen = os.environ.get("FABABREST_CACHE_DIR")
+    if chosen:
+        return Path(chosen).expanduser()
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path("~/.cache").expanduser())
+    return Path(base) / "fababrest-badges"
+
+
 def cache_folder(repository: Path) -> Path:
-    """Where the cache of a content repository lives (the one place that decides it)."""
-    return repository / ".cache"
+    """Where the cache of a content repository lives (the one place that decides it): a
+    folder of the cache root named after the repository's path, never inside it."""
+    name = hashlib.sha256(str(repository.resolve()).encode()).hexdigest()[:16]
+    return cache_root() / f"{repository.resolve().name}-{name}"
 
 
 def open_store(repository: Path, enabled: bool = True) -> Store:
@@ -119,6 +140,7 @@ class Store:
         self._read: dict[str, dict[str, bytes]] = {}
         self._pending: dict[tuple[str, str], bytes | None] = {}  # None: to delete
         self._owner = os.getpid()
+        self._key: bytes | None = None
 
     @property
     def enabled(self) -> bool:
@@ -186,9 +208,20 @@ class Store:
             entries = self._read[namespace] = self._read_namespace(namespace)
         return entries
 
+    def _secret(self, create: bool) -> bytes | None:
+        """The secret that tags this store's entries; made with the store (create); None if
+        it cannot be read or made (the store then reads nothing and keeps nothing)."""
+        if self._key is None and self.path is not None:
+            self._key = _read_secret(self.path.parent / SECRET_NAME, create)
+        return self._key
+
     def _read_namespace(self, namespace: str) -> dict[str, bytes]:
-        """The entries of a namespace made by this code; none if the file is unreadable."""
+        """The entries of a namespace made by this code whose tags check; none if the file
+        is unreadable."""
         if self.path is None or not self.path.is_file():
+            return {}
+        secret = self._secret(create=False)
+        if secret is None:
             return {}
         try:
             uri = f"{self.path.resolve().as_uri()}?mode=ro"
@@ -200,17 +233,32 @@ class Store:
         except sqlite3.Error as error:
             log.info("cache not read: %s", error)
             return {}  # missing, damaged or foreign: an empty cache
-        return {
-            key: bytes(value)
-            for key, value in rows
-            if isinstance(key, str) and isinstance(value, bytes)
-        }
+        entries = {}
+        refused = 0
+        for key, stored in rows:
+            if not isinstance(key, str) or not isinstance(stored, bytes):
+                refused += 1
+                continue
+            tag, value = stored[:_TAG_BYTES], stored[_TAG_BYTES:]
+            if hmac.compare_digest(tag, _tag(secret, namespace, key, value)):
+                entries[key] = value
+            else:
+                refused += 1
+        if refused:
+            log.info("cache: %d %s entries not written by this store ignored", refused, namespace)
+        return entries
 
-    @staticmethod
-    def _write(path: Path, pending: dict[tuple[str, str], bytes | None]) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
+    def _write(self, path: Path, pending: dict[tuple[str, str], bytes | None]) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        secret = self._secret(create=True)
+        if secret is None:
+            raise OSError(f"the cache's secret cannot be made in {path.parent}")
         code = code_fingerprint()
-        puts = [(ns, key, code, value) for (ns, key), value in pending.items() if value is not None]
+        puts = [
+            (ns, key, code, _tag(secret, ns, key, value) + value)
+            for (ns, key), value in pending.items()
+            if value is not None
+        ]
         deletes = [(ns, key) for (ns, key), value in pending.items() if value is None]
         with closing(
             sqlite3.connect(path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
@@ -224,3 +272,43 @@ class Store:
             db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?)", puts)
             db.executemany("DELETE FROM entries WHERE namespace = ? AND key = ?", deletes)
             db.execute("COMMIT")
+
+
+def _tag(secret: bytes, namespace: str, key: str, value: bytes) -> bytes:
+    """The HMAC that proves an entry was written by a build holding the store's secret."""
+    mac = hmac.new(secret, digestmod=hashlib.sha256)
+    for part in (namespace.encode(), key.encode(), value):
+        mac.update(b"%d\0" % len(part))
+        mac.update(part)
+    return mac.digest()
+
+
+def _read_secret(path: Path, create: bool) -> bytes | None:
+    """The store's secret, made (readable by its owner only) if asked and missing."""
+    try:
+        with open(path, "rb") as handle:
+            secret = handle.read(_SECRET_BYTES + 1)
+        if len(secret) == _SECRET_BYTES:
+            return secret
+        if not create:
+            return None
+        path.unlink()  # damaged: a new secret, so every entry is recomputed
+    except FileNotFoundError:
+        if not create:
+            return None
+    except OSError as error:
+        log.info("cache secret not read: %s", error)
+        return None
+    secret = os.urandom(_SECRET_BYTES)
+    try:
+        handle_ = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            os.write(handle_, secret)
+        finally:
+            os.close(handle_)
+    except FileExistsError:
+        return _read_secret(path, create=False)  # another build made it first
+    except OSError as error:
+        log.info("cache secret not made: %s", error)
+        return None
+    return secret

@@ -25,8 +25,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _reproducible(monkeypatch: pytest.MonkeyPatch) -> None:
+def _reproducible(
+    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    # Each test's builds keep their cache in a folder of their own, never the user's.
+    monkeypatch.setenv("FABABREST_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
 
 
 def copy_site(name: str, target: Path) -> Path:

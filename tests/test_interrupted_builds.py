@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pytest
 
+from generator.cache import cache_folder
 from generator.site import write
 from generator.site.output_folder import output_folder_lock, recover_output_folder
 
@@ -222,7 +223,6 @@ def test_what_interrupted_builds_left_is_removed_and_nothing_else(
         "._site.lock",
         "._site.new-abcd12345",
         "._site.new-mine",
-        ".cache",
         ".other.new-abcd1234",
     ]
 
@@ -248,7 +248,7 @@ def test_two_builds_into_one_folder_take_turns(
             assert process.returncode == 0, err
         assert tree(out) == new
         assert leftovers(out) == []
-        shutil.rmtree(source / ".cache")  # both build again next time
+        shutil.rmtree(cache_folder(source))  # both build again next time
 
 
 def test_a_build_waits_for_another_and_says_so(

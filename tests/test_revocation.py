@@ -327,11 +327,6 @@ def _record_for_another_credential(network: SignedNetwork) -> tuple[Path, str]:
     ), "credentialSubject.id must be the revoked credential"
 
 
-def _record_for_no_credential(network: SignedNetwork) -> tuple[Path, str]:
-    network.laser.unlink()
-    return record_of(network, network.laser), "which does not exist; remove the record"
-
-
 TAMPERING: dict[str, Callable[[SignedNetwork], tuple[Path, str]]] = {
     "status-bit-cleared": _clear_bit,
     "status-list-signed-by-nobody": _signed_by_nobody,
@@ -342,7 +337,6 @@ TAMPERING: dict[str, Callable[[SignedNetwork], tuple[Path, str]]] = {
     "revocation-record-deleted": _record_deleted,
     "revocation-record-reason-edited": _record_reason_edited,
     "revocation-record-renamed": _record_for_another_credential,
-    "revocation-record-of-a-deleted-credential": _record_for_no_credential,
 }
 
 

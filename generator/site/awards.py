@@ -24,6 +24,11 @@ class Revocation:
     signed_at: datetime
 
 
+def revocation_reason(record: SignedFile) -> str:
+    """The reason a signed revocation record gives, as the site shows it."""
+    return str(record.document.get("description", ""))
+
+
 @dataclass(frozen=True)
 class Award:
     """A credential that verified: who awarded which badge, valid when, revoked or not."""

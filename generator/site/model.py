@@ -324,6 +324,12 @@ class Network:
     'page:<slug>'): verify treats them as present, so one broken file reports one error."""
 
     @property
+    def revoked_and_deleted(self) -> tuple[tuple[str, str], ...]:
+        """Awards whose credential was deleted after it was revoked, sorted: only the signed
+        revocation record is left, and it keeps the award's addresses answering (revoked)."""
+        return tuple(sorted(key for key in self.revocations if key not in self.credentials))
+
+    @property
     def network_issuer(self) -> Issuer:
         """The issuer profile of the network itself."""
         return self.issuers[self.site.network]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Set
 
 from generator.openbadges import statuslist
-from generator.site.awards import Award, Revocation
+from generator.site.awards import Award, Revocation, revocation_reason
 from generator.site.check.signatures import Refused, VerifiedProofs, check_signature, parse_instant
 from generator.site.model import Network, SignedFile
 from generator.site.problems import Problems
@@ -63,7 +63,7 @@ def _check_revocation(
         raise Refused(f"credentialSubject.id must be the revoked credential, {expected}")
     signature = check_signature(signed.document, issuer, urls, cache, signed.data)
     return Revocation(
-        reason=str(signed.document.get("description", "")),
+        reason=revocation_reason(signed),
         revoked_at=parse_instant(str(signed.document.get("validFrom")), "validFrom"),
         signed_at=signature.created,
     )
@@ -77,12 +77,11 @@ def check_revocations_match(
     only: Set[tuple[str, str]] | None = None,
 ) -> None:
     """The status list bits and the revocation records must tell the same story (for the
-    awards in only, if given)."""
-    for (issuer_slug, slug), signed in sorted(network.revocations.items()):
-        if (issuer_slug, slug) not in network.credentials:
-            problems.error(
-                signed.source, f"revokes {slug}.json, which does not exist; remove the record"
-            )
+    awards in only, if given).
+
+    A record whose credential was deleted is no contradiction: a revoked credential's file may
+    go (at its earner's request), and its record alone keeps the award's addresses answering.
+    """
     by_issuer: dict[str, list[tuple[str, Award]]] = {}
     for (issuer_slug, slug), award in sorted(awards.items()):
         if only is not None and (issuer_slug, slug) not in only:

@@ -15,7 +15,7 @@ from generator.openbadges.credential import (
 )
 from generator.openbadges.png_baking import bake_png
 from generator.openbadges.svg_baking import bake_svg_ob2, bake_svg_ob3
-from generator.site.awards import Award
+from generator.site.awards import Award, revocation_reason
 from generator.site.model import Network
 from generator.site.outputs import Output, json_bytes
 from generator.site.urls import Urls
@@ -76,6 +76,12 @@ def render_trust_files(
             revoked_by.setdefault(issuer_slug, {})[str(award.credential.document["id"])] = (
                 award.revocation.reason
             )
+    # A revoked credential whose file was deleted stays listed: wallets still hold it.
+    for issuer_slug, slug in network.revoked_and_deleted:
+        reason = revocation_reason(network.revocations[(issuer_slug, slug)])
+        revoked_by.setdefault(issuer_slug, {})[
+            urls.absolute(urls.credential(issuer_slug, slug))
+        ] = reason
     for slug, issuer in sorted(network.issuers.items()):
         if issuer.keys:
             keys = [PublishedKey(key.id, key.public_key_multibase) for key in issuer.keys]

@@ -23,6 +23,7 @@ from generator.site.render.pages import PageRenderer, pathways, render_award_pag
 from generator.site.render.sharing import QrCodes
 from generator.site.render.skills_map import build_skills_map
 from generator.site.render.theme import Fragments, Theme
+from generator.site.render.withdrawn import render_withdrawn
 from generator.site.urls import Urls
 
 
@@ -80,6 +81,7 @@ class Rendering:
                 if (person := network.person_of(*key)) is not None
             }
         yield from render_pages(self.pages, self.awards, only_people=people)
+        yield from render_withdrawn(self.pages)
         yield Output(
             urls.skills_map_export("json"),
             json_bytes(skills_map_json(network, self.skills_map, urls)),
