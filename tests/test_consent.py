@@ -182,10 +182,16 @@ def test_portfolio_exists_only_with_consent_and_nothing_links_to_it_otherwise(
         ]
     )
 
+    # Withdrawn, the address answers "no longer published" (it may be on a CV), with nothing
+    # about the person, and no page links to it.
     ok("consent", "--source", network.site, "morgane-lb", "--withdraw", "portfolio")
     files = build(network)
-    assert not any(path.startswith(("people/", "en/people/")) for path in files)
-    assert files_containing(files, "people/morgane-lb") == []
+    withdrawn = ["en/people/morgane-lb/index.html", "people/morgane-lb/index.html"]
+    assert sorted(path for path in files if path.startswith(("people/", "en/people/"))) == withdrawn
+    assert files_containing(files, "people/morgane-lb") == withdrawn
+    for page in withdrawn:
+        assert NAME not in files[page].decode() and credential.stem not in files[page].decode()
+    assert "Page retirée" in files["people/morgane-lb/index.html"].decode()
 
 
 def test_portfolio_without_name_consent_uses_the_pseudonym(network: SignedNetwork) -> None:

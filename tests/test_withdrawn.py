@@ -1,6 +1,7 @@
 """Addresses that stay answering when what they showed must go: a revoked credential whose
-file was deleted. Built from a copy of the example network (its
-fablab-exemple-port/20240420-7c43e28d credential is revoked)."""
+file was deleted, a portfolio whose consent was withdrawn. Built from a copy of the example
+network (its fablab-exemple-port/20240420-7c43e28d credential is revoked, and alice-m gave
+her portfolio consent)."""
 
 from __future__ import annotations
 
@@ -42,6 +43,8 @@ def test_the_example_network_is_what_these_tests_assume(source: Path) -> None:
     assert json.loads((source / RECORD).read_text("utf-8"))["description"] == REASON
     site = yaml.safe_load((source / "content" / "site.yaml").read_text("utf-8"))
     assert site["base_url"] == BASE_URL
+    person = yaml.safe_load((source / "content" / "people" / "alice-m.yaml").read_text("utf-8"))
+    assert person["name"] == "Alice Martin" and person["consent"]["portfolio"] is True
 
 
 # A revoked credential deleted at its earner's request
@@ -96,3 +99,56 @@ def test_a_deleted_credential_that_was_never_revoked_leaves_no_page(
     (source / deleted).unlink()
     files = build(source, tmp_path / "out")
     assert not any(path.startswith("awards/biklab/20240630-468fa206/") for path in files)
+
+
+# A portfolio whose consent is withdrawn
+
+
+def test_consent_withdrawal_records_it_and_grant_clears_it(source: Path) -> None:
+    person = source / "content" / "people" / "alice-m.yaml"
+    ok("consent", "--source", source, "alice-m", "--withdraw", "portfolio")
+    data = yaml.safe_load(person.read_text("utf-8"))
+    assert data["consent"]["portfolio"] is False
+    assert data["portfolio_withdrawn"] is True
+    assert list(data) == ["name", "consent", "portfolio_withdrawn", "awards"]
+    ok("consent", "--source", source, "alice-m", "--grant", "portfolio")
+    data = yaml.safe_load(person.read_text("utf-8"))
+    assert data["consent"]["portfolio"] is True
+    assert "portfolio_withdrawn" not in data
+
+
+def test_a_withdrawn_portfolio_answers_no_longer_published_and_reveals_nothing(
+    source: Path, tmp_path: Path
+) -> None:
+    before = build(source, tmp_path / "before")
+    assert "Alice Martin" in before["people/alice-m/index.html"].decode()
+    ok("consent", "--source", source, "alice-m", "--withdraw", "portfolio")
+    after = build(source, tmp_path / "after")
+    for page in ("people/alice-m/index.html", "en/people/alice-m/index.html"):
+        html = after[page].decode()
+        assert '<meta name="robots" content="noindex">' in html
+        assert "Alice" not in html and "alice-m" not in html.replace("people/alice-m/", "")
+        assert "biklab" not in html and "20240312-40313b5a" not in html
+        assert "site-header" in html
+    assert "no longer published" in after["en/people/alice-m/index.html"].decode()
+    # Nothing else under the portfolio's folder, and no page links to it any more.
+    assert sorted(p for p in after if "people/alice-m/" in p) == [
+        "en/people/alice-m/index.html",
+        "people/alice-m/index.html",
+    ]
+    assert not any(
+        b"people/alice-m/" in data
+        for path, data in after.items()
+        if path.endswith(".html") and "people/alice-m/" not in path
+    )
+
+
+def test_portfolio_set_to_false_by_hand_leaves_no_page(source: Path, tmp_path: Path) -> None:
+    """Without the record the build cannot know the portfolio was published (check --since
+    reports it); the build without --since gives the same site whatever the history."""
+    person = source / "content" / "people" / "alice-m.yaml"
+    person.write_text(
+        person.read_text("utf-8").replace("portfolio: true", "portfolio: false"), "utf-8"
+    )
+    files = build(source, tmp_path / "out")
+    assert not any("people/alice-m/" in path for path in files)

@@ -23,6 +23,10 @@ HEADER = (
 )
 
 
+FIELDS = ("name", "consent", "portfolio_withdrawn", "contact", "awards")
+"""A person file's keys, in the order the tools write them."""
+
+
 class PersonError(Exception):
     """A refused change to a person file; the message says what to do."""
 
@@ -73,9 +77,15 @@ def update_person(
     for scope in withdraw:
         consent[scope] = False
     data["consent"] = consent
+    # The portfolio's address may be on CVs: once withdrawn, it answers "no longer published"
+    # (URLs are forever), which the build knows from this record alone.
+    if "portfolio" in withdraw:
+        data["portfolio_withdrawn"] = True
+    elif consent["portfolio"]:
+        data.pop("portfolio_withdrawn", None)
     known = list(data.get("awards", []))
     data["awards"] = known + [f"{i}/{a}" for i, a in awards if f"{i}/{a}" not in known]
-    ordered = {key: data[key] for key in ("name", "consent", "contact", "awards") if key in data}
+    ordered = {key: data[key] for key in FIELDS if key in data}
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(HEADER + yaml.safe_dump(ordered, allow_unicode=True, sort_keys=False), "utf-8")
     return path

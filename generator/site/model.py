@@ -285,10 +285,18 @@ class Person(Located):
     awards: tuple[tuple[str, str], ...]
     source: Location
     lines: Mapping[FieldPath, int] = field(default_factory=dict, repr=False)
+    portfolio_withdrawn: bool = False
+    """Portfolio consent was withdrawn ('build.py consent --withdraw portfolio' records it):
+    the portfolio's address answers 'no longer published' instead of disappearing."""
 
     def allows(self, scope: str) -> bool:
         """Whether the person consented to this scope (every scope defaults to no)."""
         return scope in self.consent
+
+    @property
+    def portfolio_gone(self) -> bool:
+        """Whether the portfolio's address shows a 'no longer published' page."""
+        return self.portfolio_withdrawn and not self.allows("portfolio")
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,7 @@ def load_person(source: Repository, path: Path) -> Person | None:
         awards=tuple(_award_ref(ref) for ref in value["awards"]),
         source=document.location,
         lines=document.lines,
+        portfolio_withdrawn=bool(value.get("portfolio_withdrawn", False)),
     )
 
 

@@ -1,9 +1,10 @@
 """Addresses that must answer although what they showed is gone: a short "no longer published"
 page in every language, never a bare 404 (earners put these addresses on their CVs).
 
-A revoked credential's file may be deleted at its earner's request: its signed revocation
-record stays, and the award's OB 2.0 hosted assertion keeps answering as revoked, as it did
-before the file went.
+Two things may go: a person's portfolio, when they withdraw their consent (the person file
+records it), and a revoked credential's file, deleted at its earner's request (its signed
+revocation record stays). The portfolio's page reveals nothing about the person; the award's
+OB 2.0 hosted assertion keeps answering as revoked, as it did before the file went.
 """
 
 from __future__ import annotations
@@ -22,8 +23,12 @@ TEMPLATE = "withdrawn.html"
 
 
 def render_withdrawn(renderer: PageRenderer) -> Iterator[Output]:
-    """The pages and revoked assertions standing in for deleted, revoked credentials."""
+    """The pages (and revoked assertions) standing in for withdrawn portfolios and deleted,
+    revoked credentials."""
     network, urls = renderer.network, renderer.urls
+    for slug, person in sorted(network.people.items()):
+        if person.portfolio_gone:
+            yield from renderer.render(TEMPLATE, partial(urls.portfolio, slug), what="portfolio")
     for issuer, award in network.revoked_and_deleted:
         yield from renderer.render(TEMPLATE, partial(urls.award_page, issuer, award), what="award")
         yield Output(
