@@ -15,6 +15,7 @@ from generator.issuer.keys import KeyFileError
 from generator.issuer.tools import ToolError
 from generator.issuer.yaml_edit import YamlEditError
 from generator.site.build import build_site, check_site
+from generator.site.load.revision import RevisionUnavailable
 from generator.site.output_folder import OutputFolderBusy, OutputFolderRefused, SiteNotWritten
 from generator.site.problems import BuildFailed, Problems
 
@@ -32,7 +33,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BuildFailed as failed:
         report(failed.problems, args.format)
         return 1
-    except (ToolError, KeyFileError, YamlEditError, PersonError) as refusal:
+    except (ToolError, KeyFileError, YamlEditError, PersonError, RevisionUnavailable) as refusal:
         print(f"error: {refusal}", file=sys.stderr)
         return 1
     except (SiteNotWritten, OutputFolderBusy) as failure:
@@ -46,6 +47,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"error: cannot write the site there: {refusal}; nothing was changed", file=sys.stderr
         )
         return 1
+
+
+SINCE_HELP = (
+    "git revision (commit, branch, tag) whose published addresses must all still be "
+    "published: a removed or renamed credential, badge, structure, page or portfolio is an error"
+)
 
 
 def run() -> NoReturn:
@@ -76,11 +83,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     build.add_argument("--strict", action="store_true", help="treat warnings as errors")
     build.add_argument("--no-cache", action="store_true", help="verify every signature again")
+    build.add_argument("--since", metavar="REV", help=SINCE_HELP)
     build.set_defaults(run=_build)
 
     check = command("check", "validate the content; write nothing")
     check.add_argument("--strict", action="store_true", help="treat warnings as errors")
     check.add_argument("--no-cache", action="store_true", help="verify every signature again")
+    check.add_argument("--since", metavar="REV", help=SINCE_HELP)
     check.set_defaults(run=_check)
 
     serve = command("serve", "build, serve on localhost and rebuild on every change")
@@ -162,7 +171,9 @@ def _parser() -> argparse.ArgumentParser:
 
 def _build(args: argparse.Namespace) -> int:
     out = args.out if args.out is not None else args.source / "_site"
-    result = build_site(args.source, out, strict=args.strict, use_cache=not args.no_cache)
+    result = build_site(
+        args.source, out, strict=args.strict, use_cache=not args.no_cache, since=args.since
+    )
     report(result.warnings, args.format)
     if result.up_to_date:
         print(
@@ -174,7 +185,9 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    checked = check_site(args.source, strict=args.strict, use_cache=not args.no_cache)
+    checked = check_site(
+        args.source, strict=args.strict, use_cache=not args.no_cache, since=args.since
+    )
     report(checked.problems.sorted(), args.format)
     print("content is valid")
     return 0

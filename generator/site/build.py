@@ -122,9 +122,7 @@ def build_site(
             if files is not None:
                 log.info("nothing changed since the last build into %s", out_dir)
                 return BuildReport(files=files, warnings=[], up_to_date=True)
-        built = build(
-            source, out_dir, strict=strict, use_cache=use_cache, store=store, since=since
-        )
+        built = build(source, out_dir, strict=strict, use_cache=use_cache, store=store, since=since)
         if use_cache:
             if built.report.warnings:
                 last_build.forget_build(store, out_dir)

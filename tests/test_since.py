@@ -1,0 +1,375 @@
+"""`check --since REV` and `build --since REV`: every address published at a git revision is
+still published, or the removed or renamed file is named with what to do instead. Each test
+works on a git repository holding a copy of the example network, committed once."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from .credential_fixtures import Run, ok, run, snapshot
+from .test_withdrawn import RECORD, REVOKED, example
+
+CREDENTIAL = "assertions/biklab/20240630-468fa206.json"
+BADGE = "badges/decoupe-vinyle-mainteneur"  # approved, and awarded by no credential
+PROPOSED = "badges/decoupe-laser-animateur.yaml"
+STRUCTURE = "content/issuers/mediatheque-exemple.yaml"  # awards nothing signed
+PAGE = "content/pages/charte"
+PERSON = "content/people/alice-m.yaml"  # portfolio: true
+PRIVATE = "content/people/bob-lg.yaml"  # no portfolio
+
+
+def git(repo: Path, *args: str) -> str:
+    """Run git in repo, with an identity of its own (no global configuration needed)."""
+    result = subprocess.run(
+        ["git", "-C", str(repo), "-c", "user.name=Test", "-c", "user.email=test@example.org",
+         "-c", "commit.gpgsign=false", *args],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    return result.stdout
+
+
+def commit(repo: Path, message: str) -> None:
+    git(repo, "add", "-A", ".")
+    git(repo, "commit", "-q", "--allow-empty", "-m", message)
+
+
+@pytest.fixture(scope="module")
+def committed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A git repository whose one commit is the example network."""
+    repo = example(tmp_path_factory.mktemp("since") / "repo")
+    git(repo, "init", "-q")
+    commit(repo, "the example network")
+    return repo
+
+
+@pytest.fixture
+def repo(committed: Path, tmp_path: Path) -> Path:
+    """A copy of the committed repository that a test may change."""
+    return Path(shutil.copytree(committed, tmp_path / "repo", symlinks=True))
+
+
+def check(repo: Path, since: str = "HEAD", *extra: str | Path) -> Run:
+    return run("check", "--source", repo, f"--since={since}", *extra)
+
+
+def errors(result: Run) -> list[str]:
+    """The error lines a run printed."""
+    return [line for line in result.err.splitlines() if ": error: " in line]
+
+
+def remove(repo: Path, *paths: str) -> None:
+    for path in paths:
+        (repo / path).unlink()
+
+
+def rename(repo: Path, old: str, new: str) -> None:
+    (repo / old).rename(repo / new)
+
+
+def test_nothing_removed_passes(repo: Path) -> None:
+    result = check(repo)
+    assert result.code == 0, result.err
+    assert "content is valid" in result.out
+
+
+def test_additions_and_edits_pass(repo: Path) -> None:
+    page = repo / "content" / "pages" / "charte.md"
+    page.write_text(page.read_text("utf-8") + "\nUne phrase de plus.\n", "utf-8")
+    (repo / "content" / "pages" / "nouvelle.md").write_text("---\ntitle: Nouvelle\n---\nTexte.\n")
+    remove(repo, PROPOSED, PRIVATE)  # never published for good: a proposal, no portfolio
+    result = check(repo)
+    assert result.code == 0, result.err
+
+
+def rename_page(repo: Path) -> None:
+    rename(repo, f"{PAGE}.md", "content/pages/notre-charte.md")
+    rename(repo, f"{PAGE}.en.md", "content/pages/notre-charte.en.md")
+
+
+# Each kind of removal: (what to do to the content, the file named, what the message advises)
+REMOVALS: dict[str, tuple[Callable[[Path], None], str, str]] = {
+    "credential-deleted": (
+        lambda repo: remove(repo, CREDENTIAL),
+        CREDENTIAL,
+        "revoke it with 'build.py revoke' instead (a published credential is never deleted",
+    ),
+    "credential-renamed": (
+        lambda repo: rename(repo, CREDENTIAL, "assertions/biklab/20240630-00000000.json"),
+        CREDENTIAL,
+        "credential published at HEAD (awards/biklab/20240630-468fa206/) and now deleted or "
+        "renamed",
+    ),
+    "badge-deleted": (
+        lambda repo: remove(repo, f"{BADGE}.yaml", f"{BADGE}.md", f"{BADGE}.en.md"),
+        f"{BADGE}.yaml",
+        "restore the file: a badge that is no longer awarded is retired instead (status: "
+        "retired, with retired_on)",
+    ),
+    "badge-renamed": (
+        lambda repo: rename(repo, f"{BADGE}.yaml", "badges/decoupe-vinyle-expert.yaml"),
+        f"{BADGE}.yaml",
+        "badge 'decoupe-vinyle-mainteneur' published at HEAD (badges/decoupe-vinyle-mainteneur/)",
+    ),
+    "structure-deleted": (
+        lambda repo: remove(repo, STRUCTURE),
+        STRUCTURE,
+        "keep its file: its page and profiles are named by every credential it signed",
+    ),
+    "structure-renamed": (
+        lambda repo: rename(repo, STRUCTURE, "content/issuers/mediatheque.yaml"),
+        STRUCTURE,
+        "structure 'mediatheque-exemple' published at HEAD (issuers/mediatheque-exemple/)",
+    ),
+    "page-deleted": (
+        lambda repo: remove(repo, f"{PAGE}.md", f"{PAGE}.en.md"),
+        f"{PAGE}.md",
+        "page 'charte' published at HEAD (pages/charte/) and now deleted or renamed; restore",
+    ),
+    "page-renamed": (
+        rename_page,
+        f"{PAGE}.md",
+        "page 'charte' published at HEAD (pages/charte/)",
+    ),
+    "person-deleted": (
+        lambda repo: remove(repo, PERSON),
+        PERSON,
+        "keep the file, and withdraw the consent with 'build.py consent alice-m --withdraw "
+        "portfolio'",
+    ),
+    "person-renamed": (
+        lambda repo: rename(repo, PERSON, "content/people/alice.yaml"),
+        PERSON,
+        "the portfolio of 'alice-m' was published at HEAD (people/alice-m/)",
+    ),
+}
+
+
+@pytest.mark.parametrize("change", REMOVALS.values(), ids=REMOVALS.keys())
+def test_a_removal_is_reported_at_its_file_with_what_to_do(
+    repo: Path, change: tuple[Callable[[Path], None], str, str]
+) -> None:
+    alter, path, advice = change
+    alter(repo)
+    result = check(repo)
+    assert result.code == 1
+    reported = [line for line in errors(result) if line.startswith(f"{path}: error: ")]
+    assert len(reported) == 1, result.err
+    assert advice in reported[0]
+
+
+def test_every_removal_at_once_is_reported_in_one_run(repo: Path) -> None:
+    for name, (alter, _, _) in REMOVALS.items():
+        if name.endswith("-deleted"):
+            alter(repo)
+    result = check(repo)
+    assert result.code == 1
+    named = {line.split(": error: ")[0] for line in errors(result)}
+    assert {CREDENTIAL, f"{BADGE}.yaml", STRUCTURE, f"{PAGE}.md", PERSON} <= named
+
+
+def test_an_approved_badge_set_back_to_proposed_is_reported(repo: Path) -> None:
+    path = repo / f"{BADGE}.yaml"
+    path.write_text(
+        path.read_text("utf-8").replace("status: approved", "status: proposed"), "utf-8"
+    )
+    [line] = errors(check(repo))
+    assert line.startswith(f"{BADGE}.yaml:")
+    assert "is no longer approved; an approved badge is never withdrawn: retire it" in line
+
+
+def test_a_retired_badge_deleted_is_reported(repo: Path) -> None:
+    path = repo / f"{BADGE}.yaml"
+    path.write_text(
+        path.read_text("utf-8").replace(
+            "status: approved", "status: retired\nretired_on: 2025-06-01"
+        ),
+        "utf-8",
+    )
+    commit(repo, "retire a badge")
+    assert check(repo).code == 0
+    remove(repo, f"{BADGE}.yaml", f"{BADGE}.md", f"{BADGE}.en.md")
+    reported = errors(check(repo))
+    assert any(
+        line.startswith(f"{BADGE}.yaml: error: badge 'decoupe-vinyle-mainteneur' published at")
+        for line in reported
+    ), reported
+
+
+def test_retiring_a_badge_passes(repo: Path) -> None:
+    path = repo / f"{BADGE}.yaml"
+    path.write_text(
+        path.read_text("utf-8").replace(
+            "status: approved", "status: retired\nretired_on: 2025-06-01"
+        ),
+        "utf-8",
+    )
+    assert check(repo).code == 0
+
+
+# Portfolios
+
+
+def test_portfolio_consent_set_to_false_by_hand_is_reported(repo: Path) -> None:
+    path = repo / PERSON
+    text = path.read_text("utf-8")
+    path.write_text(text.replace("portfolio: true", "portfolio: false"), "utf-8")
+    line = text.splitlines().index("  portfolio: true") + 1
+    [reported] = errors(check(repo))
+    assert reported.startswith(f"{PERSON}:{line}: error: the portfolio of 'alice-m' was published")
+    assert "run 'build.py consent alice-m --withdraw portfolio', which records it" in reported
+
+
+def test_portfolio_consent_withdrawn_with_the_command_passes(repo: Path) -> None:
+    ok("consent", "--source", repo, "alice-m", "--withdraw", "portfolio")
+    result = check(repo)
+    assert result.code == 0, result.err
+
+
+def test_a_withdrawn_portfolio_keeps_its_file(repo: Path) -> None:
+    ok("consent", "--source", repo, "alice-m", "--withdraw", "portfolio")
+    commit(repo, "alice-m withdraws her portfolio")
+    remove(repo, PERSON)
+    [line] = errors(check(repo))
+    assert line.startswith(f"{PERSON}: error: the portfolio of 'alice-m' was published at HEAD")
+
+
+# Revoked credentials
+
+
+def test_a_revoked_credential_deleted_with_its_record_kept_passes(repo: Path) -> None:
+    remove(repo, REVOKED)
+    result = check(repo)
+    assert result.code == 0, result.err
+
+
+def test_the_record_of_a_deleted_credential_is_kept(repo: Path) -> None:
+    remove(repo, REVOKED)
+    commit(repo, "the earner asked for their revoked credential to be deleted")
+    remove(repo, RECORD)
+    [line] = errors(check(repo))
+    assert line.startswith(f"{RECORD}: error: this revocation record keeps the address")
+    assert "restore it" in line
+
+
+def test_a_revoked_credential_deleted_with_its_record_is_reported(repo: Path) -> None:
+    remove(repo, REVOKED, RECORD)
+    [line] = errors(check(repo))
+    assert line.startswith(f"{REVOKED}: error: credential published at HEAD")
+
+
+# The site's languages
+
+
+def test_dropping_a_language_is_one_error_at_the_site_settings(repo: Path) -> None:
+    path = repo / "content" / "site.yaml"
+    text = path.read_text("utf-8")
+    assert "languages: [fr, en]" in text
+    path.write_text(text.replace("languages: [fr, en]", "languages: [fr]"), "utf-8")
+    [line] = errors(check(repo))
+    assert line.startswith("content/site.yaml")
+    assert "en/ and every address under it would disappear" in line
+
+
+# Revisions
+
+
+def test_an_older_revision_is_compared_too(repo: Path) -> None:
+    remove(repo, CREDENTIAL)
+    commit(repo, "a credential deleted")
+    assert check(repo, "HEAD").code == 0
+    [line] = errors(check(repo, "HEAD~1"))
+    assert line.startswith(f"{CREDENTIAL}: error: credential published at HEAD~1")
+
+
+def test_a_revision_without_a_site_published_nothing(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    git(repo, "init", "-q")
+    (repo / "README.md").write_text("Bientôt.\n")
+    commit(repo, "before the site")
+    example(repo)
+    assert check(repo).code == 0
+
+
+def test_uncommitted_changes_are_not_the_revision(repo: Path) -> None:
+    """The revision is read from git's history, never from the work tree."""
+    remove(repo, CREDENTIAL)
+    git(repo, "add", "-A", ".")  # staged, not committed
+    assert errors(check(repo))[0].startswith(f"{CREDENTIAL}: error:")
+
+
+def test_a_source_folder_inside_the_work_tree(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    git(repo, "init", "-q")
+    source = example(repo / "site")
+    commit(repo, "the site in a folder")
+    remove(source, CREDENTIAL)
+    monkeypatch.chdir(tmp_path)  # paths are printed relative to the source, not here
+    [line] = errors(check(source))
+    assert line.startswith(f"{CREDENTIAL}: error: credential published at HEAD")
+
+
+@pytest.mark.parametrize(
+    ("since", "message"),
+    [
+        ("nope", "--since nope: no such commit, branch or tag in the git repository at"),
+        ("HEAD~5", "--since HEAD~5: no such commit"),
+        ("--output=x", "--since '--output=x' is not a git revision"),
+    ],
+)
+def test_a_revision_that_does_not_exist_is_an_error(repo: Path, since: str, message: str) -> None:
+    result = check(repo, since)
+    assert result.code == 1
+    assert result.err.startswith(f"error: {message}"), result.err
+    assert "Traceback" not in result.err
+    assert not (repo / "x").exists()
+
+
+def test_a_source_outside_any_git_repository_is_an_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = example(tmp_path / "plain")
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))
+    result = check(source)
+    assert result.code == 1
+    assert result.err.startswith(f"error: --since HEAD: {source} is not in a git repository")
+
+
+def test_without_git_the_error_says_so(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PATH", str(repo / "no-such-folder"))
+    result = check(repo)
+    assert result.code == 1
+    assert result.err == "error: --since needs git, which is not installed (or not on PATH)\n"
+
+
+# build --since
+
+
+def test_build_since_refuses_a_removal_and_leaves_the_site(repo: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    ok("build", "--source", repo, "--out", out, "--since", "HEAD")
+    before = snapshot(out)
+    remove(repo, CREDENTIAL)
+    result = run("build", "--source", repo, "--out", out, "--since", "HEAD")
+    assert result.code == 1
+    assert errors(result)[0].startswith(f"{CREDENTIAL}: error: credential published at HEAD")
+    assert snapshot(out) == before
+
+
+def test_build_since_is_not_skipped_when_nothing_changed(repo: Path, tmp_path: Path) -> None:
+    """A build without --since may accept a removal; the same content built again with
+    --since is compared, not waved through as 'nothing changed'."""
+    out = tmp_path / "out"
+    remove(repo, CREDENTIAL)
+    ok("build", "--source", repo, "--out", out)
+    result = run("build", "--source", repo, "--out", out, "--since", "HEAD")
+    assert result.code == 1
+    assert errors(result)[0].startswith(f"{CREDENTIAL}: error:")
