@@ -1,10 +1,13 @@
 """`build.py verify`: check one badge the way an outside verifier would, and say it plainly.
 
 A target is a credential file, a hosted URL (mapped onto a built site with --site: this
-tool never fetches from the network), or a baked PNG/SVG. Keys, status lists and
-revocation reasons come from the built site (--site) or from the content repository.
-Unlike the 1EdTech validator (openbadges-validator-core #236), a revoked assertion is
-never called valid.
+tool never fetches from the network), or a baked PNG/SVG. A credential is VALID only where
+every rule of the build holds: with --site, the site must publish this very credential at
+its id (the build published it only after checking every rule) and the keys and status
+come from the site; without it, the credential is checked by the build's own rules against
+the content repository (--source), which must hold it. Whatever cannot be checked makes
+the verdict say so, never VALID. Unlike the 1EdTech validator
+(openbadges-validator-core #236), a revoked assertion is never called valid.
 """
 
 from __future__ import annotations
@@ -23,13 +26,19 @@ from generator.openbadges.multikey import decode_public_key
 from generator.openbadges.png_baking import unbake_png
 from generator.openbadges.svg_baking import unbake_svg
 from generator.site.build import build_time
+from generator.site.check.credentials import check_credential
 from generator.site.check.signatures import Refused, check_signature, parse_instant
 from generator.site.load.network import load_network
 from generator.site.load.parsing import JsonRefused, loads_strict
-from generator.site.problems import Problems
+from generator.site.load.repository import MAX_FILE_BYTES
+from generator.site.model import SignedFile
+from generator.site.problems import BuildFailed, Location, Problems
 from generator.site.urls import Urls
 
-Status = Literal["valid", "revoked", "expired", "not yet valid", "invalid"]
+Status = Literal["valid", "revoked", "expired", "not yet valid", "invalid", "unchecked"]
+# From the best to the worst: two verdicts on one badge (a PNG baked with both versions)
+# give the worse.
+_ORDER: tuple[Status, ...] = ("valid", "not yet valid", "expired", "revoked", "unchecked", "invalid")
 
 
 @dataclass(frozen=True)
@@ -50,6 +59,10 @@ class _Invalid(Exception):
     pass
 
 
+class _Unchecked(Exception):
+    """What the verdict could not check (no content repository...): never VALID."""
+
+
 @dataclass(frozen=True)
 class _Site:
     """A built site (--site): its folder, and the URL scheme of its base URL."""
@@ -62,14 +75,25 @@ def verify_target(target: str, *, site: Path | None, source: Path) -> Verdict:
     """Check a credential file, hosted URL or baked image; never raise for a bad badge."""
     try:
         built = _built_site(site) if site is not None else None
-        document = _read_target(target, built)
-        if "OpenBadgeCredential" in (document.get("type") or []):
-            return _check_credential(document, built, source)
-        if document.get("type") == "Assertion":
-            return _verify_assertion(document, built, source)
-        raise _Invalid("neither an Open Badges 3.0 credential nor an Open Badges 2.0 assertion")
+        documents = _read_target(target, built)
+        verdicts = [_verify_document(document, built, source) for document in documents]
+        return max(verdicts, key=lambda verdict: _ORDER.index(verdict.status))
     except (_Invalid, Refused) as problem:
         return Verdict("invalid", str(problem))
+    except _Unchecked as missing:
+        return Verdict("unchecked", str(missing))
+    except (AttributeError, TypeError, KeyError, IndexError, ValueError) as error:
+        # A value of the wrong kind somewhere (a list where an object belongs...): no
+        # verifier accepts it, and it is said as such, never as a crash.
+        return Verdict("invalid", f"the document is malformed ({type(error).__name__}: {error})")
+
+
+def _verify_document(document: dict[str, Any], site: _Site | None, source: Path) -> Verdict:
+    if "OpenBadgeCredential" in (document.get("type") or []):
+        return _check_credential(document, site, source)
+    if document.get("type") == "Assertion":
+        return _verify_assertion(document, site, source)
+    raise _Invalid("neither an Open Badges 3.0 credential nor an Open Badges 2.0 assertion")
 
 
 def _built_site(folder: Path) -> _Site:
@@ -87,35 +111,67 @@ def _built_site(folder: Path) -> _Site:
     return _Site(folder, Urls(str(base_url)))
 
 
-def _read_target(target: str, site: _Site | None) -> dict[str, Any]:
+def _read_target(target: str, site: _Site | None) -> list[dict[str, Any]]:
+    """The badge a target names: one document, or two baked in one image (then they must
+    name the same award)."""
     if target.startswith(("https://", "http://")):
-        return _json(_site_file(target, site))
+        return [_json(_site_file(target, site))]
     path = Path(target)
-    if not path.is_file():
-        raise _Invalid(f"{target}: no such file")
-    data = path.read_bytes()
+    data = _read_file(path, target)
     try:
         if path.suffix.lower() == ".png":
             baked = unbake_png(data)
         elif path.suffix.lower() == ".svg":
             baked = unbake_svg(data)
         else:
-            return _json(path)
+            return [_loads(data, target)]
     except BakingError as error:
         raise _Invalid(f"{target}: {error}") from None
-    text = baked.get("openbadgecredential") or baked.get("openbadges")
-    if text is None:
+    texts = [baked[name] for name in ("openbadgecredential", "openbadges") if baked.get(name)]
+    if not texts:
         raise _Invalid(f"{target}: the image carries no baked badge")
-    if text.startswith(("https://", "http://")):
-        return _json(_site_file(text, site))
-    return _loads(text, target)
+    documents = [
+        _json(_site_file(text, site))
+        if text.startswith(("https://", "http://"))
+        else _loads(text.encode("utf-8"), target)
+        for text in texts
+    ]
+    awards = {_award_folder(document) for document in documents}
+    if len(awards) > 1:
+        raise _Invalid(
+            f"{target}: the image carries two badges that disagree (an Open Badges 3.0 "
+            f"credential of {sorted(awards)[0]} and a 2.0 assertion of {sorted(awards)[1]}); "
+            "it was not baked by this site: ask the issuer for the badge again"
+        )
+    return documents
+
+
+def _award_folder(document: dict[str, Any]) -> str:
+    """The URL of the award a credential or assertion belongs to (its id's folder)."""
+    return str(document.get("id", "")).rpartition("/")[0] or "(no id)"
+
+
+def _read_file(path: Path, target: str) -> bytes:
+    """A file's bytes: a regular file, of a sensible size, readable."""
+    try:
+        if not path.is_file():
+            raise _Invalid(f"{target}: no such file (or not a regular file)")
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise _Invalid(f"{target}: more than {MAX_FILE_BYTES:,} bytes; not a badge")
+        return path.read_bytes()
+    except OSError as error:
+        raise _Invalid(f"{target}: cannot be read ({error.strerror or error})") from None
 
 
 def _json(path: Path) -> dict[str, Any]:
-    return _loads(path.read_text("utf-8"), str(path))
+    return _loads(_read_file(path, str(path)), str(path))
 
 
-def _loads(text: str, where: str) -> dict[str, Any]:
+def _loads(data: bytes, where: str) -> dict[str, Any]:
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise _Invalid(f"{where}: not UTF-8 text (byte {error.start})") from None
     try:
         value = loads_strict(text)
     except json.JSONDecodeError as error:
@@ -137,6 +193,8 @@ def _site_file(url: str, site: _Site | None) -> Path:
     if award is not None:
         path = site.urls.credential(*award)
     file = site.folder / path
+    if not file.resolve().is_relative_to(site.folder.resolve()):
+        raise _Invalid(f"{url} leads outside the site {site.folder}")
     if not file.is_file():
         raise _Invalid(f"{url} is not published by this site (no {file})")
     return file
@@ -230,9 +288,20 @@ def _revocation_reason(document: dict[str, Any], site: _Site) -> str:
 
 
 def _verify_with_content(document: dict[str, Any], source: Path, now: datetime) -> str | None:
-    """Check the proof with the issuer's keys in the content repository."""
+    """Check the credential by every rule of the build, against the content repository that
+    must hold it; the revocation reason, if it is revoked."""
     problems = Problems()
-    network = load_network(source, problems)
+    network = None
+    try:
+        network = load_network(source, problems)
+    except BuildFailed as failed:
+        problems.extend(failed.problems)
+    if network is None or problems.has_errors or not network.issuers:
+        first = next((str(p) for p in problems.sorted() if p.severity == "error"), "no structure")
+        raise _Unchecked(
+            f"no network's content in {source} to check the credential against ({first}); give "
+            "--source the network's repository, or --site a site it built"
+        )
     urls = Urls(network.site.base_url, network.site.language)
     issuer_id = (
         document.get("issuer", {}).get("id") if isinstance(document.get("issuer"), dict) else None
@@ -240,14 +309,35 @@ def _verify_with_content(document: dict[str, Any], source: Path, now: datetime) 
     issuer = next((i for slug, i in network.issuers.items() if urls.did(slug) == issuer_id), None)
     if issuer is None:
         raise _Invalid(f"issuer '{issuer_id}' is not a structure of this network")
-    check_signature(document, issuer, urls)
-    for (issuer_slug, _), record in network.revocations.items():
-        if issuer_slug == issuer.slug and record.document.get("credentialSubject", {}).get(
-            "id"
-        ) == document.get("id"):
-            check_signature(record.document, issuer, urls)
-            return str(record.document.get("description", ""))
-    return None
+    credential_id = str(document.get("id", ""))
+    path = urls.path_of(credential_id)
+    award = urls.award_of_file(path) if path is not None else None
+    if award is None or award[0] != issuer.slug:
+        raise _Invalid(
+            f"id '{credential_id}' is not the URL of a credential of {issuer.slug} on this "
+            f"network's site ({urls.base_url})"
+        )
+    # Not yet valid is a verdict of its own (below), not a refusal.
+    valid_from = parse_instant(str(document.get("validFrom")), "validFrom")
+    signed = SignedFile(*award, document, b"", Location(credential_id))
+    check_credential(network, urls, max(now, valid_from), signed)
+    held = network.credentials.get(award)
+    if held is None or held.document != document:
+        state = "does not hold" if held is None else "holds another version of"
+        raise _Invalid(
+            f"the network {state} this credential (assertions/{award[0]}/{award[1]}.json): "
+            "its site does not publish it"
+        )
+    revocation = network.revocations.get(award)
+    if revocation is None:
+        return None
+    if revocation.document.get("credentialSubject", {}).get("id") != credential_id:
+        raise _Invalid(
+            f"assertions/{award[0]}/revocations/{award[1]}.json revokes another credential: "
+            "the build refuses the network (run build.py check)"
+        )
+    check_signature(revocation.document, issuer, urls)
+    return str(revocation.document.get("description", ""))
 
 
 def _dates_verdict(

@@ -117,6 +117,12 @@ def _accepted(
     return _with_revocation(award, revoked.get((signed.issuer, signed.slug)))
 
 
+def check_credential(network: Network, urls: Urls, now: datetime, signed: SignedFile) -> Award:
+    """One credential by every rule the build applies to it (the verify command's without a
+    built site); Refused with the reason if the build would not publish it."""
+    return _check_credential(network, urls, now, signed, None)
+
+
 def _warn_if_image_moved(award: Award, urls: Urls, problems: Problems) -> None:
     """A signed credential names its badge image's URL: changing the image's format unpublishes it."""
     badge = award.badge
