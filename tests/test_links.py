@@ -1,4 +1,5 @@
-"""Crawl the built sites: every internal link and asset of every page must exist."""
+"""Crawl the built sites: every internal link and asset of every page must exist, and every
+link of every page has a scheme the site allows (urls.is_safe_link: no javascript:, data:...)."""
 
 from __future__ import annotations
 
@@ -10,18 +11,29 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 
 from generator.site.build import build_site
+from generator.site.render.theme import render_markdown
+from generator.site.urls import is_safe_link, web_link
 
 from .conftest import ROOT, copy_site
+
+# Every attribute a browser follows or loads as a URL.
+LINK_ATTRIBUTES = {
+    "href", "src", "action", "formaction", "xlink:href", "poster", "data", "cite",
+    "background", "longdesc", "manifest", "ping", "codebase", "archive", "icon",
+}  # fmt: skip
 
 
 class _Links(HTMLParser):
     def __init__(self) -> None:
         super().__init__()
         self.links: list[str] = []
+        self.unsafe: list[str] = []
         self.ids: set[str] = set()
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         for name, value in attrs:
+            if value is not None and name in LINK_ATTRIBUTES and not is_safe_link(value):
+                self.unsafe.append(f"<{tag} {name}={value!r}>")
             if value and name in ("href", "src"):
                 self.links.append(value)
             if value and name == "id":
@@ -39,6 +51,7 @@ def broken_links(out: Path, base_url: str) -> list[str]:
         parser.feed(page.read_text("utf-8"))
         parsed[page] = parser
     for page, parser in parsed.items():
+        broken.extend(f"{page.relative_to(out)}: unsafe link {link}" for link in parser.unsafe)
         page_url = base_url + page.relative_to(out).as_posix()
         for link in parser.links:
             target = urlsplit(urljoin(page_url, link))
@@ -93,3 +106,49 @@ def test_crawler_detects_a_broken_link(tmp_path: Path) -> None:
         '<a href="/site/missing/">x</a><a href="#nowhere">y</a>', "utf-8"
     )
     assert len(broken_links(tmp_path, "https://example.org/site/")) == 2
+
+
+UNSAFE = [
+    "javascript:alert(1)",
+    "JaVaScRiPt:alert(1)",
+    " javascript:alert(1)",
+    "java\tscript:alert(1)",
+    "java\nscript:alert(1)",
+    "\x01javascript:alert(1)",
+    "vbscript:msgbox(1)",
+    "data:text/html,<script>alert(1)</script>",
+    "data:image/svg+xml;base64,PHN2Zz4=",
+    "about:srcdoc",
+    "file:///etc/passwd",
+    "blob:https://example.org/x",
+]
+SAFE = [
+    "https://example.org/",
+    "http://example.org/a?b#c",
+    "mailto:a@example.org",
+    "/x/",
+    "x/y",
+    "#top",
+    "?q=1",
+    "//example.org/x",
+    "about:blank",
+]
+
+
+@pytest.mark.parametrize("href", UNSAFE)
+def test_unsafe_links_are_found_and_never_written(tmp_path: Path, href: str) -> None:
+    assert not is_safe_link(href)
+    assert web_link(href) == "about:blank"
+    (tmp_path / "index.html").write_text(f"<a href='{href}'>x</a>", "utf-8")
+    assert broken_links(tmp_path, "https://example.org/") == [
+        f"index.html: unsafe link <a href={href!r}>"
+    ]
+    # In Markdown (criteria, pages): the sanitiser drops the link, keeps the text.
+    html = str(render_markdown(f"[cliquer]({href}) <a href='{href}'>ici</a>"))
+    assert all(is_safe_link(link) for link in re.findall(r'href="([^"]*)"', html)), html
+    assert "cliquer" in html
+
+
+@pytest.mark.parametrize("href", SAFE)
+def test_safe_links_pass(href: str) -> None:
+    assert is_safe_link(href)

@@ -24,6 +24,30 @@ def is_web_link(text: object) -> bool:
     return parts.scheme in ("http", "https") and bool(parts.hostname)
 
 
+# The schemes a link on the site may have (a relative link has none): the one list for the
+# templates' links (web_link), the Markdown sanitiser and the check of every built page.
+LINK_SCHEMES = frozenset({"http", "https", "mailto"})
+
+
+def web_link(text: object) -> str:
+    """The link a template writes for a URL that a person or a credential gave: the URL if
+    it is a web link (is_web_link), else an inert 'about:blank' (the load and check stages
+    already refuse such a URL: this is the last line, for every theme)."""
+    return str(text) if is_web_link(text) else "about:blank"
+
+
+def is_safe_link(href: str) -> bool:
+    """Whether a link in a built page is relative or has one of LINK_SCHEMES (as a browser
+    reads it: control characters and spaces dropped, scheme case-insensitive)."""
+    cleaned = "".join(char for char in href if ord(char) > 0x20 and char != "\x7f")
+    scheme, colon, _ = cleaned.partition(":")
+    if not colon or any(char in scheme for char in "/?#"):
+        return True  # no scheme: a path, a query or a fragment
+    return scheme.lower() in LINK_SCHEMES | {"about"} and (
+        scheme.lower() != "about" or cleaned.lower() == "about:blank"
+    )
+
+
 @dataclass(frozen=True)
 class Urls:
     """Paths and absolute URLs for one base URL and default language."""

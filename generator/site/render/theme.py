@@ -26,6 +26,7 @@ from markupsafe import Markup
 from generator.cache import Store, entry_key
 from generator.site.problems import Location, Problems
 from generator.site.render import jinja_compiled_messages
+from generator.site.urls import LINK_SCHEMES, is_safe_link, web_link
 
 # Tags a person may use in criteria and pages; everything else (scripts, styles, iframes,
 # event handlers) is removed.
@@ -43,8 +44,24 @@ def render_markdown(text: str) -> Markup:
     html = markdown.markdown(text, extensions=["tables", "sane_lists"], output_format="html")
     html = html.replace("<h1>", "<h2>").replace("</h1>", "</h2>")
     return Markup(
-        nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, link_rel="noopener")
+        nh3.clean(
+            html,
+            tags=ALLOWED_TAGS,
+            attributes=ALLOWED_ATTRIBUTES,
+            link_rel="noopener",
+            url_schemes=set(LINK_SCHEMES),
+            attribute_filter=_safe_links,
+        )
     )
+
+
+def _safe_links(tag: str, attribute: str, value: str) -> str | None:
+    """The sanitiser's last word on links: the site's one rule (urls.is_safe_link), which
+    also reads a scheme split by tabs or newlines as a browser does (the sanitiser keeps
+    'java\tscript:')."""
+    if attribute in ("href", "src") and not is_safe_link(value):
+        return None
+    return value
 
 
 class Fragments:
@@ -183,6 +200,7 @@ class Theme:
             newstyle_gettext = _gettext(env.translate)
             env.globals.update(gettext=newstyle_gettext, _=newstyle_gettext)
             env.filters["markdown"] = render_markdown
+            env.filters["web_link"] = web_link
             self._environments[language] = env
         return self._environments[language]
 
