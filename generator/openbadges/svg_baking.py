@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import NamedTuple
 from xml.parsers import expat
 
@@ -133,11 +134,7 @@ def _svg_layout(svg: bytes) -> _SvgLayout:
         svg.decode("utf-8")
     except UnicodeDecodeError as error:
         raise BakingError(f"the SVG is not UTF-8 ({error}); save it as UTF-8") from error
-    try:
-        # The hardened parser first: expat alone would expand the entities a DOCTYPE declares.
-        parse_svg(svg)
-    except SvgUnreadable as error:
-        raise BakingError(str(error)) from error
+    _check_hardened(svg)
     # expat gives byte offsets into the input, so edits leave everything else untouched.
     parser = expat.ParserCreate(namespace_separator=" ")
     roots: list[tuple[str, int]] = []
@@ -179,6 +176,16 @@ def _svg_layout(svg: bytes) -> _SvgLayout:
             f'{SVG_NAMESPACE}; give an SVG image with xmlns="{SVG_NAMESPACE}"'
         )
     return _SvgLayout(_start_tag(svg, root_start), children)
+
+
+@lru_cache(maxsize=16)
+def _check_hardened(svg: bytes) -> None:
+    """Raise unless the hardened parser reads the SVG: expat alone would expand the entities
+    a DOCTYPE declares. One badge image is baked into many awards: it is read once."""
+    try:
+        parse_svg(svg)
+    except SvgUnreadable as error:
+        raise BakingError(str(error)) from error
 
 
 def _start_tag(svg: bytes, start: int) -> _StartTag:
