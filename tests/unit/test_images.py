@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 import io
+import struct
+import zlib
 
 import pytest
 from PIL import Image, ImageChops
 
 from generator.drawing.badge import default_badge_png
 from generator.drawing.pictograms import SYMBOLS
-from generator.site.check.images import ImageInfo, ImageProblem, inspect_badge_image
+from generator.site.check.images import (
+    BADGE_IMAGE,
+    LOGO,
+    ImageInfo,
+    ImageProblem,
+    ImageRules,
+    inspect_badge_image,
+    inspect_image,
+)
 
 LASER = "#c0392b"
 TIMES = "\N{MULTIPLICATION SIGN}"
@@ -282,8 +292,8 @@ def test_a_png_that_is_really_text_is_refused() -> None:
 
 def test_a_png_with_a_broken_header_is_refused() -> None:
     message = problem("laser.png", b"\x89PNG\r\n\x1a\n" + b"garbage" * 10)
-    assert message.startswith("PNG header cannot be read (")
-    assert message.endswith("); export the image again")
+    assert message.startswith("PNG image cannot be read (")
+    assert message.endswith("); it may be truncated or damaged: export the image again")
 
 
 def test_a_png_named_svg_is_refused() -> None:
@@ -328,7 +338,8 @@ def test_xml_that_is_not_svg_is_refused() -> None:
 def test_an_svg_with_entities_is_refused() -> None:
     data = b'<!DOCTYPE svg [<!ENTITY a "aaaa">]><svg xmlns="http://www.w3.org/2000/svg">&a;</svg>'
     assert problem("laser.svg", data) == (
-        "SVG declares XML entities (<!ENTITY>); remove them and its DOCTYPE"
+        "SVG has a <!DOCTYPE> declaration; remove it (a DOCTYPE can declare entities or load a"
+        " DTD from elsewhere, so it is refused), or export the image as plain SVG"
     )
 
 
@@ -359,3 +370,62 @@ def test_an_svg_without_any_size_is_refused() -> None:
 )
 def test_an_svg_with_a_bad_size_is_refused(attributes: str, expected: str) -> None:
     assert problem("laser.svg", svg(attributes)) == expected
+
+
+# --- logos, and the pixel limit of every raster image ---------------------------------------
+
+
+def test_a_logo_need_not_be_square_nor_large() -> None:
+    assert inspect_image("logo.png", png(120, 40), LOGO) == ImageInfo("png", 120, 40)
+    assert inspect_image("logo.svg", svg('viewBox="0 0 300 100"'), LOGO) == ImageInfo(
+        "svg", 300, 100
+    )
+
+
+def test_a_logo_in_another_format_is_refused() -> None:
+    with pytest.raises(ImageProblem) as caught:
+        inspect_image("logo.gif", png(40, 40), LOGO)
+    assert str(caught.value) == (
+        "'logo.gif' has extension '.gif'; logos must be .png, .svg, .jpg, .jpeg or .webp files"
+    )
+
+
+def test_a_logo_that_is_not_what_its_name_says_is_refused() -> None:
+    with pytest.raises(ImageProblem, match=r"^file is named \.jpg but is not a JPEG image;"):
+        inspect_image("logo.jpg", png(40, 40), LOGO)
+
+
+def declared(width: int, height: int) -> bytes:
+    """A PNG of a few dozen bytes whose header declares a size."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\0" * 8))
+        + chunk(b"IEND", b"")
+    )
+
+
+@pytest.mark.parametrize("rules", [BADGE_IMAGE, LOGO], ids=["badge", "logo"])
+def test_a_png_declaring_too_many_pixels_is_refused_from_its_header(rules: ImageRules) -> None:
+    data = declared(12000, 12000)
+    assert len(data) < 80
+    with pytest.raises(ImageProblem) as caught:
+        inspect_image("big.png", data, rules)
+    assert str(caught.value) == (
+        f"image is 12000{TIMES}12000 px (144,000,000 pixels); images may have at most"
+        f" 16,777,216 pixels (4096{TIMES}4096), as a browser would need too much memory to show"
+        f" it: export it at 600{TIMES}600 px"
+    )
+
+
+def test_a_truncated_png_is_refused() -> None:
+    data = png(400, 400)
+    with pytest.raises(ImageProblem, match=r"^PNG image cannot be read \(.*\); it may be trunc"):
+        inspect_badge_image("laser.png", data[: len(data) - 30])

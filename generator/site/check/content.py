@@ -7,12 +7,11 @@ from collections import defaultdict
 from urllib.parse import urlsplit
 
 from generator.drawing.pictograms import SYMBOLS
-from generator.site.check.images import ImageProblem, inspect_badge_image
-from generator.site.model import NETWORK_SCOPE, Asset, Badge, Issuer, Network, Page
+from generator.site.check.images import BADGE_IMAGE, LOGO, check_image
+from generator.site.model import NETWORK_SCOPE, Badge, Issuer, Network, Page
 from generator.site.problems import Location, Problems, one_of, suggest
 
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-LOGO_EXTENSIONS = ("png", "svg", "jpg", "jpeg", "webp")
 
 
 def check_content(network: Network, problems: Problems) -> None:
@@ -62,7 +61,7 @@ def _check_site(network: Network, problems: Problems) -> None:
             f"add content/issuers/{site.network}.yaml or {one_of(network.issuers)}",
         )
     if site.logo:
-        _check_logo(site.logo, problems)
+        check_image(site.logo, LOGO, problems)
 
 
 def _check_skills(network: Network, problems: Problems) -> None:
@@ -88,14 +87,6 @@ def _check_slugs(network: Network, problems: Problems) -> None:
                 f"file name '{thing.slug}' is not a valid slug; rename it with lower-case letters, "
                 "digits and single '-' (it becomes part of permanent URLs)",
             )
-
-
-def _check_logo(logo: Asset, problems: Problems) -> None:
-    if logo.extension not in LOGO_EXTENSIONS:
-        problems.error(
-            logo.source,
-            f"logo '{logo.path}' has an unsupported format; use one of: {', '.join(LOGO_EXTENSIONS)}",
-        )
 
 
 def _check_issuer(network: Network, issuer: Issuer, problems: Problems) -> None:
@@ -137,7 +128,7 @@ def _check_issuer(network: Network, issuer: Issuer, problems: Problems) -> None:
         if key_ids.count(key.id) > 1:
             problems.error(key.source, f"key id '{key.id}' is used twice; key ids must be unique")
     if issuer.logo:
-        _check_logo(issuer.logo, problems)
+        check_image(issuer.logo, LOGO, problems)
 
 
 def _check_badge(network: Network, badge: Badge, problems: Problems) -> None:
@@ -193,14 +184,7 @@ def _check_badge(network: Network, badge: Badge, problems: Problems) -> None:
             badge.at("retired_on"), "'retired_on' is before 'approved_on'; fix the dates"
         )
     if badge.image is not None:
-        try:
-            inspect_badge_image(badge.image.path, badge.image.data)
-        except ImageProblem as problem:
-            named = badge.image.source.path != badge.image.path
-            problems.error(
-                badge.image.source,
-                f"image '{badge.image.path}': {problem}" if named else str(problem),
-            )
+        check_image(badge.image, BADGE_IMAGE, problems)
 
 
 def _check_unique_pathway_steps(network: Network, problems: Problems) -> None:
