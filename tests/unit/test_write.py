@@ -205,9 +205,11 @@ def test_interrupted_write_keeps_the_previous_output(
 def test_failure_while_swapping_restores_the_previous_output(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Where the system cannot exchange two folders: the second of the two renames fails."""
     out = tmp_path / "_site"
     previous = _previous_site(out)
     real_rename = Path.rename
+    monkeypatch.setattr(write, "exchange", lambda first, second: False)
 
     def failing_rename(self: Path, target: str | Path) -> Path:
         if Path(target) == out and self.name.startswith("._site.new-"):
@@ -218,6 +220,22 @@ def test_failure_while_swapping_restores_the_previous_output(
     with pytest.raises(SiteNotWritten, match="busy"):
         write_site(SITE, out)
     monkeypatch.undo()
+    assert _files(out) == previous
+    assert _siblings(out) == ["_site"]
+
+
+def test_a_failed_exchange_leaves_the_previous_output(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "_site"
+    previous = _previous_site(out)
+
+    def failing_exchange(first: Path, second: Path) -> bool:
+        raise OSError(16, "Device or resource busy")
+
+    monkeypatch.setattr(write, "exchange", failing_exchange)
+    with pytest.raises(SiteNotWritten, match="busy"):
+        write_site(SITE, out)
     assert _files(out) == previous
     assert _siblings(out) == ["_site"]
 
