@@ -273,7 +273,7 @@ def test_non_utf8_file_is_reported(minimal_site: MakeSite) -> None:
     root = minimal_site({"badges/laser-expert.yaml": "name: Caf\xe9\n".encode("latin-1")})
     network, problems = _load(root)
     assert len(problems) == 1
-    assert problems[0].startswith("badges/laser-expert.yaml: error: not valid UTF-8 (")
+    assert problems[0].startswith("badges/laser-expert.yaml:1: error: not valid UTF-8 (")
     assert problems[0].endswith("); save it as UTF-8")
     assert "laser-expert" not in network.badges
     assert "badge:laser-expert" in network.unreadable
@@ -283,7 +283,7 @@ def test_non_utf8_criteria_file_is_reported(minimal_site: MakeSite) -> None:
     root = minimal_site({"badges/atelier-accueil.md": "Caf\xe9\n".encode("latin-1")})
     _, problems = _load(root)
     assert len(problems) == 1
-    assert problems[0].startswith("badges/atelier-accueil.md: error: not valid UTF-8 (")
+    assert problems[0].startswith("badges/atelier-accueil.md:1: error: not valid UTF-8 (")
 
 
 def test_empty_file_is_reported(minimal_site: MakeSite) -> None:
@@ -345,8 +345,8 @@ def test_non_utf8_page_does_not_cascade(minimal_site: MakeSite) -> None:
     )
     problems = _load_and_verify(root)
     assert len(problems) == 2, problems
-    assert problems[0].startswith("content/pages/a-propos.md: error: not valid UTF-8")
-    assert problems[1].startswith("content/pages/index.md: error: not valid UTF-8")
+    assert problems[0].startswith("content/pages/a-propos.md:1: error: not valid UTF-8")
+    assert problems[1].startswith("content/pages/index.md:1: error: not valid UTF-8")
 
 
 def test_yml_issuer_does_not_cascade(minimal_site: MakeSite) -> None:

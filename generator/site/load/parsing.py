@@ -13,12 +13,29 @@ from generator.site.problems import Location, Problems
 JsonPath = tuple[str | int, ...]
 
 
-class _Loader(yaml.SafeLoader):
-    """A safe YAML loader that keeps dates and timestamps as strings.
+# Bounds shared by the JSON and YAML readers. Content and credentials nest a handful of levels
+# deep; both parsers recurse once or more per level, so a deeper file would reach Python's
+# recursion limit. Converting an integer's digits takes time quadratic in their number: 4300
+# is Python's own default limit (sys.int_info.default_max_str_digits), written here so that an
+# interpreter setting cannot lift it.
+MAX_NESTING = 100
+MAX_INTEGER_DIGITS = 4300
 
-    The model parses them itself, so that a date without a time zone is reported with its
-    line instead of silently becoming a naive datetime.
-    """
+_INT = "tag:yaml.org,2002:int"
+# The tags a content file's values may have: what JSON can say. Anything else (binary, set,
+# omap, timestamp, python/...) is refused rather than becoming a value the schemas cannot
+# describe.
+_PLAIN_TAGS = frozenset(
+    f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "seq", "map")
+)
+# Implicit tags left out: timestamps (the model parses dates itself, so that a date without a
+# time zone is reported with its line instead of silently becoming a naive datetime), and
+# YAML 1.1's merge key '<<' and value key '=' (read as the texts they look like).
+_UNRESOLVED = {f"tag:yaml.org,2002:{name}" for name in ("timestamp", "merge", "value")}
+
+
+class _Loader(yaml.SafeLoader):
+    """A safe YAML loader that resolves only the implicit tags JSON has (see _UNRESOLVED)."""
 
 
 class _FastLoader(getattr(yaml, "CSafeLoader", _Loader)):  # type: ignore[misc]
@@ -31,7 +48,7 @@ class _FastLoader(getattr(yaml, "CSafeLoader", _Loader)):  # type: ignore[misc]
 
 for _loader in (_Loader, _FastLoader):
     _loader.yaml_implicit_resolvers = {
-        first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        first: [(tag, regexp) for tag, regexp in resolvers if tag not in _UNRESOLVED]
         for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
     }
 
@@ -53,23 +70,104 @@ class Document:
         return self.location
 
 
+class _Refused(Exception):
+    """A YAML file that parses but that the build does not read: the node, and why."""
+
+    def __init__(self, event: yaml.Event, message: str) -> None:
+        super().__init__(message)
+        self.mark = event.start_mark
+        self.message = message
+
+
 def read_yaml(text: str, location: Location, problems: Problems, line_offset: int = 0) -> Document:
-    """Parse YAML text; report syntax errors and duplicate keys; None value on failure."""
+    """Parse YAML text; report syntax errors, duplicate keys, anchors and aliases, nesting
+    deeper than MAX_NESTING, integers longer than MAX_INTEGER_DIGITS, keys that are not text
+    and tags JSON does not have; None value when the file cannot be used."""
+
+    def line_of(mark: Any) -> int | None:
+        return int(mark.line) + 1 + line_offset if mark else None
+
     try:
+        _screen(text)
         node, loader = _parse(text)
+        document = Document(location, None)
+        if node is not None:
+            conversion = _Conversion(document, loader, problems, line_offset)
+            value = conversion.value(node, ())
+            if not conversion.refused:
+                document.value = value
+        return document
+    except _Refused as refusal:
+        problems.error(location.at(line_of(refusal.mark)), refusal.message)
+    except yaml.reader.ReaderError as error:  # a control character, or bytes that are no text
+        line = text.count("\n", 0, error.position) + 1 + line_offset
+        code = ord(error.character) if isinstance(error.character, str) else error.character
+        problems.error(
+            location.at(line),
+            f"the character U+{code:04X} is not allowed in a YAML file; remove it",
+        )
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        line = mark.line + 1 + line_offset if mark else None
         what = error.problem or error.context or "invalid YAML"
-        problems.error(location.at(line), f"YAML syntax error: {what}; fix the syntax")
-        return Document(location, None)
+        problems.error(location.at(line_of(mark)), f"YAML syntax error: {what}; fix the syntax")
     except yaml.YAMLError as error:
         problems.error(location, f"YAML error: {error}; fix the syntax")
-        return Document(location, None)
-    document = Document(location, None)
-    if node is not None:
-        document.value = _convert(node, (), document, loader, problems, line_offset)
-    return document
+    except RecursionError:  # not reached: _screen bounds the nesting first
+        problems.error(location, f"YAML refused: {_TOO_DEEP}")
+    return Document(location, None)
+
+
+_TOO_DEEP = (
+    f"lists and mappings nested more than {MAX_NESTING} levels deep; "
+    "no content file needs that many, flatten it"
+)
+
+
+def _screen(text: str) -> None:
+    """Refuse (_Refused) an anchor, an alias or nesting deeper than MAX_NESTING, from the
+    parser's events, before any node is built.
+
+    Content files never need anchors and aliases, and aliases are how a few lines of YAML
+    expand to billions of values ("billion laughs"). Each collection starts with one of
+    '[', '{', '-', ':' or '?', so a file with fewer of those cannot nest too deeply, and one
+    without '&' and '*' holds no anchor or alias: most files are not screened at all.
+    """
+    indicators = sum(text.count(character) for character in "[{-:?")
+    if indicators <= MAX_NESTING and "&" not in text and "*" not in text:
+        return
+    # libyaml stops at its own nesting limit while reading ahead (a syntax error here): the
+    # pure-Python parser, whose events come without recursion, then finds where it is.
+    for parser in (_FastLoader, _Loader):
+        events = parser(text)
+        try:
+            _screen_events(events)
+            return
+        except yaml.YAMLError:
+            continue  # a syntax error: _parse reports it, with the pure-Python parser's words
+        finally:
+            events.dispose()
+
+
+def _screen_events(events: yaml.SafeLoader) -> None:
+    depth = 0
+    while events.check_event():
+        event = events.get_event()  # type: ignore[no-untyped-call]
+        if isinstance(event, yaml.AliasEvent):
+            raise _Refused(event, _ALIASES.format(f"alias '*{event.anchor}'"))
+        if isinstance(event, yaml.NodeEvent) and event.anchor is not None:
+            raise _Refused(event, _ALIASES.format(f"anchor '&{event.anchor}'"))
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_NESTING:
+                raise _Refused(event, f"YAML refused: {_TOO_DEEP}")
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+
+
+_ALIASES = (
+    "YAML refused: {} — anchors (&name) and aliases (*name) are not allowed in content files; "
+    "write the value out in full wherever it is needed"
+)
 
 
 def _parse(text: str) -> tuple[yaml.Node | None, yaml.SafeLoader]:
@@ -88,35 +186,90 @@ def _parse(text: str) -> tuple[yaml.Node | None, yaml.SafeLoader]:
         loader.dispose()
 
 
-def _convert(
-    node: yaml.Node,
-    path: JsonPath,
-    document: Document,
-    loader: yaml.SafeLoader,
-    problems: Problems,
-    offset: int,
-) -> Any:
-    document.lines.setdefault(path, node.start_mark.line + 1 + offset)
-    if isinstance(node, yaml.MappingNode):
-        mapping: dict[Any, Any] = {}
+@dataclass
+class _Conversion:
+    """Turns a document's nodes into values, noting each value's line and reporting what
+    the build does not read (refused: the file is then not used)."""
+
+    document: Document
+    loader: yaml.SafeLoader
+    problems: Problems
+    offset: int
+    refused: bool = False
+
+    def value(self, node: yaml.Node, path: JsonPath) -> Any:
+        """The value of a node, at path in the document."""
+        line = self._line(node)
+        self.document.lines.setdefault(path, line)
+        if node.tag not in _PLAIN_TAGS:
+            tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+            self._refuse(
+                line,
+                f"the tag '{tag}' is not allowed in content files; remove it and write a text, "
+                "number, true/false, list or mapping",
+            )
+            return None
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, path)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.value(item, (*path, index)) for index, item in enumerate(node.value)]
+        if node.tag == _INT and len(node.value) > MAX_INTEGER_DIGITS:
+            self._refuse(
+                line,
+                f"a number of {len(node.value):,} characters, more than the "
+                f"{MAX_INTEGER_DIGITS:,} a number may have; shorten it, or put it in quotes if it "
+                "is a text",
+            )
+            return None
+        return self.loader.construct_object(node, deep=True)
+
+    def _mapping(self, node: yaml.MappingNode, path: JsonPath) -> dict[str, Any]:
+        mapping: dict[str, Any] = {}
         for key_node, value_node in node.value:
-            key = loader.construct_object(key_node, deep=True)
-            key_line = key_node.start_mark.line + 1 + offset
+            key = self._key(key_node)
+            if key is None:
+                continue
+            key_line = self._line(key_node)
             if key in mapping:
-                problems.error(
-                    document.location.at(key_line),
+                self.problems.error(
+                    self.document.location.at(key_line),
                     f"duplicate key '{key}'; each key may appear only once, remove one of them",
                 )
                 continue
-            document.lines[(*path, key)] = key_line
-            mapping[key] = _convert(value_node, (*path, key), document, loader, problems, offset)
+            self.document.lines[(*path, key)] = key_line
+            mapping[key] = self.value(value_node, (*path, key))
         return mapping
-    if isinstance(node, yaml.SequenceNode):
-        return [
-            _convert(item, (*path, index), document, loader, problems, offset)
-            for index, item in enumerate(node.value)
-        ]
-    return loader.construct_object(node, deep=True)
+
+    def _key(self, node: yaml.Node) -> str | None:
+        """A mapping's key, which must be a text; None (refused) otherwise."""
+        if isinstance(node, yaml.ScalarNode) and node.tag in _PLAIN_TAGS:
+            key = self.loader.construct_object(node, deep=True)
+            if isinstance(key, str):
+                return key
+        if isinstance(node, yaml.ScalarNode):
+            message = (
+                f"the key '{node.value}' is read as {_what(key)}, but keys are texts (YAML reads "
+                "numbers, yes/no, true/false and null as values); put the key in quotes"
+            )
+        else:
+            message = "a list or mapping cannot be a key; keys are texts, write a plain key"
+        self._refuse(self._line(node), message)
+        return None
+
+    def _line(self, node: yaml.Node) -> int:
+        return int(node.start_mark.line) + 1 + self.offset
+
+    def _refuse(self, line: int, message: str) -> None:
+        self.problems.error(self.document.location.at(line), message)
+        self.refused = True
+
+
+def _what(value: object) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true/false"
+    return "a number" if isinstance(value, int | float) else "a value"
 
 
 def split_front_matter(text: str) -> tuple[str | None, str, int]:
@@ -159,19 +312,45 @@ def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return mapping
 
 
+def _bounded_integer(text: str) -> int:
+    digits = len(text.lstrip("-"))
+    if digits > MAX_INTEGER_DIGITS:
+        raise JsonRefused(f"a number of {digits:,} digits, more than {MAX_INTEGER_DIGITS:,}")
+    return int(text)
+
+
 def loads_strict(text: str) -> Any:
-    """Parse JSON, refusing duplicate keys, nesting too deep for the parser and numbers too
-    long to read (JsonRefused); json.JSONDecodeError for a syntax error."""
+    """Parse JSON, refusing duplicate keys, nesting deeper than MAX_NESTING and integers longer
+    than MAX_INTEGER_DIGITS (JsonRefused); json.JSONDecodeError for a syntax error."""
     try:
-        return json.loads(text, object_pairs_hook=_no_duplicate_keys)
+        value = json.loads(text, object_pairs_hook=_no_duplicate_keys, parse_int=_bounded_integer)
     except RecursionError:
         raise JsonRefused("nested too deeply") from None
     except json.JSONDecodeError:
         raise
-    except ValueError as error:  # e.g. an integer of thousands of digits
+    except ValueError as error:  # e.g. a float of thousands of digits
         if isinstance(error, JsonRefused):
             raise
         raise JsonRefused(str(error)) from None
+    # Only a text with more brackets than the limit can nest deeper: most are not walked.
+    if text.count("[") + text.count("{") > MAX_NESTING and _depth(value) > MAX_NESTING:
+        raise JsonRefused(f"nested too deeply (more than {MAX_NESTING} levels)")
+    return value
+
+
+def _depth(value: Any) -> int:
+    """How deeply lists and objects nest in a JSON value (without recursion)."""
+    deepest = 0
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        children = (
+            item.values() if isinstance(item, dict) else item if isinstance(item, list) else None
+        )
+        if children is not None:
+            deepest = max(deepest, depth)
+            stack.extend((child, depth + 1) for child in children)
+    return deepest
 
 
 def read_json(text: str, location: Location, problems: Problems) -> Document:

@@ -105,8 +105,9 @@ class Repository:
             # utf-8-sig: editors on Windows often start files with a byte-order mark.
             return data.decode("utf-8-sig")
         except UnicodeDecodeError as error:
+            line = data.count(b"\n", 0, error.start) + 1
             self.problems.error(
-                self.location(path), f"not valid UTF-8 ({error.reason}); save it as UTF-8"
+                self.location(path, line), f"not valid UTF-8 ({error.reason}); save it as UTF-8"
             )
             return None
 
