@@ -1,8 +1,8 @@
 """Hostile YAML in every kind of content file, Markdown front matter included: aliases and
 anchors (a "billion laughs" document), nesting and integers beyond the JSON reader's bounds,
 tags JSON has not, keys that are not texts, control characters, bytes that are not UTF-8 and
-a number where a text belongs. Each is a located error in `check` and `build`, never a
-traceback."""
+a number where a text belongs. Each is a located error in `check` and `build`, and in the
+tools that read YAML (`consent`, `keygen`, `serve`), never a traceback."""
 
 from __future__ import annotations
 
@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from generator.cli.serve import _base_path
+from generator.issuer.yaml_edit import YamlEditError, with_key
 from generator.site.load.network import load_network
 from generator.site.load.parsing import (
     MAX_INTEGER_DIGITS,
@@ -27,7 +29,7 @@ from generator.site.load.parsing import (
 from generator.site.problems import BuildFailed, Location, Problems
 
 from .conftest import ROOT, copy_site
-from .credential_fixtures import run
+from .credential_fixtures import SignedNetwork, run
 
 # A document of nine lines that expands to 9**9 (387 million) values when aliases are followed.
 BILLION_LAUGHS = "lol0: &a0 [x, x, x, x, x, x, x, x, x]\n" + "".join(
@@ -213,3 +215,57 @@ def test_yaml_and_json_share_their_bounds() -> None:
     assert yaml_problems(f"a: {longest}") == [] and json_refusal(longest) is None
     assert "a number of 4,301 characters" in yaml_problems(f"a: {longer}")[0]
     assert json_refusal(f"[-{longer}]") == "a number of 4,301 digits, more than 4,300"
+
+
+# The tools that read YAML ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("payload", PAYLOADS, ids=lambda payload: payload.name)
+def test_consent_reports_a_hostile_person_file(
+    network: SignedNetwork, payload: Payload, tmp_path: Path
+) -> None:
+    person = network.site / PERSON
+    person.parent.mkdir(parents=True, exist_ok=True)
+    person.write_text("name: Quelqu'un\nawards: []\n", "utf-8")
+    first = Place(PERSON).plant(network.site, payload.lines)
+    before = person.read_bytes()
+    result = run("consent", "--source", network.site, "quelqu-un", "--grant", "name")
+    assert result.code == 1 and "Traceback" not in result.err
+    assert f"{PERSON}:{first + payload.line - 1}: error: " in result.err, result.err
+    assert payload.says in result.err
+    assert person.read_bytes() == before
+
+
+@pytest.mark.parametrize("payload", PAYLOADS, ids=lambda payload: payload.name)
+def test_keygen_reports_a_hostile_issuer_file(
+    network: SignedNetwork, payload: Payload, tmp_path: Path
+) -> None:
+    issuer = "content/issuers/fablab.yaml"
+    first = Place(issuer).plant(network.site, payload.lines)
+    key_file = tmp_path / "new-key.pem"
+    result = run("keygen", "fablab", "--source", network.site, "--key-file", key_file)
+    assert result.code == 1 and "Traceback" not in result.err
+    assert f"{issuer}:{first + payload.line - 1}: error: " in result.err, result.err
+    assert payload.says in result.err
+    assert not key_file.exists()
+
+
+def test_keygen_edit_refuses_a_file_that_is_not_utf8(tmp_path: Path) -> None:
+    issuer = tmp_path / "atelier.yaml"
+    issuer.write_bytes("name: Caf\xe9\n".encode("latin-1"))
+    with pytest.raises(YamlEditError, match="not valid UTF-8"):
+        with_key(issuer, key_id="key-1", multibase="z6Mk", valid_from="2026-01-01", retire=None)
+
+
+@pytest.mark.parametrize("payload", PAYLOADS, ids=lambda payload: payload.name)
+def test_serve_finds_its_base_path_in_a_hostile_site_file(payload: Payload, tmp_path: Path) -> None:
+    site = copy_site("minimal", tmp_path / "site")
+    (site / "content" / "site.yaml").write_bytes(
+        (payload.lines if isinstance(payload.lines, bytes) else payload.lines.encode())
+        + b"base_url: https://example.org/served/\n"
+    )
+    assert _base_path(site) == "/"  # the build that follows reports the file
+
+
+def test_serve_reads_its_base_path(tmp_path: Path) -> None:
+    assert _base_path(copy_site("minimal", tmp_path / "site")) == "/test-network/"

@@ -12,9 +12,10 @@ from livereload import Server
 
 from generator.cli.report import report
 from generator.site.build import Built, build, claim_output
-from generator.site.load.repository import CONTENT, SOURCE_FOLDERS
+from generator.site.load.parsing import read_yaml
+from generator.site.load.repository import CONTENT, SOURCE_FOLDERS, Repository
 from generator.site.output_folder import OutputFolderRefused, SiteNotWritten, output_folder_lock
-from generator.site.problems import BuildFailed
+from generator.site.problems import BuildFailed, Location, Problems
 
 log = logging.getLogger(__name__)
 
@@ -64,11 +65,13 @@ def _serve(source: Path, port: int, site_dir: Path, serve_root: Path, base_path:
 
 
 def _base_path(source: Path) -> str:
-    """The base URL's path, read from site.yaml without a full build (a broken site still serves)."""
-    import yaml
-
+    """The base URL's path, read from site.yaml without a full build (a broken site still
+    serves: what is wrong with the file, the build that follows reports)."""
+    problems = Problems()
+    text = Repository(source, problems).read_text(source / CONTENT / "site.yaml")
+    settings = read_yaml(text, Location("site.yaml"), problems).value if text else None
+    base_url = settings.get("base_url") if isinstance(settings, dict) else None
     try:
-        settings = yaml.safe_load((source / CONTENT / "site.yaml").read_text("utf-8"))
-        return urlsplit(str(settings["base_url"])).path or "/"
-    except (OSError, yaml.YAMLError, KeyError, TypeError):
+        return (urlsplit(base_url).path if isinstance(base_url, str) else "") or "/"
+    except ValueError:  # not a URL (an unclosed '[' for instance)
         return "/"

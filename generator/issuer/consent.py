@@ -14,8 +14,9 @@ from typing import Any
 import yaml
 
 from generator.site.check.content import SLUG
-from generator.site.load.repository import CONTENT
+from generator.site.load.repository import CONTENT, Repository
 from generator.site.model import CONSENT_SCOPES
+from generator.site.problems import Problems
 
 HEADER = (
     "# yaml-language-server: $schema=../../generator/schemas/person.schema.json\n"
@@ -52,6 +53,16 @@ def person_path(source: Path, slug: str) -> Path:
     return source / CONTENT / "people" / f"{slug}.yaml"
 
 
+def _person_fields(source: Path, path: Path) -> dict[str, Any]:
+    """A person file's fields, read and checked as the build reads them (BuildFailed, with
+    each problem located, when the build would refuse the file)."""
+    problems = Problems()
+    document = Repository(source, problems).yaml(path, "person")
+    problems.raise_if_errors()
+    assert document is not None, "Repository.yaml reports why a file is unusable"
+    return dict(document.value)
+
+
 def update_person(
     source: Path,
     slug: str,
@@ -66,20 +77,22 @@ def update_person(
     path = person_path(source, slug)
     if must_exist and not path.is_file():
         raise PersonError(f"no person '{slug}' (content/people/{slug}.yaml); check the slug")
-    data: dict[str, Any] = yaml.safe_load(path.read_text("utf-8")) if path.is_file() else {}
+    data = _person_fields(source, path) if path.is_file() else {}
     if name is not None:
         if "@" in name:
             raise PersonError("a display name must not be an email address")
         data["name"] = name
     consent = {scope: bool(data.get("consent", {}).get(scope, False)) for scope in CONSENT_SCOPES}
+    published_portfolio = consent["portfolio"]
     for scope in grant:
         consent[scope] = True
     for scope in withdraw:
         consent[scope] = False
     data["consent"] = consent
     # The portfolio's address may be on CVs: once withdrawn, it answers "no longer published"
-    # (URLs are forever), which the build knows from this record alone.
-    if "portfolio" in withdraw:
+    # (URLs are forever), which the build knows from this record alone. Only a portfolio that
+    # was given is recorded: a page for someone who never had one would tell that they exist.
+    if "portfolio" in withdraw and published_portfolio:
         data["portfolio_withdrawn"] = True
     elif consent["portfolio"]:
         data.pop("portfolio_withdrawn", None)

@@ -17,7 +17,12 @@ def with_key(
 ) -> str:
     """The file's text with a key appended to `keys:` (created if needed), and the previous
     key's validity ended; the file itself is not written."""
-    text = path.read_text("utf-8")
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except OSError as error:
+        raise YamlEditError(f"{path}: cannot be read ({error.strerror or error})") from None
+    except UnicodeDecodeError:
+        raise YamlEditError(f"{path}: not valid UTF-8; save it as UTF-8") from None
     problems = Problems()
     document = read_yaml(text, Location(path.name), problems)
     if problems.has_errors or not isinstance(document.value, dict):
