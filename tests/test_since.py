@@ -221,7 +221,13 @@ def test_portfolio_consent_set_to_false_by_hand_is_reported(repo: Path) -> None:
     line = text.splitlines().index("  portfolio: true") + 1
     [reported] = errors(check(repo))
     assert reported.startswith(f"{PERSON}:{line}: error: the portfolio of 'alice-m' was published")
-    assert "run 'build.py consent alice-m --withdraw portfolio', which records it" in reported
+    assert (
+        "set 'portfolio: true' back and run 'build.py consent alice-m --withdraw portfolio', "
+        "which records the withdrawal" in reported
+    )
+    path.write_text(text, "utf-8")  # as advised
+    ok("consent", "--source", repo, "alice-m", "--withdraw", "portfolio")
+    assert check(repo).code == 0
 
 
 def test_portfolio_consent_withdrawn_with_the_command_passes(repo: Path) -> None:

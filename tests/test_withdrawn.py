@@ -117,6 +117,15 @@ def test_consent_withdrawal_records_it_and_grant_clears_it(source: Path) -> None
     assert "portfolio_withdrawn" not in data
 
 
+def test_withdrawing_a_portfolio_never_given_records_nothing(source: Path, tmp_path: Path) -> None:
+    """bob-lg never agreed to a portfolio: no page ever told he exists, and none will."""
+    person = source / "content" / "people" / "bob-lg.yaml"
+    ok("consent", "--source", source, "bob-lg", "--withdraw", "portfolio,name")
+    assert "portfolio_withdrawn" not in yaml.safe_load(person.read_text("utf-8"))
+    files = build(source, tmp_path / "out")
+    assert not any("people/bob-lg" in path for path in files)
+
+
 def test_a_withdrawn_portfolio_answers_no_longer_published_and_reveals_nothing(
     source: Path, tmp_path: Path
 ) -> None:

@@ -163,8 +163,8 @@ def _advice(thing: Published, address: str, revision: str, still_there: bool) ->
     if thing.kind == "person" and still_there:
         return (
             f"the portfolio of '{name}' was {since} and its consent is withdrawn by hand, which "
-            f"leaves a dead address; run {consent}, which records it (the address then answers "
-            "'no longer published')"
+            f"leaves a dead address; set 'portfolio: true' back and run {consent}, which "
+            "records the withdrawal (the address then answers 'no longer published')"
         )
     if thing.kind == "person":
         return (
