@@ -101,6 +101,21 @@ def test_a_deleted_credential_that_was_never_revoked_leaves_no_page(
     assert not any(path.startswith("awards/biklab/20240630-468fa206/") for path in files)
 
 
+def test_verify_says_revoked_at_the_page_of_a_deleted_revoked_credential(
+    source: Path, tmp_path: Path
+) -> None:
+    (source / REVOKED).unlink()
+    build(source, tmp_path / "out")
+    for page in (
+        f"{BASE_URL}{AWARD}/",
+        f"{BASE_URL}en/{AWARD}/",
+        f"{BASE_URL}{AWARD}/assertion.json",
+    ):
+        result = run("verify", page, "--site", tmp_path / "out", "--source", source)
+        assert result.code == 1
+        assert result.out == f"REVOKED — revoked by its issuer: {REASON}\n", page
+
+
 # A portfolio whose consent is withdrawn
 
 

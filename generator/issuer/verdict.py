@@ -192,6 +192,10 @@ def _site_file(url: str, site: _Site | None) -> Path:
     award = site.urls.award_of_page(path)
     if award is not None:
         path = site.urls.credential(*award)
+        if not (site.folder / path).is_file():
+            # A revoked credential whose file was deleted: its page says so, and its hosted
+            # assertion answers as revoked.
+            path = site.urls.assertion(*award)
     file = site.folder / path
     if not file.resolve().is_relative_to(site.folder.resolve()):
         raise _Invalid(f"{url} leads outside the site {site.folder}")
