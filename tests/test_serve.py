@@ -91,3 +91,20 @@ def test_a_credential_signed_while_serve_runs_is_published_then_revoked(
         "--key-file", network.key_file, at=now(),
     )  # fmt: skip
     page_when(page, str(escape(REASON)))
+
+
+def test_a_build_into_the_folder_serve_writes_is_refused(
+    served: str, network: SignedNetwork, tmp_path: Path
+) -> None:
+    """serve holds its output folder while it runs: a build into it says so and changes
+    nothing (serve writes the site under a folder named after the base path)."""
+    site = tmp_path / "served" / "test-network"
+    before = sorted(path.relative_to(site).as_posix() for path in site.rglob("*"))
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "build.py"), "build", "--source", str(network.site),
+         "--out", str(site)],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.startswith(f"error: {site} is being written by 'serve' (serve, process ")
+    assert sorted(path.relative_to(site).as_posix() for path in site.rglob("*")) == before
