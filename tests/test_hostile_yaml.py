@@ -69,6 +69,8 @@ PAYLOADS = [
     Payload("mapping-key", "? [a, b]\n: pair\n", "a list or mapping cannot be a key"),
     Payload("control-character", "bell: ding\x07\n", "the character U+0007 is not allowed"),
     Payload("not-utf8", "name2: Caf\xe9\n".encode("latin-1"), "not valid UTF-8"),
+    Payload("lone-surrogate", 'name2: "Caf\\udce9"\n',
+            "the escape '\\udce9' is half of a UTF-16 surrogate pair"),
 ]  # fmt: skip
 
 

@@ -19,8 +19,10 @@ FORGED_ISSUER = '"issuer": {"id": "did:web:evil.example", "name": "Faussaire"},'
         (lambda text: text.replace("{", '{"x": ' + "[" * 50_000 + "]" * 50_000 + ",", 1),
          "nested too deeply"),
         (lambda text: text.replace("{", '{"x": ' + "7" * 5000 + ",", 1), "JSON refused"),
+        (lambda text: text.replace('"name": "', '"name": "\\ud800', 1),
+         "the escape '\\ud800' is half of a UTF-16 surrogate pair"),
     ],
-    ids=["duplicate-key", "deep", "long-integer"],
+    ids=["duplicate-key", "deep", "long-integer", "lone-surrogate"],
 )  # fmt: skip
 def test_untrustworthy_json_is_refused_everywhere(
     network: SignedNetwork, mutate: object, why: str

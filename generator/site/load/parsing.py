@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,6 +21,26 @@ JsonPath = tuple[str | int, ...]
 # interpreter setting cannot lift it.
 MAX_NESTING = 100
 MAX_INTEGER_DIGITS = 4300
+
+# Half of a UTF-16 surrogate pair is no character: only an escape (\ud800 in YAML or JSON)
+# can write one, no UTF-8 file can hold it, and every file the build publishes is UTF-8 (it
+# stopped the build with a traceback when the page was written).
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")  # in JSON
+
+
+def _lone_surrogate(text: str) -> str | None:
+    """The first lone surrogate in a text, written as its escape ('\\ud800'); None if none."""
+    found = _LONE_SURROGATE.search(text)
+    return None if found is None else f"\\u{ord(found.group()):04x}"
+
+
+def _surrogate_message(escape: str) -> str:
+    return (
+        f"the escape '{escape}' is half of a UTF-16 surrogate pair, not a character, and no "
+        "published file can hold it; remove it, or write the character itself"
+    )
+
 
 _INT = "tag:yaml.org,2002:int"
 # The tags a content file's values may have: what JSON can say. Anything else (binary, set,
@@ -221,7 +242,11 @@ class _Conversion:
                 "is a text",
             )
             return None
-        return self.loader.construct_object(node, deep=True)
+        value = self.loader.construct_object(node, deep=True)
+        if isinstance(value, str) and (escape := _lone_surrogate(value)):
+            self._refuse(line, _surrogate_message(escape))
+            return None
+        return value
 
     def _mapping(self, node: yaml.MappingNode, path: JsonPath) -> dict[str, Any]:
         mapping: dict[str, Any] = {}
@@ -244,6 +269,9 @@ class _Conversion:
         """A mapping's key, which must be a text; None (refused) otherwise."""
         if isinstance(node, yaml.ScalarNode) and node.tag in _PLAIN_TAGS:
             key = self.loader.construct_object(node, deep=True)
+            if isinstance(key, str) and (escape := _lone_surrogate(key)):
+                self._refuse(self._line(node), _surrogate_message(escape))
+                return None
             if isinstance(key, str):
                 return key
         if isinstance(node, yaml.ScalarNode):
@@ -320,8 +348,9 @@ def _bounded_integer(text: str) -> int:
 
 
 def loads_strict(text: str) -> Any:
-    """Parse JSON, refusing duplicate keys, nesting deeper than MAX_NESTING and integers longer
-    than MAX_INTEGER_DIGITS (JsonRefused); json.JSONDecodeError for a syntax error."""
+    """Parse JSON, refusing duplicate keys, nesting deeper than MAX_NESTING, integers longer
+    than MAX_INTEGER_DIGITS and lone surrogates (JsonRefused); json.JSONDecodeError for a
+    syntax error."""
     try:
         value = json.loads(text, object_pairs_hook=_no_duplicate_keys, parse_int=_bounded_integer)
     except RecursionError:
@@ -335,7 +364,26 @@ def loads_strict(text: str) -> Any:
     # Only a text with more brackets than the limit can nest deeper: most are not walked.
     if text.count("[") + text.count("{") > MAX_NESTING and _depth(value) > MAX_NESTING:
         raise JsonRefused(f"nested too deeply (more than {MAX_NESTING} levels)")
+    # Only a text with a surrogate's escape can hold a lone one: most are not walked.
+    if _SURROGATE_ESCAPE.search(text) and (escape := _first_lone_surrogate(value)):
+        raise JsonRefused(_surrogate_message(escape))
     return value
+
+
+def _first_lone_surrogate(value: Any) -> str | None:
+    """The escape of the first lone surrogate in a JSON value's texts, keys included."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if escape := _lone_surrogate(item):
+                return escape
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return None
 
 
 def _depth(value: Any) -> int:
