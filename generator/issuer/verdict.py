@@ -28,8 +28,8 @@ from generator.openbadges.svg_baking import unbake_svg
 from generator.site.build import build_time
 from generator.site.check.credentials import check_credential
 from generator.site.check.signatures import Refused, check_signature, parse_instant
+from generator.site.load.json_strict import JsonRefused, loads_strict
 from generator.site.load.network import load_network
-from generator.site.load.parsing import JsonRefused, loads_strict
 from generator.site.load.repository import MAX_FILE_BYTES
 from generator.site.model import SignedFile
 from generator.site.problems import BuildFailed, Location, Problems

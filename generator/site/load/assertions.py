@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
-from generator.site.load.parsing import read_json
+from generator.site.load.json_strict import read_json
 from generator.site.load.repository import ASSERTIONS, Repository
 from generator.site.model import Network, SignedFile
 
