@@ -16,11 +16,11 @@ from generator.site.build import build_site
 from .conftest import ROOT
 
 BASE = "https://fababrest.github.io/open-badges/"
-ALICE = "awards/biklab/20240312-40313b5a/"  # valid, person with name consent
-BOB = "awards/biklab/20241005-48f98cde/"  # valid, person without name consent
-EXPIRED = "awards/biklab/20240630-468fa206/"
-REVOKED = "awards/fablab-exemple-port/20240420-7c43e28d/"
-NO_PERSON = "awards/atelier-kerexemple/20250301-48a6a0d2/"
+ALICE = "awards/biklab/20240312-ef961c53/"  # valid, person with name consent
+BOB = "awards/biklab/20241005-11e90815/"  # valid, person without name consent
+EXPIRED = "awards/biklab/20240630-814da3a6/"
+REVOKED = "awards/fablab-exemple-port/20240420-6ebc5c6e/"
+NO_PERSON = "awards/atelier-kerexemple/20250301-1815f182/"
 
 
 @pytest.fixture(scope="module")
@@ -116,7 +116,7 @@ def test_linkedin_link_has_every_certification_field(site: Path) -> None:
         "issueYear": ["2024"],
         "issueMonth": ["6"],
         "certUrl": [BASE + EXPIRED],
-        "certId": ["biklab/20240630-468fa206"],
+        "certId": ["biklab/20240630-814da3a6"],
         "expirationYear": ["2025"],
         "expirationMonth": ["6"],
     }
@@ -165,7 +165,7 @@ def test_is_this_mine_form_carries_the_salt_and_hash_of_the_credential(site: Pat
 
 def test_downloads_and_print_view_are_offered(site: Path) -> None:
     html = page(site, ALICE)
-    assert 'href="/open-badges/awards/biklab/20240312-40313b5a/badge.png" download' in html
+    assert 'href="/open-badges/awards/biklab/20240312-ef961c53/badge.png" download' in html
     assert 'id="print-certificate"' in html
     assert '<section class="certificate"' in html
     assert "https://openbadgesvalidator.imsglobal.org/" in html

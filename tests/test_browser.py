@@ -51,12 +51,12 @@ if not (BROWSER_TESTS / "node_modules").is_dir():
     )
 
 PREFIX = "/open-badges/"  # the path of base_url (https://fababrest.github.io/open-badges/)
-AWARD = PREFIX + "awards/biklab/20240312-40313b5a/"
+AWARD = PREFIX + "awards/biklab/20240312-ef961c53/"
 RECIPIENT = "alice.martin@example.org"  # see tests/keys/make-example-awards.sh
 PORTFOLIO = PREFIX + "people/alice-m/"
 AXE_PAGES = {
     "award": AWARD,
-    "award-en": PREFIX + "en/awards/biklab/20240312-40313b5a/",
+    "award-en": PREFIX + "en/awards/biklab/20240312-ef961c53/",
     "home": PREFIX,
     "catalogue": PREFIX + "badges/",
     "badge": PREFIX + "badges/decoupe-laser-premiers-pas/",

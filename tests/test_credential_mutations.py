@@ -103,7 +103,7 @@ DOCUMENT_MUTATIONS: dict[str, tuple[Callable[[Document], None], str]] = {
     ),
     "issuer-as-string": (_set("issuer", value=ATELIER_DID), "error: issued by 'None'"),
     "@context-order": (_swap_context, "error: @context must be exactly"),
-    "@context-removed-entry": (_delete("@context", 2), "error: @context must be exactly"),
+    "@context-removed-entry": (_delete("@context", 1), "error: @context must be exactly"),
     "@context-removed": (_delete("@context"), "error: @context must be exactly"),
     "identityHash": (
         _set("credentialSubject", "identifier", 0, "identityHash", value="sha256$" + "0" * 64),
@@ -132,13 +132,12 @@ DOCUMENT_MUTATIONS: dict[str, tuple[Callable[[Document], None], str]] = {
     "evidence.id": (_set("evidence", 0, "id", value="https://example.org/autre"), SIGNATURE),
     "evidence-removed": (_delete("evidence"), SIGNATURE),
     "credentialStatus.index": (
-        _set("credentialStatus", 0, "statusListIndex", value="7"),
+        _set("credentialStatus", "statusListIndex", value="7"),
         SIGNATURE,
     ),
     "credentialStatus.list": (
         _set(
             "credentialStatus",
-            0,
             "statusListCredential",
             value=f"{BASE_URL}issuers/fablab/status/revocation.json",
         ),

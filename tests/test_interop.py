@@ -281,9 +281,8 @@ def test_the_dcc_verifier_accepts_every_credential(
     revoked = revoked_credential_ids()
     for report in dcc:
         credential = json.loads(Path(report["file"]).read_text("utf-8"))
-        # verifier-core reads only the FIRST credentialStatus entry, and skips revocation
-        # entirely when that one is a 1EdTechRevocationList: the BitstringStatusListEntry
-        # must come first for revocation to be seen.
+        # verifier-core reads the BitstringStatusListEntry (a credential has one status
+        # entry, the form 1EdTech's schema requires): revocation is seen through it.
         assert report["revoked"] is (credential["id"] in revoked), report
         until = credential.get("validUntil")
         assert report["expired"] is (until is not None and datetime.fromisoformat(until) < now)

@@ -352,7 +352,7 @@ def test_the_recipient_is_a_salted_hash_of_the_normalised_email(signed: SignedNe
 def test_every_credential_has_its_own_salt_and_status_index(signed: SignedNetwork) -> None:
     documents = [read_json(path) for path in signed.credentials]
     salts = {d["credentialSubject"]["identifier"][0]["salt"] for d in documents}
-    indexes = [d["credentialStatus"][0]["statusListIndex"] for d in documents]
+    indexes = [d["credentialStatus"]["statusListIndex"] for d in documents]
     assert len(salts) == 3
     assert indexes == ["0", "1", "2"]
 
@@ -558,7 +558,7 @@ def test_csv_issues_one_credential_per_row(network: SignedNetwork, tmp_path: Pat
         + hashlib.sha256(("gwen.csv-2@example.net" + identifier["salt"]).encode()).hexdigest()
     )
     indexes = sorted(
-        int(d["credentialStatus"][0]["statusListIndex"]) for d in (first, second, third)
+        int(d["credentialStatus"]["statusListIndex"]) for d in (first, second, third)
     )
     assert indexes == [3, 4, 5]
     ok("check", "--source", network.site)

@@ -11,6 +11,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from generator.issuer.keys import read_private_key
 from generator.openbadges import statuslist
+from generator.openbadges.credential import REVOCATION_LIST_CONTEXT
 from generator.openbadges.dataintegrity import sign, verify
 from generator.openbadges.multikey import decode_public_key, public_key_multibase
 
@@ -46,7 +47,7 @@ def record_of(network: SignedNetwork, credential: Path) -> Path:
 
 
 def index_of(credential: Path) -> int:
-    return int(read_json(credential)["credentialStatus"][0]["statusListIndex"])
+    return int(read_json(credential)["credentialStatus"]["statusListIndex"])
 
 
 def encoded_list(network: SignedNetwork) -> str:
@@ -125,6 +126,7 @@ def test_the_revocation_list_gives_the_reason(revoked_and_built: SignedNetwork) 
     network = revoked_and_built
     listed = read_json(network.out / "issuers" / "atelier" / "status" / "revocation-list.json")
     assert listed == {
+        "@context": REVOCATION_LIST_CONTEXT,
         "id": f"{BASE_URL}issuers/atelier/status/revocation-list.json",
         "issuer": ATELIER_DID,
         "revokedCredentials": [{"id": credential_url(network.laser), "revocationReason": REASON}],

@@ -14,7 +14,7 @@ import pytest
 from .credential_fixtures import Run, ok, run, snapshot
 from .test_withdrawn import RECORD, REVOKED, example
 
-CREDENTIAL = "assertions/biklab/20240630-468fa206.json"
+CREDENTIAL = "assertions/biklab/20240630-814da3a6.json"
 BADGE = "badges/decoupe-vinyle-mainteneur"  # approved, and awarded by no credential
 PROPOSED = "badges/decoupe-laser-animateur.yaml"
 STRUCTURE = "content/issuers/mediatheque-exemple.yaml"  # awards nothing signed
@@ -101,7 +101,7 @@ REMOVALS: dict[str, tuple[Callable[[Path], None], str, str]] = {
     "credential-renamed": (
         lambda repo: rename(repo, CREDENTIAL, "assertions/biklab/20240630-00000000.json"),
         CREDENTIAL,
-        "credential published at HEAD (awards/biklab/20240630-468fa206/) and now deleted or "
+        "credential published at HEAD (awards/biklab/20240630-814da3a6/) and now deleted or "
         "renamed",
     ),
     "badge-deleted": (

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -49,10 +50,29 @@ def valid_from(moment: str) -> Callable[[Document], None]:
 
 def status_list(url: str) -> Callable[[Document], None]:
     def change(document: Document) -> None:
-        document["credentialStatus"][0]["statusListCredential"] = url
-        document["credentialStatus"][0]["id"] = f"{url}#0"
+        document["credentialStatus"]["statusListCredential"] = url
+        document["credentialStatus"]["id"] = f"{url}#0"
 
     return change
+
+
+def pre_freeze_status(document: Document) -> None:
+    """The form this tool signed before the credential format was frozen: a list of a
+    BitstringStatusListEntry and a 1EdTechRevocationList (1EdTech's schema refuses a list)."""
+    document["@context"] = [
+        *document["@context"],
+        "https://purl.imsglobal.org/spec/ob/v3p0/extensions.json",
+    ]
+    document["credentialStatus"] = [
+        document["credentialStatus"],
+        {
+            "id": f"{BASE_URL}issuers/atelier/status/revocation-list.json",
+            "type": "1EdTechRevocationList",
+        },
+    ]
+
+
+PRE_FREEZE = "credentialStatus is a list, the form signed before the credential format was frozen"
 
 
 def credential_id(url: str) -> Callable[[Document], None]:
@@ -82,6 +102,7 @@ REFUSED = {
         credential_id(f"{BASE_URL}awards/../../x/credential.json"),
         "is not the URL of a credential of atelier",
     ),
+    "pre-freeze status list": (pre_freeze_status, PRE_FREEZE),
     "a credential the network does not hold": (
         credential_id(f"{BASE_URL}awards/atelier/20990101-00000000/credential.json"),
         "the network does not hold this credential",
@@ -111,6 +132,22 @@ def test_a_properly_signed_credential_the_build_refuses_is_never_valid(
     assert result.out.startswith("INVALID — "), result.out
     if not with_site:
         assert reason in result.out
+    assert "Traceback" not in result.err
+
+
+def test_a_site_publishing_the_pre_freeze_form_is_not_valid(
+    signed: SignedNetwork, tmp_path: Path
+) -> None:
+    """A site built before the format was frozen publishes the list form: verify says what
+    to do, even though the site publishes that very credential."""
+    site = tmp_path / "site"
+    shutil.copytree(signed.out, site)
+    published = site / signed.award_dir(signed.laser).relative_to(signed.out) / "credential.json"
+    signed_variant(signed, pre_freeze_status, published)
+    result = run("verify", published, "--site", site)
+    assert result.code == 1
+    assert result.out.startswith(f"INVALID — {PRE_FREEZE}"), result.out
+    assert "issue it again with 'build.py issue'" in result.out
     assert "Traceback" not in result.err
 
 

@@ -1,6 +1,6 @@
 """Addresses that stay answering when what they showed must go: a revoked credential whose
 file was deleted, a portfolio whose consent was withdrawn. Built from a copy of the example
-network (its fablab-exemple-port/20240420-7c43e28d credential is revoked, and alice-m gave
+network (its fablab-exemple-port/20240420-6ebc5c6e credential is revoked, and alice-m gave
 her portfolio consent)."""
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ import yaml
 from .conftest import ROOT
 from .credential_fixtures import ok, run, snapshot
 
-REVOKED = "assertions/fablab-exemple-port/20240420-7c43e28d.json"
-RECORD = "assertions/fablab-exemple-port/revocations/20240420-7c43e28d.json"
-AWARD = "awards/fablab-exemple-port/20240420-7c43e28d"
+REVOKED = "assertions/fablab-exemple-port/20240420-6ebc5c6e.json"
+RECORD = "assertions/fablab-exemple-port/revocations/20240420-6ebc5c6e.json"
+AWARD = "awards/fablab-exemple-port/20240420-6ebc5c6e"
 BASE_URL = "https://fababrest.github.io/open-badges/"
 REASON = "Délivré par erreur : la personne n'avait pas encore validé l'évaluation pratique."
 
@@ -95,10 +95,10 @@ def test_a_deleted_credential_that_was_never_revoked_leaves_no_page(
     source: Path, tmp_path: Path
 ) -> None:
     """Without a record, nothing stands in for it (check --since reports the deletion)."""
-    deleted = "assertions/biklab/20240630-468fa206.json"
+    deleted = "assertions/biklab/20240630-814da3a6.json"
     (source / deleted).unlink()
     files = build(source, tmp_path / "out")
-    assert not any(path.startswith("awards/biklab/20240630-468fa206/") for path in files)
+    assert not any(path.startswith("awards/biklab/20240630-814da3a6/") for path in files)
 
 
 def test_verify_says_revoked_at_the_page_of_a_deleted_revoked_credential(
@@ -152,7 +152,7 @@ def test_a_withdrawn_portfolio_answers_no_longer_published_and_reveals_nothing(
         html = after[page].decode()
         assert '<meta name="robots" content="noindex">' in html
         assert "Alice" not in html and "alice-m" not in html.replace("people/alice-m/", "")
-        assert "biklab" not in html and "20240312-40313b5a" not in html
+        assert "biklab" not in html and "20240312-ef961c53" not in html
         assert "site-header" in html
     assert "no longer published" in after["en/people/alice-m/index.html"].decode()
     # Nothing else under the portfolio's folder, and no page links to it any more.

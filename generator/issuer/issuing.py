@@ -195,5 +195,4 @@ def _credential(
         evidence=item.evidence,
         status_list_id=urls.absolute(urls.status_list(issuer.slug)),
         status_index=index,
-        revocation_list_id=urls.absolute(urls.revocation_list(issuer.slug)),
     )

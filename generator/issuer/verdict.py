@@ -20,7 +20,7 @@ from typing import Any, Literal
 
 from generator.openbadges import statuslist
 from generator.openbadges.baking import BakingError
-from generator.openbadges.credential import status_entry
+from generator.openbadges.credential import status_entry, status_problem
 from generator.openbadges.dataintegrity import ProofError, proof_of, verify
 from generator.openbadges.multikey import decode_public_key
 from generator.openbadges.png_baking import unbake_png
@@ -254,9 +254,10 @@ def _verify_with_site(document: dict[str, Any], site: _Site) -> str | None:
     published = _json(_site_file(str(document.get("id", "")), site))
     if published != document:
         raise _Invalid("the site does not publish this credential at its id (the build refused it)")
+    if problem := status_problem(document):
+        raise _Invalid(problem)
     entry = status_entry(document)
-    if entry is None:
-        return None
+    assert entry is not None, "status_problem accepts only an entry status_entry reads"
     status_list = _json(_site_file(entry[0], site))
     if status_list.get("issuer") != did:
         raise _Invalid("the status list is not issued by the credential's issuer")
@@ -281,13 +282,14 @@ def _verify_with_site(document: dict[str, Any], site: _Site) -> str | None:
 
 def _revocation_reason(document: dict[str, Any], site: _Site) -> str:
     """The reason published in the issuer's 1EdTech revocation list."""
-    statuses = document.get("credentialStatus", [])
-    for entry in statuses if isinstance(statuses, list) else [statuses]:
-        if isinstance(entry, dict) and entry.get("type") == "1EdTechRevocationList":
-            revoked = _json(_site_file(str(entry.get("id")), site)).get("revokedCredentials", [])
-            for item in revoked:
-                if item.get("id") == document.get("id"):
-                    return str(item.get("revocationReason", "no reason given"))
+    path = site.urls.path_of(str(document.get("id", "")))
+    award = site.urls.award_of_file(path) if path is not None else None
+    if award is None:
+        return "no reason given"
+    listed = _json(_site_file(site.urls.absolute(site.urls.revocation_list(award[0])), site))
+    for item in listed.get("revokedCredentials", []):
+        if item.get("id") == document.get("id"):
+            return str(item.get("revocationReason", "no reason given"))
     return "no reason given"
 
 

@@ -16,7 +16,9 @@ from typing import Any
 from generator.openbadges.ob2 import CONTEXT as OB2_CONTEXT
 from generator.openbadges.ob3 import CONTEXT as OB3_CONTEXT
 
-CREDENTIAL_CONTEXT = [*OB3_CONTEXT, "https://purl.imsglobal.org/spec/ob/v3p0/extensions.json"]
+# The contexts of the frozen format: VC 2.0 and OB 3.0.3 define every term a credential
+# uses (1EdTech's extensions context, for 1EdTechRevocationList, is not needed any more).
+CREDENTIAL_CONTEXT = list(OB3_CONTEXT)
 DID_CONTEXT = ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"]
 VC_CONTEXT = "https://www.w3.org/ns/credentials/v2"
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -53,9 +55,13 @@ def unsigned_credential(
     evidence: Evidence | None,
     status_list_id: str,
     status_index: int,
-    revocation_list_id: str,
 ) -> dict[str, Any]:
-    """An OpenBadgeCredential ready to be signed (no proof yet)."""
+    """An OpenBadgeCredential ready to be signed (no proof yet).
+
+    Its shape is frozen (README, "The credential format"): every field here is signed, and
+    a credential signed today must verify forever, so a change is a new version of the
+    format that the build and `verify` must keep reading beside this one.
+    """
     credential: dict[str, Any] = {
         "@context": list(CREDENTIAL_CONTEXT),
         "id": credential_id,
@@ -89,28 +95,52 @@ def unsigned_credential(
         if evidence.narrative:
             item["narrative"] = evidence.narrative
         credential["evidence"] = [item]
-    credential["credentialStatus"] = [
-        {
-            "id": f"{status_list_id}#{status_index}",
-            "type": "BitstringStatusListEntry",
-            "statusPurpose": "revocation",
-            "statusListIndex": str(status_index),
-            "statusListCredential": status_list_id,
-        },
-        {"id": revocation_list_id, "type": "1EdTechRevocationList"},
-    ]
+    # ONE object: 1EdTech's AchievementCredential JSON schema defines credentialStatus as an
+    # object and refuses a list, although VC 2.0 in general allows one. A W3C Bitstring
+    # Status List entry, which the Digital Bazaar and DCC verifiers check; the reason of a
+    # revocation is published apart, in the issuer's revocation-list.json.
+    credential["credentialStatus"] = {
+        "id": f"{status_list_id}#{status_index}",
+        "type": "BitstringStatusListEntry",
+        "statusPurpose": "revocation",
+        "statusListIndex": str(status_index),
+        "statusListCredential": status_list_id,
+    }
     return credential
 
 
 def status_entry(credential: Mapping[str, Any]) -> tuple[str, int] | None:
-    """The (status list id, index) of a credential's BitstringStatusListEntry, if any."""
-    entries = credential.get("credentialStatus", [])
-    for entry in entries if isinstance(entries, list) else [entries]:
-        if isinstance(entry, dict) and entry.get("type") == "BitstringStatusListEntry":
-            try:
-                return str(entry["statusListCredential"]), int(entry["statusListIndex"])
-            except (KeyError, ValueError, TypeError):
-                return None
+    """The (status list id, index) of a credential's BitstringStatusListEntry; None if its
+    credentialStatus is not one such entry (see status_problem)."""
+    entry = credential.get("credentialStatus")
+    if not isinstance(entry, dict) or entry.get("type") != "BitstringStatusListEntry":
+        return None
+    try:
+        return str(entry["statusListCredential"]), int(entry["statusListIndex"])
+    except (KeyError, ValueError, TypeError):
+        return None
+
+
+REISSUE = "delete this credential and issue it again with 'build.py issue'"
+
+
+def status_problem(credential: Mapping[str, Any]) -> str | None:
+    """What makes a credential's credentialStatus other than the one revocation entry of the
+    frozen format, in words that say what to do; None when it is that entry."""
+    entry = credential.get("credentialStatus")
+    if isinstance(entry, list):
+        return (
+            "credentialStatus is a list, the form signed before the credential format was "
+            "frozen; the format holds ONE BitstringStatusListEntry object (1EdTech's Open "
+            f"Badges 3.0 schema refuses a list): {REISSUE}"
+        )
+    if not isinstance(entry, dict) or entry.get("type") != "BitstringStatusListEntry":
+        return f"credentialStatus must be one BitstringStatusListEntry object: {REISSUE}"
+    if entry.get("statusPurpose") != "revocation" or status_entry(credential) is None:
+        return (
+            "credentialStatus must have statusPurpose 'revocation', a statusListCredential "
+            f"and a whole-number statusListIndex: {REISSUE}"
+        )
     return None
 
 
@@ -256,9 +286,22 @@ def revocation_record(
     }
 
 
+# No published context defines the 1EdTech revocation list's terms, and a JSON-LD processor
+# in safe mode refuses a document without one: this embedded context names them in the
+# namespace 1EdTech gives 1EdTechRevocationList (its extensions context).
+_VCRL = "https://purl.imsglobal.org/spec/vcrl/v1p0/context.json#"
+REVOCATION_LIST_CONTEXT = {
+    "id": "@id",
+    "issuer": {"@id": "https://www.w3.org/2018/credentials#issuer", "@type": "@id"},
+    "revokedCredentials": {"@id": f"{_VCRL}revokedCredentials", "@container": "@set"},
+    "revocationReason": f"{_VCRL}revocationReason",
+}
+
+
 def revocation_list(list_id: str, issuer_did: str, revoked: Mapping[str, str]) -> dict[str, Any]:
     """The 1EdTech revocation list: revoked credential ids and their reasons."""
     return {
+        "@context": dict(REVOCATION_LIST_CONTEXT),
         "id": list_id,
         "issuer": issuer_did,
         "revokedCredentials": [

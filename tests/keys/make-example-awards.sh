@@ -1,24 +1,47 @@
 #!/usr/bin/env bash
-# How the example network's awards were made, with TEST-ONLY keys kept in tests/keys/
-# (a real structure keeps its private key outside the repository). Dates are simulated
-# with SOURCE_DATE_EPOCH. Re-running it needs a clean assertions/ and no keys in the
-# issuers' YAML files; salts and award ids are random, so the output differs each time.
+# How the example network's awards, and those of the golden test site tests/sites/signed,
+# were made, with TEST-ONLY keys kept in tests/keys/ (a real structure keeps its private key
+# outside the repository). Dates are simulated with SOURCE_DATE_EPOCH.
+#
+# The first run created the keys (keygen) and wrote their public halves into the issuers'
+# YAML files; later runs re-sign with the same keys, so a key file that exists is kept (run
+# with no key files and no keys in the YAML files to start over). Every run replaces the
+# awards: salts and award ids are random, so the output differs each time, and the files
+# that name an award by its id must follow (content/people/*.yaml, tests naming an award;
+# then regenerate the golden sites: python -m pytest tests/test_golden.py --update-golden).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 keys=tests/keys
+signed=tests/sites/signed
 at() { SOURCE_DATE_EPOCH=$(date -d "$1" +%s) "${@:2}"; }
+keygen() {  # keygen TIME ISSUER KEY-FILE [--source DIR]: once; a later run re-signs with it
+  [ -e "$3" ] || at "$1" python build.py keygen "$2" --key-file "$3" "${@:4}"
+}
+rm -rf assertions/biklab assertions/fablab-exemple-port assertions/atelier-kerexemple \
+  "$signed/assertions/atelier"
+# The example people name their award by its id: unlinked now, linked again once issued.
+for person in alice-m bob-lg eve-q; do
+  sed -i '/^awards:/,$c awards: []' content/people/$person.yaml
+done
+link() {  # link PERSON ISSUER DAY: the person's award is the one the structure gave that day
+  local award
+  award=$(basename "$(ls assertions/"$2"/"$3"-*.json)" .json)
+  sed -i "s#^awards: \\[\\]\$#awards:\\n- $2/$award#" content/people/"$1".yaml
+}
 
-at 2024-01-10T09:00:00Z python build.py keygen biklab --key-file $keys/biklab.test-only.pem
-at 2024-01-10T09:05:00Z python build.py keygen fablab-exemple-port --key-file $keys/fablab-exemple-port.test-only-1.pem
-at 2024-02-01T10:00:00Z python build.py keygen atelier-kerexemple --key-file $keys/atelier-kerexemple.test-only.pem
+keygen 2024-01-10T09:00:00Z biklab $keys/biklab.test-only.pem
+keygen 2024-01-10T09:05:00Z fablab-exemple-port $keys/fablab-exemple-port.test-only-1.pem
+keygen 2024-02-01T10:00:00Z atelier-kerexemple $keys/atelier-kerexemple.test-only.pem
 
 at 2024-03-12T18:30:00Z python build.py issue --issuer biklab --badge decoupe-laser-premiers-pas \
   --key-file $keys/biklab.test-only.pem --recipient alice.martin@example.org \
   --evidence https://example.org/projets/porte-cles-alice \
   --narrative "A découpé et gravé un porte-clés en contreplaqué lors de l'atelier découverte du 12 mars."
+link alice-m biklab 20240312
 at 2024-10-05T17:00:00Z python build.py issue --issuer biklab --badge biklab-mediation-scientifique \
   --key-file $keys/biklab.test-only.pem --recipient bob.le-gall@example.org \
   --narrative "A animé le stand « lumière et laser » de la Fête de la science 2024."
+link bob-lg biklab 20241005
 at 2024-06-30T12:00:00Z python build.py issue --issuer biklab --badge decoupe-vinyle-formateur-mentor \
   --key-file $keys/biklab.test-only.pem --recipient claire.riou@example.org --expires 2025-06-30
 at 2024-04-20T16:00:00Z python build.py issue --issuer fablab-exemple-port --badge impression-3d-fdm-utilisateur-autonome \
@@ -28,9 +51,27 @@ at 2024-05-02T09:00:00Z python build.py revoke \
   --reason "Délivré par erreur : la personne n'avait pas encore validé l'évaluation pratique." \
   --key-file $keys/fablab-exemple-port.test-only-1.pem
 # The structure rotates its key; awards signed with the first key keep verifying.
-at 2025-01-15T09:00:00Z python build.py keygen fablab-exemple-port --key-file $keys/fablab-exemple-port.test-only-2.pem
+keygen 2025-01-15T09:00:00Z fablab-exemple-port $keys/fablab-exemple-port.test-only-2.pem
 at 2025-02-01T18:00:00Z python build.py issue --issuer fablab-exemple-port --badge decoupe-laser-formateur-mentor \
   --key-file $keys/fablab-exemple-port.test-only-2.pem --recipient eve.quere@example.org \
   --evidence https://example.org/projets/formation-laser-fevrier
+link eve-q fablab-exemple-port 20250201
 at 2025-03-08T15:00:00Z python build.py issue --issuer atelier-kerexemple --badge decoupe-vinyle-animateur \
   --key-file $keys/atelier-kerexemple.test-only.pem --csv tests/keys/example-kerexemple.csv
+
+# The golden site with signed awards: a valid one with evidence, one that never expires, and
+# a revoked one (awarded on a given day, signed later that day).
+keygen 2024-02-01T10:00:00Z atelier $keys/signed-atelier.test-only.pem --source $signed
+at 2024-03-10T10:00:00Z python build.py issue --source $signed --issuer atelier \
+  --badge laser-debutant --key-file $keys/signed-atelier.test-only.pem \
+  --recipient camille@example.org --evidence https://example.org/projets/camille \
+  --narrative "Première découpe réussie."
+at 2024-04-02T10:00:00Z python build.py issue --source $signed --issuer atelier \
+  --badge atelier-accueil --key-file $keys/signed-atelier.test-only.pem \
+  --recipient dominique@example.org
+at 2024-05-01T10:00:00Z python build.py issue --source $signed --issuer atelier \
+  --badge laser-debutant --key-file $keys/signed-atelier.test-only.pem \
+  --recipient erwan@example.org --issued-on 2024-05-01
+at 2024-06-01T10:00:00Z python build.py revoke --source $signed \
+  "$(ls $signed/assertions/atelier/20240501-*.json)" \
+  --reason "Délivré par erreur." --key-file $keys/signed-atelier.test-only.pem

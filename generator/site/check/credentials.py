@@ -19,6 +19,7 @@ from generator.openbadges.credential import (
     CREDENTIAL_CONTEXT,
     recipient_identity,
     status_entry,
+    status_problem,
     unhashed_identifiers,
 )
 from generator.site.awards import Award, Revocation
@@ -147,6 +148,9 @@ def _check_credential(
     issuer = network.issuers.get(signed.issuer)
     if issuer is None:
         raise Refused(f"folder assertions/{signed.issuer}/ is not a structure of the network")
+    if isinstance(document.get("credentialStatus"), list):
+        # The form signed before the format was frozen: say that first, and what to do.
+        raise Refused(str(status_problem(document)))
     if document.get("@context") != CREDENTIAL_CONTEXT:
         raise Refused(f"@context must be exactly {CREDENTIAL_CONTEXT}")
     if document.get("type") != ["VerifiableCredential", "OpenBadgeCredential"]:
@@ -187,6 +191,8 @@ def _check_credential(
         )
     if recipient_identity(document) is None:
         raise Refused("credentialSubject has no hashed email identifier")
+    if problem := status_problem(document):
+        raise Refused(problem)
     entry = status_entry(document)
     if entry is None or entry[0] != urls.absolute(urls.status_list(issuer.slug)):
         raise Refused(
