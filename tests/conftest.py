@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-# The signed-network fixtures (`signed`, `network`) shared by the credential tests.
-pytest_plugins = ["tests.credential_fixtures"]
+# The signed-network fixtures (`signed`, `network`) shared by the credential tests, and the
+# built sites (`example_site`, `published_sites`) that the standards' checks read.
+pytest_plugins = ["tests.credential_fixtures", "tests.published_sites"]
 
 ROOT = Path(__file__).resolve().parent.parent
 SITES = Path(__file__).resolve().parent / "sites"

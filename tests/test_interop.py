@@ -197,6 +197,8 @@ def controls(site: Path, tmp_path: Path) -> Iterator[dict[str, Path]]:
     last = renamed["name"][-1]
     renamed["name"] = renamed["name"][:-1] + ("x" if last != "x" else "y")
     undefined = {**credential, "colour": "red"}
+    # the form signed before the credential format was frozen, which 1EdTech's schema refuses
+    listed = {**credential, "credentialStatus": [credential["credentialStatus"]]}
     nested = json.loads(json.dumps(credential))
     nested["credentialSubject"]["achievement"]["colour"] = "red"
     yield {
@@ -204,6 +206,7 @@ def controls(site: Path, tmp_path: Path) -> Iterator[dict[str, Path]]:
         "renamed": write("renamed", renamed),
         "undefined-term": write("undefined-term", undefined),
         "nested-undefined-term": write("nested-undefined-term", nested),
+        "status-list": write("status-list", listed),
     }
 
 
@@ -216,6 +219,9 @@ def test_negative_controls_fail_independent_verification(
     # the copy itself verifies: what fails below fails because of the change alone
     assert by_name["untouched"]["verified"], by_name["untouched"]
     assert not by_name["renamed"]["verified"]
+    # a one-item list is the same JSON-LD graph as its item: the signature cannot tell the
+    # two forms apart, only 1EdTech's JSON Schema does (below)
+    assert by_name["status-list"]["verified"], by_name["status-list"]
     assert "Invalid signature" in by_name["renamed"]["error"]
     for name in ("undefined-term", "nested-undefined-term"):
         assert not by_name[name]["verified"]
@@ -230,7 +236,11 @@ def test_negative_controls_fail_independent_verification(
     dcc = {Path(r["file"]).stem: r for r in of_kind(reports, "dcc")}
     assert set(dcc) == set(controls)
     assert dcc["untouched"]["signature"], dcc["untouched"]
+    assert dcc["untouched"]["schema"]["valid"], dcc["untouched"]
     assert not dcc["renamed"]["signature"]
+    # 1EdTech's schema, run by the DCC verifier from the vendored copy, refuses the list
+    assert dcc["status-list"]["schema"]["valid"] is False
+    assert any(e.startswith("/credentialStatus:") for e in dcc["status-list"]["schema"]["errors"])
     assert "invalid_signature" in " ".join(dcc["renamed"]["errors"])
     for name in ("undefined-term", "nested-undefined-term"):
         assert not dcc[name]["signature"]
@@ -270,15 +280,27 @@ def test_the_verifier_fetches_nothing(verified: tuple[int, list[Report]]) -> Non
 def test_the_dcc_verifier_accepts_every_credential(
     site: Path, verified_dcc: tuple[int, list[Report]]
 ) -> None:
-    """The Digital Credentials Consortium's verifier: signature, revocation and expiry."""
+    """The Digital Credentials Consortium's verifier: signature, 1EdTech's JSON Schema,
+    revocation and expiry."""
     code, reports = verified_dcc
+    assert_dcc_verdicts(site, reports, revoked_credential_ids())
+    assert code == 0
+
+
+def assert_dcc_verdicts(site: Path, reports: list[Report], revoked: set[str]) -> None:
+    """Every credential of the site checked: signature and schema valid, revoked and
+    expired exactly those that are."""
     dcc = of_kind(reports, "dcc")
     published = sorted(site.glob("awards/*/*/credential.json"))
     assert sorted(Path(r["file"]) for r in dcc) == published
     assert {r["file"]: r["errors"] for r in dcc if not r["signature"]} == {}
-    assert code == 0
+    schema = "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredential_schema.json"
+    assert {
+        r["file"]: r["schema"]
+        for r in dcc
+        if r["schema"] != {"url": schema, "valid": True, "errors": []}
+    } == {}
     now = datetime.now(UTC)
-    revoked = revoked_credential_ids()
     for report in dcc:
         credential = json.loads(Path(report["file"]).read_text("utf-8"))
         # verifier-core reads the BitstringStatusListEntry (a credential has one status
@@ -289,13 +311,40 @@ def test_the_dcc_verifier_accepts_every_credential(
 
 
 def test_the_dcc_verifier_fetched_only_the_site(verified_dcc: tuple[int, list[Report]]) -> None:
-    """Its contexts are its own; it asked only for DID documents and status lists (and for
-    1EdTech's JSON Schema, which it did not get: that step is not run offline)."""
+    """Its contexts are its own; it asked only for DID documents and status lists, and for
+    1EdTech's JSON Schema, which it got from tests/standards/ (nothing left the machine)."""
     _, reports = verified_dcc
     summary = reports[-1]
-    for url in summary["requested"]:
-        assert url.startswith(summary["baseUrl"]) or url.startswith(
-            "https://purl.imsglobal.org/spec/ob/v3p0/schema/"
-        ), url
+    schema = "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredential_schema.json"
+    assert {url for url in summary["requested"] if not url.startswith(summary["baseUrl"])} == {
+        schema
+    }
     assert any(url.endswith("/did.json") for url in summary["requested"])
     assert any(url.endswith("/status/revocation.json") for url in summary["requested"])
+
+
+def test_both_verifiers_accept_the_golden_signed_site() -> None:
+    """The golden site with signed awards (tests/sites/signed/expected, which test_golden
+    keeps equal to a fresh build): valid awards accepted, the revoked and expired refused."""
+    site = SITES / "signed" / "expected"
+    revoked = {
+        json.loads(record.read_text("utf-8"))["credentialSubject"]["id"]
+        for record in (SITES / "signed").glob("assertions/*/revocations/*.json")
+    }
+    assert revoked
+    code, reports = run_verifier(site)
+    assert code == 0, [r for r in reports if r.get("error")]
+    seen = {}
+    for report in of_kind(reports, "credential"):
+        credential = json.loads(Path(report["file"]).read_text("utf-8"))
+        until = credential.get("validUntil")
+        assert report["verified"], report
+        assert report["expired"] is (
+            until is not None and datetime.fromisoformat(until) < datetime.now(UTC)
+        )
+        seen[credential["id"]] = report["revoked"]
+    assert {i for i, flag in seen.items() if flag} == revoked
+    assert any(r["expired"] for r in of_kind(reports, "credential")), "no expired award to refuse"
+    code, reports = run_verifier(site, script=VERIFY_DCC)
+    assert_dcc_verdicts(site, reports, revoked)
+    assert code == 0

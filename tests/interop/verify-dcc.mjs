@@ -10,12 +10,14 @@
 //   node verify-dcc.mjs SITE --credential F...  only the files F (negative controls)
 //
 // Prints one JSON line per credential:
-//   {"kind": "dcc", file, signature, revoked, expired, errors}
+//   {"kind": "dcc", file, signature, revoked, expired, schema, errors}
 // from the library's steps valid_signature, revocation_status and expiration (revoked and
-// expired are null when the step was not reached), then {"kind": "summary", ...}.
-// Exits 1 if a signature did not verify. Not checked here: the library's issuer-registry step (it
-// needs the DCC registries, online) and its JSON Schema step (it downloads 1EdTech's
-// schema).
+// expired are null when the step was not reached) and its JSON Schema check (schema: the
+// schema URL it chose, whether the credential is valid against it, and its errors), then
+// {"kind": "summary", ...}. 1EdTech's published JSON Schemas, which the library downloads
+// from purl.imsglobal.org, are served from the copies in tests/standards/ (see the README
+// there). Exits 1 if a signature did not verify or a credential failed the schema. Not checked here: the library's
+// issuer-registry step (it needs the DCC registries, online).
 
 import {readFile} from 'node:fs/promises';
 import path from 'node:path';
@@ -23,6 +25,10 @@ import path from 'node:path';
 import {
   awardFolders, inferBaseUrl, parseArgs, readJson, siteFile
 } from './site.mjs';
+
+// 1EdTech's schemas, published under this URL, vendored in tests/standards/ob-v3p0/.
+const SCHEMAS_URL = 'https://purl.imsglobal.org/spec/ob/v3p0/schema/json/';
+const SCHEMAS_DIR = new URL('../standards/ob-v3p0/', import.meta.url);
 
 function usage(message) {
   process.stderr.write(
@@ -41,7 +47,9 @@ globalThis.fetch = async input => {
   requested.push(url);
   let file;
   try {
-    file = siteFile(site, baseUrl, url.split('#')[0]);
+    const name = url.startsWith(SCHEMAS_URL) && url.slice(SCHEMAS_URL.length);
+    file = name && /^[a-z0-9_]+\.json$/.test(name) ?
+      new URL(name, SCHEMAS_DIR) : siteFile(site, baseUrl, url.split('#')[0]);
   } catch(e) {
     // what a verifier without network sees
     throw new TypeError(`fetch failed (offline test): ${e.message}`);
@@ -54,20 +62,28 @@ globalThis.fetch = async input => {
   }
 };
 
-// stdout carries the JSON reports only: the library's own logging goes to stderr, less
-// its (expected, offline) failure to download 1EdTech's JSON Schema.
+// stdout carries the JSON reports only: the library's own logging goes to stderr.
 const stderr = console.error.bind(console);
-const toStderr = (...args) => {
-  if(!args.some(a => /schema/i.test(String(a)))) {
-    stderr(...args);
-  }
-};
+const toStderr = (...args) => stderr(...args);
 console.log = toStderr;
 console.info = toStderr;
 console.warn = toStderr;
 console.error = toStderr;
 
 const {verifyCredential} = await import('@digitalcredentials/verifier-core');
+
+// The library's JSON Schema check: {url, valid, errors}, or null if it did not run one.
+function schemaCheck(result) {
+  const entry = (result.additionalInformation || []).find(e => e.id === 'schema_check');
+  if(!entry || !Array.isArray(entry.results) || !entry.results.length) {
+    return entry ? {url: null, valid: false, errors: [String(entry.results)]} : null;
+  }
+  const [{schema, result: outcome}] = entry.results;
+  return {
+    url: schema, valid: outcome.valid === true,
+    errors: (outcome.errors || []).map(e => `${e.instancePath || '/'}: ${e.message}`)
+  };
+}
 
 function step(log, id) {
   const entry = (log || []).find(e => e.id === id);
@@ -76,7 +92,7 @@ function step(log, id) {
 
 async function check(file) {
   const report = {kind: 'dcc', file, signature: false, revoked: null, expired: null,
-    errors: null};
+    schema: null, errors: null};
   try {
     const credential = await readJson(file);
     const result = await verifyCredential({credential, knownDIDRegistries: []});
@@ -90,6 +106,7 @@ async function check(file) {
       });
     }
     report.signature = step(result.log, 'valid_signature') === true;
+    report.schema = schemaCheck(result);
     const notRevoked = step(result.log, 'revocation_status');
     const notExpired = step(result.log, 'expiration');
     report.revoked = notRevoked === null ? null : !notRevoked;
@@ -108,7 +125,7 @@ for(const file of files) {
   reports.push(report);
   process.stdout.write(JSON.stringify(report) + '\n');
 }
-const failed = reports.filter(r => !r.signature).length;
+const failed = reports.filter(r => !r.signature || !(r.schema && r.schema.valid)).length;
 process.stdout.write(JSON.stringify({
   kind: 'summary', baseUrl, credentials: reports.length, failed,
   requested: [...new Set(requested)].sort()
