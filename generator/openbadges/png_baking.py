@@ -10,6 +10,7 @@ from __future__ import annotations
 import struct
 import zlib
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -75,14 +76,71 @@ def _source_chunks(png: bytes) -> tuple[_Chunk, ...]:
     return tuple(_png_chunks(png))
 
 
-def png_metadata(png: bytes) -> bytes:
-    """Every chunk of a PNG but its compressed pixels (IDAT), where text can be (all if damaged)."""
+@dataclass
+class PngTexts:
+    """What a reader finds in a PNG besides its pixels (see png_texts)."""
+
+    texts: list[bytes] = field(default_factory=list)
+    unread: list[str] = field(default_factory=list)
+    """What could not be read whole: compressed chunks inflating past the bound."""
+    budget: int = _MAX_TEXT_BYTES
+    """How many more bytes compressed chunks may inflate to."""
+
+
+def png_texts(png: bytes) -> PngTexts:
+    """What a reader or a metadata tool finds in a PNG, its pixels (IDAT) left out: each
+    text chunk's fields, a line each, with its text decoded (zTXt, compressed iTXt and the
+    ICC profile of iCCP inflated, up to 16 MB in all), then every other chunk's bytes, a
+    line each; so that no length or CRC byte is read as part of a text. All of it when the
+    PNG's chunks cannot be walked."""
     try:
         # Where text can be does not depend on the CRCs: a chunk with a bad one is kept too.
         chunks = _png_chunks(png, check_crc=False)
     except BakingError:
-        return png  # not a PNG we can read: all of it
-    return b"".join(png[chunk.offset : chunk.end] for chunk in chunks if chunk.kind != b"IDAT")
+        return PngTexts([png])
+    found = PngTexts()
+    others = []
+    for chunk in chunks:
+        data = png[chunk.offset + 8 : chunk.offset + 8 + chunk.length]
+        if chunk.kind in (*_TEXT_CHUNKS, b"iCCP"):
+            found.texts.append(b"\n".join(_text_chunk_fields(chunk.kind, data, found)))
+        elif chunk.kind != b"IDAT":
+            others.append(data)
+    found.texts.append(b"\n".join(others))
+    return found
+
+
+def _text_chunk_fields(kind: bytes, data: bytes, found: PngTexts) -> list[bytes]:
+    """A text chunk's keyword and text, or an iCCP chunk's name and profile, as a reader
+    decodes them (a damaged one: its bytes)."""
+    keyword, _, rest = data.partition(b"\x00")
+    name = f"{kind.decode('ascii')} chunk '{keyword.decode('latin-1')}'"
+    if kind == b"tEXt":
+        return [keyword, rest]
+    if kind in (b"zTXt", b"iCCP"):  # keyword, compression method, compressed text
+        return [keyword, _inflated(rest[1:], name, found)]
+    if len(parts := rest[2:].split(b"\x00", 2)) == 3:
+        # iTXt: compressed?, method, language tag\0, translated keyword\0, text
+        language, translated, text = parts
+        if rest[0] == 1:
+            text = _inflated(text, name, found)
+        return [keyword, language, translated, text]
+    return [data]
+
+
+def _inflated(compressed: bytes, name: str, found: PngTexts) -> bytes:
+    """What inflates of compressed text within the budget (beyond it: noted as unread, so
+    that a "zip bomb" can neither exhaust memory nor hide what follows it)."""
+    inflater = zlib.decompressobj()
+    try:
+        text = inflater.decompress(compressed, found.budget + 1)
+    except zlib.error:
+        return compressed  # damaged: no reader sees more than its bytes
+    if len(text) > found.budget:
+        found.unread.append(f"its {name} inflates past {_MAX_TEXT_BYTES:,} bytes of text")
+        text = text[: found.budget]
+    found.budget -= len(text)
+    return text
 
 
 def _png_chunks(png: bytes, check_crc: bool = True) -> list[_Chunk]:

@@ -16,7 +16,7 @@ from generator.site.awards import Award
 from generator.site.badge_images import BadgeImage, draw_badge_images
 from generator.site.check.content import check_content
 from generator.site.check.credentials import check_changed_credentials, check_credentials
-from generator.site.check.privacy import RecipientEmailGuard, addresses_in
+from generator.site.check.privacy import RecipientEmailGuard, findings_in
 from generator.site.check.published import check_published_since
 from generator.site.load.assertions import AssertionFile, reload_assertions
 from generator.site.load.changes import Snapshot, changes_between, snapshot_sources
@@ -190,7 +190,7 @@ def _build(
         store = open_store(source, use_cache)
     with store:
         checked = _check(source, strict, store, now, since)
-        return _publish(checked, out_dir, sources, store)
+        return _publish(source, checked, out_dir, sources, store)
 
 
 def _check(
@@ -209,13 +209,15 @@ def _check(
     return CheckedSite(network, awards, problems, now, theme)
 
 
-def _publish(checked: CheckedSite, out_dir: Path, sources: Snapshot, store: Store) -> Built:
+def _publish(
+    source: Path, checked: CheckedSite, out_dir: Path, sources: Snapshot, store: Store
+) -> Built:
     """Render and write the whole site of a checked network; raise BuildFailed on errors."""
     network, problems = checked.network, checked.problems
     images = draw_badge_images(network, store)
     qr_codes = QrCodes(store)
     rendering = Rendering(network, checked.awards, images, checked.theme, checked.now, qr_codes)
-    guard = RecipientEmailGuard(network.credentials)
+    guard = RecipientEmailGuard(network.credentials, sources=_guard_sources(source, checked))
 
     def last_checks(written: WriteReport) -> None:
         guard.report(written.found, problems)
@@ -230,7 +232,7 @@ def _publish(checked: CheckedSite, out_dir: Path, sources: Snapshot, store: Stor
             collect=qr_codes.take_new,
             absorb=qr_codes.add,
         ),
-        inspect=addresses_in,
+        inspect=findings_in,
         before_swap=last_checks,
     )
     log.info("wrote %d files to %s", written.files, out_dir)
@@ -271,17 +273,32 @@ def _update(
         *rendering.shared_outputs(only_awards=changed),
         *rendering.award_outputs(rendering.award_keys(only_awards=changed)),
     ]
-    guard = RecipientEmailGuard(network.credentials, last.cleared_addresses, changed)
+    guard = RecipientEmailGuard(
+        network.credentials,
+        last.cleared_addresses,
+        changed,
+        sources=_guard_sources(source, checked),
+    )
 
     def last_checks(written: WriteReport) -> None:
         guard.report(written.found, problems)
         problems.raise_if_errors()
 
-    files = update_site(outputs, last.out_dir, inspect=addresses_in, before_write=last_checks)
+    files = update_site(outputs, last.out_dir, inspect=findings_in, before_write=last_checks)
     log.info("updated %d of %d files for %d award(s)", files, len(outputs), len(changed))
     report = BuildReport(files=files, warnings=problems.sorted(), incremental=True)
     cleared = last.cleared_addresses | guard.cleared
     return _replace_built(last, report, checked, sources, frozenset(cleared))
+
+
+def _guard_sources(source: Path, checked: CheckedSite) -> tuple[Path, list[Path]]:
+    """Where the privacy guard looks for the file holding what it refuses: the folders the
+    site is made from, the theme's among them (the one shipped with the generator when the
+    repository has none)."""
+    folders = [source / folder for folder in SOURCE_FOLDERS]
+    if checked.theme.root not in folders:
+        folders.append(checked.theme.root)
+    return source, folders
 
 
 def _replace_built(

@@ -1,4 +1,5 @@
-"""The last guard before the site is swapped in: no recipient's email address may be published.
+"""The last guard before the site is swapped in: no recipient's email address may be published,
+in any form a reader or a tool can decode (see decoded_text).
 
 The build never knows recipients' addresses, only their salted hashes; so every address-like
 string in the output is hashed with each credential's salt and compared. A match means a
@@ -7,14 +8,16 @@ person's address slipped into some content (a narrative, a page, a person's disp
 
 from __future__ import annotations
 
+import hashlib
 import re
-from collections.abc import Iterable, Iterator, Mapping, Set
+from collections.abc import Iterable, Iterator, Mapping, Sequence, Set
+from pathlib import Path
 
 from generator.openbadges.credential import identity_hash, recipient_identity
-from generator.openbadges.png_baking import png_metadata
+from generator.site.check.decoded_text import decoded_texts
 from generator.site.model import SignedFile
 from generator.site.outputs import Output
-from generator.site.problems import Problems
+from generator.site.problems import Location, Problems
 
 # An address is found from its "@domain" (a literal first character lets the regex engine
 # skip ahead quickly), then its local part is read backwards from the "@": scanning every
@@ -33,12 +36,14 @@ def addresses(data: bytes) -> Iterator[bytes]:
 
 
 class RecipientEmailGuard:
-    """Reports the recipients whose address was found in the outputs (see addresses_in).
+    """Reports the recipients whose address was found in the outputs, and the outputs it
+    could not read whole (see findings_in).
 
     Checking an address means hashing it with the salt of every credential. `serve` checks
     the same published addresses (structures' contacts) at every rebuild: it passes the
     addresses an earlier check cleared, and those are checked against the changed
-    credentials only.
+    credentials only. What could not be read whole is looked for in the repository's files
+    (`sources`: the root and the folders the site is made from) to say which one it is.
     """
 
     def __init__(
@@ -46,22 +51,28 @@ class RecipientEmailGuard:
         credentials: Mapping[tuple[str, str], SignedFile],
         cleared: Set[str] = frozenset(),
         changed: Set[tuple[str, str]] = frozenset(),
+        sources: tuple[Path, Sequence[Path]] | None = None,
     ) -> None:
         self._credentials = credentials
         self._cleared = cleared
         self._changed = changed
+        self._sources = sources
         self.cleared: set[str] = set()
         """After report(): the addresses found that belong to no recipient."""
 
     def report(self, found: Mapping[str, Iterable[str]], problems: Problems) -> None:
-        """An error for every recipient whose address was found (found: the addresses in
-        each output, by path), at their credential."""
+        """An error for every recipient whose address was found, at their credential, and
+        for every output not read whole (found: what findings_in found in each output, by
+        path)."""
         paths_of: dict[str, set[str]] = {}
-        for path, addresses_found in found.items():
-            for address in addresses_found:
-                paths_of.setdefault(address, set()).add(path)
+        for path, findings in found.items():
+            for finding in findings:
+                paths_of.setdefault(finding, set()).add(path)
         identities: dict[tuple[str, str], tuple[str, str] | None] = {}
         for address, paths in sorted(paths_of.items()):
+            if address.startswith(_NOTE):
+                self._report_note(address, paths, problems)
+                continue
             # A cleared address only needs checking against the credentials that changed.
             keys = self._changed if address in self._cleared else self._credentials.keys()
             leaked = False
@@ -74,24 +85,85 @@ class RecipientEmailGuard:
                 identity = identities[key]
                 if identity is not None and identity_hash(address, identity[0]) == identity[1]:
                     leaked = True
-                    shown = ", ".join(sorted(paths)[:3]) + (" …" if len(paths) > 3 else "")
                     problems.error(
                         signed.source,
-                        f"the recipient's email address would be published in {shown}; remove it "
-                        "from the page or person file that shows it (a narrative is signed: delete "
-                        "this credential and issue it again without the address)",
+                        f"the recipient's email address would be published in {_shown(paths)}; "
+                        "remove it from the page or person file that shows it (a narrative is "
+                        "signed: delete this credential and issue it again without the address)",
                     )
             if not leaked:
                 self.cleared.add(address)
 
+    def _report_note(self, note: str, paths: set[str], problems: Problems) -> None:
+        _, _, what, evidence = note.split(_NOTE, 3)
+        for path in sorted(paths):
+            problems.error(
+                self._copied_from(evidence) or Location(path),
+                f"this file of the site cannot be read whole: {what}, so it cannot be checked "
+                "for email addresses; make it smaller (export it again)",
+            )
 
-def addresses_in(output: Output) -> tuple[str, ...]:
-    """The email addresses in an output, lower-cased (what the guard compares)."""
-    return tuple(found.decode("ascii", "replace").lower() for found in addresses(_text_of(output)))
+    def _files(self) -> Iterator[tuple[Path, str]]:
+        """The repository's files the site is made from, sorted, as diagnostics name them."""
+        if self._sources is not None:
+            root, folders = self._sources
+            for folder in folders:
+                for path in sorted(_regular_files(folder)):
+                    yield path, _shown_path(path, root)
+
+    def _copied_from(self, digest: str) -> Location | None:
+        """The file of the repository published as it is with this SHA-256, if any."""
+        for path, shown in self._files():
+            if hashlib.sha256(_read(path)).hexdigest() == digest:
+                return Location(shown)
+        return None
 
 
-def _text_of(output: Output) -> bytes:
-    """What of an output can hold text: all of it, but a PNG's compressed pixels."""
-    if output.path.endswith(".png"):
-        return png_metadata(output.data)
-    return output.data
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return b""  # gone or unreadable since the build read it: not the one
+
+
+def _regular_files(folder: Path) -> Iterator[Path]:
+    """The regular files under a folder, no link followed, hidden folders left out."""
+    if folder.is_symlink() or not folder.is_dir():
+        return
+    for path in folder.iterdir():
+        if path.is_symlink() or path.name.startswith("."):
+            continue
+        if path.is_dir():
+            yield from _regular_files(path)
+        elif path.is_file():
+            yield path
+
+
+def _shown_path(path: Path, root: Path) -> str:
+    return path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+
+
+def _shown(paths: Iterable[str]) -> str:
+    ordered = sorted(paths)
+    return ", ".join(ordered[:3]) + (" …" if len(ordered) > 3 else "")
+
+
+def findings_in(output: Output) -> tuple[str, ...]:
+    """What the guard finds in an output: the addresses a reader can find in it, and notes
+    of what of it could not be read whole (see RecipientEmailGuard.report). Sorted, each
+    once."""
+    decoded = decoded_texts(output.path, output.data)
+    digest = hashlib.sha256(output.data).hexdigest().encode() if decoded.unread else b""
+    found = {_note(_UNREAD, reason, digest) for reason in decoded.unread}
+    for text in decoded.texts:
+        found.update(address.decode("ascii", "replace").lower() for address in addresses(text))
+    return tuple(sorted(found))
+
+
+# Notes start with a character no address holds (addresses are found by the regex above).
+_NOTE = "\x00"
+_UNREAD = "unread"
+
+
+def _note(kind: str, what: str, evidence: bytes = b"") -> str:
+    return _NOTE.join(("", kind, what, evidence.decode("latin-1")))

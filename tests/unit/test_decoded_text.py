@@ -1,0 +1,60 @@
+"""What the privacy guard reads in a published file (check/decoded_text.py): the cases its
+end-to-end suite (tests/test_privacy_encodings.py) does not reach through a build, and what
+it must not report."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from generator.site.check.decoded_text import decode
+from generator.site.check.privacy import findings_in
+from generator.site.outputs import Output
+
+ADDRESS = "alice.kerbrat-7341@example.net"
+LOCAL, DOMAIN = ADDRESS.split("@")
+
+
+def found(path: str, text: str | bytes) -> tuple[str, ...]:
+    data = text.encode() if isinstance(text, str) else text
+    return findings_in(Output(path, data))
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        f'<p>{LOCAL}<span title=">"></span>@{DOMAIN}</p>',  # '>' inside a quoted value
+        f'<p>{LOCAL}<span title="{"x" * 5000}"></span>@{DOMAIN}</p>',  # a tag too long to walk
+        f"<p>{LOCAL}<!-- <b> -->@{DOMAIN}</p>",
+        f"<p>{LOCAL}@<i></i>{DOMAIN}</p>",
+        f"<p>{LOCAL}&lt;b&gt;&lt;/b&gt;@{DOMAIN}</p>",  # markup escaped once: shown as text
+        f'<script type="application/ld+json">{{"c": "{LOCAL}\\u0040{DOMAIN}"}}</script>',
+        f'<a href="mailto:{LOCAL}&#37;40{DOMAIN}">x</a>',  # a reference to '%', then '40'
+        f"<p>{LOCAL}&amp;#64;{DOMAIN}</p>",  # escaped twice
+        f"<p>{LOCAL}%252540{DOMAIN}</p>",  # percent-encoded three times
+        f"<p>{LOCAL.upper()}@{DOMAIN.upper()}</p>",
+    ],
+)
+def test_addresses_are_found_as_a_reader_sees_them(html: str) -> None:
+    assert ADDRESS in found("page.html", html)
+
+
+def test_blocks_are_not_joined_into_an_address() -> None:
+    assert found("page.html", f"<p>{LOCAL}</p><p>@{DOMAIN}</p>") == ()
+    assert found("page.html", f"<td>{LOCAL}</td><td>@{DOMAIN}</td>") == ()
+
+
+def test_an_escaped_line_break_does_not_hide_the_address_after_it() -> None:
+    """The bytes as written read 'nalice…' (the n of \\n): the decoded text has the address."""
+    assert ADDRESS in found("credential.json", json.dumps({"narrative": f"Bravo\n{ADDRESS}"}))
+
+
+def test_decoding_stops_when_nothing_more_can_decode() -> None:
+    assert decode(b"l&#39;atelier %C3%A9 &amp;name=x") == "l'atelier é &name=x".encode()
+    assert decode(b"%2525252540") == b"%40"  # four layers undone, no more
+
+
+def test_a_damaged_png_is_read_whole() -> None:
+    damaged = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\x0dIHDR" + b"\xff" * 5 + ADDRESS.encode()
+    assert ADDRESS in found("image.png", damaged)
