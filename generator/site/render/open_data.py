@@ -65,6 +65,7 @@ def skills_map_rows(network: Network, skills_map: SkillsMap) -> list[dict[str, A
 def skills_map_json(network: Network, skills_map: SkillsMap, urls: Urls) -> dict[str, Any]:
     """The JSON export: documented fields, then the rows."""
     return {
+        "id": urls.absolute(urls.skills_map_export("json")),
         "network": network.site.name,
         "url": urls.absolute(urls.skills_map(network.site.language)),
         "fields": FIELDS,

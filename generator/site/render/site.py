@@ -146,6 +146,7 @@ def catalogue_export(
     """data/badges.json: every badge with its status, place in the taxonomy and URLs."""
     language = network.site.language
     return {
+        "id": urls.absolute(urls.catalogue_export()),
         "network": network.site.name,
         "base_url": network.site.base_url,
         "languages": list(network.site.languages),
