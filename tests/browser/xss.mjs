@@ -1,0 +1,273 @@
+// Open pages in Debian's Chromium, do everything that could run a script they carry, and print
+// what ran, as JSON.
+//
+//   node xss.mjs HARNESS_URL PAGES.json
+//
+// HARNESS_URL is an empty HTML page of the served origin; PAGES.json a list of URLs of the
+// same origin. The harness tab opens each page in a same-origin frame of its own, several at
+// a time (a tab per page would cost ten times as much), runs `provoke` inside it once it has
+// loaded (scripts, styles and images included), then removes it.
+//
+// Every payload of the corpus (tests/xss_corpus.py) calls xss(N), N its number. An init
+// script, run in every frame before the page's own scripts, defines xss, alert, confirm and
+// prompt to record each call three ways: in the frame, in the harness (when the frame is of
+// its origin) and through a binding (when it is not, as in a data: URL's document). Inside
+// each loaded page, provoke:
+//   - dispatches pointer, mouse, focus, keyboard and animation events to every element that
+//     has a handler attribute and to every link, button and form field, toggles every
+//     <details>, shows the map and opens each structure's popup;
+//   - clicks every link (HTML or SVG) whose URL, read as the browser reads it, is not
+//     http(s), mailto, about:blank or in the page (a javascript: URL runs on click), and
+//     submits every form but the award page's own;
+//   - lists what a payload would need to run, found or not: event-handler attributes,
+//     scripts that are not the site's static/ files, frames, objects, embeds, <base>,
+//     <meta http-equiv>, other forms, and URL-valued attributes with another scheme.
+// A page's report: {url, status, calls: [{what, value, url}], loads (load events of its
+// frame: more than one is a navigation), shown (the N of every xss(N) its markup holds, run
+// or not), live (the list above), errors (of the harness: a page that did not load)}. An
+// uncaught exception in a page is a call of `uncaught`. For the whole run: the dialogs and
+// pop-ups the tab saw and the requests to another host. Only the pytest file asserts.
+//
+// No network: Chromium resolves no host name but 127.0.0.1, so nothing leaves the machine.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const CHROMIUM = '/usr/bin/chromium';  // Debian's, never one a test tool downloads
+const PARALLEL = 16;  // frames loading at once (the time goes in waiting, not computing)
+const BATCH = 60;  // pages per evaluate call
+const SETTLE_MS = 40;  // after the events: toggle, load and error events are asynchronous
+const LOAD_TIMEOUT_MS = 15_000;
+const BATCH_TIMEOUT_MS = 120_000;  // a page that hangs the harness fails the run, with its batch
+
+const [harness, pagesFile] = process.argv.slice(2);
+if (!harness || !pagesFile) {
+  console.error('usage: node xss.mjs HARNESS_URL PAGES.json');
+  process.exit(2);
+}
+const urls = JSON.parse(readFileSync(pagesFile, 'utf8'));
+
+// Runs in every frame before anything else; it is serialised, so it uses nothing outside.
+function instrument() {
+  const seen = [];
+  Object.defineProperty(window, '__xssSeen', { value: seen });
+  const record = (what, value) => {
+    const call = { what, value: String(value), url: String(location.href) };
+    seen.push(call);
+    try {
+      let page = window;  // the harness's frame this document is in, at any depth
+      while (page.parent !== page.top) page = page.parent;
+      window.top.__xssHarness?.record(call, page);
+    } catch (error) { /* a frame of another origin */ }
+    try { window.__xssReport(call); } catch (error) { /* no binding in this frame */ }
+  };
+  window.xss = (n) => record('xss', n);
+  window.alert = (message) => record('alert', message);
+  window.confirm = (message) => { record('confirm', message); return false; };
+  window.prompt = (message) => { record('prompt', message); return null; };
+  window.print = () => {};  // the certificate's and the poster's own print buttons
+  window.addEventListener('error', (event) => record('uncaught', event.message));
+  window.addEventListener('unhandledrejection', (event) => record('uncaught', event.reason));
+}
+
+// Runs inside a loaded page (evaluated in its frame's realm): what could make a payload run,
+// then every event fired and every script link clicked. Synchronous: a timer of the page's
+// would never fire if a payload took the frame to another document.
+function provoke() {
+  const live = [];
+  const note = (kind, element, detail) => live.push({
+    kind, tag: element.tagName.toLowerCase(), detail: String(detail).slice(0, 300),
+  });
+  const here = location.href.split('#')[0];
+  const harmless = (value) => {
+    let url;
+    try { url = new URL(value, document.baseURI); } catch (error) { return true; }
+    return ['http:', 'https:', 'mailto:'].includes(url.protocol) || url.href === 'about:blank';
+  };
+  const stylesheet = document.querySelector('link[rel=stylesheet][href$="/static/style.css"]');
+  const ownScripts = stylesheet ? new URL('.', stylesheet.href).href : null;
+  const URL_ATTRIBUTES = new Set(['href', 'xlink:href', 'src', 'action', 'formaction', 'data',
+    'poster', 'background', 'srcdoc', 'codebase', 'dynsrc', 'lowsrc', 'srcset', 'ping']);
+  const all = Array.from(document.querySelectorAll('*'));
+  for (const element of all) {
+    const tag = element.tagName.toLowerCase();
+    for (const attribute of Array.from(element.attributes)) {
+      const name = attribute.name.toLowerCase();
+      if (name.startsWith('on')) note('handler', element, `${name}=${attribute.value}`);
+      else if (URL_ATTRIBUTES.has(name) && !harmless(attribute.value)
+               && !(tag === 'img' && name === 'src' && /^data:image\/(png|gif|jpeg|webp);/i.test(attribute.value))) {
+        note('url', element, `${name}=${attribute.value}`);
+      }
+    }
+    if (tag === 'script' && !(ownScripts && element.src && element.src.startsWith(ownScripts))) {
+      note('script', element, element.src || element.textContent);
+    }
+    if (['iframe', 'frame', 'frameset', 'object', 'embed', 'applet', 'base', 'portal',
+         'template', 'math'].includes(tag)
+        || (tag === 'meta' && element.hasAttribute('http-equiv'))
+        || (tag === 'form' && element.id !== 'is-it-mine')
+        || (tag === 'style' && element.parentElement !== document.head)) {
+      note('element', element, element.outerHTML);
+    }
+  }
+  if (document.baseURI !== here) live.push({ kind: 'base', tag: 'base', detail: document.baseURI });
+
+  const mouse = ['pointerover', 'pointerenter', 'mouseover', 'mouseenter', 'mousemove',
+                 'pointerdown', 'mousedown', 'mouseup', 'pointerup', 'mouseout', 'mouseleave',
+                 'dblclick', 'contextmenu', 'wheel'];
+  // Every element a handler could be on (found above, then it has failed already: this shows
+  // whether it runs), and what a visitor points at, focuses or types in.
+  const hasHandler = (element) => Array.from(element.attributes)
+    .some((attribute) => attribute.name.toLowerCase().startsWith('on'));
+  const targets = all.filter((element) => hasHandler(element)
+    || element.matches('a, area, button, input, select, textarea, summary, details'));
+  for (const element of targets) {
+    for (const type of mouse) element.dispatchEvent(new MouseEvent(type, { bubbles: true }));
+    for (const type of ['focus', 'blur']) element.dispatchEvent(new FocusEvent(type));
+    for (const type of ['focusin', 'focusout']) element.dispatchEvent(new FocusEvent(type, { bubbles: true }));
+    for (const type of ['animationstart', 'animationend', 'transitionend', 'input', 'change',
+                        'keydown', 'keyup', 'copy', 'paste', 'scroll', 'select']) {
+      element.dispatchEvent(new Event(type, { bubbles: true }));
+    }
+    if (element.tagName === 'DETAILS') element.open = !element.open;
+  }
+  const showMap = document.getElementById('show-map');
+  if (showMap && !showMap.hidden) {
+    showMap.click();
+    for (const marker of document.querySelectorAll('.leaflet-marker-icon')) marker.click();
+  }
+  for (const link of document.querySelectorAll('a, area')) {
+    const href = link.getAttribute('href') ?? link.getAttributeNS('http://www.w3.org/1999/xlink', 'href');
+    if (href !== null && !harmless(href)) {
+      link.dispatchEvent(new MouseEvent('click', { bubbles: true, cancelable: true }));
+    }
+  }
+  for (const form of document.querySelectorAll('form')) {
+    if (form.id === 'is-it-mine') continue;
+    try {
+      form.requestSubmit();
+    } catch (error) {
+      live.push({ kind: 'submit', tag: 'form', detail: String(error) });
+    }
+  }
+  return live;
+}
+
+// Runs in the harness tab: open each URL in a frame, PARALLEL at a time; their reports.
+async function visitAll({ urls, parallel, settleMs, loadTimeoutMs, provokeSource }) {
+  const reports = urls.map((url) => ({
+    url, status: null, calls: [], loads: 0, shown: [], live: [], errors: [],
+  }));
+  const byFrame = new Map();
+  window.__xssHarness = {
+    record(call, page) {
+      for (const [frame, report] of byFrame) {
+        if (frame.contentWindow === page) { report.calls.push(call); return; }
+      }
+      window.__xssStray = [...(window.__xssStray || []), call];
+    },
+  };
+  async function visit(index) {
+    const report = reports[index];
+    const frame = document.createElement('iframe');
+    frame.style.cssText = 'width:1280px;height:800px;border:0';
+    let loaded;
+    const firstLoad = new Promise((resolve) => { loaded = resolve; });
+    frame.addEventListener('load', () => { report.loads += 1; loaded(); });
+    byFrame.set(frame, report);
+    frame.src = report.url;
+    document.body.append(frame);
+    const timeout = new Promise((resolve) => setTimeout(() => resolve('timeout'), loadTimeoutMs));
+    if (await Promise.race([firstLoad, timeout]) === 'timeout') report.errors.push('load timed out');
+    try {
+      const win = frame.contentWindow;
+      const entry = win.performance.getEntriesByType('navigation')[0];
+      report.status = entry ? entry.responseStatus : null;
+      const type = win.document.contentType;
+      // The markers the document holds, as text or in attributes (shown, not run).
+      const markup = win.document.documentElement?.outerHTML || '';
+      const markers = Array.from(markup.matchAll(/ss(?:\(|%28)(\d{3,})/g), (m) => Number(m[1]));
+      report.shown = [...new Set(markers)];
+      if (type === 'text/html') report.live = win.eval(`(${provokeSource})`)();
+      await new Promise((resolve) => setTimeout(resolve, settleMs));
+      const same = (a, b) => a.what === b.what && a.value === b.value && a.url === b.url;
+      for (const call of win.__xssSeen || []) {
+        if (!report.calls.some((known) => same(known, call))) report.calls.push(call);
+      }
+    } catch (error) {
+      report.errors.push(String(error && error.stack || error));
+    }
+    byFrame.delete(frame);
+    frame.remove();
+  }
+  let next = 0;
+  await Promise.all(Array.from({ length: parallel }, async () => {
+    while (next < urls.length) await visit(next++);
+  }));
+  return reports;
+}
+
+const profile = mkdtempSync(join(tmpdir(), 'open-badges-xss-'));
+let context;
+try {
+  // A persistent context is the way to give Chromium our own, fresh --user-data-dir.
+  context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    timeout: 30_000,
+    viewport: { width: 1280, height: 800 },
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run',
+           '--disable-background-networking', '--disable-component-update', '--disable-sync',
+           '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1'],
+  });
+  const bound = [];  // calls from frames of another origin (data: documents)
+  const dialogs = [];
+  const popups = [];
+  const elsewhere = new Set();
+  await context.exposeBinding('__xssReport', (source, call) => {
+    let frame = source.frame;  // up to the harness's frame: the page the call came from
+    while (frame.parentFrame() && frame.parentFrame().parentFrame()) frame = frame.parentFrame();
+    bound.push({ ...call, page: frame.url() });
+  });
+  await context.addInitScript(instrument);
+  const page = context.pages()[0] ?? await context.newPage();
+  page.on('dialog', (dialog) => {
+    dialogs.push(`${dialog.type()}: ${dialog.message()}`);
+    dialog.dismiss().catch(() => {});
+  });
+  context.on('page', (opened) => {
+    if (opened === page) return;
+    popups.push(opened.url());
+    opened.close().catch(() => {});
+  });
+  const origin = new URL(harness).origin;
+  page.on('request', (request) => {
+    const url = request.url();
+    if (/^https?:/.test(url) && !url.startsWith(`${origin}/`)) elsewhere.add(url);
+  });
+  const harnessResponse = await page.goto(harness, { waitUntil: 'load' });
+  if (!harnessResponse?.ok()) throw new Error(`harness ${harness}: HTTP ${harnessResponse?.status()}`);
+  const reports = [];
+  for (let start = 0; start < urls.length; start += BATCH) {
+    const batch = urls.slice(start, start + BATCH);
+    let timer;
+    const hung = new Promise((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`these pages hung the harness: ${batch.join(' ')}`)),
+                         BATCH_TIMEOUT_MS);
+    });
+    reports.push(...await Promise.race([page.evaluate(visitAll, {
+      urls: batch, parallel: PARALLEL, settleMs: SETTLE_MS, loadTimeoutMs: LOAD_TIMEOUT_MS,
+      provokeSource: provoke.toString(),
+    }), hung]));
+    clearTimeout(timer);
+  }
+  await page.waitForTimeout(100);  // the last binding calls
+  const stray = await page.evaluate(() => window.__xssStray || []);
+  console.log(JSON.stringify({
+    reports, bound, stray, dialogs, popups, elsewhere: [...elsewhere], harness: page.url(),
+  }));
+} finally {
+  await context?.close();
+  rmSync(profile, { recursive: true, force: true });
+}
