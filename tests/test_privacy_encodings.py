@@ -1,10 +1,12 @@
 """The privacy guard sees what a reader sees (check/privacy.py, check/decoded_text.py): a
 recipient's address planted in the places a pull request can write, in the encodings a reader
-or a tool decodes, is refused.
+or a tool decodes, and private key material in published files, are all refused.
 
-One site holds every case. Each case shows the address of its own recipient (a credential is
-issued to it), so each refusal is its own error, at that credential. The same site with
-addresses that belong to no recipient builds: what is refused is what was planted.
+One site holds every case. Each address case shows the address of its own recipient (a
+credential is issued to it), so each refusal is its own error, at that credential; each key
+is a key of its own, so each is its own error, at the file that holds it. The same site with
+addresses that belong to no recipient, and without the keys, builds: what is refused is what
+was planted.
 """
 
 from __future__ import annotations
@@ -22,7 +24,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 
+from generator.openbadges.multikey import BASE58BTC_PREFIX
 from generator.site.build import build
 from generator.site.problems import BuildFailed
 
@@ -84,6 +89,8 @@ class Case:
     plant: Callable[[Planting], None]
     shown_in: str = ""
     """A pattern an output path named in the error must match ('{slug}' is the case's)."""
+    key_at: str = ""
+    """For key material: the location the error must start with ('{slug}' is the case's)."""
 
     @property
     def id(self) -> str:
@@ -424,9 +431,103 @@ def static_cases() -> Iterator[Case]:
     )
 
 
-CASES = [*text_cases(), *url_cases(), *image_cases(), *static_cases()]
+# Keys ------------------------------------------------------------------------------------------
+
+
+PrivateKey = ed25519.Ed25519PrivateKey | rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey
+
+
+def pem(key: PrivateKey, private_format: serialization.PrivateFormat, password: bytes = b"") -> str:
+    encryption: serialization.KeySerializationEncryption = (
+        serialization.BestAvailableEncryption(password)
+        if password
+        else serialization.NoEncryption()
+    )
+    return key.private_bytes(serialization.Encoding.PEM, private_format, encryption).decode()
+
+
+def secret_multikey() -> str:
+    import base58
+
+    secret = ed25519.Ed25519PrivateKey.generate().private_bytes_raw()
+    return BASE58BTC_PREFIX + base58.b58encode(b"\x80\x26" + secret).decode()
+
+
+def jwk() -> str:
+    def b64(data: bytes) -> str:
+        return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+    key = ed25519.Ed25519PrivateKey.generate()
+    public = key.public_key().public_bytes_raw()
+    return json.dumps(
+        {"kty": "OKP", "crv": "Ed25519", "x": b64(public), "d": b64(key.private_bytes_raw())}
+    )
+
+
+def fresh(make: Callable[[], str | bytes]) -> Callable[[Planting], str | bytes]:
+    """A file made anew for each planting (a key of its own)."""
+    return lambda p: make()
+
+
+PKCS8 = serialization.PrivateFormat.PKCS8
+TRADITIONAL = serialization.PrivateFormat.TraditionalOpenSSL
+
+
+def key_cases() -> Iterator[Case]:
+    ed = ed25519.Ed25519PrivateKey.generate
+    files: dict[str, tuple[str, Callable[[], str | bytes], str]] = {
+        "keygen-pkcs8": ("pem", lambda: pem(ed(), PKCS8), ":2"),
+        "openssh": ("key", lambda: pem(ed(), serialization.PrivateFormat.OpenSSH), ":"),
+        "rsa": ("key", lambda: pem(rsa.generate_private_key(65537, 2048), TRADITIONAL), ":"),
+        "ec-encrypted": (
+            "pem",
+            lambda: pem(ec.generate_private_key(ec.SECP256R1()), TRADITIONAL, b"pw"),
+            ":",
+        ),
+        "pkcs8-encrypted": ("pem", lambda: pem(ed(), PKCS8, b"pw"), ":"),
+        "pem-in-json-string": ("json", lambda: json.dumps({"key": pem(ed(), PKCS8)}), ":1"),
+        "secretKeyMultibase": (
+            "json",
+            lambda: json.dumps({"type": "Multikey", "secretKeyMultibase": secret_multikey()}),
+            ":1",
+        ),
+        "jwk": ("jwk", jwk, ":1"),
+        "pem-in-png-text": (
+            "png",
+            lambda: with_chunks(png_chunk(b"tEXt", b"Comment\x00" + pem(ed(), PKCS8).encode())),
+            "",
+        ),
+    }
+    for encoding, (extension, make, line) in files.items():
+        yield Case(
+            "private key", "theme static", encoding, static(extension, fresh(make)),
+            key_at=f"theme/static/{{slug}}.{extension}{line}",
+        )  # fmt: skip
+    pasted = {
+        "page": (page, "content/pages/{slug}.md"),
+        "badge criteria": (lambda text: badge(criteria=text), "badges/{slug}.md"),
+    }
+    for place, (make_place, path) in pasted.items():
+        blocks = {
+            "pem": lambda: "```\n" + pem(ed25519.Ed25519PrivateKey.generate(), PKCS8) + "```",
+            "jwk": lambda: "```json\n" + jwk() + "\n```",
+            "secretKeyMultibase": lambda: f"secretKeyMultibase: {secret_multikey()}",
+            "multikey-alone": lambda: f"Ma clé : {secret_multikey()}",
+        }
+        for encoding, block in blocks.items():
+            plant = make_place(lambda p, b=block: f"Voici la clé.\n\n{b()}")
+            yield Case("private key", place, encoding, plant, key_at=path + ":")
+    described = structure(description=lambda p: yaml_text("Clé " + secret_multikey()))
+    yield Case(
+        "private key", "structure description", "multikey-alone", described,
+        key_at="content/issuers/{slug}.yaml:",
+    )  # fmt: skip
+
+
+CASES = [*text_cases(), *url_cases(), *image_cases(), *static_cases(), *key_cases()]
 NUMBERS = {case.id: number for number, case in enumerate(CASES, start=1)}
-ADDRESS_CASES = CASES
+ADDRESS_CASES = [case for case in CASES if case.category != "private key"]
+KEY_CASES = [case for case in CASES if case.category == "private key"]
 
 
 # The site ---------------------------------------------------------------------------------------
@@ -510,16 +611,34 @@ def planted(signed: SignedNetwork, tmp_path_factory: pytest.TempPathFactory) -> 
     return Planted(result.err, result.code, credentials)
 
 
-def test_the_same_site_without_recipients_addresses_builds(
+def test_the_same_site_without_recipients_addresses_and_keys_builds(
     signed: SignedNetwork, tmp_path: Path
 ) -> None:
-    """Every planted file is valid: with addresses no recipient has, the site builds; so
-    what the guard refuses below is what was planted."""
+    """Every planted file is valid: with addresses no recipient has, and no key, the site
+    builds (a page naming the PEM format, a public JWK and a Multikey context's term
+    definition included); so what the guard refuses below is what was planted."""
     network = copy_network(signed, tmp_path)
     issue_csv(network, [{"email": victim(NUMBERS[c.id])} for c in ADDRESS_CASES], "atelier-accueil")
     plant_all(network, ADDRESS_CASES, bystander)
+    key = ed25519.Ed25519PrivateKey.generate().public_key()
+    public = base64.urlsafe_b64encode(key.public_bytes_raw()).rstrip(b"=").decode()
+    innocent = {
+        "content/pages/cles.md": "---\ntitle: Clés\n---\nUn fichier qui commence par "
+        "`-----BEGIN PRIVATE KEY-----` ne doit jamais être publié : il reste chez vous.\n",
+        "theme/static/public.jwk": json.dumps({"kty": "OKP", "crv": "Ed25519", "x": public}),
+        "theme/static/multikey-context.json": json.dumps(
+            {
+                "@context": {
+                    "secretKeyMultibase": {"@id": "https://w3id.org/security#secretKeyMultibase"}
+                }
+            }
+        ),
+    }
+    for path, text in innocent.items():
+        (network.site / path).write_text(text, "utf-8")
     result = run("build", "--source", network.site, "--out", network.out)
     assert result.code == 0, result.err
+    assert (network.out / "static" / "public.jwk").is_file()
 
 
 @pytest.mark.parametrize("case", ADDRESS_CASES, ids=lambda case: case.id)
@@ -537,6 +656,21 @@ def test_a_planted_address_is_refused_at_its_recipients_credential(
         assert any(re.search(pattern, path) for path in paths), line
 
 
+@pytest.mark.parametrize("case", KEY_CASES, ids=lambda case: case.id)
+def test_planted_key_material_is_refused_at_the_file_holding_it(
+    planted: Planted, case: Case
+) -> None:
+    where = case.key_at.replace("{slug}", f"case-{NUMBERS[case.id]}")
+    found = [
+        line
+        for line in planted.result.splitlines()
+        if line.startswith(where) and ": error: private key material (" in line
+    ]
+    assert len(found) == 1, planted.result
+    assert "must never be published" in found[0] and "compromised" in found[0]
+    assert "build.py keygen" in found[0]
+
+
 def test_every_case_is_one_error(planted: Planted) -> None:
     """Nothing else is reported: one error per planted case, and the count that says so."""
     assert f"\n{len(CASES)} errors, 0 warnings" in planted.result, planted.result
@@ -545,7 +679,7 @@ def test_every_case_is_one_error(planted: Planted) -> None:
 # serve ------------------------------------------------------------------------------------------
 
 
-def test_serve_refuses_an_address_in_a_credential_it_publishes(
+def test_serve_refuses_an_address_or_a_key_in_a_credential_it_publishes(
     network: SignedNetwork, tmp_path: Path
 ) -> None:
     """The incremental build (what `serve` runs at every edit) inspects what it writes."""
@@ -554,15 +688,20 @@ def test_serve_refuses_an_address_in_a_credential_it_publishes(
         last = build(network.site, out)
     before = snapshot(out)
     alice = "Alice.Kerbrat-7341@Example.NET".lower()
-    evidence = f"https://example.org/?c={alice.replace('@', '%2540')}"
-    issue(
-        network.site, "laser-debutant", network.key_file, "2025-06-01T10:00:00Z",
-        "--recipient", "dave.moal-4410@example.net", "--evidence", evidence,
-    )  # fmt: skip
-    with pytest.raises(BuildFailed) as failed, simulated_time(BUILD_AT):
-        build(network.site, out, last=last)
-    assert any("email address" in str(problem) for problem in failed.value.problems)
-    assert snapshot(out) == before
+    for evidence, narrative, says in (
+        (f"https://example.org/?c={alice.replace('@', '%2540')}", None, "email address"),
+        (None, "```\n" + jwk() + "\n```", "private key material"),
+    ):
+        args = ["--recipient", "dave.moal-4410@example.net"]
+        args += ["--evidence", evidence] if evidence else ["--narrative", str(narrative)]
+        new = issue(network.site, "laser-debutant", network.key_file, "2025-06-01T10:00:00Z", *args)
+        with pytest.raises(BuildFailed) as failed, simulated_time(BUILD_AT):
+            build(network.site, out, last=last)
+        assert any(says in str(problem) for problem in failed.value.problems)
+        if says == "private key material":
+            assert str(failed.value.problems[0]).startswith(network.relative(new) + ":")
+        assert snapshot(out) == before
+        new.unlink()
 
 
 def test_a_compressed_text_too_large_to_read_is_refused(

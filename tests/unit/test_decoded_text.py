@@ -1,6 +1,6 @@
-"""What the privacy guard reads in a published file (check/decoded_text.py): the cases its
-end-to-end suite (tests/test_privacy_encodings.py) does not reach through a build, and what
-it must not report."""
+"""What the privacy guard reads in a published file (check/decoded_text.py, key_material.py):
+the cases its end-to-end suite (tests/test_privacy_encodings.py) does not reach through a
+build, and what it must not report."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import json
 import pytest
 
 from generator.site.check.decoded_text import decode
+from generator.site.check.key_material import key_material_in
 from generator.site.check.privacy import findings_in
 from generator.site.outputs import Output
 
@@ -58,3 +59,17 @@ def test_decoding_stops_when_nothing_more_can_decode() -> None:
 def test_a_damaged_png_is_read_whole() -> None:
     damaged = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\x0dIHDR" + b"\xff" * 5 + ADDRESS.encode()
     assert ADDRESS in found("image.png", damaged)
+
+
+def test_key_material_is_not_a_mention_nor_a_public_key() -> None:
+    texts = [
+        "Ne publiez jamais -----BEGIN PRIVATE KEY----- ni ce qui suit dans le fichier.",
+        json.dumps(
+            {"kty": "OKP", "crv": "Ed25519", "x": "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"}
+        ),
+        json.dumps({"secretKeyMultibase": {"@id": "https://w3id.org/security#secretKeyMultibase"}}),
+        "publicKeyMultibase: z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK",
+        "z3u2" + "1" * 44,  # the prefix, but not an Ed25519 secret key once decoded
+    ]
+    for text in texts:
+        assert list(key_material_in(text.encode())) == [], text

@@ -1,9 +1,11 @@
-"""The last guard before the site is swapped in: no recipient's email address may be published,
-in any form a reader or a tool can decode (see decoded_text).
+"""The last guard before the site is swapped in: no recipient's email address and no private
+key may be published, in any form a reader or a tool can decode (see decoded_text).
 
 The build never knows recipients' addresses, only their salted hashes; so every address-like
 string in the output is hashed with each credential's salt and compared. A match means a
 person's address slipped into some content (a narrative, a page, a person's display name).
+Private key material (see key_material) is refused wherever it is, at the repository file
+that holds it when one does.
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence, Set
 from pathlib import Path
 
 from generator.openbadges.credential import identity_hash, recipient_identity
-from generator.site.check.decoded_text import decoded_texts
+from generator.site.check.decoded_text import decoded_texts, without_markup
+from generator.site.check.key_material import key_material_in, may_hold_key_material
 from generator.site.model import SignedFile
 from generator.site.outputs import Output
 from generator.site.problems import Location, Problems
@@ -36,14 +39,14 @@ def addresses(data: bytes) -> Iterator[bytes]:
 
 
 class RecipientEmailGuard:
-    """Reports the recipients whose address was found in the outputs, and the outputs it
-    could not read whole (see findings_in).
+    """Reports the recipients whose address was found in the outputs, the private keys
+    found in them and the outputs it could not read whole (see findings_in).
 
     Checking an address means hashing it with the salt of every credential. `serve` checks
     the same published addresses (structures' contacts) at every rebuild: it passes the
     addresses an earlier check cleared, and those are checked against the changed
-    credentials only. What could not be read whole is looked for in the repository's files
-    (`sources`: the root and the folders the site is made from) to say which one it is.
+    credentials only. Key material is looked for in the repository's files (`sources`: the
+    root and the folders the site is made from) to say which one holds it.
     """
 
     def __init__(
@@ -61,9 +64,9 @@ class RecipientEmailGuard:
         """After report(): the addresses found that belong to no recipient."""
 
     def report(self, found: Mapping[str, Iterable[str]], problems: Problems) -> None:
-        """An error for every recipient whose address was found, at their credential, and
-        for every output not read whole (found: what findings_in found in each output, by
-        path)."""
+        """An error for every recipient whose address was found, at their credential; for
+        every private key found, and every output not read whole (found: what findings_in
+        found in each output, by path)."""
         paths_of: dict[str, set[str]] = {}
         for path, findings in found.items():
             for finding in findings:
@@ -95,13 +98,23 @@ class RecipientEmailGuard:
                 self.cleared.add(address)
 
     def _report_note(self, note: str, paths: set[str], problems: Problems) -> None:
-        _, _, what, evidence = note.split(_NOTE, 3)
-        for path in sorted(paths):
-            problems.error(
-                self._copied_from(evidence) or Location(path),
-                f"this file of the site cannot be read whole: {what}, so it cannot be checked "
-                "for email addresses; make it smaller (export it again)",
-            )
+        _, kind, what, evidence = note.split(_NOTE, 3)
+        if kind == _UNREAD:
+            for path in sorted(paths):
+                problems.error(
+                    self._copied_from(evidence) or Location(path),
+                    f"this file of the site cannot be read whole: {what}, so it cannot be checked "
+                    "for email addresses and private keys; make it smaller (export it again)",
+                )
+            return
+        location = self._holding(evidence.encode("latin-1")) or Location(min(paths))
+        problems.error(
+            location,
+            f"private key material ({what}) would be published in {_shown(paths)}; a private "
+            "key must never be published: remove it, and consider the key compromised: "
+            "replace it ('build.py keygen', then mark the old key compromised_at; see the "
+            "README, 'If a private key leaks')",
+        )
 
     def _files(self) -> Iterator[tuple[Path, str]]:
         """The repository's files the site is made from, sorted, as diagnostics name them."""
@@ -110,6 +123,18 @@ class RecipientEmailGuard:
             for folder in folders:
                 for path in sorted(_regular_files(folder)):
                     yield path, _shown_path(path, root)
+
+    def _holding(self, evidence: bytes) -> Location | None:
+        """The first file of the repository that holds the evidence, as written (with its
+        line), or else once decoded."""
+        for path, shown in self._files():
+            data = _read(path)
+            if (at := data.find(evidence)) >= 0:
+                return Location(shown, data.count(b"\n", 0, at) + 1)
+        for path, shown in self._files():
+            if any(evidence in text for text in decoded_texts(path.name, _read(path)).texts):
+                return Location(shown)
+        return None
 
     def _copied_from(self, digest: str) -> Location | None:
         """The file of the repository published as it is with this SHA-256, if any."""
@@ -150,18 +175,25 @@ def _shown(paths: Iterable[str]) -> str:
 
 def findings_in(output: Output) -> tuple[str, ...]:
     """What the guard finds in an output: the addresses a reader can find in it, and notes
-    of what of it could not be read whole (see RecipientEmailGuard.report). Sorted, each
-    once."""
+    of the private key material it holds and of what of it could not be read whole (see
+    RecipientEmailGuard.report). Sorted, each once."""
     decoded = decoded_texts(output.path, output.data)
     digest = hashlib.sha256(output.data).hexdigest().encode() if decoded.unread else b""
     found = {_note(_UNREAD, reason, digest) for reason in decoded.unread}
     for text in decoded.texts:
         found.update(address.decode("ascii", "replace").lower() for address in addresses(text))
+    keys: dict[bytes, str] = {}  # one note for each key, though it may match two forms
+    for text in decoded.decoded:
+        if may_hold_key_material(text):
+            for whole in (text, without_markup(text)) if b"<" in text else (text,):
+                keys.update((key.evidence, key.kind) for key in key_material_in(whole))
+    found.update(_note(_KEY, kind, evidence) for evidence, kind in keys.items())
     return tuple(sorted(found))
 
 
 # Notes start with a character no address holds (addresses are found by the regex above).
 _NOTE = "\x00"
+_KEY = "key"
 _UNREAD = "unread"
 
 
