@@ -139,8 +139,9 @@ def _signed(signed: SignedNetwork, root: Path, www: Path) -> tuple[Build, list[E
 
 
 def _site_settings(root: Path, www: Path) -> tuple[dict[str, Build], list[Entity]]:
-    """One small site per payload (the network's own structure only), payload i in its
-    settings."""
+    """Payload i in the settings of site i: a small site (the network's own structure only),
+    one content repository whose site.yaml changes for each build (so that its cache of
+    compiled templates serves them all), built into a folder per payload."""
     small = copy_site("minimal", root / "small")
     for name in ("badges", "content/pages"):
         shutil.rmtree(small / name)
@@ -149,8 +150,7 @@ def _site_settings(root: Path, www: Path) -> tuple[dict[str, Build], list[Entity
     entities: list[Entity] = []
     for payload in PAYLOADS:
         settings = SiteSettings(payload)
-        site = Path(shutil.copytree(small, root / settings.slug))
-        builds[settings.slug] = build_with_corpus(site, www / settings.slug, [settings])
+        builds[settings.slug] = build_with_corpus(small, www / settings.slug, [settings])
         entities.append(settings)
     return builds, entities
 
