@@ -50,6 +50,7 @@ _FIELDS: dict[str, tuple[JsonPath, str, str | None]] = {
     "achievement.alignment.targetUrl": (
         (*ACHIEVEMENT, "alignment", 0, "targetUrl"), "url", "achievement.alignment[0].targetUrl"
     ),
+    "credentialSubject.name": ((*SUBJECT, "name"), "text", None),
     "credentialSubject.narrative": ((*SUBJECT, "narrative"), "markdown", None),
     "credentialSubject.identifier.salt": ((*SUBJECT, "identifier", 0, "salt"), "text", None),
     "evidence.id": (("evidence", 0, "id"), "url", "evidence[0].id"),

@@ -222,7 +222,8 @@ BADGE_IMAGE = (SITES / "minimal" / "badges" / "laser-expert.png").read_bytes()
 
 
 class Badge(Entity):
-    """badges/xss-NNN.yaml, a network badge, with its criteria in .md and .en.md."""
+    """badges/xss-NNN.yaml, a network badge, with its criteria in .md and .en.md (criteria
+    written in the YAML go through the same Markdown renderer)."""
 
     fields = BADGE_FIELDS
 
