@@ -43,7 +43,7 @@ def _fields(family: str, first: int, *named: tuple[str, str]) -> dict[str, Field
 SITE_FIELDS = _fields(
     "site", 1,
     ("site.name", "text"), ("site.description", "text"), ("site.contact.email", "email"),
-    ("site.contact.url", "url"), ("site.graphics_licence", "text"),
+    ("site.contact.url", "url"), ("site.graphics_licence", "text"), ("site.base_url", "url"),
 )  # fmt: skip
 PAGE_FIELDS = _fields("page", 10, ("page.title", "text"), ("page.body", "markdown"))
 BADGE_FIELDS = _fields(
@@ -187,7 +187,9 @@ class SiteSettings(Entity):
         v, text = self.values, Lines()
         text.add(f"name: {_q(v['site.name'])}", "site.name")
         text.add(f"description: {_both(v['site.description'])}", "site.description")
-        text.add(f"base_url: https://example.org/{self.slug}/")
+        base_url = v["site.base_url"]  # with the '/' the build asks for at the end
+        text.add(f"base_url: {_q(base_url if base_url.endswith('/') else base_url + '/')}",
+                 "site.base_url")  # fmt: skip
         text.add("language: fr")
         text.add("languages: [fr, en]")
         text.add("network: reseau")
