@@ -5,7 +5,7 @@ tests/xss_corpus.py holds the payloads (OWASP's filter evasion cheat sheet and p
 each calling xss(N)); tests/xss_sites.py puts payload i in every field of page i, badge i and
 structure i (build "contributed"), of credential i, its holder person i and revocation i,
 signed by the structure's key (build "test-network", from the signed test network), and of
-the settings of site i (one small build each). A field the build refuses, with a located
+the settings and skills of site i (one small build each). A field the build refuses, with a located
 error, is put back to a harmless value until the site builds. Then one Chromium
 (tests/browser/xss.mjs) opens every page, SVG image and feed of the builds, fires the events
 a visitor would, clicks every link that is not a web link, and reports every call of xss,
@@ -45,14 +45,21 @@ from .xss_sites import (
     Page,
     Person,
     SiteSettings,
+    Skills,
     Structure,
     build_with_corpus,
     cases,
 )
 
 RUN = BROWSER_TESTS / "xss.mjs"
-FAMILIES = ("site", "page", "badge", "issuer", "person", "credential")
+FAMILIES = ("site", "skills", "page", "badge", "issuer", "person", "credential")
 PLAIN_AWARD = "20240310-dead"  # the credentials revoked with a payload as their reason
+# Where a small site shows its settings (on every page alike) and its skills.
+SMALL_SITE_PAGES = {
+    f"{language}{page}"
+    for language in ("", "en/")
+    for page in ("index.html", "map/index.html", "map/laser/index.html")
+} | {"feed.xml"}
 EXECUTED = {"xss", "alert", "confirm", "prompt"}  # what a payload calls; `uncaught` is apart
 # Template payloads write this before their marker when a template engine evaluates them.
 EVALUATED = b"ssti-xss("
@@ -139,9 +146,10 @@ def _signed(signed: SignedNetwork, root: Path, www: Path) -> tuple[Build, list[E
 
 
 def _site_settings(root: Path, www: Path) -> tuple[dict[str, Build], list[Entity]]:
-    """Payload i in the settings of site i: a small site (the network's own structure only),
-    one content repository whose site.yaml changes for each build (so that its cache of
-    compiled templates serves them all), built into a folder per payload."""
+    """Payload i in the settings and skills of site i: a small site (the network's own
+    structure only), one content repository whose site.yaml and skills.yaml change for each
+    build (so that its cache of compiled templates serves them all), built into a folder per
+    payload."""
     small = copy_site("minimal", root / "small")
     for name in ("badges", "content/pages"):
         shutil.rmtree(small / name)
@@ -149,23 +157,23 @@ def _site_settings(root: Path, www: Path) -> tuple[dict[str, Build], list[Entity
     builds: dict[str, Build] = {}
     entities: list[Entity] = []
     for payload in PAYLOADS:
-        settings = SiteSettings(payload)
-        builds[settings.slug] = build_with_corpus(small, www / settings.slug, [settings])
-        entities.append(settings)
+        settings, skills = SiteSettings(payload), Skills(payload)
+        builds[settings.slug] = build_with_corpus(small, www / settings.slug, [settings, skills])
+        entities += [settings, skills]
     return builds, entities
 
 
 def _pages(www: Path, base: str) -> list[str]:
     """The URLs Chromium opens: the canary's; every page, SVG image and feed of the two large
-    builds (but the baked images of the plain credentials, which hold no payload); the home
-    pages and feed of each small one (the settings show on every page alike)."""
+    builds (but the baked images of the plain credentials, which hold no payload); the
+    SMALL_SITE_PAGES of each small one."""
     urls = []
     for path in sorted(www.rglob("*")):
         relative = path.relative_to(www).as_posix()
         if path.suffix not in (".html", ".svg", ".xml") or relative == "harness.html":
             continue
         if relative.startswith("xss-"):
-            if relative.split("/", 1)[1] not in ("index.html", "en/index.html", "feed.xml"):
+            if relative.split("/", 1)[1] not in SMALL_SITE_PAGES:
                 continue
         elif path.suffix == ".svg" and f"/{PLAIN_AWARD}" in relative:
             continue

@@ -2,8 +2,8 @@
 contributor controls, and their builds (tests/xss_credentials.py adds the credentials).
 
 A *case* is one payload in one field. Each payload has its entity in each family (page i,
-badge i, structure i, person i, a site of its own for the site's settings; credential i and
-revocation i), which carries payload i in every field of the family; there the payload calls
+badge i, structure i, person i, a site of its own for the site's settings and skills;
+credential i and revocation i), which carries payload i in every field of the family; there the payload calls
 xss(N) with N = 100 * payload number + field index, so that any call names its case.
 
 The build refuses a case with an error on the entity's file, at the field's line (YAML and
@@ -33,7 +33,7 @@ class Field:
     index: int  # the last two digits of the marker
     family: str
     name: str
-    kind: str  # text, markdown, url or email: how a payload is written and what is harmless
+    kind: str  # text, markdown, url, email, symbol: how a payload is put and what is harmless
 
 
 def _fields(family: str, first: int, *named: tuple[str, str]) -> dict[str, Field]:
@@ -44,6 +44,11 @@ SITE_FIELDS = _fields(
     "site", 1,
     ("site.name", "text"), ("site.description", "text"), ("site.contact.email", "email"),
     ("site.contact.url", "url"), ("site.graphics_licence", "text"), ("site.base_url", "url"),
+)  # fmt: skip
+SKILLS_FIELDS = _fields(
+    "skills", 80,
+    ("level.name", "text"), ("level.description", "text"), ("domain.name", "text"),
+    ("domain.description", "text"), ("domain.symbol", "symbol"),
 )  # fmt: skip
 PAGE_FIELDS = _fields("page", 10, ("page.title", "text"), ("page.body", "markdown"))
 BADGE_FIELDS = _fields(
@@ -66,6 +71,7 @@ HARMLESS = {
     "markdown": "Sans danger.",
     "url": "https://example.org/sans-danger",
     "email": "contact@example.org",
+    "symbol": "laser",  # one of the pictograms
 }
 
 
@@ -199,6 +205,40 @@ class SiteSettings(Entity):
         text.add('colours: {primary: "#204060", accent: "#d35400"}')
         text.add(f"graphics_licence: {_q(v['site.graphics_licence'])}", "site.graphics_licence")
         return {"content/site.yaml": text.done()}
+
+
+class Skills(Entity):
+    """content/skills.yaml, in the site of the settings: its first level and domain."""
+
+    fields = SKILLS_FIELDS
+
+    def render(self) -> Files:
+        v, text = self.values, Lines()
+        text.add("levels:")
+        text.add("  debutant:")
+        text.add(f"    name: {_both(v['level.name'])}", "level.name")
+        text.add(f"    description: {_both(v['level.description'])}", "level.description")
+        text.add("  expert:")
+        text.add("    name: {fr: Expert, en: Expert}")
+        text.add("    description: {fr: Maîtrise complète., en: Full mastery.}")
+        text.add("domains:")
+        text.add("  laser:")
+        text.add(f"    name: {_both(v['domain.name'])}", "domain.name")
+        text.add(f"    description: {_both(v['domain.description'])}", "domain.description")
+        text.add('    colour: "#b03a2e"')
+        text.add(f"    symbol: {_q(v['domain.symbol'])}", "domain.symbol")
+        text.add("  couture:")
+        text.add("    name: {fr: Couture, en: Sewing}")
+        text.add("    description: Coudre à la machine.")
+        text.add('    colour: "#2e7d32"')
+        text.add("    symbol: sewing")
+        return {"content/skills.yaml": text.done()}
+
+    def fields_at(self, path: str, line: int | None, message: str) -> list[str]:
+        # An unknown symbol is reported at its domain's line.
+        if path == "content/skills.yaml" and message.startswith("symbol '"):
+            return ["domain.symbol"]
+        return super().fields_at(path, line, message)
 
 
 class Page(Entity):
