@@ -1,12 +1,14 @@
 // Open pages in Debian's Chromium, do everything that could run a script they carry, and print
 // what ran, as JSON.
 //
-//   node xss.mjs HARNESS_URL PAGES.json
+//   node xss.mjs PAGES.json HARNESS_URL [HARNESS_URL...]
 //
-// HARNESS_URL is an empty HTML page of the served origin; PAGES.json a list of URLs of the
-// same origin. The harness tab opens each page in a same-origin frame of its own, several at
-// a time (a tab per page would cost ten times as much), runs `provoke` inside it once it has
-// loaded (scripts, styles and images included), then removes it.
+// PAGES.json is a list of paths; each HARNESS_URL an empty HTML page of a server on the
+// loopback that serves them all. One tab per harness (each host its own site, hence its own
+// renderer process) takes its share of the paths and opens each page in a same-origin frame
+// of its own, several at a time (a tab per page would cost ten times as much), runs
+// `provoke` inside it once it has loaded (scripts, styles and images included), then
+// removes it.
 //
 // Every payload of the corpus (tests/xss_corpus.py) calls xss(N), N its number. An init
 // script, run in every frame before the page's own scripts, defines xss, alert, confirm and
@@ -26,9 +28,10 @@
 // frame: more than one is a navigation), shown (the N of every xss(N) its markup holds, run
 // or not), live (the list above), errors (of the harness: a page that did not load)}. An
 // uncaught exception in a page is a call of `uncaught`. For the whole run: the dialogs and
-// pop-ups the tab saw and the requests to another host. Only the pytest file asserts.
+// pop-ups the tabs saw, the harness tabs a page took elsewhere (`moved`), and the requests to
+// another host. Only the pytest file asserts.
 //
-// No network: Chromium resolves no host name but 127.0.0.1, so nothing leaves the machine.
+// No network: Chromium resolves no host name but the harnesses', so nothing leaves the machine.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,12 +44,17 @@ const SETTLE_MS = 40;  // after the events: toggle, load and error events are as
 const LOAD_TIMEOUT_MS = 15_000;
 const BATCH_TIMEOUT_MS = 120_000;  // a page that hangs the harness fails the run, with its batch
 
-const [harness, pagesFile] = process.argv.slice(2);
-if (!harness || !pagesFile) {
-  console.error('usage: node xss.mjs HARNESS_URL PAGES.json');
+const [pagesFile, ...harnesses] = process.argv.slice(2);
+if (!pagesFile || harnesses.length === 0) {
+  console.error('usage: node xss.mjs PAGES.json HARNESS_URL [HARNESS_URL...]');
   process.exit(2);
 }
-const urls = JSON.parse(readFileSync(pagesFile, 'utf8'));
+const paths = JSON.parse(readFileSync(pagesFile, 'utf8'));
+const hosts = harnesses.map((harness) => new URL(harness).hostname);
+if (!hosts.every((host) => /^127\.\d+\.\d+\.\d+$/.test(host))) {
+  console.error('the harnesses must be served on the loopback (127.x.y.z)');
+  process.exit(2);
+}
 
 // Runs in every frame before anything else; it is serialised, so it uses nothing outside.
 function instrument() {
@@ -219,7 +227,7 @@ try {
     viewport: { width: 1280, height: 800 },
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run',
            '--disable-background-networking', '--disable-component-update', '--disable-sync',
-           '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1'],
+           `--host-resolver-rules=MAP * ~NOTFOUND, ${hosts.map((host) => `EXCLUDE ${host}`).join(', ')}`],
   });
   const bound = [];  // calls from frames of another origin (data: documents)
   const dialogs = [];
@@ -231,41 +239,55 @@ try {
     bound.push({ ...call, page: frame.url() });
   });
   await context.addInitScript(instrument);
-  const page = context.pages()[0] ?? await context.newPage();
-  page.on('dialog', (dialog) => {
-    dialogs.push(`${dialog.type()}: ${dialog.message()}`);
-    dialog.dismiss().catch(() => {});
-  });
-  context.on('page', (opened) => {
-    if (opened === page) return;
+  const origins = harnesses.map((harness) => new URL(harness).origin);
+  // One tab per harness, each of its own site: Chromium gives each its own renderer process,
+  // so that the pages of one do not wait for the other's.
+  async function harnessTab(page, harness, share) {
+    page.on('dialog', (dialog) => {
+      dialogs.push(`${dialog.type()}: ${dialog.message()}`);
+      dialog.dismiss().catch(() => {});
+    });
+    page.on('request', (request) => {
+      const url = request.url();
+      if (/^https?:/.test(url) && !origins.some((origin) => url.startsWith(`${origin}/`))) {
+        elsewhere.add(url);
+      }
+    });
+    const response = await page.goto(harness, { waitUntil: 'load' });
+    if (!response?.ok()) throw new Error(`harness ${harness}: HTTP ${response?.status()}`);
+    const reports = [];
+    for (let start = 0; start < share.length; start += BATCH) {
+      const batch = share.slice(start, start + BATCH).map((path) => new URL(path, harness).href);
+      let timer;
+      const hung = new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`these pages hung the harness: ${batch.join(' ')}`)),
+                           BATCH_TIMEOUT_MS);
+      });
+      reports.push(...await Promise.race([page.evaluate(visitAll, {
+        urls: batch, parallel: PARALLEL, settleMs: SETTLE_MS, loadTimeoutMs: LOAD_TIMEOUT_MS,
+        provokeSource: provoke.toString(),
+      }), hung]));
+      clearTimeout(timer);
+    }
+    await page.waitForTimeout(100);  // the last binding calls
+    stray.push(...await page.evaluate(() => window.__xssStray || []));
+    if (page.url() !== harness) moved.push(page.url());
+    return reports;
+  }
+  const tabs = [context.pages()[0] ?? await context.newPage()];
+  while (tabs.length < harnesses.length) tabs.push(await context.newPage());
+  context.on('page', (opened) => {  // any other tab is a pop-up a page opened
     popups.push(opened.url());
     opened.close().catch(() => {});
   });
-  const origin = new URL(harness).origin;
-  page.on('request', (request) => {
-    const url = request.url();
-    if (/^https?:/.test(url) && !url.startsWith(`${origin}/`)) elsewhere.add(url);
-  });
-  const harnessResponse = await page.goto(harness, { waitUntil: 'load' });
-  if (!harnessResponse?.ok()) throw new Error(`harness ${harness}: HTTP ${harnessResponse?.status()}`);
-  const reports = [];
-  for (let start = 0; start < urls.length; start += BATCH) {
-    const batch = urls.slice(start, start + BATCH);
-    let timer;
-    const hung = new Promise((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`these pages hung the harness: ${batch.join(' ')}`)),
-                         BATCH_TIMEOUT_MS);
-    });
-    reports.push(...await Promise.race([page.evaluate(visitAll, {
-      urls: batch, parallel: PARALLEL, settleMs: SETTLE_MS, loadTimeoutMs: LOAD_TIMEOUT_MS,
-      provokeSource: provoke.toString(),
-    }), hung]));
-    clearTimeout(timer);
-  }
-  await page.waitForTimeout(100);  // the last binding calls
-  const stray = await page.evaluate(() => window.__xssStray || []);
+  const stray = [];
+  const moved = [];  // harness tabs that a page took elsewhere
+  const shares = harnesses.map((_, index) => paths.filter((__, i) => i % harnesses.length === index));
+  const reports = (await Promise.all(
+    harnesses.map((harness, index) => harnessTab(tabs[index], harness, shares[index])),
+  )).flat();
   console.log(JSON.stringify({
-    reports, bound, stray, dialogs, popups, elsewhere: [...elsewhere], harness: page.url(),
+    reports, bound, stray, dialogs, popups, elsewhere: [...elsewhere], moved,
   }));
 } finally {
   await context?.close();
