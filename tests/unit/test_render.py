@@ -82,7 +82,6 @@ def test_expected_files_are_rendered(site: dict[str, bytes]) -> None:
         "feed.xml",
         "en/feed.xml",
         "sitemap.xml",
-        "robots.txt",
         "data/badges.json",
         "schemas/badge.schema.json",
         "static/style.css",

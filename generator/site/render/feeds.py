@@ -3,51 +3,103 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from xml.sax.saxutils import escape, quoteattr
 
 from generator.site.model import Network
 from generator.site.outputs import Output
 from generator.site.urls import Urls
 
+NOT_FOUND = "404.html"
+
 
 def render_feeds(network: Network, urls: Urls) -> Iterator[Output]:
-    """The sitemap, robots.txt and one Atom feed of approved badges per language."""
-    yield Output("sitemap.xml", sitemap(network, urls).encode("utf-8"))
-    robots = f"User-agent: *\nAllow: /\nSitemap: {urls.absolute('sitemap.xml')}\n"
-    yield Output("robots.txt", robots.encode("utf-8"))
+    """robots.txt (for a site at the root of its host), and one Atom feed of approved badges
+    per language. The sitemap is made from the pages themselves (Sitemap)."""
+    # Crawlers read robots.txt only at the root of a host (RFC 9309, section 2.3): a GitHub
+    # Pages project site lives under /<repo>/, where a robots.txt is never read and the
+    # host's root belongs to the organisation's own site. Written there, it would only
+    # pretend to govern crawling; sitemap.xml is still published, to submit to search engines.
+    if urls.base_path == "/":
+        robots = f"User-agent: *\nAllow: /\nSitemap: {urls.absolute('sitemap.xml')}\n"
+        yield Output("robots.txt", robots.encode("utf-8"))
     for language in network.site.languages:
         yield Output(urls.feed(language), atom_feed(network, urls, language).encode("utf-8"))
 
 
-def page_paths(network: Network, urls: Urls, language: str) -> list[str]:
-    """The paths of the site's HTML pages in one language."""
-    paths = [urls.home(language), urls.catalogue(language), urls.issuers_page(language)]
-    paths += [urls.badge_page(slug, language) for slug in sorted(network.badges)]
-    paths += [urls.issuer_page(slug, language) for slug in sorted(network.issuers)]
-    paths += [urls.page(slug, language) for slug in sorted(network.pages) if slug != "index"]
-    return paths
+@dataclass(frozen=True)
+class IndexedPage:
+    """A page the sitemap lists: its URL and its versions in other languages."""
+
+    url: str
+    alternates: tuple[tuple[str, str], ...]
 
 
-def sitemap(network: Network, urls: Urls) -> str:
-    """A sitemap of every page, with hreflang alternates."""
-    languages = network.site.languages
-    per_language = {lang: page_paths(network, urls, lang) for lang in languages}
-    entries = []
-    for lang in languages:
-        for index, path in enumerate(per_language[lang]):
+class _Head(HTMLParser):
+    """What a page's <head> says to crawlers: noindex, its canonical URL, its alternates."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.noindex = False
+        self.canonical: str | None = None
+        self.alternates: list[tuple[str, str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {name: value or "" for name, value in attrs}
+        if tag == "meta" and values.get("name", "").lower() == "robots":
+            self.noindex |= "noindex" in values.get("content", "").lower()
+        elif tag == "link" and values.get("rel") == "canonical":
+            self.canonical = values.get("href")
+        elif tag == "link" and values.get("rel") == "alternate" and values.get("hreflang"):
+            self.alternates.append((values["hreflang"], values.get("href", "")))
+
+
+def indexed_page(output: Output, urls: Urls) -> IndexedPage | None:
+    """The sitemap entry of an output: every HTML page without noindex, but the 404 page."""
+    if not output.path.endswith(".html") or output.path == NOT_FOUND:
+        return None
+    head = _Head()
+    html = output.data.decode("utf-8")
+    head.feed(html.partition("</head>")[0])  # the head alone: the body says nothing to crawlers
+    if head.noindex:
+        return None
+    path = output.path.removesuffix("index.html")
+    return IndexedPage(head.canonical or urls.absolute(path), tuple(head.alternates))
+
+
+@dataclass
+class Sitemap:
+    """sitemap.xml, made from the pages actually rendered: see() each output as it goes by,
+    then output(). The awards' own pages, rendered apart (in worker processes), are all
+    noindex; tests/test_sitemap.py compares the sitemap with every page written. No
+    lastmod: no date we hold says when a page last changed (the build time would claim
+    that every page changed at every build)."""
+
+    urls: Urls
+    pages: list[IndexedPage] = field(default_factory=list)
+
+    def see(self, output: Output) -> None:
+        """Note the output if it is a page the sitemap lists."""
+        if (page := indexed_page(output, self.urls)) is not None:
+            self.pages.append(page)
+
+    def output(self) -> Output:
+        """sitemap.xml, with hreflang alternates, sorted by URL."""
+        entries = []
+        for page in sorted(self.pages, key=lambda page: page.url):
             links = "".join(
-                f'\n    <xhtml:link rel="alternate" hreflang="{other}" '
-                f"href={quoteattr(urls.absolute(per_language[other][index]))}/>"
-                for other in languages
+                f'\n    <xhtml:link rel="alternate" hreflang={quoteattr(language)} '
+                f"href={quoteattr(href)}/>"
+                for language, href in page.alternates
             )
-            entries.append(
-                f"  <url>\n    <loc>{escape(urls.absolute(path))}</loc>{links}\n  </url>\n"
-            )
-    return (
-        '<?xml version="1.0" encoding="UTF-8"?>\n'
-        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
-        'xmlns:xhtml="http://www.w3.org/1999/xhtml">\n' + "".join(entries) + "</urlset>\n"
-    )
+            entries.append(f"  <url>\n    <loc>{escape(page.url)}</loc>{links}\n  </url>\n")
+        xml = (
+            '<?xml version="1.0" encoding="UTF-8"?>\n'
+            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+            'xmlns:xhtml="http://www.w3.org/1999/xhtml">\n' + "".join(entries) + "</urlset>\n"
+        )
+        return Output("sitemap.xml", xml.encode("utf-8"))
 
 
 def atom_feed(network: Network, urls: Urls, language: str) -> str:

@@ -64,12 +64,21 @@ class Rendering:
         self._image_bytes = {slug: image.data for slug, image in images.items()}
 
     def shared_outputs(self, only_awards: Set[AwardKey] | None = None) -> Iterator[Output]:
-        """Every output but the awards' own files and pages, made as they are consumed.
+        """Every output but the awards' own files and pages, made as they are consumed, and
+        last the sitemap of the pages among them.
 
         With only_awards (serve, after some credentials changed), the portfolios are those
         of these awards' people only; everything that gathers all awards (map, catalogue,
-        structures, exports) is rendered whole.
+        structures, exports) is rendered whole. Every page left out is noindex, so the
+        sitemap is whole either way.
         """
+        sitemap = feeds.Sitemap(self.urls)
+        for output in self._shared_outputs(only_awards):
+            sitemap.see(output)
+            yield output
+        yield sitemap.output()
+
+    def _shared_outputs(self, only_awards: Set[AwardKey] | None) -> Iterator[Output]:
         network, urls = self.network, self.urls
         yield from render_documents(network, urls, self.images)
         yield from render_trust_files(network, self.awards, urls)
