@@ -27,6 +27,7 @@ from generator.site import write
 from generator.site.output_folder import output_folder_lock, recover_output_folder
 
 from .conftest import ROOT
+from .credential_fixtures import snapshot
 
 # Run in a child process: build, killing the whole process group (the build and any worker)
 # at the chosen moment. MOMENT is "file N" (the Nth file the build creates or links) or
@@ -87,14 +88,6 @@ KILLER = textwrap.dedent(
 )
 
 
-def tree(root: Path) -> dict[str, bytes]:
-    return {
-        path.relative_to(root).as_posix(): path.read_bytes()
-        for path in sorted(root.rglob("*"))
-        if path.is_file()
-    }
-
-
 def build_command(source: Path, out: Path, *more: str) -> list[str]:
     return ["build", "--source", str(source), "--out", str(out), *more]
 
@@ -124,7 +117,7 @@ def two_sites(
     page = source / "content" / "pages" / "index.md"
     page.write_text(page.read_text("utf-8") + "\nUne phrase de plus.\n", "utf-8")
     assert run_build(source, tmp_path / "new").returncode == 0
-    old, new = tree(tmp_path / "old"), tree(tmp_path / "new")
+    old, new = snapshot(tmp_path / "old"), snapshot(tmp_path / "new")
     assert old != new
     shutil.copytree(tmp_path / "old", source / "_site")
     return source, old, new
@@ -170,9 +163,9 @@ def test_a_build_killed_at_any_moment_leaves_a_whole_site_where_the_system_excha
     source, old, new = two_sites
     out = source / "_site"
     killed_build(source, out, moment, exchange=True)
-    assert tree(out) in (old, new)  # at once: no moment without a site
+    assert snapshot(out) in (old, new)  # at once: no moment without a site
     assert run_build(source, out).returncode == 0
-    assert tree(out) == new
+    assert snapshot(out) == new
     assert leftovers(out) == []
 
 
@@ -190,9 +183,9 @@ def test_a_build_killed_between_two_renames_is_recovered_by_the_next(
         assert moment in ("swap 2", "swap 3")  # between the renames: the old site is aside
         with output_folder_lock(out, "build"):
             recover_output_folder(out)
-    assert tree(out) in (old, new)
+    assert snapshot(out) in (old, new)
     assert run_build(source, out).returncode == 0
-    assert tree(out) == new
+    assert snapshot(out) == new
     assert leftovers(out) == []
 
 
@@ -205,7 +198,7 @@ def test_a_site_set_aside_is_put_back_even_if_the_next_build_fails(
     (source / "content" / "site.yaml").write_text("base_url: [\n", "utf-8")
     result = run_build(source, out)
     assert result.returncode == 1 and "Traceback" not in result.stderr
-    assert tree(out) == old
+    assert snapshot(out) == old
     assert leftovers(out) == []
 
 
@@ -246,7 +239,7 @@ def test_two_builds_into_one_folder_take_turns(
         for process in builds:
             _, err = process.communicate(timeout=120)
             assert process.returncode == 0, err
-        assert tree(out) == new
+        assert snapshot(out) == new
         assert leftovers(out) == []
         shutil.rmtree(cache_folder(source))  # both build again next time
 
@@ -266,11 +259,11 @@ def test_a_build_waits_for_another_and_says_so(
         )
         time.sleep(3)
         assert waiting.poll() is None  # still waiting
-        assert tree(out) == old
+        assert snapshot(out) == old
     _, err = waiting.communicate(timeout=120)
     assert waiting.returncode == 0
     assert f"waiting for another build into {out} to finish (build, process {os.getpid()})" in err
-    assert tree(out) == new
+    assert snapshot(out) == new
 
 
 def test_a_build_into_a_served_folder_is_refused(
@@ -285,7 +278,7 @@ def test_a_build_into_a_served_folder_is_refused(
         f"error: {out} is being written by 'serve' (serve, process {os.getpid()}); stop it, "
         "or build into another folder with --out\n"
     )
-    assert tree(out) == old
+    assert snapshot(out) == old
 
 
 def damage_index(out: Path) -> None:
@@ -312,13 +305,13 @@ def test_a_damaged_output_is_repaired_by_the_next_build(
     source = minimal_site()
     out = source / "_site"
     assert run_build(source, out).returncode == 0
-    good = tree(out)
+    good = snapshot(out)
     unchanged = run_build(source, out)
     assert "nothing changed since the last build" in unchanged.stdout  # the shortcut works
     damage(out)
     repaired = run_build(source, out)
     assert repaired.returncode == 0 and "built " in repaired.stdout
-    assert tree(out) == good
+    assert snapshot(out) == good
 
 
 def test_the_swap_exchanges_where_the_system_can(tmp_path: Path) -> None:

@@ -28,6 +28,13 @@ class SiteNotWritten(Exception):
     the previous site is unchanged."""
 
 
+def not_written(out_dir: Path, reason: object) -> SiteNotWritten:
+    """The one message for a write the system refused, whatever the step."""
+    return SiteNotWritten(
+        f"cannot write the site to {out_dir}: {reason}; the previous site is unchanged"
+    )
+
+
 class OutputFolderRefused(Exception):
     """An output folder the build must not replace; the message says why and what to do."""
 
@@ -90,10 +97,7 @@ def output_folder_lock(out_dir: Path, holder: str) -> Iterator[None]:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o644)
     except OSError as error:
-        raise SiteNotWritten(
-            f"cannot write the site to {out_dir}: {error.strerror or error}; the previous site "
-            "is unchanged"
-        ) from None
+        raise not_written(out_dir, error.strerror or error) from None
     try:
         if not _try_lock(handle):
             held_by = _holder(handle)

@@ -14,7 +14,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Generic, Protocol, TypeVar
 
 from generator.site.exchange import exchange
-from generator.site.output_folder import MARKER, MARKER_TEXT, SiteNotWritten
+from generator.site.output_folder import MARKER, MARKER_TEXT, SiteNotWritten, not_written
 from generator.site.outputs import Output
 from generator.site.parallel import map_ordered
 from generator.site.progress import progress
@@ -100,12 +100,6 @@ class _WriteFailed(Exception):
     """A file of the new site could not be written: the system's reason."""
 
 
-def _not_written(out_dir: Path, reason: object) -> SiteNotWritten:
-    return SiteNotWritten(
-        f"cannot write the site to {out_dir}: {reason}; the previous site is unchanged"
-    )
-
-
 def write_site(
     outputs: Iterable[Output],
     out_dir: Path,
@@ -129,7 +123,7 @@ def write_site(
         out_dir.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-", dir=out_dir.parent))
     except OSError as error:
-        raise _not_written(out_dir, error.strerror or error) from None
+        raise not_written(out_dir, error.strerror or error) from None
     try:
         folder = _Folder(staging, out_dir)
         written = _written_by_workers(fanout, folder, inspect) if fanout else iter(())
@@ -145,7 +139,7 @@ def write_site(
             raise _WriteFailed(error.strerror or error) from None
     except _WriteFailed as failed:
         shutil.rmtree(staging, ignore_errors=True)
-        raise _not_written(out_dir, failed) from None
+        raise not_written(out_dir, failed) from None
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
