@@ -115,10 +115,16 @@ def test_keygen_never_overwrites_a_file(site: Path, tmp_path: Path) -> None:
             "ateleir",
             "error: unknown issuer 'ateleir' (did you mean 'atelier'?); use one of: atelier, fablab",
         ),
-        ("reseau", "error: unknown issuer 'reseau'"),
+        (
+            "reseau",
+            "error: 'reseau' is the network itself ('network: reseau' in content/site.yaml): it "
+            "defines the network's badges, but it signs no award; each structure signs the badges "
+            "it awards with its own key: give the structure's slug, use one of: atelier, fablab",
+        ),
     ],
+    ids=["unknown", "the-network"],
 )
-def test_keygen_refuses_an_unknown_issuer(
+def test_keygen_refuses_a_slug_that_is_no_structure(
     site: Path, tmp_path: Path, slug: str, message: str
 ) -> None:
     before = snapshot(site)

@@ -37,7 +37,13 @@ def load_checked_network(source: Path) -> Network:
 def issuer_named(network: Network, slug: str) -> Issuer:
     """The structure a tool acts for; the network itself issues nothing."""
     issuer = network.issuers.get(slug)
-    if issuer is None or slug == network.site.network:
-        choices = [s for s in network.issuers if s != network.site.network]
+    choices = [s for s in network.issuers if s != network.site.network]
+    if slug == network.site.network:
+        raise ToolError(
+            f"'{slug}' is the network itself ('network: {slug}' in content/site.yaml): it defines "
+            "the network's badges, but it signs no award; each structure signs the badges it "
+            f"awards with its own key: give the structure's slug, {one_of(choices)}"
+        )
+    if issuer is None:
         raise ToolError(f"unknown issuer '{slug}'{suggest(slug, choices)}; {one_of(choices)}")
     return issuer
