@@ -103,7 +103,9 @@ def test_keygen_never_overwrites_a_file(site: Path, tmp_path: Path) -> None:
     before = snapshot(site)
     result = run("keygen", "atelier", "--source", site, "--key-file", key_file)
     assert result.code == 1
-    assert f"error: {key_file} already exists; keygen never overwrites a key" in result.err
+    assert (
+        f"{key_file}: error: the file already exists; keygen never overwrites a key" in result.err
+    )
     assert key_file.read_text("utf-8") == "keep me"
     assert snapshot(site) == before
 

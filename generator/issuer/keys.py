@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
@@ -17,6 +18,7 @@ from generator.openbadges.multikey import public_key_multibase
 from generator.site.build import build_time
 from generator.site.load.repository import SOURCE_FOLDERS
 from generator.site.model import Issuer, PublicKey
+from generator.site.problems import BuildFailed, Location, Problem, Problems
 
 
 class KeyFileError(Exception):
@@ -85,20 +87,12 @@ def current_key_id(issuer: Issuer, private_key: Ed25519PrivateKey, now: datetime
 
 def keygen(source: Path, issuer_slug: str, key_file: Path) -> str:
     """Create an Ed25519 key: private part to key_file, public part into the issuer's YAML."""
+    problems = Problems()
+    check_key_location(source, key_file, issuer_slug, problems)
+    problems.raise_if_errors()
     network = load_checked_network(source)
     issuer = issuer_named(network, issuer_slug)
-    target = key_file.resolve()
-    for folder in SOURCE_FOLDERS:
-        if target.is_relative_to((source / folder).resolve()):
-            raise ToolError(
-                f"{key_file}: a private key must never be inside {folder}/ (it would be published "
-                "or committed); keep it outside the repository, e.g. ~/.fababrest/"
-                f"{issuer_slug}.pem"
-            )
-    if target.exists():
-        raise ToolError(
-            f"{key_file} already exists; keygen never overwrites a key, choose another path"
-        )
+    target = key_file.expanduser().resolve()
     now = build_time()
     key = Ed25519PrivateKey.generate()
     key_id = next_key_id(issuer.keys)
@@ -112,6 +106,88 @@ def keygen(source: Path, issuer_slug: str, key_file: Path) -> str:
         valid_from=iso(now),
         retire=(previous.id, iso(now)) if previous else None,
     )
-    write_private_key(target, key)
-    yaml_path.write_text(edited, "utf-8")
+    try:
+        write_private_key(target, key)
+    except OSError as error:
+        reason = f"cannot write the key file ({error.strerror or error})"
+        raise _refused(
+            Location(str(key_file)), f"{reason}; choose a folder you can write"
+        ) from None
+    try:
+        yaml_path.write_text(edited, "utf-8")
+    except OSError as error:
+        target.unlink()  # a private key whose public part was never published is useless
+        reason = f"cannot write it ({error.strerror or error})"
+        raise _refused(issuer.source, f"{reason}; the new key was not kept") from None
     return key_id
+
+
+def _refused(where: Location, message: str) -> BuildFailed:
+    return BuildFailed([Problem(where, "error", message)])
+
+
+def check_key_location(source: Path, key_file: Path, issuer_slug: str, problems: Problems) -> None:
+    """Refuse a new key file that could be published or committed: inside a folder the build
+    reads, inside the repository's git work tree unless git ignores it, inside the repository
+    when it is no git work tree (nothing then tells what will be committed or shared), or an
+    existing file."""
+    where = Location(str(key_file))
+    target, root = key_file.expanduser().resolve(), source.resolve()
+    instead = f"write it outside the repository, e.g. --key-file ~/.fababrest/{issuer_slug}.pem"
+    folder = next((f for f in SOURCE_FOLDERS if target.is_relative_to((root / f).resolve())), None)
+    tree = _work_tree(root)
+    if folder is not None:
+        problems.error(
+            where,
+            f"a private key must never be inside {folder}/ (it would be published or "
+            f"committed); {instead}",
+        )
+    elif tree is not None and target.is_relative_to(tree) and not _ignored(tree, target):
+        problems.error(
+            where,
+            f"a private key inside the repository ({tree}) must be ignored by git, or one "
+            f"'git add -A' commits and publishes it; {instead} (or give it a name "
+            ".gitignore ignores, such as *.pem)",
+        )
+    elif tree is None and target.is_relative_to(root):
+        problems.error(
+            where,
+            f"a private key must not be inside the repository ({root}): it is not a git work "
+            "tree (or git is missing), so nothing tells whether the key would be committed or "
+            f"shared; {instead}",
+        )
+    if problem := _unwritable(key_file.expanduser(), target):
+        problems.error(where, problem)
+
+
+def _unwritable(path: Path, target: Path) -> str | None:
+    """Why a new file cannot be written at a path (target: the path resolved), if it cannot."""
+    try:
+        if target.exists() or path.is_symlink():
+            return "the file already exists; keygen never overwrites a key, choose another path"
+        existing = next(folder for folder in target.parents if folder.exists())
+        if not existing.is_dir():
+            return f"{existing} is a file, not a folder; choose another path"
+    except OSError as error:
+        return f"cannot use this path ({error.strerror or error}); choose another path"
+    return None
+
+
+def _work_tree(folder: Path) -> Path | None:
+    """The top of the git work tree holding a folder; None outside one (or without git)."""
+    top = _git(folder, "rev-parse", "--show-toplevel")
+    return Path(os.fsdecode(top.stdout.strip())).resolve() if top and top.returncode == 0 else None
+
+
+def _ignored(tree: Path, path: Path) -> bool:
+    """Whether git ignores a path of its work tree (`git add -A` would leave it out)."""
+    answer = _git(tree, "check-ignore", "--quiet", "--", str(path))
+    return answer is not None and answer.returncode == 0
+
+
+def _git(folder: Path, *args: str) -> subprocess.CompletedProcess[bytes] | None:
+    """A git command's result (its failures are answers too); None without git or folder."""
+    try:
+        return subprocess.run(["git", "-C", str(folder), *args], capture_output=True, check=False)
+    except OSError:
+        return None
