@@ -218,7 +218,10 @@ def _issue(args: argparse.Namespace) -> int:
 
     problems = Problems()
     if args.csv:
-        recipients = recipients_from_csv(args.csv, problems)
+        table = recipients_from_csv(args.csv, problems)
+        if table.separator:
+            print(f"{args.csv}: read with {table.separator_name()} as separator")
+        recipients = table.recipients
     else:
         recipients = [
             with_person(

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
 from generator.issuer.consent import PersonError, parse_scopes, person_path
-from generator.issuer.tools import ToolError
 from generator.openbadges.credential import EMAIL, Evidence, normalise_email
-from generator.site.problems import Location, Problems, suggest
+from generator.site.problems import Location, Problems, one_of, suggest
 from generator.site.urls import is_web_link
 
 
@@ -30,57 +30,203 @@ class Recipient:
     consent: frozenset[str] = frozenset()
 
 
-def recipients_from_csv(path: Path, problems: Problems) -> list[Recipient]:
-    """The rows of a CSV file (header: email, evidence, narrative, issued_on, expires)."""
-    allowed = {
-        "email",
-        "evidence",
-        "narrative",
-        "issued_on",
-        "expires",
-        "person",
-        "name",
-        "consent",
-    }
-    try:
-        text = path.read_text("utf-8-sig")
-    except (OSError, UnicodeDecodeError) as error:
-        raise ToolError(f"{path}: cannot read the CSV file ({error}); save it as UTF-8") from None
-    # newline="" keeps line breaks inside quoted cells (a narrative may have several lines).
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = reader.fieldnames or []
-    if "email" not in header:
-        raise ToolError(
-            f"{path}:1: the header has no 'email' column; columns: {', '.join(sorted(allowed))}"
+COLUMNS = ("email", "evidence", "narrative", "issued_on", "expires", "person", "name", "consent")
+"""The columns a recipients CSV may have; 'email' is the one it must have."""
+
+SEPARATORS = {",": "','", ";": "';'", "\t": "a tab"}
+"""The separators spreadsheets write (';' where ',' is the decimal mark, as in French), and
+how a message names each; the first wins a tie."""
+
+QUOTING = "a value holding the separator, a quote or a line break is written between double quotes"
+"""How a spreadsheet quotes a value, for the messages about rows it cannot read."""
+
+
+@dataclass(frozen=True)
+class RecipientsTable:
+    """The recipients of a CSV file, and the separator its header was read with."""
+
+    recipients: list[Recipient]
+    separator: str | None
+    """None when the file could not be read as text."""
+
+    def separator_name(self) -> str:
+        """The separator as a message names it: ';', ',' or a tab."""
+        return SEPARATORS.get(self.separator or "", "none")
+
+
+def recipients_from_csv(path: Path, problems: Problems) -> RecipientsTable:
+    """The rows of a CSV file (UTF-8, with or without a BOM; separated by ',', ';' or tabs,
+    as its header shows), each problem reported at its line."""
+    text = _read_text(path, problems)
+    if text is None:
+        return RecipientsTable([], None)
+    separator = _separator(text)
+    records = _records(text, separator, str(path), problems)
+    first = next(records, None)
+    if first is None:
+        problems.error(
+            Location(str(path), 1),
+            "the file is empty; the first line names the columns: 'email', and any of "
+            f"{', '.join(COLUMNS[1:])}",
         )
-    for column in header:
-        if column not in allowed:
-            problems.error(
-                Location(str(path), 1), f"unknown column '{column}'{suggest(column, allowed)}"
-            )
+        return RecipientsTable([], separator)
+    columns = _columns(*first, separator, problems)
+    if columns is None:
+        return RecipientsTable([], separator)
+    width = len(first[1])
     rows = []
-    lines = text.splitlines()
-    end_of_previous = reader.line_num
-    for row in reader:
-        # A row starts on the first non-blank line after the previous row (csv skips blanks).
-        start = end_of_previous + 1
-        while start <= len(lines) and not lines[start - 1].strip():
-            start += 1
-        end_of_previous = reader.line_num
-        where = Location(str(path), start)
+    for where, cells in records:
+        values = _values(cells, columns, width, where, separator, problems)
         item = recipient(
-            row.get("email") or "",
-            row.get("evidence") or None,
-            row.get("narrative") or None,
-            row.get("issued_on") or None,
-            row.get("expires") or None,
+            values.get("email") or "",
+            values.get("evidence") or None,
+            values.get("narrative") or None,
+            values.get("issued_on") or None,
+            values.get("expires") or None,
             where,
             problems,
         )
         rows.append(
-            with_person(item, row.get("person"), row.get("name"), row.get("consent"), problems)
+            with_person(
+                item, values.get("person"), values.get("name"), values.get("consent"), problems
+            )
         )
-    return rows
+    return RecipientsTable(rows, separator)
+
+
+def _read_text(path: Path, problems: Problems) -> str | None:
+    """The file's text, or None with the reason reported (missing, a folder, not UTF-8)."""
+    where = Location(str(path))
+    if path.is_dir():
+        problems.error(where, "is a folder, not a CSV file; give --csv the CSV file's path")
+        return None
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        problems.error(where, f"cannot read the CSV file ({error.strerror or error}); check --csv")
+        return None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        before = data[: error.start].replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+        problems.error(
+            where.at(before.count(b"\n") + 1),
+            f"the file is not UTF-8 text (byte 0x{data[error.start]:02x}: a spreadsheet's plain "
+            '\'CSV\' is often Windows-1252); save it as "CSV UTF-8" (Excel: "CSV UTF-8 (délimité '
+            'par des virgules)"; LibreOffice: character set "Unicode (UTF-8)")',
+        )
+        return None
+
+
+def _separator(text: str) -> str:
+    """The separator of the header: the one that splits it into the most known columns, then
+    into the most columns; ',' for a header of one column."""
+
+    def score(separator: str) -> tuple[int, int]:
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
+        try:
+            header = next((cells for cells in reader if any(c.strip() for c in cells)), [])
+        except csv.Error:
+            header = []
+        names = [cell.strip() for cell in header]
+        return sum(name in COLUMNS for name in names), len(names)
+
+    return max(SEPARATORS, key=score)
+
+
+def _records(
+    text: str, separator: str, path: str, problems: Problems
+) -> Iterator[tuple[Location, list[str]]]:
+    """Each row that has a value, at the line it starts on; blank rows (';;;' too) skipped, a
+    row the csv module cannot read reported."""
+    # newline="" keeps line breaks inside quoted cells (a narrative may have several lines);
+    # strict refuses a quote left open, which would swallow every row after it.
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator, strict=True)
+    end = 0  # the last line of the previous row: a row starts on the next one
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            problems.error(Location(path, end + 1), _unreadable_row(error, separator))
+            if reader.line_num == end:
+                return
+            end = reader.line_num
+            continue
+        where = Location(path, end + 1)
+        end = reader.line_num
+        if any(cell.strip() for cell in cells):
+            yield where, cells
+
+
+def _unreadable_row(error: csv.Error, separator: str) -> str:
+    if str(error) == "unexpected end of data":
+        return (
+            "a double quote opened in this row is never closed (the file ends inside it); close it"
+        )
+    return (
+        f"cannot read this row ({error}); {QUOTING} (the separator is {SEPARATORS[separator]}), "
+        'and a double quote inside such a value is doubled ("")'
+    )
+
+
+def _columns(
+    where: Location, header: list[str], separator: str, problems: Problems
+) -> dict[int, str] | None:
+    """The header's column names by position (a column without a name left out); None when
+    it has no 'email' column (its rows would only repeat that problem)."""
+    columns: dict[int, str] = {}
+    for position, cell in enumerate(header):
+        name = cell.strip()
+        if not name:
+            continue
+        if name in columns.values():
+            problems.error(where, f"column '{name}' appears twice; keep one")
+        elif name not in COLUMNS:
+            problems.error(
+                where, f"unknown column '{name}'{suggest(name, COLUMNS)}; {one_of(COLUMNS)}"
+            )
+        columns[position] = name
+    if "email" not in columns.values():
+        found = ", ".join(f"'{name}'" for name in columns.values())
+        problems.error(
+            where,
+            f"the header has no 'email' column; found {found} (with {SEPARATORS[separator]} as "
+            f"separator); the first line names the columns: 'email', and any of "
+            f"{', '.join(COLUMNS[1:])}",
+        )
+        return None
+    return columns
+
+
+def _values(
+    cells: list[str],
+    columns: dict[int, str],
+    width: int,
+    where: Location,
+    separator: str,
+    problems: Problems,
+) -> dict[str, str]:
+    """A row's values by column name; a value outside the named columns is reported."""
+    stray = [at for at, cell in enumerate(cells) if cell.strip() and at not in columns]
+    if stray and stray[-1] >= width:
+        problems.error(
+            where,
+            f"this row has {stray[-1] + 1} values but the header has {width} columns; "
+            f"{QUOTING} (the separator is {SEPARATORS[separator]})",
+        )
+    elif stray:
+        problems.error(
+            where,
+            f"a value in column {stray[0] + 1}, which the header does not name; name the column "
+            "or remove the value",
+        )
+    values: dict[str, str] = {}
+    for position, name in columns.items():
+        if position < len(cells):
+            values.setdefault(name, cells[position])  # a repeated column: the first one counts
+    return values
 
 
 def recipient(
