@@ -123,6 +123,16 @@ def test_a_key_file_under_a_file_is_refused(tmp_path: Path) -> None:
     )
 
 
+def test_a_key_file_that_is_a_folder_is_refused(tmp_path: Path) -> None:
+    site = network_site(tmp_path / "site")
+    (tmp_path / "keys").mkdir()
+    result = refused(site, tmp_path / "keys", cwd=tmp_path)
+    assert result.err == (
+        f"{tmp_path / 'keys'}: error: is a folder; give the path of a new file, e.g. in that "
+        "folder\n1 error, 0 warnings\n"
+    )
+
+
 def test_a_key_file_name_too_long_for_the_system_is_refused(tmp_path: Path) -> None:
     site = network_site(tmp_path / "site")
     key_file = tmp_path / f"{'k' * 300}.pem"

@@ -163,6 +163,8 @@ def check_key_location(source: Path, key_file: Path, issuer_slug: str, problems:
 def _unwritable(path: Path, target: Path) -> str | None:
     """Why a new file cannot be written at a path (target: the path resolved), if it cannot."""
     try:
+        if target.is_dir():
+            return "is a folder; give the path of a new file, e.g. in that folder"
         if target.exists() or path.is_symlink():
             return "the file already exists; keygen never overwrites a key, choose another path"
         existing = next(folder for folder in target.parents if folder.exists())
