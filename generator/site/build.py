@@ -14,7 +14,7 @@ from generator.cache import Store, open_store
 from generator.site import last_build
 from generator.site.awards import Award
 from generator.site.badge_images import BadgeImage, draw_badge_images
-from generator.site.check.content import check_content
+from generator.site.check.content import base_url_problem, check_content
 from generator.site.check.credentials import check_changed_credentials, check_credentials
 from generator.site.check.privacy import RecipientEmailGuard, findings_in
 from generator.site.check.published import check_published_since
@@ -204,7 +204,11 @@ def _check(
     theme = theme_for(source, store)
     theme.check(network.site.languages, network.site.language, problems)
     urls = Urls(network.site.base_url, network.site.language)
-    awards = check_credentials(network, urls, now, problems, store)
+    awards = (
+        check_credentials(network, urls, now, problems, store)
+        if base_url_problem(network.site.base_url) is None
+        else {}  # every signed file names addresses made from it: reported once, at base_url
+    )
     problems.raise_if_errors()
     return CheckedSite(network, awards, problems, now, theme)
 

@@ -22,8 +22,9 @@ class Located:
     lines: Mapping[FieldPath, int]
 
     def at(self, *path: str | int) -> Location:
-        """The location of a field (e.g. at("awards", 2)), or of its nearest parent."""
-        for end in range(len(path), 0, -1):
+        """The location of a field (e.g. at("awards", 2)), or of its nearest parent; at() is
+        the file's first line, where a problem of the whole file is reported."""
+        for end in range(len(path), -1, -1):
             line = self.lines.get(path[:end])
             if line is not None:
                 return self.source.at(line)
@@ -208,6 +209,8 @@ class Issuer(Located):
     keys: tuple[PublicKey, ...]
     source: Location
     lines: Mapping[FieldPath, int] = field(default_factory=dict, repr=False)
+    broken: frozenset[str] = frozenset()
+    """Fields its schema refused (a file read in part, only to be checked: never published)."""
 
 
 @dataclass(frozen=True)
@@ -250,6 +253,8 @@ class Badge(Located):
     retired_on: date | None
     source: Location
     lines: Mapping[FieldPath, int] = field(default_factory=dict, repr=False)
+    broken: frozenset[str] = frozenset()
+    """Fields its schema refused (a file read in part, only to be checked: never published)."""
 
     @property
     def is_network_badge(self) -> bool:
@@ -330,6 +335,10 @@ class Network:
     unreadable: frozenset[str] = frozenset()
     """Files that exist but could not be loaded ('skills', 'issuer:<slug>', 'badge:<slug>',
     'page:<slug>'): verify treats them as present, so one broken file reports one error."""
+    read_in_part: tuple[Issuer | Badge, ...] = ()
+    """Structures and badges whose file breaks its schema, read without the refused fields
+    (their `broken`): not in `issuers` or `badges` (they are unreadable there), but the rules
+    of their own file are checked in the same run."""
 
     @property
     def revoked_and_deleted(self) -> tuple[tuple[str, str], ...]:

@@ -214,7 +214,7 @@ def test_criteria_both_inline_and_in_a_markdown_file(minimal_site: MakeSite) -> 
 def test_badge_without_criteria(minimal_site: MakeSite) -> None:
     _, problems = _load(minimal_site({"badges/atelier-accueil.md": None}))
     assert problems == [
-        "badges/atelier-accueil.yaml: error: the badge has no criteria; "
+        "badges/atelier-accueil.yaml:1: error: the badge has no criteria; "
         "add a 'criteria' field or a atelier-accueil.md file"
     ]
 

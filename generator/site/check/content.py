@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 from generator.drawing.pictograms import SYMBOLS
@@ -19,9 +20,11 @@ def check_content(network: Network, problems: Problems) -> None:
     _check_site(network, problems)
     _check_skills(network, problems)
     _check_slugs(network, problems)
-    for issuer in network.issuers.values():
+    # Files read in part (their schema failed) are checked too: all of a file's problems in
+    # one run, not a round of schema problems and then a round of the others.
+    for issuer in [*network.issuers.values(), *_read_in_part(network, Issuer)]:
         _check_issuer(network, issuer, problems)
-    for badge in network.badges.values():
+    for badge in [*network.badges.values(), *_read_in_part(network, Badge)]:
         _check_badge(network, badge, problems)
     _check_unique_pathway_steps(network, problems)
     _check_people(network, problems)
@@ -32,24 +35,35 @@ def check_content(network: Network, problems: Problems) -> None:
         )
 
 
+_Part = TypeVar("_Part", Issuer, Badge)
+
+
+def _read_in_part(network: Network, kind: type[_Part]) -> list[_Part]:
+    """The structures or badges whose file was read in part only (its schema failed)."""
+    return [thing for thing in network.read_in_part if isinstance(thing, kind)]
+
+
+def base_url_problem(base_url: str) -> str | None:
+    """What is wrong with the site's base_url, or None. Every published address is made
+    from it: while it is wrong, the checks that compare addresses are not run (their
+    problems would all be this one)."""
+    parts = urlsplit(base_url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return (
+            f"base_url '{base_url}' is not an absolute URL; write the full public address, "
+            "e.g. https://org.github.io/repo/"
+        )
+    if not base_url.endswith("/"):
+        return f"base_url '{base_url}' must end with '/'; write '{base_url}/'"
+    if parts.query or parts.fragment:
+        return f"base_url '{base_url}' must not have a query or fragment; remove it"
+    return None
+
+
 def _check_site(network: Network, problems: Problems) -> None:
     site = network.site
-    where = site.at("base_url")
-    parts = urlsplit(site.base_url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        problems.error(
-            where,
-            f"base_url '{site.base_url}' is not an absolute URL; write the full public address, "
-            "e.g. https://org.github.io/repo/",
-        )
-    elif not site.base_url.endswith("/"):
-        problems.error(
-            where, f"base_url '{site.base_url}' must end with '/'; write '{site.base_url}/'"
-        )
-    elif parts.query or parts.fragment:
-        problems.error(
-            where, f"base_url '{site.base_url}' must not have a query or fragment; remove it"
-        )
+    if problem := base_url_problem(site.base_url):
+        problems.error(site.at("base_url"), problem)
     if site.language not in site.languages:
         problems.error(
             site.at("languages"), f"language '{site.language}' is not in languages; add it"
@@ -78,6 +92,7 @@ def _check_slugs(network: Network, problems: Problems) -> None:
     named: list[Issuer | Badge | Page] = [
         *network.issuers.values(),
         *network.badges.values(),
+        *network.read_in_part,
         *network.pages.values(),
     ]
     for thing in named:
@@ -133,7 +148,7 @@ def _check_issuer(network: Network, issuer: Issuer, problems: Problems) -> None:
 
 def _check_badge(network: Network, badge: Badge, problems: Problems) -> None:
     skills = network.skills
-    where = badge.source
+    where = badge.at()
     taxonomy_known = "skills" not in network.unreadable
     if taxonomy_known and badge.domain is not None and skills.domain(badge.domain) is None:
         domains = [domain.slug for domain in skills.domains]
@@ -147,16 +162,18 @@ def _check_badge(network: Network, badge: Badge, problems: Problems) -> None:
             badge.at("level"),
             f"level '{badge.level}' is unknown{suggest(badge.level, levels)}; {one_of(levels)}",
         )
-    if (badge.domain is None) != (badge.level is None):
+    broken = badge.broken
+    if (badge.domain is None) != (badge.level is None) and not {"domain", "level"} & broken:
         problems.error(
             where, "a badge of the taxonomy needs both 'domain' and 'level'; add the missing one"
         )
-    if badge.domain is None and not badge.tags:
+    if badge.domain is None and not badge.tags and not {"domain", "tags"} & broken:
         problems.error(
             where, "a badge outside the taxonomy needs 'tags'; add tags, or a domain and a level"
         )
     if (
-        badge.scope != NETWORK_SCOPE
+        "scope" not in broken
+        and badge.scope != NETWORK_SCOPE
         and badge.scope not in network.issuers
         and f"issuer:{badge.scope}" not in network.unreadable
     ):
@@ -165,6 +182,14 @@ def _check_badge(network: Network, badge: Badge, problems: Problems) -> None:
             f"scope '{badge.scope}' is neither 'network' nor a structure{suggest(badge.scope, network.issuers)}; "
             f"use 'network' or one of: {', '.join(sorted(network.issuers))}",
         )
+    if "status" not in broken:
+        _check_badge_dates(badge, problems)
+    if badge.image is not None:
+        check_image(badge.image, BADGE_IMAGE, problems)
+
+
+def _check_badge_dates(badge: Badge, problems: Problems) -> None:
+    """A badge's status and the dates it was approved and retired must agree."""
     if badge.status in ("approved", "retired") and badge.approved_on is None:
         problems.error(
             badge.at("status"),
@@ -183,8 +208,6 @@ def _check_badge(network: Network, badge: Badge, problems: Problems) -> None:
         problems.error(
             badge.at("retired_on"), "'retired_on' is before 'approved_on'; fix the dates"
         )
-    if badge.image is not None:
-        check_image(badge.image, BADGE_IMAGE, problems)
 
 
 def _check_unique_pathway_steps(network: Network, problems: Problems) -> None:

@@ -24,10 +24,12 @@ from generator.openbadges.credential import (
 )
 from generator.site.awards import Award, Revocation
 from generator.site.check.signatures import (
+    Consequence,
     Refused,
     VerifiedProofs,
     check_signature,
     parse_instant,
+    structure_of,
     verify_proofs_ahead,
 )
 from generator.site.check.status import check_revocations_match, check_status
@@ -103,6 +105,8 @@ def _accepted(
     """The award of a credential that verifies and takes a free status index, else None."""
     try:
         award = _check_credential(network, urls, now, signed, cache)
+    except Consequence:
+        return None
     except Refused as refusal:
         problems.error(signed.source, f"{refusal}; this credential is not published")
         return None
@@ -145,9 +149,7 @@ def _check_credential(
     network: Network, urls: Urls, now: datetime, signed: SignedFile, cache: VerifiedProofs | None
 ) -> Award:
     document = signed.document
-    issuer = network.issuers.get(signed.issuer)
-    if issuer is None:
-        raise Refused(f"folder assertions/{signed.issuer}/ is not a structure of the network")
+    issuer = structure_of(network, signed)
     if isinstance(document.get("credentialStatus"), list):
         # The form signed before the format was frozen: say that first, and what to do.
         raise Refused(str(status_problem(document)))
@@ -247,6 +249,12 @@ def _badge_of(network: Network, urls: Urls, issuer: Issuer, document: Mapping[st
         ),
         None,
     )
+    if badge is None and any(
+        urls.absolute(urls.achievement(name.removeprefix("badge:"))) == achievement_id
+        for name in network.unreadable
+        if name.startswith("badge:")
+    ):
+        raise Consequence(f"the file of badge '{achievement_id}' could not be read")
     if badge is None:
         raise Refused(f"achievement '{achievement_id}' is not a badge of this network")
     if badge not in network.awarded_by(issuer):

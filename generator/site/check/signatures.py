@@ -13,12 +13,17 @@ from generator.cache import Store, entry_key
 from generator.openbadges.dataintegrity import ProofError, proof_of, verify
 from generator.openbadges.multikey import decode_public_key
 from generator.site import parallel
-from generator.site.model import Issuer, Network, PublicKey
+from generator.site.model import Issuer, Network, PublicKey, SignedFile
 from generator.site.urls import Urls
 
 
 class Refused(Exception):
     """A signed file that must not be published; the message says why."""
+
+
+class Consequence(Refused):
+    """A refusal whose cause is a problem already reported at another file (the structure's
+    or the badge's file could not be read): the build does not report it again."""
 
 
 # The cache store's namespace of proofs that verified.
@@ -173,3 +178,14 @@ def _verified_entries(pending: Sequence[tuple[str, bytes, str]]) -> list[str]:
             continue
         verified.append(entry)
     return verified
+
+
+def structure_of(network: Network, signed: SignedFile) -> Issuer:
+    """The structure whose folder holds a signed file; Consequence when its file could not be
+    read (that is reported at the file), Refused when there is no such structure."""
+    issuer = network.issuers.get(signed.issuer)
+    if issuer is not None:
+        return issuer
+    if f"issuer:{signed.issuer}" in network.unreadable:
+        raise Consequence(f"the file of structure '{signed.issuer}' could not be read")
+    raise Refused(f"folder assertions/{signed.issuer}/ is not a structure of the network")

@@ -7,7 +7,14 @@ from collections.abc import Mapping, Set
 
 from generator.openbadges import statuslist
 from generator.site.awards import Award, Revocation, revocation_reason
-from generator.site.check.signatures import Refused, VerifiedProofs, check_signature, parse_instant
+from generator.site.check.signatures import (
+    Consequence,
+    Refused,
+    VerifiedProofs,
+    check_signature,
+    parse_instant,
+    structure_of,
+)
 from generator.site.model import Network, SignedFile
 from generator.site.problems import Problems
 from generator.site.urls import Urls
@@ -20,12 +27,16 @@ def check_status(
     for _, signed in sorted(network.status_lists.items()):
         try:
             _check_status_list(network, urls, signed, cache)
+        except Consequence:
+            pass
         except Refused as refusal:
             problems.error(signed.source, f"{refusal}; the status list is not published")
     revoked: dict[tuple[str, str], Revocation] = {}
     for (issuer_slug, slug), signed in sorted(network.revocations.items()):
         try:
             revoked[(issuer_slug, slug)] = _check_revocation(network, urls, signed, cache)
+        except Consequence:
+            pass
         except Refused as refusal:
             problems.error(signed.source, f"{refusal}; this revocation record is not valid")
     return revoked
@@ -34,9 +45,7 @@ def check_status(
 def _check_status_list(
     network: Network, urls: Urls, signed: SignedFile, cache: VerifiedProofs | None
 ) -> None:
-    issuer = network.issuers.get(signed.issuer)
-    if issuer is None:
-        raise Refused(f"folder assertions/{signed.issuer}/ is not a structure of the network")
+    issuer = structure_of(network, signed)
     expected = urls.absolute(urls.status_list(issuer.slug))
     if signed.document.get("id") != expected:
         raise Refused(f"id must be {expected}")
@@ -52,9 +61,7 @@ def _check_status_list(
 def _check_revocation(
     network: Network, urls: Urls, signed: SignedFile, cache: VerifiedProofs | None
 ) -> Revocation:
-    issuer = network.issuers.get(signed.issuer)
-    if issuer is None:
-        raise Refused(f"folder assertions/{signed.issuer}/ is not a structure of the network")
+    issuer = structure_of(network, signed)
     if signed.document.get("issuer") != urls.did(issuer.slug):
         raise Refused(f"issuer must be {urls.did(issuer.slug)}")
     expected = urls.absolute(urls.credential(issuer.slug, signed.slug))

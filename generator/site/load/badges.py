@@ -16,7 +16,8 @@ from generator.site.model import (
 
 
 def load_badge(source: Repository, path: Path, language: str) -> Badge | None:
-    document = source.yaml(path, "badge")
+    """A badge; one whose schema fails is read in part (see Repository.yaml), with `broken`."""
+    document = source.yaml(path, "badge", partial=True)
     if document is None:
         return None
     value = document.value
@@ -37,8 +38,8 @@ def load_badge(source: Repository, path: Path, language: str) -> Badge | None:
     valid_for = value.get("valid_for")
     return Badge(
         slug=path.stem,
-        name=Text.of(value["name"], language),
-        description=Text.of(value["description"], language),
+        name=Text.of(value.get("name", ""), language),
+        description=Text.of(value.get("description", ""), language),
         criteria=criteria,
         domain=value.get("domain"),
         level=value.get("level"),
@@ -55,12 +56,13 @@ def load_badge(source: Repository, path: Path, language: str) -> Badge | None:
             for item in value.get("alignment", [])
         ),
         valid_for=Duration(**valid_for) if valid_for else None,
-        scope=value["scope"],
-        status=value["status"],
+        scope=value.get("scope", ""),
+        status=value.get("status", "proposed"),
         approved_on=parse_date(document, "approved_on", source.problems),
         retired_on=parse_date(document, "retired_on", source.problems),
         source=document.location,
         lines=document.lines,
+        broken=document.broken,
     )
 
 
@@ -84,7 +86,7 @@ def _criteria(source: Repository, path: Path, document: Document, language: str)
         texts[match["lang"] if match else language] = text or ""
     if not texts:
         source.problems.error(
-            document.location,
+            document.at(()),
             f"the badge has no criteria; add a 'criteria' field or a {path.stem}.md file",
         )
     return Text(tuple(sorted(texts.items(), key=lambda item: item[0] != language)))

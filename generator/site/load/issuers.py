@@ -18,7 +18,8 @@ from generator.site.problems import Problems
 
 
 def load_issuer(source: Repository, path: Path, language: str) -> Issuer | None:
-    document = source.yaml(path, "issuer")
+    """A structure; one whose schema fails is read in part (see Repository.yaml)."""
+    document = source.yaml(path, "issuer", partial=True)
     if document is None:
         return None
     value = document.value
@@ -26,10 +27,10 @@ def load_issuer(source: Repository, path: Path, language: str) -> Issuer | None:
     logo = value.get("logo")
     return Issuer(
         slug=path.stem,
-        name=value["name"],
-        url=value["url"],
-        email=value["email"],
-        description=Text.of(value["description"], language),
+        name=value.get("name", ""),
+        url=value.get("url", ""),
+        email=value.get("email", ""),
+        description=Text.of(value.get("description", ""), language),
         address=value.get("address"),
         coordinates=Coordinates(float(coordinates["lat"]), float(coordinates["lon"]))
         if coordinates
@@ -56,6 +57,7 @@ def load_issuer(source: Repository, path: Path, language: str) -> Issuer | None:
         ),
         source=document.location,
         lines=document.lines,
+        broken=document.broken,
     )
 
 

@@ -11,8 +11,10 @@ from generator.site.load.pages import load_pages
 from generator.site.load.people import load_person
 from generator.site.load.repository import ASSERTIONS, BADGES, CONTENT, Repository, listed_files
 from generator.site.model import (
+    Badge,
     Colours,
     Domain,
+    Issuer,
     Level,
     Network,
     Site,
@@ -33,17 +35,20 @@ def load_network(root: Path, problems: Problems) -> Network:
     if not skills.levels:
         unreadable.add("skills")
     issuers = {}
+    read_in_part: list[Issuer | Badge] = []
     for path in listed_files(root / CONTENT / "issuers", ".yaml", source, unreadable, "issuer"):
         issuer = load_issuer(source, path, site.language)
-        if issuer is None:
+        if issuer is None or issuer.broken:
             unreadable.add(f"issuer:{path.stem}")
+            read_in_part.extend([issuer] if issuer else [])
         else:
             issuers[path.stem] = issuer
     badges = {}
     for path in listed_files(root / BADGES, ".yaml", source, unreadable, "badge"):
         badge = load_badge(source, path, site.language)
-        if badge is None:
+        if badge is None or badge.broken:
             unreadable.add(f"badge:{path.stem}")
+            read_in_part.extend([badge] if badge else [])
         else:
             badges[path.stem] = badge
     pages = load_pages(source, root / CONTENT / "pages", site.language, unreadable)
@@ -66,7 +71,13 @@ def load_network(root: Path, problems: Problems) -> Network:
         revocations=revocations,
         people=people,
         unreadable=frozenset(unreadable),
+        read_in_part=tuple(read_in_part),
     )
+
+
+_EVERY_FILE_NEEDS = frozenset({"base_url", "language", "languages", "network"})
+"""The settings every other file is read and checked with: while one of them is broken, it
+is reported alone. (Other broken settings are reported with every other file's problems.)"""
 
 
 def _load_site(source: Repository) -> Site | None:
@@ -77,17 +88,17 @@ def _load_site(source: Repository) -> Site | None:
             "the network's settings file is missing; is --source the content repository?",
         )
         return None
-    document = source.yaml(path, "site")
-    if document is None:
+    document = source.yaml(path, "site", partial=True)
+    if document is None or document.broken & _EVERY_FILE_NEEDS:
         return None
     value = document.value
     language = value["language"]
-    colours = value["colours"]
+    colours = value.get("colours", {"primary": "#000000", "accent": "#000000"})
     contact = value.get("contact", {})
     logo = value.get("logo")
     return Site(
-        name=value["name"],
-        description=Text.of(value["description"], language),
+        name=value.get("name", ""),
+        description=Text.of(value.get("description", ""), language),
         base_url=value["base_url"],
         language=language,
         languages=tuple(value.get("languages", [language])),
@@ -96,7 +107,7 @@ def _load_site(source: Repository) -> Site | None:
         contact_url=contact.get("url"),
         logo=source.asset(path.parent, logo, document, ("logo",)) if logo else None,
         colours=Colours(primary=colours["primary"], accent=colours["accent"]),
-        graphics_licence=value["graphics_licence"],
+        graphics_licence=value.get("graphics_licence", ""),
         source=document.location,
         lines=document.lines,
     )

@@ -80,6 +80,8 @@ class Document:
     location: Location
     value: Any
     lines: dict[JsonPath, int] = field(default_factory=dict)
+    broken: frozenset[str] = frozenset()
+    """The top-level fields its schema refused, taken out of value (see Repository.yaml)."""
 
     def at(self, path: JsonPath) -> Location:
         """The location of the value at path, or of its nearest parent."""
@@ -129,7 +131,8 @@ def read_yaml(text: str, location: Location, problems: Problems, line_offset: in
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         what = error.problem or error.context or "invalid YAML"
-        problems.error(location.at(line_of(mark)), f"YAML syntax error: {what}; fix the syntax")
+        todo = "indent with spaces, never tabs" if "'\\t'" in what else "fix the syntax"
+        problems.error(location.at(line_of(mark)), f"YAML syntax error: {what}; {todo}")
     except yaml.YAMLError as error:
         problems.error(location, f"YAML error: {error}; fix the syntax")
     except RecursionError:  # not reached: _screen bounds the nesting first

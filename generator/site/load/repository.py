@@ -7,8 +7,10 @@ import errno
 import os
 import re
 import stat
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from generator.site.load import schema
 from generator.site.load.parsing import Document, read_yaml
@@ -111,8 +113,14 @@ class Repository:
             )
             return None
 
-    def yaml(self, path: Path, kind: str) -> Document | None:
-        """A YAML file parsed and checked against its schema, or None when unusable."""
+    def yaml(self, path: Path, kind: str, *, partial: bool = False) -> Document | None:
+        """A YAML file parsed and checked against its schema, or None when unusable.
+
+        With partial, a mapping that breaks its schema is still returned, without the
+        fields the schema refused (named in its `broken`), so that what the rest of the file
+        says can be checked in the same run: its schema problems are reported, and the file
+        counts as not loaded for everything else.
+        """
         text = self.read_text(path)
         if text is None:
             return None
@@ -122,8 +130,17 @@ class Repository:
             self.problems.error(
                 document.location, f"the file is empty; see generator/schemas/{kind}.schema.json"
             )
-        if document.value is None or not schema.check(document, kind, self.problems):
+        if document.value is None:
             return None
+        broken = schema.broken_parts(document, kind, self.problems)
+        if broken is None or (broken and (not partial or schema.WHOLE_FILE in broken)):
+            return None
+        if broken:
+            return replace(
+                document,
+                value=_without(document.value, broken),
+                broken=frozenset(part[0] for part in broken),
+            )
         return document
 
     def asset(
@@ -147,6 +164,20 @@ class Repository:
         if data is None:
             return None
         return Asset(path.relative_to(self.root.resolve()).as_posix(), data, location)
+
+
+def _without(value: dict[str, Any], broken: frozenset[tuple[str, ...]]) -> dict[str, Any]:
+    """A file's fields without its broken parts: a broken field is left out, and so is a
+    broken entry of a field that maps names to entries (one machine, not all of them)."""
+    kept: dict[str, Any] = {}
+    for name, item in value.items():
+        if (name,) in broken:
+            continue
+        entries = {part[1] for part in broken if len(part) == 2 and part[0] == name}
+        kept[name] = (
+            {key: entry for key, entry in item.items() if key not in entries} if entries else item
+        )
+    return kept
 
 
 def parse_datetime(

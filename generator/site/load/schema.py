@@ -14,6 +14,8 @@ from generator.site.load.parsing import Document
 from generator.site.problems import Problems, one_of, suggest
 
 KINDS = ("site", "skills", "issuer", "badge", "page", "person")
+WHOLE_FILE: tuple[str, ...] = ()
+"""The broken part that stands for the whole file: a rule about the file as a whole failed."""
 
 
 @cache
@@ -31,9 +33,23 @@ def _validator(kind: str) -> Draft202012Validator:
 
 def check(document: Document, kind: str, problems: Problems) -> bool:
     """Check a parsed file against its schema; report each problem at its line."""
+    return broken_parts(document, kind, problems) == frozenset()
+
+
+def broken_parts(
+    document: Document, kind: str, problems: Problems
+) -> frozenset[tuple[str, ...]] | None:
+    """Check a parsed file against its schema, reporting each problem at its line.
+
+    Returns the parts of the file that are missing, wrong or unknown (empty when the file is
+    valid): a top-level field (name,), or one entry of a field that maps names to entries
+    (name, key), such as one machine of a structure; WHOLE_FILE for a rule about the whole
+    file. None when the file is not a mapping at all.
+    """
     if not isinstance(document.value, dict):
         problems.error(document.location, f"expected a mapping of fields; {_hint(kind)}")
-        return False
+        return None
+    broken: set[tuple[str, ...]] = set()
     errors = sorted(_validator(kind).iter_errors(document.value), key=lambda e: list(e.path))
     for error in errors:
         path = tuple(error.absolute_path)
@@ -43,9 +59,31 @@ def check(document: Document, kind: str, problems: Problems) -> bool:
             )
             for extra in sorted(set(error.instance) - set(allowed)):
                 problems.error(document.at((*path, extra)), _unknown_field(str(extra), allowed))
+                broken.add(_part(kind, (*path, extra)))
             continue
+        if path:
+            broken.add(_part(kind, path))
+        elif error.validator == "required":
+            broken.add((_missing(error),))
+        else:
+            broken.add(WHOLE_FILE)
         problems.error(document.at(path), _explain(error, path))
-    return not errors
+    return frozenset(broken)
+
+
+def _part(kind: str, path: tuple[Any, ...]) -> tuple[str, ...]:
+    """The part of a file an error at path breaks: one entry of a field that maps names to
+    entries of one shape (a structure's machines), or else the whole top-level field."""
+    field = schema_of(kind).get("properties", {}).get(str(path[0]), {})
+    named_entries = isinstance(field.get("additionalProperties"), dict)
+    if named_entries and len(path) >= 2 and isinstance(path[1], str):
+        return (str(path[0]), path[1])
+    return (str(path[0]),)
+
+
+def _missing(error: ValidationError) -> str:
+    """The field a 'required' error names."""
+    return str(error.message).split("'")[1]
 
 
 def _hint(kind: str) -> str:
@@ -62,7 +100,7 @@ def _explain(error: ValidationError, path: tuple[Any, ...]) -> str:
     schema = error.schema if isinstance(error.schema, dict) else {}
     match error.validator:
         case "required":
-            missing = str(error.message).split("'")[1]
+            missing = _missing(error)
             where = f" in {name}" if path else ""
             return f"missing field '{missing}'{where}; add it"
         case "enum":
