@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import os
-import subprocess
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
@@ -13,10 +12,10 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from generator.issuer import yaml_edit as issuer_yaml
+from generator.issuer.private_files import check_private_location, private_key
 from generator.issuer.tools import ToolError, iso, issuer_named, load_checked_network
 from generator.openbadges.multikey import public_key_multibase
 from generator.site.build import build_time
-from generator.site.load.repository import SOURCE_FOLDERS
 from generator.site.model import Issuer, PublicKey
 from generator.site.problems import BuildFailed, Location, Problem, Problems
 
@@ -127,37 +126,12 @@ def _refused(where: Location, message: str) -> BuildFailed:
 
 
 def check_key_location(source: Path, key_file: Path, issuer_slug: str, problems: Problems) -> None:
-    """Refuse a new key file that could be published or committed: inside a folder the build
-    reads, inside the repository's git work tree unless git ignores it, inside the repository
-    when it is no git work tree (nothing then tells what will be committed or shared), or an
+    """Refuse a new key file that could be published or committed (see private_files), or an
     existing file."""
-    where = Location(str(key_file))
-    target, root = key_file.expanduser().resolve(), source.resolve()
-    instead = f"write it outside the repository, e.g. --key-file ~/.fababrest/{issuer_slug}.pem"
-    folder = next((f for f in SOURCE_FOLDERS if target.is_relative_to((root / f).resolve())), None)
-    tree = _work_tree(root)
-    if folder is not None:
-        problems.error(
-            where,
-            f"a private key must never be inside {folder}/ (it would be published or "
-            f"committed); {instead}",
-        )
-    elif tree is not None and target.is_relative_to(tree) and not _ignored(tree, target):
-        problems.error(
-            where,
-            f"a private key inside the repository ({tree}) must be ignored by git, or one "
-            f"'git add -A' commits and publishes it; {instead} (or give it a name "
-            ".gitignore ignores, such as *.pem)",
-        )
-    elif tree is None and target.is_relative_to(root):
-        problems.error(
-            where,
-            f"a private key must not be inside the repository ({root}): it is not a git work "
-            "tree (or git is missing), so nothing tells whether the key would be committed or "
-            f"shared; {instead}",
-        )
-    if problem := _unwritable(key_file.expanduser(), target):
-        problems.error(where, problem)
+    check_private_location(source, key_file, private_key(issuer_slug), problems)
+    path = key_file.expanduser()
+    if problem := _unwritable(path, path.resolve()):
+        problems.error(Location(str(key_file)), problem)
 
 
 def _unwritable(path: Path, target: Path) -> str | None:
@@ -173,23 +147,3 @@ def _unwritable(path: Path, target: Path) -> str | None:
     except OSError as error:
         return f"cannot use this path ({error.strerror or error}); choose another path"
     return None
-
-
-def _work_tree(folder: Path) -> Path | None:
-    """The top of the git work tree holding a folder; None outside one (or without git)."""
-    top = _git(folder, "rev-parse", "--show-toplevel")
-    return Path(os.fsdecode(top.stdout.strip())).resolve() if top and top.returncode == 0 else None
-
-
-def _ignored(tree: Path, path: Path) -> bool:
-    """Whether git ignores a path of its work tree (`git add -A` would leave it out)."""
-    answer = _git(tree, "check-ignore", "--quiet", "--", str(path))
-    return answer is not None and answer.returncode == 0
-
-
-def _git(folder: Path, *args: str) -> subprocess.CompletedProcess[bytes] | None:
-    """A git command's result (its failures are answers too); None without git or folder."""
-    try:
-        return subprocess.run(["git", "-C", str(folder), *args], capture_output=True, check=False)
-    except OSError:
-        return None
