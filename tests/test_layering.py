@@ -159,3 +159,31 @@ def test_no_module_is_over_400_lines() -> None:
         if (lines := len(path.read_text("utf-8").splitlines())) > 400
     )
     assert long == []
+
+
+def test_only_the_command_line_prints() -> None:
+    """Printing is the command line's job: outside generator/cli/, no module calls print()
+    or writes to sys.stdout or sys.stderr (a long run takes a progress callback; the rest
+    logs)."""
+    printing = []
+    for name, path in MODULES.items():
+        if name == "generator.cli" or name.startswith("generator.cli."):
+            continue
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id == "print"
+            ):
+                printing.append(f"{name}:{node.lineno}: print()")
+            elif (
+                isinstance(node, ast.Attribute)
+                and node.attr in ("stdout", "stderr")
+                and isinstance(node.value, ast.Name)
+                and node.value.id == "sys"
+            ):
+                printing.append(f"{name}:{node.lineno}: sys.{node.attr}")
+            elif isinstance(node, ast.ImportFrom) and node.module == "sys":
+                names = {alias.name for alias in node.names} & {"stdout", "stderr"}
+                printing.extend(f"{name}:{node.lineno}: from sys import {n}" for n in names)
+    assert sorted(printing) == []

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
+from generator.cli.progress import progress_bar
 from generator.cli.report import report
 from generator.issuer.consent import PersonError
 from generator.issuer.keys import KeyFileError
@@ -172,7 +173,12 @@ def _parser() -> argparse.ArgumentParser:
 def _build(args: argparse.Namespace) -> int:
     out = args.out if args.out is not None else args.source / "_site"
     result = build_site(
-        args.source, out, strict=args.strict, use_cache=not args.no_cache, since=args.since
+        args.source,
+        out,
+        strict=args.strict,
+        use_cache=not args.no_cache,
+        since=args.since,
+        progress=progress_bar,
     )
     report(result.warnings, args.format)
     if result.up_to_date:
@@ -241,7 +247,9 @@ def _issue(args: argparse.Namespace) -> int:
             )
         ]
     problems.raise_if_errors()
-    written, skipped = issue(args.source, args.issuer, args.badge, args.key_file, recipients)
+    written, skipped = issue(
+        args.source, args.issuer, args.badge, args.key_file, recipients, progress=progress_bar
+    )
     for item in skipped:
         print(
             f"{item.where}: skipped: {args.badge} was already issued to this recipient",

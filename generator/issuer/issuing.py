@@ -29,7 +29,7 @@ from generator.site.load.repository import ASSERTIONS
 from generator.site.model import Badge, Duration, Issuer, Network
 from generator.site.outputs import json_bytes
 from generator.site.problems import Problems, suggest
-from generator.site.progress import progress
+from generator.site.progress import Progress, unseen
 from generator.site.urls import Urls
 
 
@@ -47,6 +47,7 @@ def issue(
     badge_slug: str,
     key_file: Path,
     recipients: Sequence[Recipient],
+    progress: Progress = unseen,
 ) -> tuple[list[Path], list[Recipient]]:
     """Sign and write one credential per new recipient; (written files, skipped duplicates)."""
     network = load_checked_network(source)

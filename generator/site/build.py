@@ -30,6 +30,7 @@ from generator.site.output_folder import (
     recover_output_folder,
 )
 from generator.site.problems import Problem, Problems
+from generator.site.progress import Progress, unseen
 from generator.site.render.sharing import QrCodes
 from generator.site.render.site import Rendering, theme_for
 from generator.site.render.theme import Theme
@@ -108,6 +109,7 @@ def build_site(
     strict: bool = False,
     use_cache: bool = True,
     since: str | None = None,
+    progress: Progress = unseen,
 ) -> BuildReport:
     """Load, check, render and write the whole site; raise BuildFailed on errors.
 
@@ -122,7 +124,15 @@ def build_site(
             if files is not None:
                 log.info("nothing changed since the last build into %s", out_dir)
                 return BuildReport(files=files, warnings=[], up_to_date=True)
-        built = build(source, out_dir, strict=strict, use_cache=use_cache, store=store, since=since)
+        built = build(
+            source,
+            out_dir,
+            strict=strict,
+            use_cache=use_cache,
+            store=store,
+            since=since,
+            progress=progress,
+        )
         if use_cache:
             if built.report.warnings:
                 last_build.forget_build(store, out_dir)
@@ -144,6 +154,7 @@ def build(
     last: Built | None = None,
     store: Store | None = None,
     since: str | None = None,
+    progress: Progress = unseen,
 ) -> Built:
     """Build source into out_dir; raise BuildFailed on errors (out_dir is then untouched).
 
@@ -152,12 +163,12 @@ def build(
     files added or changed in assertions/, with no award's status changed by the clock.
     Anything else builds the whole site. The clock is read once, here. What the build makes
     that a later one may reuse goes to the cache store (`store`, else the repository's; an
-    update keeps the last build's).
+    update keeps the last build's). `progress` sees the files of a whole build written.
     """
     claim_output(source, out_dir)
     with output_folder_lock(out_dir, "build"):
         recover_output_folder(out_dir)
-        return _build(source, out_dir, strict, use_cache, last, store, since)
+        return _build(source, out_dir, strict, use_cache, last, store, since, progress)
 
 
 def claim_output(source: Path, out_dir: Path) -> None:
@@ -173,6 +184,7 @@ def _build(
     last: Built | None,
     store: Store | None,
     since: str | None,
+    progress: Progress,
 ) -> Built:
     now = build_time()
     sources = snapshot_sources(source)
@@ -190,7 +202,7 @@ def _build(
         store = open_store(source, use_cache)
     with store:
         checked = _check(source, strict, store, now, since)
-        return _publish(source, checked, out_dir, sources, store)
+        return _publish(source, checked, out_dir, sources, store, progress)
 
 
 def _check(
@@ -214,7 +226,12 @@ def _check(
 
 
 def _publish(
-    source: Path, checked: CheckedSite, out_dir: Path, sources: Snapshot, store: Store
+    source: Path,
+    checked: CheckedSite,
+    out_dir: Path,
+    sources: Snapshot,
+    store: Store,
+    progress: Progress,
 ) -> Built:
     """Render and write the whole site of a checked network; raise BuildFailed on errors."""
     network, problems = checked.network, checked.problems
@@ -238,6 +255,7 @@ def _publish(
         ),
         inspect=findings_in,
         before_swap=last_checks,
+        progress=progress,
     )
     log.info("wrote %d files to %s", written.files, out_dir)
     report = BuildReport(files=written.files, warnings=problems.sorted())

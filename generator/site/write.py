@@ -17,7 +17,7 @@ from generator.site.exchange import exchange
 from generator.site.output_folder import MARKER, MARKER_TEXT, SiteNotWritten, not_written
 from generator.site.outputs import Output
 from generator.site.parallel import map_ordered
-from generator.site.progress import progress
+from generator.site.progress import Progress, unseen
 
 
 class OutputError(Exception):
@@ -107,6 +107,7 @@ def write_site(
     fanout: Fanout[Any] | None = None,
     inspect: Callable[[Output], Found] | None = None,
     before_swap: Callable[[WriteReport], None] | None = None,
+    progress: Progress = unseen,
 ) -> WriteReport:
     """Write a whole site next to out_dir, then swap it into place.
 
@@ -116,7 +117,8 @@ def write_site(
     at any point, including in `before_swap` (the build's last checks, which may raise),
     leaves the previous site untouched: the new one is written to a temporary sibling
     folder (same file system, so the renames are atomic), the old one is renamed aside, the
-    new one renamed in, and only then is the old one removed.
+    new one renamed in, and only then is the old one removed. `progress` sees every file
+    go by.
     """
     out_dir = out_dir.resolve()
     try:
