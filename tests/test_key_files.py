@@ -174,11 +174,15 @@ def readme_commands(tool: str) -> list[list[str]]:
 def test_readme_keygen_and_issue_work_as_written(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """In a clone of this repository (its content, its .gitignore) with a fresh home folder."""
+    """In a clone of this repository (its content and .gitignore, committed) with a fresh home
+    folder; what it leaves for `git status` to show is what README says to commit."""
     clone = git_repository(tmp_path / "clone")
     for folder in SOURCE_FOLDERS:
         shutil.copytree(ROOT / folder, clone / folder)
     shutil.copy(ROOT / ".gitignore", clone / ".gitignore")
+    assert git(clone, "add", "--all").returncode == 0
+    commit = git(clone, "-c", "user.name=T", "-c", "user.email=t@example.org", "commit", "-qm", "c")
+    assert commit.returncode == 0, commit.stderr
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     monkeypatch.chdir(clone)
     [keygen_command] = readme_commands("keygen")
@@ -192,5 +196,8 @@ def test_readme_keygen_and_issue_work_as_written(
     Path(csv).write_text("email;narrative\ngwen.readme@example.org;A découpé.\n", "utf-8")
     for command in issue_commands:
         ok(*command)
-    status = git(clone, "status", "--porcelain", "--untracked-files=all").stdout
-    assert ".pem" not in status
+    # git shows only what README says to commit: the public key and the credentials; neither
+    # the private key nor the list of recipients.
+    status = git(clone, "status", "--porcelain", "--untracked-files=all").stdout.splitlines()
+    credentials = [line for line in status if line.startswith("?? assertions/biklab/")]
+    assert len(credentials) == 2 and status == [" M content/issuers/biklab.yaml", *credentials]

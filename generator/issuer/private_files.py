@@ -1,7 +1,7 @@
-"""Files that must never be committed: issuers' private keys. The issuer tools accept one
-outside the repository, or inside its git work tree under a name git ignores; never in a
-folder the build reads, and never anywhere in a repository folder that is no git work tree
-(nothing there tells what will be committed)."""
+"""Files that must never be committed: issuers' private keys, lists of recipients' email
+addresses. The issuer tools accept one outside the repository, or inside its git work tree
+under a name git ignores; never in a folder the build reads, and never anywhere in a
+repository folder that is no git work tree (nothing there tells what will be committed)."""
 
 from __future__ import annotations
 
@@ -35,6 +35,16 @@ def private_key(issuer_slug: str) -> PrivateFile:
         it="the key",
         instead=f"write it outside the repository, e.g. --key-file ~/.fababrest/{issuer_slug}.pem",
         ignored="*.pem",
+    )
+
+
+def recipients_list(path: Path) -> PrivateFile:
+    """A CSV of recipients, which `issue --csv` reads."""
+    return PrivateFile(
+        what="a list of recipients' email addresses",
+        it="the list",
+        instead=f"move it outside the repository, e.g. ~/fababrest/{path.name}",
+        ignored="*.csv",
     )
 
 
