@@ -1,16 +1,24 @@
-"""The command line: python build.py build|check|serve (and the issuer tools)."""
+"""The command line: python build.py build|check|serve (and the issuer tools).
+
+Run from anywhere inside the content repository (see source.py); a person's mistake, and
+any refusal of the system (a missing, unreadable or misplaced file), is one line saying
+what to do, never a traceback.
+"""
 
 from __future__ import annotations
 
 import argparse
+import errno
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NoReturn
 
+from generator.cli.arguments import parser
 from generator.cli.progress import progress_bar
 from generator.cli.report import report
+from generator.cli.source import NoRepository, find_repository, repository
 from generator.issuer.consent import PersonError
 from generator.issuer.keys import KeyFileError
 from generator.issuer.tools import ToolError
@@ -21,16 +29,16 @@ from generator.site.output_folder import OutputFolderBusy, OutputFolderRefused, 
 from generator.site.problems import BuildFailed, Problems
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, prog: str = "build.py") -> int:
     """Run a command; return the process exit code (0 ok, 1 content problems, 2 usage)."""
-    parser = _parser()
-    args = parser.parse_args(argv)
+    args = parser(prog).parse_args(argv)
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING, format="%(message)s"
     )
     try:
-        code: int = args.run(args)
-        return code
+        if args.command != "verify":  # verify needs a repository only without --site
+            args.source = repository(args.source)
+        return _COMMANDS[args.command](args)
     except BuildFailed as failed:
         report(failed.problems, args.format)
         return 1
@@ -48,126 +56,38 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"error: cannot write the site there: {refusal}; nothing was changed", file=sys.stderr
         )
         return 1
+    except NoRepository as missing:
+        print(f"error: {missing}", file=sys.stderr)
+        return 2
+    except OSError as refusal:
+        # The last line: a file the system refuses where no command expected it.
+        print(f"error: {_system_refusal(refusal)}", file=sys.stderr)
+        return 1
 
 
-SINCE_HELP = (
-    "git revision (commit, branch, tag) whose published addresses must all still be "
-    "published: a removed or renamed credential, badge, structure, page or portfolio is an error"
-)
+# What a person can do about the system's most common refusals.
+_REMEDIES = {
+    errno.EACCES: "check its permissions",
+    errno.EPERM: "check its permissions",
+    errno.ENOENT: "check the path",
+    errno.EISDIR: "it is a folder: give a file",
+    errno.ENOTDIR: "a part of the path is a file, not a folder",
+    errno.ENOSPC: "free some space",
+}
+
+
+def _system_refusal(error: OSError) -> str:
+    """`path: reason; what to do` for an error of the system."""
+    where = f"{error.filename}: " if error.filename is not None else ""
+    reason = error.strerror or str(error)
+    remedy = _REMEDIES.get(error.errno or 0)
+    return f"{where}{reason}" + (f"; {remedy}" if remedy else "")
 
 
 def run() -> NoReturn:
-    """The command line's entry point: main(), and its code as the exit status."""
-    sys.exit(main())
-
-
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="build.py", description="Build the Fab@brest Open Badges site."
-    )
-    parser.add_argument("-v", "--verbose", action="store_true", help="say more about what is done")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-
-    def command(name: str, help: str) -> argparse.ArgumentParser:
-        sub = commands.add_parser(name, help=help, description=help)
-        sub.add_argument(
-            "--source", type=Path, default=Path("."), help="content repository (default: .)"
-        )
-        sub.add_argument(
-            "--format", choices=["text", "github"], default="text", help="how problems are printed"
-        )
-        return sub
-
-    build = command("build", "build the site into the output folder")
-    build.add_argument(
-        "--out", type=Path, default=None, help="output folder (default: SOURCE/_site)"
-    )
-    build.add_argument("--strict", action="store_true", help="treat warnings as errors")
-    build.add_argument("--no-cache", action="store_true", help="verify every signature again")
-    build.add_argument("--since", metavar="REV", help=SINCE_HELP)
-    build.set_defaults(run=_build)
-
-    check = command("check", "validate the content; write nothing")
-    check.add_argument("--strict", action="store_true", help="treat warnings as errors")
-    check.add_argument("--no-cache", action="store_true", help="verify every signature again")
-    check.add_argument("--since", metavar="REV", help=SINCE_HELP)
-    check.set_defaults(run=_check)
-
-    serve = command("serve", "build, serve on localhost and rebuild on every change")
-    serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument(
-        "--out", type=Path, default=None, help="output folder (default: a temporary one)"
-    )
-    serve.set_defaults(run=_serve)
-
-    keygen = command("keygen", "create a signing key for a structure (or rotate its key)")
-    keygen.add_argument("issuer", metavar="ISSUER", help="the structure's slug")
-    keygen.add_argument(
-        "--key-file", type=Path, required=True, help="where to write the private key"
-    )
-    keygen.set_defaults(run=_keygen)
-
-    issue = command("issue", "sign credentials for one badge, for one recipient or a CSV file")
-    issue.add_argument("--issuer", required=True, help="the awarding structure's slug")
-    issue.add_argument("--badge", required=True, help="the badge's slug")
-    issue.add_argument("--key-file", type=Path, required=True, help="the structure's private key")
-    who = issue.add_mutually_exclusive_group(required=True)
-    who.add_argument(
-        "--recipient", metavar="EMAIL", help="the earner's email (only its salted hash is kept)"
-    )
-    who.add_argument(
-        "--csv", type=Path, metavar="FILE", help="one recipient per row; header: email,..."
-    )
-    issue.add_argument("--evidence", metavar="URL", help="a link to what the earner made")
-    issue.add_argument("--narrative", metavar="TEXT", help="how the badge was earned")
-    issue.add_argument("--issued-on", metavar="DATE", help="award date, YYYY-MM-DD (default: now)")
-    issue.add_argument(
-        "--expires", metavar="DATE", help="expiry date, YYYY-MM-DD (default: the badge's rule)"
-    )
-    issue.add_argument(
-        "--person", metavar="SLUG", help="link the award to a person (a pseudonym, never the email)"
-    )
-    issue.add_argument("--name", help="the person's display name (shown only with 'name' consent)")
-    issue.add_argument(
-        "--consent", metavar="SCOPES", help="consent given: name,map,resource,portfolio"
-    )
-    issue.set_defaults(run=_issue)
-
-    consent = command(
-        "consent", "grant or withdraw a person's consent (takes effect at the next build)"
-    )
-    consent.add_argument(
-        "person", metavar="SLUG", help="the person's slug (content/people/SLUG.yaml)"
-    )
-    consent.add_argument(
-        "--grant", metavar="SCOPES", help="scopes to grant: name,map,resource,portfolio"
-    )
-    consent.add_argument("--withdraw", metavar="SCOPES", help="scopes to withdraw")
-    consent.set_defaults(run=_consent)
-
-    revoke = command("revoke", "revoke a credential, with a reason shown to anyone who checks it")
-    revoke.add_argument(
-        "credential", metavar="CREDENTIAL", help="the credential's file path or id URL"
-    )
-    revoke.add_argument("--reason", required=True)
-    revoke.add_argument("--key-file", type=Path, required=True, help="the structure's private key")
-    revoke.set_defaults(run=_revoke)
-
-    verify = commands.add_parser(
-        "verify", help="check a credential, a hosted badge URL or a baked image"
-    )
-    verify.add_argument(
-        "target", metavar="TARGET", help="a credential file, a URL, or a baked PNG/SVG"
-    )
-    verify.add_argument("--site", type=Path, help="a built site to resolve URLs and keys in")
-    verify.add_argument(
-        "--source", type=Path, default=Path("."), help="content repository (default: .)"
-    )
-    verify.add_argument(
-        "--format", choices=["text", "github"], default="text", help=argparse.SUPPRESS
-    )
-    verify.set_defaults(run=_verify)
-    return parser
+    """The command line's entry point (build.py, or the `fababrest` script): main(), named
+    as it was called, and its code as the exit status."""
+    sys.exit(main(prog=Path(sys.argv[0]).name or "build.py"))
 
 
 def _build(args: argparse.Namespace) -> int:
@@ -219,14 +139,11 @@ def _keygen(args: argparse.Namespace) -> int:
 
 def _issue(args: argparse.Namespace) -> int:
     from generator.issuer.issuing import issue
-    from generator.issuer.private_files import check_private_location, recipients_list
     from generator.issuer.recipients import recipient, recipients_from_csv, with_person
     from generator.site.problems import Location
 
     problems = Problems()
     if args.csv:
-        if args.csv.is_file():  # where it is matters if it is there (reading it says if not)
-            check_private_location(args.source, args.csv, recipients_list(args.csv), problems)
         table = recipients_from_csv(args.csv, problems)
         if table.separator:
             print(f"{args.csv}: read with {table.separator_name()} as separator")
@@ -293,6 +210,19 @@ def _revoke(args: argparse.Namespace) -> int:
 def _verify(args: argparse.Namespace) -> int:
     from generator.issuer.verdict import verify_target
 
-    verdict = verify_target(args.target, site=args.site, source=args.source)
+    source = args.source or find_repository(Path(".")) or Path(".")
+    verdict = verify_target(args.target, site=args.site, source=source)
     print(verdict.describe())
     return 0 if verdict.status == "valid" else 1
+
+
+_COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "build": _build,
+    "check": _check,
+    "serve": _serve,
+    "keygen": _keygen,
+    "issue": _issue,
+    "consent": _consent,
+    "revoke": _revoke,
+    "verify": _verify,
+}

@@ -1,0 +1,166 @@
+"""What each command of the command line accepts, each option with its help and default."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+SOURCE_HELP = (
+    "the content repository (default: the current folder or the nearest one above it "
+    "that holds content/site.yaml)"
+)
+SINCE_HELP = (
+    "git revision (commit, branch, tag) whose published addresses must all still be "
+    "published: a removed or renamed credential, badge, structure, page or portfolio is an error"
+)
+
+
+def parser(prog: str) -> argparse.ArgumentParser:
+    """The command line's parser; each subcommand's own parser is its namespace's `parser`
+    (for usage errors found after parsing)."""
+    top = argparse.ArgumentParser(
+        prog=prog,
+        description="Build the Fab@brest Open Badges site, and sign, revoke and verify its badges.",
+        formatter_class=_HelpFormatter,
+    )
+    top.add_argument("-v", "--verbose", action="store_true", help="say more about what is done")
+    commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name: str, help: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help, description=help, formatter_class=_HelpFormatter)
+        sub.set_defaults(parser=sub)
+        sub.add_argument("--source", type=Path, metavar="DIR", help=SOURCE_HELP)
+        sub.add_argument(
+            "--format",
+            choices=["text", "github"],
+            default="text",
+            help="how problems are printed: 'path:line: error: …', or as GitHub annotations",
+        )
+        return sub
+
+    build = command("build", "build the site into the output folder")
+    build.add_argument(
+        "--out",
+        type=Path,
+        metavar="DIR",
+        help="output folder (default: _site in the content repository)",
+    )
+    build.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    build.add_argument("--no-cache", action="store_true", help="verify every signature again")
+    build.add_argument("--since", metavar="REV", help=SINCE_HELP)
+
+    check = command("check", "validate the content; write nothing")
+    check.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    check.add_argument("--no-cache", action="store_true", help="verify every signature again")
+    check.add_argument("--since", metavar="REV", help=SINCE_HELP)
+
+    serve = command("serve", "build, serve on localhost and rebuild on every change")
+    serve.add_argument(
+        "--port", type=int, default=8000, help="the port to serve on, at http://localhost:PORT/"
+    )
+    serve.add_argument(
+        "--out",
+        type=Path,
+        metavar="DIR",
+        help="output folder (default: a temporary one, removed on exit)",
+    )
+
+    keygen = command("keygen", "create a signing key for a structure (or rotate its key)")
+    keygen.add_argument("issuer", metavar="ISSUER", help="the structure's slug")
+    keygen.add_argument(
+        "--key-file",
+        type=Path,
+        required=True,
+        metavar="FILE",
+        help="where to write the private key (outside the repository: it must stay secret)",
+    )
+
+    issue = command("issue", "sign credentials for one badge, for one recipient or a CSV file")
+    issue.add_argument("--issuer", required=True, help="the awarding structure's slug")
+    issue.add_argument("--badge", required=True, help="the badge's slug")
+    issue.add_argument(
+        "--key-file", type=Path, required=True, metavar="FILE", help="the structure's private key"
+    )
+    who = issue.add_mutually_exclusive_group(required=True)
+    who.add_argument(
+        "--recipient", metavar="EMAIL", help="the earner's email (only its salted hash is kept)"
+    )
+    who.add_argument(
+        "--csv", type=Path, metavar="FILE", help="one recipient per row; header: email,..."
+    )
+    issue.add_argument("--evidence", metavar="URL", help="a link to what the earner made")
+    issue.add_argument("--narrative", metavar="TEXT", help="how the badge was earned")
+    issue.add_argument("--issued-on", metavar="DATE", help="award date, YYYY-MM-DD (default: now)")
+    issue.add_argument(
+        "--expires", metavar="DATE", help="expiry date, YYYY-MM-DD (default: the badge's rule)"
+    )
+    issue.add_argument(
+        "--person",
+        metavar="SLUG",
+        help="link the award to a person (a pseudonym, never the email)",
+    )
+    issue.add_argument(
+        "--name",
+        help="the person's display name, shown only with 'name' consent",
+    )
+    issue.add_argument(
+        "--consent",
+        metavar="SCOPES",
+        help="consent given: name,map,resource,portfolio (default: none, nothing is shown)",
+    )
+
+    consent = command(
+        "consent", "grant or withdraw a person's consent (takes effect at the next build)"
+    )
+    consent.add_argument(
+        "person", metavar="SLUG", help="the person's slug (content/people/SLUG.yaml)"
+    )
+    consent.add_argument(
+        "--grant", metavar="SCOPES", help="scopes to grant: name,map,resource,portfolio"
+    )
+    consent.add_argument("--withdraw", metavar="SCOPES", help="scopes to withdraw")
+
+    revoke = command("revoke", "revoke a credential, with a reason shown to anyone who checks it")
+    revoke.add_argument(
+        "credential", metavar="CREDENTIAL", help="the credential's file path or id URL"
+    )
+    revoke.add_argument(
+        "--reason",
+        required=True,
+        metavar="TEXT",
+        help='why it is revoked, published with the revocation (e.g. "Délivré par erreur")',
+    )
+    revoke.add_argument(
+        "--key-file", type=Path, required=True, metavar="FILE", help="the structure's private key"
+    )
+
+    verify = command("verify", "check a credential, a hosted badge URL or a baked image")
+    verify.add_argument(
+        "target",
+        metavar="TARGET",
+        help="a credential file, a baked PNG/SVG, or the URL of an award (its page, "
+        "credential.json or assertion.json)",
+    )
+    verify.add_argument(
+        "--site",
+        type=Path,
+        metavar="DIR",
+        help="a site built by this tool: URLs are mapped onto it, keys and revocations read "
+        "from it; nothing is fetched (default: none, the credential is checked against the "
+        "content repository)",
+    )
+    return top
+
+
+class _HelpFormatter(argparse.HelpFormatter):
+    """Each option's help ends with its default, when it has one worth saying."""
+
+    def _get_help_string(self, action: argparse.Action) -> str | None:
+        help = action.help or ""
+        if (
+            action.option_strings
+            and action.default not in (None, False, argparse.SUPPRESS)
+            and "default" not in help
+        ):
+            help += " (default: %(default)s)"
+        return help
