@@ -139,11 +139,14 @@ def _keygen(args: argparse.Namespace) -> int:
 
 def _issue(args: argparse.Namespace) -> int:
     from generator.issuer.issuing import issue
+    from generator.issuer.private_files import check_private_location, recipients_list
     from generator.issuer.recipients import recipient, recipients_from_csv, with_person
     from generator.site.problems import Location
 
     problems = Problems()
     if args.csv:
+        if args.csv.is_file():  # where it is matters if it is there (reading it says if not)
+            check_private_location(args.source, args.csv, recipients_list(args.csv), problems)
         table = recipients_from_csv(args.csv, problems)
         if table.separator:
             print(f"{args.csv}: read with {table.separator_name()} as separator")
