@@ -125,12 +125,13 @@ def test_paths_a_person_types_stay_relative_to_where_they_are(
     here.mkdir()
     monkeypatch.chdir(here)
     key = os.path.relpath(network.key_file, here)
-    (here / "recipients.csv").write_text("email\nyann-2207@example.net\n", "utf-8")
+    recipients = tmp_path / "recipients.csv"  # outside the repository, as issue asks
+    recipients.write_text("email\nyann-2207@example.net\n", "utf-8")
 
     assert run("build", "--out", "out").code == 0
     assert (here / "out" / "index.html").is_file() and not (network.site / "out").exists()
     issued = run("issue", "--issuer", "atelier", "--badge", "laser-debutant",
-                 "--key-file", key, "--csv", "recipients.csv")  # fmt: skip
+                 "--key-file", key, "--csv", "../../recipients.csv")  # fmt: skip
     assert issued.code == 0, issued.err
     [credential] = issued.issued
     assert credential.parent.resolve() == network.site / "assertions" / "atelier"
@@ -139,6 +140,19 @@ def test_paths_a_person_types_stay_relative_to_where_they_are(
     assert (network.keys / "atelier-2.pem").is_file()
     verdict = run("verify", os.path.relpath(network.laser, here))
     assert verdict.code == 0 and "VALID — signature verified" in verdict.out
+
+
+def test_verify_without_a_repository_nor_a_site_cannot_check(
+    signed: SignedNetwork, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = run("verify", signed.laser)
+    assert result.code == 1
+    assert result.out == (
+        f"UNCHECKED — no content repository in {tmp_path} nor above it to check the "
+        "credential against; give --source the network's repository, or --site a site it "
+        "built\n"
+    )
 
 
 # Progress, drawn by the command line -------------------------------------------------------
@@ -198,6 +212,20 @@ def test_an_unreadable_file_or_folder_of_the_content_is_an_error(
             result = run("check", "--source", root)
         assert_said_in_one_place(result, path)
         assert "Permission denied" in result.err
+
+
+def test_verbose_also_shows_where_a_refusal_was_met(
+    minimal_site: MakeSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A refusal no command expected may be a bug of ours: --verbose shows its traceback."""
+    root = minimal_site()
+    with refused(monkeypatch) as paths:
+        paths.add(root / "badges")
+        quiet, verbose = run("check", "--source", root), run("-v", "check", "--source", root)
+    line = f"error: {root / 'badges'}: Permission denied; check its permissions\n"
+    assert (quiet.code, quiet.err) == (1, line)
+    assert verbose.code == 1
+    assert verbose.err.startswith("Traceback") and verbose.err.endswith(line)
 
 
 TOOLS = {

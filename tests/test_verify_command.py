@@ -12,6 +12,7 @@ import pytest
 from generator.issuer.keys import read_private_key
 from generator.openbadges.dataintegrity import sign
 
+from .conftest import ROOT
 from .credential_fixtures import (
     ATELIER_DID,
     BASE_URL,
@@ -26,6 +27,7 @@ from .credential_fixtures import (
     run,
     write_json,
 )
+from .system_refusals import refused
 
 LASER_VALID = (
     "Laser - Débutant: VALID — signature verified, issued by Atelier Test on 2024-03-10T10:00:00Z\n"
@@ -179,21 +181,12 @@ def test_verify_with_site_refuses_what_the_build_refuses(
 @pytest.mark.parametrize(
     ("target", "message"),
     [
-        ("URL", "give --site DIR (a built site) to resolve URLs; nothing is fetched"),
         ("https://elsewhere.example/awards/x/credential.json", "is not under this site's base URL"),
         (f"{BASE_URL}awards/atelier/nope/credential.json", "is not published by this site"),
-        ("MISSING", "no such file"),
         ("BADGE-IMAGE", "the image carries no baked badge"),
         ("NOT-JSON", "not JSON"),
     ],
-    ids=[
-        "url-without-site",
-        "url-of-another-site",
-        "url-not-published",
-        "missing-file",
-        "unbaked-image",
-        "not-json",
-    ],
+    ids=["url-of-another-site", "url-not-published", "unbaked-image", "not-json"],
 )
 def test_verify_explains_what_it_cannot_check(
     signed: SignedNetwork, tmp_path: Path, target: str, message: str
@@ -201,13 +194,10 @@ def test_verify_explains_what_it_cannot_check(
     not_json = tmp_path / "not.json"
     not_json.write_text("{", "utf-8")
     given = {
-        "URL": credential_url(signed.laser),
-        "MISSING": str(tmp_path / "missing.json"),
         "BADGE-IMAGE": str(signed.out / "badges" / "laser-debutant" / "image.png"),
         "NOT-JSON": str(not_json),
     }.get(target, target)
-    site = [] if target == "URL" else ["--site", signed.out]
-    result = run("verify", given, "--source", signed.site, *site)
+    result = run("verify", given, "--source", signed.site, "--site", signed.out)
     assert result.code == 1
     assert result.out.startswith("INVALID — ")
     assert message in result.out
@@ -224,11 +214,148 @@ def test_a_url_never_reads_a_file_outside_the_site(signed: SignedNetwork) -> Non
     assert "is not under this site's base URL" in result.out
 
 
-def test_verify_says_when_site_is_not_a_built_site(signed: SignedNetwork, tmp_path: Path) -> None:
-    result = run("verify", credential_url(signed.laser), "--site", tmp_path)
+# What names no badge: a usage error, not a verdict ----------------------------------------
+
+USAGE = "usage: build.py verify [-h] [--source DIR] [--format {text,github}]"
+
+
+@pytest.mark.parametrize(
+    ("target", "site", "message"),
+    [
+        ("URL", None, "{target} is a URL: give --site DIR, the folder of the site built by "
+         "this tool that publishes it, to check it against (nothing is fetched)"),
+        ("URL", "MISSING", "--site {site}: no such folder; give the folder the build wrote"),
+        ("URL", "FILE", "--site {site}: not a folder; give the folder the build wrote"),
+        ("URL", "REPOSITORY", "{site} is not a site built by this tool: no data/badges.json; "
+         "build it with `python build.py build` or give its folder"),
+        ("URL", "EMPTY", "{site} is not a site built by this tool: no data/badges.json; "
+         "build it with `python build.py build` or give its folder"),
+        ("MISSING", None, "{target}: no such file"),
+        ("FOLDER", None, "{target}: not a file; give a credential file, a baked PNG/SVG image "
+         "or a URL"),
+        (f"{BASE_URL}badges/laser-debutant/", "SITE", "{target} is a page of the site, not an "
+         "award: give the address of an award's page (…/awards/STRUCTURE/AWARD/), of its "
+         "credential.json or of its assertion.json"),
+    ],
+    ids=["url-without-site", "site-missing", "site-a-file", "site-the-repository",
+         "site-empty", "no-such-file", "a-folder", "a-page-not-an-award"],
+)  # fmt: skip
+def test_what_names_no_badge_is_a_usage_error(
+    signed: SignedNetwork, tmp_path: Path, target: str, site: str | None, message: str
+) -> None:
+    """`verify URL` without --site, a --site that is no built site (`--site .` in the
+    repository), a file that is not there: said as argparse says a usage error, exit 2."""
+    a_file = tmp_path / "notes.txt"
+    a_file.write_text("notes\n", "utf-8")
+    target = {
+        "URL": credential_url(signed.laser),
+        "MISSING": str(tmp_path / "missing.json"),
+        "FOLDER": str(tmp_path),
+    }.get(target, target)
+    folder = {
+        "MISSING": tmp_path / "nowhere",
+        "FILE": a_file,
+        "REPOSITORY": signed.site,
+        "EMPTY": tmp_path,
+        "SITE": signed.out,
+    }.get(site or "")
+    result = run("verify", target, *(["--site", folder] if folder else []))
+    assert result.code == 2
+    assert result.out == ""
+    assert result.err.startswith(USAGE)
+    assert result.err.endswith(
+        f"build.py verify: error: {message.format(target=target, site=folder)}\n"
+    )
+
+
+# Award URLs as people type them ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "spelling",
+    [
+        "{award}",
+        "{award}/index.html",
+        "{award}/?utm_source=linkedin#top",
+        "{award}/badge.png",
+        "{english}",
+        "http{s_less}",
+        "http{s_less}/",
+        "http{s_less}/credential.json",
+    ],
+    ids=[
+        "page-without-slash",
+        "page-index-html",
+        "page-with-query",
+        "baked-image-url",
+        "english-page-without-slash",
+        "http-without-slash",
+        "http-page",
+        "http-credential",
+    ],
+)
+def test_an_award_url_as_people_type_it_is_verified(signed: SignedNetwork, spelling: str) -> None:
+    """Without the page's last '/', with http:// for https://, with a query a sharing site
+    added, an award's URL names the award: verified like its published form."""
+    award = credential_url(signed.laser).removesuffix("/credential.json")
+    url = spelling.format(
+        award=award,
+        english=award.replace(BASE_URL, f"{BASE_URL}en/"),
+        s_less=award.removeprefix("https"),
+    )
+    result = run("verify", url, "--site", signed.out)
+    assert (result.code, result.err) == (0, "")
+    assert result.out == LASER_VALID
+
+
+def test_http_is_accepted_for_this_site_only(signed: SignedNetwork) -> None:
+    elsewhere = credential_url(signed.laser).replace("https://example.org/", "http://example.net/")
+    result = run("verify", elsewhere, "--site", signed.out)
     assert result.code == 1
-    assert result.out.startswith(f"INVALID — {tmp_path} is not a built site")
-    assert "Traceback" not in result.err
+    assert f"INVALID — {elsewhere} is not under this site's base URL {BASE_URL}" in result.out
+
+
+def test_the_site_default_language_is_the_one_it_was_built_with(network: SignedNetwork) -> None:
+    """A site whose default language is English has its French award pages under fr/ (its
+    theme, the shipped one, with a French catalogue: the templates' own words)."""
+    shutil.copytree(ROOT / "theme", network.site / "theme")
+    french = network.site / "theme" / "locale" / "fr" / "LC_MESSAGES" / "messages.po"
+    french.parent.mkdir(parents=True)
+    french.write_text('msgid ""\nmsgstr ""\n"Language: fr\\n"\n', "utf-8")
+    settings = network.site / "content" / "site.yaml"
+    text = settings.read_text("utf-8").replace("language: fr\n", "language: en\n")
+    settings.write_text(text.replace("languages: [fr, en]", "languages: [en, fr]"), "utf-8")
+    shutil.rmtree(network.out)
+    ok("build", "--source", network.site, "--out", network.out)
+    award = credential_url(network.laser).removesuffix("credential.json")
+    in_french = award.replace(BASE_URL, f"{BASE_URL}fr/")
+    assert (network.out / in_french.removeprefix(BASE_URL) / "index.html").is_file()
+    for url in (award, in_french, in_french.rstrip("/")):
+        result = run("verify", url, "--site", network.out)
+        assert (result.code, result.out) == (0, LASER_VALID), url
+    english = award.replace(BASE_URL, f"{BASE_URL}en/")
+    assert run("verify", english, "--site", network.out).code == 1
+
+
+# The system's refusals ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("unreadable", ["target", "site-file", "catalogue"])
+def test_a_file_the_system_refuses_is_an_error_not_a_verdict(
+    signed: SignedNetwork, monkeypatch: pytest.MonkeyPatch, unreadable: str
+) -> None:
+    """Permission denied on the file to verify or on a file of the site: the badge may be
+    fine, so no verdict; one line naming the file."""
+    path = {
+        "target": signed.laser,
+        "site-file": signed.out / "issuers" / "atelier" / "did.json",
+        "catalogue": signed.out / "data" / "badges.json",
+    }[unreadable]
+    with refused(monkeypatch) as paths:
+        paths.add(path)
+        result = run("verify", signed.laser, "--site", signed.out)
+    assert (result.code, result.out) == (1, "")
+    assert result.err == f"error: {path}: Permission denied; check its permissions\n"
 
 
 # Expiry on the site ----------------------------------------------------------------------

@@ -208,10 +208,6 @@ def _hostile(tmp_path: Path, signed: SignedNetwork) -> dict[str, Path]:
         else:
             path.write_text(json.dumps(value), "utf-8")
         paths[name] = path
-    fifo = tmp_path / "fifo.json"
-    os.mkfifo(fifo)
-    paths["a FIFO"] = fifo
-    paths["a folder"] = tmp_path
     big = tmp_path / "big.json"
     with open(big, "wb") as handle:
         handle.truncate(11 * 1024 * 1024)
@@ -229,3 +225,19 @@ def test_hostile_input_is_a_verdict_never_a_traceback(
             assert result.code == 1, name
             assert result.out.startswith("INVALID — "), (name, result.out)
             assert "Traceback" not in result.err, (name, result.err)
+
+
+def test_what_is_not_a_file_is_a_usage_error_never_a_traceback(
+    signed: SignedNetwork, tmp_path: Path
+) -> None:
+    """A FIFO (never waited on) or a folder names no badge: a usage error, not a verdict."""
+    fifo = tmp_path / "fifo.json"
+    os.mkfifo(fifo)
+    for path in (fifo, tmp_path):
+        for site in ([], ["--site", signed.out]):
+            result = run("verify", path, "--source", signed.site, *site)
+            assert (result.code, result.out) == (2, ""), path
+            assert result.err.endswith(
+                f"build.py verify: error: {path}: not a file; give a credential file, a baked "
+                "PNG/SVG image or a URL\n"
+            )

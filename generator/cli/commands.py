@@ -11,6 +11,7 @@ import argparse
 import errno
 import logging
 import sys
+import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NoReturn
@@ -21,6 +22,7 @@ from generator.cli.report import report
 from generator.cli.source import NoRepository, find_repository, repository
 from generator.issuer.consent import PersonError
 from generator.issuer.keys import KeyFileError
+from generator.issuer.targets import NothingToVerify
 from generator.issuer.tools import ToolError
 from generator.issuer.yaml_edit import YamlEditError
 from generator.site.build import build_site, check_site
@@ -59,8 +61,15 @@ def main(argv: Sequence[str] | None = None, prog: str = "build.py") -> int:
     except NoRepository as missing:
         print(f"error: {missing}", file=sys.stderr)
         return 2
+    except NothingToVerify as usage:
+        args.parser.print_usage(sys.stderr)
+        print(f"{args.parser.prog}: error: {usage}", file=sys.stderr)
+        return 2
     except OSError as refusal:
-        # The last line: a file the system refuses where no command expected it.
+        # The last line: a file the system refuses where no command expected it (with
+        # --verbose, where it was met too).
+        if args.verbose:
+            traceback.print_exc()
         print(f"error: {_system_refusal(refusal)}", file=sys.stderr)
         return 1
 
@@ -213,7 +222,7 @@ def _revoke(args: argparse.Namespace) -> int:
 def _verify(args: argparse.Namespace) -> int:
     from generator.issuer.verdict import verify_target
 
-    source = args.source or find_repository(Path(".")) or Path(".")
+    source = args.source if args.source is not None else find_repository(Path("."))
     verdict = verify_target(args.target, site=args.site, source=source)
     print(verdict.describe())
     return 0 if verdict.status == "valid" else 1

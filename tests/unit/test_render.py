@@ -285,6 +285,7 @@ def test_badge_without_image_gets_a_generated_png(minimal_site: Callable[..., Pa
 def test_catalogue_export_lists_every_badge_with_its_status(site: dict[str, bytes]) -> None:
     export = _json(site, "data/badges.json")
     assert export["base_url"] == BASE
+    assert export["language"] == "fr"
     assert export["languages"] == ["fr", "en"]
     statuses = {badge["slug"]: badge["status"] for badge in export["badges"]}
     assert statuses == {

@@ -158,6 +158,7 @@ def catalogue_export(
         "id": urls.absolute(urls.catalogue_export()),
         "network": network.site.name,
         "base_url": network.site.base_url,
+        "language": network.site.language,  # the default: its pages have no language prefix
         "languages": list(network.site.languages),
         "badges": [
             {
