@@ -62,7 +62,7 @@ def parser(prog: str) -> argparse.ArgumentParser:
         "--out",
         type=Path,
         metavar="DIR",
-        help="output folder (default: a temporary one, removed on exit)",
+        help="output folder (default: a temporary one)",
     )
 
     keygen = command("keygen", "create a signing key for a structure (or rotate its key)")
@@ -72,7 +72,7 @@ def parser(prog: str) -> argparse.ArgumentParser:
         type=Path,
         required=True,
         metavar="FILE",
-        help="where to write the private key (outside the repository: it must stay secret)",
+        help="where to write the private key: outside the repository, or a name git ignores",
     )
 
     issue = command("issue", "sign credentials for one badge, for one recipient or a CSV file")
