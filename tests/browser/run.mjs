@@ -14,7 +14,8 @@
 // the first match, such as an image's currentSrc), requests {pattern} (the URLs requested so far
 // that match the regular expression, aborted ones included), waitRequest {pattern} (until
 // one such request was made), settle (until the page's CSS transitions and animations end),
-// screenshot {file} (the first screen, as a PNG at that path; value: the path), box {selector}
+// screenshot {file, fullPage} (the first screen, or the whole page, as a PNG at that path;
+// value: the path), box {selector}
 // (the first match's top, bottom, left and right in CSS pixels from the document's top left,
 // null when absent), overflow (the document's scrollWidth, the window's innerWidth and
 // innerHeight, and the elements that reach past the window's right edge outside a box that
@@ -83,7 +84,7 @@ const actions = {
   },
   count: (page, s) => page.locator(s.selector).count(),
   screenshot: async (page, s) => {
-    await page.screenshot({ path: s.file, animations: 'disabled' });
+    await page.screenshot({ path: s.file, fullPage: Boolean(s.fullPage), animations: 'disabled' });
     return s.file;
   },
   box: (page, s) => page.evaluate((sel) => {
