@@ -21,6 +21,7 @@ BOB = "awards/biklab/20241005-11e90815/"  # valid, person without name consent
 EXPIRED = "awards/biklab/20240630-814da3a6/"
 REVOKED = "awards/fablab-exemple-port/20240420-6ebc5c6e/"
 NO_PERSON = "awards/atelier-kerexemple/20250301-1815f182/"
+VALID_UNTIL = "awards/fablab-exemple-port/20250201-53010f32/"  # valid, expires in 2028
 
 
 @pytest.fixture(scope="module")
@@ -70,7 +71,11 @@ def meta(html: str) -> Meta:
 )
 def test_status_is_clear_on_the_page_and_in_the_preview(site: Path, path: str, status: str) -> None:
     html = page(site, path)
-    assert re.search(rf'<p class="status [^"]+" role="status"><strong>[^<]*{status}</strong>', html)
+    assert re.search(
+        rf'<div class="status [^"]+" role="status">\s*<p class="status-title">'
+        rf'<svg class="status-icon"[^>]*>.*?</svg><strong>{status}</strong>',
+        html,
+    )
     head = meta(html)
     if status != "Badge valide":
         assert head.meta["og:title"].startswith(status)
@@ -89,8 +94,53 @@ def test_name_only_with_consent(site: Path) -> None:
     assert "Alice Martin" in meta(page(site, ALICE)).meta["og:title"]
     bob = page(site, BOB)
     assert "Bob Le Gall" not in bob
-    assert "empreinte salée" in bob
-    assert "empreinte salée" in page(site, NO_PERSON)
+    assert "nom non publié" in bob and "empreinte salée" not in bob
+    assert "nom non publié" in page(site, NO_PERSON)
+
+
+def test_the_earner_is_named_once_on_the_page(site: Path) -> None:
+    shown = page(site, ALICE).split("<main", 1)[1].split('<section class="certificate"', 1)[0]
+    assert shown.count("Alice Martin") == 1
+
+
+@pytest.mark.parametrize(
+    ("path", "dates"),
+    [
+        (EXPIRED, ["30 juin 2024", "30 juin 2025"]),
+        ("en/" + EXPIRED, ["30 June 2024", "30 June 2025"]),
+        (REVOKED, ["20 avril 2024", "2 mai 2024"]),
+    ],
+)
+def test_dates_are_written_in_words_and_kept_iso_for_machines(
+    site: Path, path: str, dates: list[str]
+) -> None:
+    html = page(site, path)
+    assert not re.search(r">\s*\d{4}-\d\d-\d\d", html), "an ISO date shown as text"
+    for date in dates:
+        assert date in html
+    assert re.search(r'<time datetime="\d{4}-\d\d-\d\d">\d{1,2} \w+ \d{4}</time>', html)
+
+
+def test_awarding_structure_and_network_are_told_apart(site: Path) -> None:
+    html = page(site, ALICE)
+    assert re.search(r"Décerné par <a [^>]*>BIK&#39;LAB</a>", html)
+    assert re.search(r"Badge défini par</dt><dd>le réseau <a [^>]*>Fab@brest</a>", html)
+    assert "BIK&#39;LAB</a> · <a" not in html
+
+
+@pytest.mark.parametrize("path", [EXPIRED, REVOKED])
+def test_a_revoked_or_expired_award_is_not_offered_as_valid(site: Path, path: str) -> None:
+    html = page(site, path)
+    assert "linkedin.com" not in html
+    assert " download>" not in html and 'id="print-certificate"' not in html
+    assert re.search(r'<article class="[^"]*award-(revoked|expired)"', html)
+
+
+def test_verify_this_badge_is_next_to_the_status_with_independent_verifiers(site: Path) -> None:
+    status = page(site, ALICE).split('<div class="status', 1)[1].split("</div>", 1)[0]
+    assert "Vérifier ce badge" in status
+    assert "https://verifierplus.org/" in status
+    assert "https://openbadgesvalidator.imsglobal.org/" in status
 
 
 def test_canonical_and_alternate_json_forms(site: Path) -> None:
@@ -105,20 +155,20 @@ def test_canonical_and_alternate_json_forms(site: Path) -> None:
 
 
 def test_linkedin_link_has_every_certification_field(site: Path) -> None:
-    html = page(site, EXPIRED)
+    html = page(site, VALID_UNTIL)
     href = re.search(r'href="(https://www\.linkedin\.com/profile/add\?[^"]+)"', html)
     assert href is not None
     query = parse_qs(urlsplit(href.group(1).replace("&amp;", "&")).query)
     assert query == {
         "startTask": ["CERTIFICATION_NAME"],
-        "name": ["Découpe vinyle - Formateur mentor"],
-        "organizationName": ["BIK'LAB"],
-        "issueYear": ["2024"],
-        "issueMonth": ["6"],
-        "certUrl": [BASE + EXPIRED],
-        "certId": ["biklab/20240630-814da3a6"],
-        "expirationYear": ["2025"],
-        "expirationMonth": ["6"],
+        "name": ["Découpe laser - Formateur mentor"],
+        "organizationName": ["Fablab du Port (exemple)"],
+        "issueYear": ["2025"],
+        "issueMonth": ["2"],
+        "certUrl": [BASE + VALID_UNTIL],
+        "certId": ["fablab-exemple-port/20250201-53010f32"],
+        "expirationYear": ["2028"],
+        "expirationMonth": ["2"],
     }
 
 

@@ -73,12 +73,12 @@ def test_name_is_shown_only_with_consent_and_withdrawal_removes_it_everywhere(
     assert credential.read_bytes() == signed_before  # withdrawal re-signs nothing
 
 
-def test_without_consent_the_page_says_the_identity_is_hashed(network: SignedNetwork) -> None:
+def test_without_consent_the_page_says_the_name_is_not_published(network: SignedNetwork) -> None:
     credential = issue_to_person(network, "--name", NAME)
     files = build(network)
     assert files_containing(files, NAME) == []
     page = files[f"awards/atelier/{credential.stem}/index.html"].decode()
-    assert "empreinte salée" in page
+    assert "nom non publié" in page
     assert "Badge valide" in page
 
 

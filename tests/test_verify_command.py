@@ -367,7 +367,7 @@ def test_an_expired_award_is_published_and_says_so(signed: SignedNetwork) -> Non
     assert read_json(award / "assertion.json")["expires"] == "2025-05-01T00:00:00Z"
     page = (award / "index.html").read_text("utf-8")
     assert "Badge expiré" in page
-    assert "il était valable jusqu\u2019au 2025-05-01" in page
+    assert "il était valable jusqu\u2019au 1 mai 2025" in page
     english = signed.out / "en" / "awards" / "atelier" / signed.expired.stem / "index.html"
     assert "Expired badge" in english.read_text("utf-8")
 
@@ -404,7 +404,7 @@ def test_a_rebuild_after_the_expiry_date_marks_the_award_expired(network: Signed
     ok("build", "--source", network.site, "--out", network.out, at="2026-04-01T00:00:00Z")
     page = (network.award_dir(network.laser) / "index.html").read_text("utf-8")
     assert "Badge expiré" in page
-    assert "il était valable jusqu\u2019au 2026-03-10" in page
+    assert "il était valable jusqu\u2019au 10 mars 2026" in page
     result = run(
         "verify", assertion_url(network.laser), "--site", network.out, at="2026-04-01T00:00:00Z"
     )

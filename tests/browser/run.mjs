@@ -13,8 +13,15 @@
 // count {selector} (how many elements match), property {selector, name} (a DOM property of
 // the first match, such as an image's currentSrc), requests {pattern} (the URLs requested so far
 // that match the regular expression, aborted ones included), waitRequest {pattern} (until
-// one such request was made), settle (until the page's CSS transitions and animations end).
+// one such request was made), settle (until the page's CSS transitions and animations end),
+// screenshot {file, fullPage} (the first screen, or the whole page, as a PNG at that path;
+// value: the path), box {selector}
+// (the first match's top, bottom, left and right in CSS pixels from the document's top left,
+// null when absent), overflow (the document's scrollWidth, the window's innerWidth and
+// innerHeight, and the elements that reach past the window's right edge outside a box that
+// scrolls them).
 //
+// A check may carry `viewport`: {width, height}, set before the page is opened.
 // A check may carry `context`: Playwright context options (e.g. {javaScriptEnabled: false});
 // it then runs in a separate context made with them, in its own fresh profile.
 //
@@ -76,6 +83,39 @@ const actions = {
     }));
   },
   count: (page, s) => page.locator(s.selector).count(),
+  screenshot: async (page, s) => {
+    await page.screenshot({ path: s.file, fullPage: Boolean(s.fullPage), animations: 'disabled' });
+    return s.file;
+  },
+  box: (page, s) => page.evaluate((sel) => {
+    const el = document.querySelector(sel);
+    if (!el) return null;
+    const r = el.getBoundingClientRect();
+    return { top: r.top + scrollY, bottom: r.bottom + scrollY, left: r.left + scrollX,
+             right: r.right + scrollX };
+  }, s.selector),
+  overflow: (page) => page.evaluate(() => {
+    const wide = [];
+    for (const el of document.body.querySelectorAll('*')) {
+      const r = el.getBoundingClientRect();
+      // an element inside a box that scrolls it may be wider than the window: not an overflow
+      if (r.right <= innerWidth + 0.5 || r.width === 0) continue;
+      let clipped = false;
+      for (let up = el.parentElement; up && up !== document.body; up = up.parentElement) {
+        if (['auto', 'scroll', 'hidden', 'clip'].includes(getComputedStyle(up).overflowX)) {
+          clipped = up.getBoundingClientRect().right <= innerWidth + 0.5;
+          if (clipped) break;
+        }
+      }
+      if (!clipped) {
+        wide.push(`${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''}`
+          + `${typeof el.className === 'string' && el.className ? '.' + el.className.trim().split(/\s+/).join('.') : ''}`
+          + ` right=${Math.round(r.right)}`);
+      }
+    }
+    return { scrollWidth: document.documentElement.scrollWidth, innerWidth, innerHeight,
+             wide: wide.slice(0, 20) };
+  }),
   property: (page, s) => page.locator(s.selector).first().evaluate((el, name) => el[name], s.name),
   requests: (page, s, report) => report.requests.filter((url) => new RegExp(s.pattern).test(url)),
   waitRequest: async (page, s, report) => {
@@ -105,6 +145,7 @@ const actions = {
 async function runCheck(context, check) {
   const page = await context.newPage();
   page.setDefaultTimeout(STEP_TIMEOUT_MS);
+  if (check.viewport) await page.setViewportSize(check.viewport);
   const report = { name: check.name, path: check.path, status: null, results: [],
                    requests: [], requestsAfterMark: null, errors: [] };
   page.on('request', (request) => {

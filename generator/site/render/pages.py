@@ -15,8 +15,9 @@ from generator.site.awards import Award
 from generator.site.model import Badge, Domain, Level, Network, Person, Text
 from generator.site.outputs import Output
 from generator.site.render.sharing import QrCodes, linkedin_url
-from generator.site.render.skills_map import PlacedMachine, SkillsMap
+from generator.site.render.skills_map import PlacedMachine, SkillsMap, issuer_badges
 from generator.site.render.theme import Fragments, Theme
+from generator.site.render.wording import in_language
 from generator.site.urls import Urls
 
 
@@ -141,6 +142,8 @@ class PageRenderer:
             "urls": urls,
             "t": t,
             "text_lang": lambda text: text.language_of(lang) if text else lang,
+            # a text shown in an element, in a span with its language if not the page's
+            "text": lambda text: in_language(text, lang, network.site.language),
             "link": urls.link,
             "absolute": urls.absolute,
             "image_of": lambda badge: self.images[badge.slug],
@@ -219,7 +222,7 @@ def render_pages(
             "issuer.html",
             partial(urls.issuer_page, issuer.slug),
             issuer=issuer,
-            awarded=network.awarded_by(issuer),
+            badges=issuer_badges(network, skills_map, issuer),
             is_network=issuer.slug == network.site.network,
         )
     for slug, page in sorted(network.pages.items()):
@@ -269,7 +272,8 @@ def portfolio_context(
     person: Person,
     lang: str,
 ) -> dict[str, Any]:
-    """A person's valid awards, grouped by domain along its pathway, and the others."""
+    """A person's valid awards, the latest first, and the next step of each pathway they
+    started (the first level above the highest they hold that has a badge one may earn)."""
     urls, now, all_pathways = renderer.urls, renderer.now, renderer.pathways
     valid = [
         awards[key] for key in person.awards if key in awards and awards[key].status(now) == "valid"
@@ -282,17 +286,25 @@ def portfolio_context(
         "title": title,
         "page_url": page_url,
         "qr": renderer.qr_codes.svg(page_url, title),
-        "pathways": [
-            p for p in all_pathways if any(s.badge and s.badge.slug in held for s in p.steps)
-        ],
-        "held": held,
-        "award_of": {award.badge.slug: award for award in valid},
-        "others": [
-            award
-            for award in valid
-            if award.badge.domain is None or not award.badge.is_network_badge
+        "held_awards": sorted(
+            valid, key=lambda a: (a.valid_from, a.issuer.slug, a.slug), reverse=True
+        ),
+        "next_steps": [
+            (pathway, step) for pathway in all_pathways if (step := next_step(pathway, held))
         ],
     }
+
+
+def next_step(pathway: Pathway, held: set[str]) -> Step | None:
+    """The step after the highest one whose badge is held, if it has an approved badge not
+    held yet; None when no badge of the pathway is held."""
+    ranks = [i for i, step in enumerate(pathway.steps) if step.badge and step.badge.slug in held]
+    if not ranks:
+        return None
+    for step in pathway.steps[max(ranks) + 1 :]:
+        if step.badge and step.badge.status == "approved" and step.badge.slug not in held:
+            return step
+    return None
 
 
 def render_map_pages(
@@ -320,7 +332,12 @@ def render_map_pages(
         for lang in network.site.languages
     }
     yield from renderer.render(
-        "map.html", urls.skills_map, pathways=all_pathways, located=located, markers=markers
+        "map.html",
+        urls.skills_map,
+        pathways=all_pathways,
+        located=located,
+        markers=markers,
+        badges_of={i.slug: issuer_badges(network, skills_map, i) for i in located},
     )
     for pathway in all_pathways:
         yield from renderer.render(

@@ -192,3 +192,42 @@ def _resource_persons(
     return tuple(
         sorted(found.values(), key=lambda r: (r.domain.slug, -r.level.rank, r.name, r.issuer.slug))
     )
+
+
+@dataclass(frozen=True)
+class IssuerBadges:
+    """What a structure has awarded and what it may award, each in the taxonomy's order."""
+
+    awarded: tuple[tuple[Badge, int], ...]
+    """The badges it awarded that are valid now, each with its count of valid awards."""
+    may_award: tuple[Badge, ...]
+    """The other badges it may award (none valid yet)."""
+
+    @property
+    def valid_awards(self) -> int:
+        """How many of its awards are valid now."""
+        return sum(count for _, count in self.awarded)
+
+
+def issuer_badges(network: Network, skills_map: SkillsMap, issuer: Issuer) -> IssuerBadges:
+    """A structure's badges: those with holders first, then those it may award, each ordered
+    by domain (as content/skills.yaml lists them) and level rank, then by name."""
+    domains = {domain.slug: i for i, domain in enumerate(network.skills.domains)}
+    ranks = {level.slug: level.rank for level in network.skills.levels}
+
+    def order(badge: Badge) -> tuple[int, int, str]:
+        return (
+            domains.get(badge.domain or "", len(domains)),
+            ranks.get(badge.level or "", len(ranks) + 1),
+            badge.name.get(network.site.language),
+        )
+
+    badges = sorted(network.awarded_by(issuer), key=order)
+    counts = {
+        badge.slug: skills_map.holders_by_badge.get((issuer.slug, badge.slug), 0)
+        for badge in badges
+    }
+    return IssuerBadges(
+        awarded=tuple((badge, counts[badge.slug]) for badge in badges if counts[badge.slug]),
+        may_award=tuple(badge for badge in badges if not counts[badge.slug]),
+    )

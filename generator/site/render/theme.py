@@ -26,6 +26,7 @@ from markupsafe import Markup
 from generator.cache import Store, entry_key
 from generator.site.problems import Location, Problems
 from generator.site.render import jinja_compiled_messages
+from generator.site.render.wording import elides_de, long_date
 from generator.site.urls import LINK_SCHEMES, is_safe_link, web_link
 
 # Tags a person may use in criteria and pages; everything else (scripts, styles, iframes,
@@ -201,6 +202,8 @@ class Theme:
             env.globals.update(gettext=newstyle_gettext, _=newstyle_gettext)
             env.filters["markdown"] = render_markdown
             env.filters["web_link"] = web_link
+            env.filters["long_date"] = lambda value, lang=language: long_date(value, lang)
+            env.tests["elides_de"] = elides_de
             self._environments[language] = env
         return self._environments[language]
 

@@ -1,0 +1,76 @@
+"""How pages word what they show people: dates in long form, French elision, and the
+language of a text that is not in the page's own."""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import date, datetime
+from functools import lru_cache
+
+from babel.dates import format_date
+from markupsafe import Markup, escape
+
+from generator.site.model import Text
+
+# The locale whose conventions a language's dates follow. The site's English is British
+# (its pages say og:locale en_GB): "12 March 2024", where Babel's "en" writes "March 12, 2024".
+DATE_LOCALES = {"en": "en_GB"}
+
+
+@lru_cache(maxsize=4096)
+def _long_date(day: date, language: str) -> str:
+    return format_date(day, format="long", locale=DATE_LOCALES.get(language, language))
+
+
+def long_date(value: date | datetime | str, language: str) -> str:
+    """A date as people read it in a language: "12 mars 2024", "12 March 2024".
+
+    Takes a date, a datetime (its date) or an ISO date string, as templates hold them.
+    Machine-readable attributes (`<time datetime>`) keep the ISO form.
+    """
+    if isinstance(value, datetime):
+        day = value.date()
+    elif isinstance(value, date):
+        day = value
+    else:
+        day = date.fromisoformat(value[:10])
+    return _long_date(day, language)
+
+
+def _base_letter(character: str) -> str:
+    """A letter without its accents, lower-case ("É" -> "e")."""
+    return unicodedata.normalize("NFD", character)[0].lower()
+
+
+def elides_de(name: str) -> bool:
+    """Whether French writes "d'" rather than "de" before a name: "d'Alice", "d'Émile",
+    "d'Hélène", "d'Yves", but "de Bob", "de Yann".
+
+    Before a vowel, a mute h (taken as mute: aspirated-h names are rare among first names) or
+    a y sounded as a vowel (followed by a consonant); a name that starts with neither a letter
+    nor a vowel sound keeps "de".
+    """
+    letters = [_base_letter(c) for c in name.strip()[:2]]
+    if not letters:
+        return False
+    first = letters[0]
+    if first in "aeiouh":
+        return True
+    if first == "y":
+        return len(letters) > 1 and letters[1].isalpha() and letters[1] not in "aeiouy"
+    return False
+
+
+def in_language(text: Text | str | None, language: str, default_language: str) -> Markup:
+    """A text for a page in `language`, marked with its own language when it falls back to
+    another (WCAG 3.1.2): a Text in the language it has (Text.get's fallback), a plain string
+    (an address, a revocation reason, a narrative) in the site's default language."""
+    if text is None:
+        return Markup("")
+    if isinstance(text, Text):
+        shown, used = text.get(language), text.language_of(language)
+    else:
+        shown, used = text, default_language
+    if used == language or not shown:
+        return escape(shown)
+    return Markup('<span lang="{}">{}</span>').format(used, shown)

@@ -1,0 +1,140 @@
+"""Every kind of page on a phone and a laptop, in Debian's Chromium: what shows first, what fits.
+
+The example network is built and served as in test_browser.py; tests/browser/run.mjs opens
+every kind of page at 320x640, 390x844 and 1366x900 and reports the page's width, where an
+award's status is and which sharing actions a page offers, and runs axe. A screenshot of
+each first screen is kept in tests/browser/screenshots/after/ (git-ignored), to be looked at.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from typing import Any
+
+import pytest
+
+from .test_browser import BROWSER_TESTS, NODE, PREFIX, RUN, served
+
+__all__ = ["served"]  # the fixture, shared with test_browser.py
+
+SCREENSHOTS = BROWSER_TESTS / "screenshots"
+VIEWPORTS = {"320x640": (320, 640), "390x844": (390, 844), "1366x900": (1366, 900)}
+AWARDS = {
+    "award-valid": "awards/biklab/20240312-ef961c53/",
+    "award-revoked": "awards/fablab-exemple-port/20240420-6ebc5c6e/",
+    "award-revoked-en": "en/awards/fablab-exemple-port/20240420-6ebc5c6e/",
+    "award-expired": "awards/biklab/20240630-814da3a6/",
+    "award-anonymous": "awards/biklab/20241005-11e90815/",
+}
+PAGES = {
+    "home": "",
+    "catalogue": "badges/",
+    "badge": "badges/decoupe-laser-premiers-pas/",
+    "structure": "issuers/biklab/",
+    "structures": "issuers/",
+    "map": "map/",
+    "domain": "map/decoupe-vinyle/",
+    "machine": "issuers/atelier-kerexemple/machines/plotter-vinyle/",
+    "portfolio": "people/alice-m/",
+    "page": "pages/la-demarche/",
+    **AWARDS,
+}
+# What promotes an award as valid: sharing it on a profile, downloading it, printing it.
+PROMOTIONS = ('a[href^="https://www.linkedin.com/"]', "a[download]", "#print-certificate")
+STATUS = ".status"
+FIRST_LINE = 48  # CSS pixels: a status box's border, padding and first line of text
+
+
+def checks(label: str) -> list[dict[str, Any]]:
+    """One check per page kind and viewport; screenshots go to SCREENSHOTS/label/."""
+    folder = SCREENSHOTS / label
+    folder.mkdir(parents=True, exist_ok=True)
+    found = []
+    for page, path in PAGES.items():
+        for size, (width, height) in VIEWPORTS.items():
+            steps: list[dict[str, Any]] = [
+                {"do": "screenshot", "file": str(folder / f"{page}-{size}.png")},
+                {"do": "overflow"},
+            ]
+            if page in AWARDS:
+                steps.append({"do": "box", "selector": STATUS})
+                steps.extend({"do": "count", "selector": selector} for selector in PROMOTIONS)
+            steps.append({"do": "axe"})
+            found.append(
+                {
+                    "name": f"{page}-{size}",
+                    "path": PREFIX + path,
+                    "viewport": {"width": width, "height": height},
+                    "steps": steps,
+                }
+            )
+    return found
+
+
+@pytest.fixture(scope="module")
+def seen(served: str, tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]]:
+    """Every check's report, by name, from one Chromium."""
+    assert NODE is not None
+    listed = tmp_path_factory.mktemp("layout") / "checks.json"
+    listed.write_text(json.dumps(checks("after")), "utf-8")
+    done = subprocess.run(
+        [NODE, str(RUN), served, str(listed)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert done.returncode == 0, f"run.mjs failed:\n{done.stderr}\n{done.stdout}"
+    reports = json.loads(done.stdout)["reports"]
+    return {report["name"]: report for report in reports}
+
+
+def observed(seen: dict[str, dict[str, Any]], name: str, action: str, selector: str = "") -> Any:
+    """What one step of a check saw, asserting the page loaded and ran without errors."""
+    report = seen[name]
+    assert report["status"] == 200, f"{report['path']}: HTTP {report['status']}"
+    assert report["errors"] == [], report["errors"]
+    for result in report["results"]:
+        if result["do"] == action and result.get("selector", "") == selector:
+            return result["value"]
+    raise AssertionError(f"{name}: no {action} {selector} result")
+
+
+EVERY_PAGE = [f"{page}-{size}" for page in PAGES for size in VIEWPORTS]
+EVERY_AWARD = [f"{page}-{size}" for page in AWARDS for size in VIEWPORTS]
+
+
+@pytest.mark.parametrize("name", EVERY_PAGE)
+def test_no_page_is_wider_than_the_screen(seen: dict[str, dict[str, Any]], name: str) -> None:
+    width = observed(seen, name, "overflow")
+    assert width["scrollWidth"] <= width["innerWidth"], width["wide"]
+
+
+@pytest.mark.parametrize("name", EVERY_AWARD)
+def test_the_award_status_is_on_the_first_screen(
+    seen: dict[str, dict[str, Any]], name: str
+) -> None:
+    status = observed(seen, name, "box", STATUS)
+    window = observed(seen, name, "overflow")
+    assert status is not None, f"{name}: no {STATUS}"
+    # its first line, the state's word, is seen: not only the top of its border
+    assert status["top"] >= 0 and status["top"] + FIRST_LINE <= window["innerHeight"], (
+        status,
+        window["innerHeight"],
+    )
+
+
+@pytest.mark.parametrize("name", EVERY_AWARD)
+def test_only_a_valid_award_is_promoted(seen: dict[str, dict[str, Any]], name: str) -> None:
+    offered = {selector: observed(seen, name, "count", selector) for selector in PROMOTIONS}
+    if name.startswith(("award-revoked", "award-expired")):
+        assert offered == dict.fromkeys(PROMOTIONS, 0)
+    else:
+        assert all(offered.values()), offered
+
+
+@pytest.mark.parametrize("name", EVERY_PAGE)
+def test_no_accessibility_violation(seen: dict[str, dict[str, Any]], name: str) -> None:
+    violations = observed(seen, name, "axe")
+    assert violations == [], json.dumps(violations, indent=1, ensure_ascii=False)

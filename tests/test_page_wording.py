@@ -1,0 +1,85 @@
+"""The example site's portfolio, structure and map pages, and its English pages: what they
+list first, what their counts count, and the language of what they quote."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from generator.site.build import build_site
+
+from .conftest import ROOT
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("site") / "out"
+    build_site(ROOT, out)
+    return out
+
+
+def page(site: Path, path: str) -> str:
+    return (site / path / "index.html").read_text("utf-8")
+
+
+def main(html: str) -> str:
+    return html.split("<main", 1)[1].split("</main>", 1)[0]
+
+
+def test_portfolio_shows_the_badges_held_then_the_next_step(site: Path) -> None:
+    html = main(page(site, "people/alice-m"))
+    assert "<h1>Les badges d\u2019Alice Martin</h1>" in html
+    assert "pas encore obtenu" not in html
+    held, upcoming = html.split('id="next-title"', 1)
+    assert re.search(r'<img src="/open-badges/badges/decoupe-laser-premiers-pas/image\.png"', held)
+    assert "Décerné par BIK&#39;LAB le 12 mars 2024" in held
+    # the next level of the laser-cutting pathway, and nothing further along it
+    assert "/badges/decoupe-laser-utilisateur-autonome/" in upcoming
+    assert "/badges/decoupe-laser-animateur/" not in upcoming
+
+
+def test_portfolio_in_english(site: Path) -> None:
+    assert "<h1>Alice Martin\u2019s badges</h1>" in page(site, "en/people/alice-m")
+
+
+def test_structure_lists_badges_awarded_first_then_those_it_may_award(site: Path) -> None:
+    html = main(page(site, "issuers/biklab"))
+    awarded, may_award = html.split('id="awarded-title"', 1)[1].split('id="may-award-title"', 1)
+    found = re.findall(r'href="/open-badges/badges/([a-z0-9-]+)/"', awarded)
+    assert found == ["decoupe-laser-premiers-pas", "biklab-mediation-scientifique"]
+    assert "0 titulaire" not in html
+    assert "2 badges valides décernés par la structure." in awarded
+    others = re.findall(
+        r'href="/open-badges/badges/([a-z0-9-]+)/"', may_award.split("</section>")[0]
+    )
+    # by domain as content/skills.yaml lists them, then by level rank
+    assert others[:3] == [
+        "decoupe-laser-utilisateur-autonome",
+        "decoupe-laser-formateur-mentor",
+        "decoupe-laser-mainteneur",
+    ]
+    assert others[3] == "decoupe-vinyle-premiers-pas"
+
+
+def test_map_counts_say_what_they_count(site: Path) -> None:
+    html = main(page(site, "map"))
+    entry = html.split("<strong>BIK&#39;LAB</strong>", 1)[1].split("</li>", 1)[0]
+    assert "2 badges valides décernés · peut délivrer 15 badges du catalogue" in entry
+    assert "badges délivrés" not in html
+
+
+def test_english_pages_mark_french_fragments(site: Path) -> None:
+    revoked = page(site, "en/awards/fablab-exemple-port/20240420-6ebc5c6e")
+    assert re.search(r'<span lang="fr">Délivré par erreur[^<]*</span>', revoked)
+    structure = page(site, "en/issuers/biklab")
+    assert '<dd><span lang="fr">Brest (adresse à compléter)</span></dd>' in structure
+    # nothing of the kind on the French pages
+    assert '<span lang="fr">' not in page(site, "awards/fablab-exemple-port/20240420-6ebc5c6e")
+
+
+def test_the_plotter_is_named_in_good_french(site: Path) -> None:
+    for path in ("badges/decoupe-vinyle-premiers-pas", "badges/decoupe-vinyle-animateur"):
+        html = page(site, path)
+        assert "de le plotter" not in html and "découverte du plotter" in html
