@@ -167,7 +167,7 @@ def test_downloads_and_print_view_are_offered(site: Path) -> None:
     html = page(site, ALICE)
     assert 'href="/open-badges/awards/biklab/20240312-ef961c53/badge.png" download' in html
     assert 'id="print-certificate"' in html
-    assert '<section class="certificate"' in html
+    assert '<section class="certificate certificate-valid"' in html
     assert "https://openbadgesvalidator.imsglobal.org/" in html
     assert 'lang="en"' in page(site, "en/" + ALICE)
     assert "Is this badge mine?" in page(site, "en/" + ALICE)

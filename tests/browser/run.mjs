@@ -7,20 +7,21 @@
 // `results`. Actions: fill {selector, value}, type {selector, value} (key by key),
 // click {selector}, press {key}, media {media}, waitAttribute {selector, name, values}
 // (until the attribute takes one of the values), attribute {selector, name}, display
-// {selector} (computed style, null when absent), visible {selector}, clipboard, pdf (its
-// page count), axe (violations), tabOrder {max} (the elements Tab focuses from the top of
+// {selector} (computed style, null when absent), visible {selector}, clipboard, pdf {file?}
+// (the page printed to an A4 PDF: its page count; with `file`, the PDF is also written there), axe (violations), tabOrder {max} (the elements Tab focuses from the top of
 // the page), mark (once the network is idle, requests are also listed in `requestsAfterMark`),
 // count {selector} (how many elements match), property {selector, name} (a DOM property of
 // the first match, such as an image's currentSrc), requests {pattern} (the URLs requested so far
 // that match the regular expression, aborted ones included), waitRequest {pattern} (until
-// one such request was made), settle (until the page's CSS transitions and animations end).
+// one such request was made), settle (until the page's CSS transitions and animations end),
+// screenshot {selector, file} (a PNG of the first match written to file; its path).
 //
 // A check may carry `context`: Playwright context options (e.g. {javaScriptEnabled: false});
 // it then runs in a separate context made with them, in its own fresh profile.
 //
 // No network: every request whose host is not 127.0.0.1 is aborted and listed in `blocked`,
 // and Chromium resolves no other host name. Only the pytest file asserts; this script reports.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -66,7 +67,11 @@ const actions = {
   }, s.selector),
   visible: (page, s) => page.isVisible(s.selector),
   clipboard: (page) => page.evaluate(() => navigator.clipboard.readText()),
-  pdf: async (page) => countPdfPages(await page.pdf({ format: 'A4' })),
+  pdf: async (page, s) => {
+    const pdf = await page.pdf({ format: 'A4' });
+    if (s.file) writeFileSync(s.file, pdf);
+    return countPdfPages(pdf);
+  },
   axe: async (page) => {
     await page.addScriptTag({ path: AXE });
     const found = await page.evaluate(() => window.axe.run(document));
@@ -76,6 +81,10 @@ const actions = {
     }));
   },
   count: (page, s) => page.locator(s.selector).count(),
+  screenshot: async (page, s) => {
+    await page.locator(s.selector).first().screenshot({ path: s.file });
+    return s.file;
+  },
   property: (page, s) => page.locator(s.selector).first().evaluate((el, name) => el[name], s.name),
   requests: (page, s, report) => report.requests.filter((url) => new RegExp(s.pattern).test(url)),
   waitRequest: async (page, s, report) => {

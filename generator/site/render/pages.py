@@ -153,6 +153,7 @@ class PageRenderer:
             "levels_count": len(network.skills.levels),
             "skills_map": self.skills_map,
             "cached": self.fragments.for_language(lang),
+            "qr_code": self.qr_codes.svg,
         }
         return shared
 
@@ -343,4 +344,4 @@ def _machine_context(renderer: PageRenderer, placed: PlacedMachine, lang: str) -
         if r.level.rank >= placed.level.rank
     ]
     qr = renderer.qr_codes.svg(page_url, placed.machine.name)
-    return {"placed": placed, "trainers": trainers, "qr": qr}
+    return {"placed": placed, "trainers": trainers, "qr": qr, "page_url": page_url}
