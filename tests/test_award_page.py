@@ -76,8 +76,8 @@ def test_status_is_clear_on_the_page_and_in_the_preview(site: Path, path: str, s
         assert head.meta["og:title"].startswith(status)
         assert head.title.startswith(status)
         assert head.meta["og:description"].startswith(status)
-    assert re.fullmatch(re.escape(BASE) + r"badges/[a-z0-9-]+/image\.png", head.meta["og:image"])
-    assert head.meta["twitter:card"] == "summary"
+    assert re.fullmatch(re.escape(BASE) + r"badges/[a-z0-9-]+/share-fr\.png", head.meta["og:image"])
+    assert head.meta["twitter:card"] == "summary_large_image"
 
 
 def test_revoked_page_gives_the_reason(site: Path) -> None:

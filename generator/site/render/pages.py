@@ -17,6 +17,7 @@ from generator.site.outputs import Output
 from generator.site.render.sharing import QrCodes, linkedin_url
 from generator.site.render.skills_map import PlacedMachine, SkillsMap
 from generator.site.render.theme import Fragments, Theme
+from generator.site.share_images import ShareImage, ShareKey
 from generator.site.urls import Urls
 
 
@@ -74,6 +75,7 @@ class PageRenderer:
     qr_codes: QrCodes
     pathways: tuple[Pathway, ...]
     fragments: Fragments = field(default_factory=Fragments)
+    share_images: Mapping[ShareKey, ShareImage] = field(default_factory=dict)
     _shared: dict[str, dict[str, Any]] = field(default_factory=dict, init=False, repr=False)
     _templates: dict[tuple[str, str], jinja2.Template] = field(
         default_factory=dict, init=False, repr=False
@@ -154,6 +156,10 @@ class PageRenderer:
             "skills_map": self.skills_map,
             "cached": self.fragments.for_language(lang),
             "qr_code": self.qr_codes.svg,
+            # The share image of a badge's pages, or (badge None) of the site's; None if none.
+            "share_image": lambda badge: self.share_images.get(
+                (badge.slug if badge else None, lang)
+            ),
         }
         return shared
 
