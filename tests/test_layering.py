@@ -34,6 +34,7 @@ RANKS = {
     "generator.site.load": 3,
     "generator.site.check": 4,
     "generator.site.badge_images": 4,
+    "generator.site.share_images": 4,  # drawn like the badge images, before rendering
     "generator.site.render": 5,
     "generator.site.output_folder": 6,
     "generator.site.write": 6,

@@ -79,6 +79,19 @@ def _palette(face: RGB) -> _Palette:
     return _Palette(face, ring, ink, mark, _mix(ring, mark, 0.38), text, band)
 
 
+def parse_colour(colour: str) -> RGB:
+    """A '#rrggbb' colour as RGB (ValueError, saying how to write it, otherwise)."""
+    return _parse_colour(colour)
+
+
+def text_colour_on(ground: RGB) -> RGB:
+    """White on a ground dark enough for it (WCAG 1.4.3, 4.5:1), else a dark shade of it."""
+    if _contrast(_WHITE, ground) >= 4.5:
+        return _WHITE
+    dark = _mix(ground, _BLACK, 0.78)
+    return dark if _contrast(dark, ground) >= 4.5 else (20, 20, 20)
+
+
 # --- disc and level marks --------------------------------------------------------------------
 
 

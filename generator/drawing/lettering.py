@@ -344,3 +344,29 @@ def draw_lettering(
     band_top = offset + first.baseline - first.size * 0.72 - face * 0.07
     band_bottom = offset + last.bottom + face * 0.06
     return Lettering(mask, tuple(_band(area, face * 0.92, band_top, band_bottom)))
+
+
+def draw_lettering_in_box(
+    size: tuple[int, int], box: tuple[float, float, float, float], title: str, subtitle: str
+) -> Image.Image | None:
+    """Fit title and subtitle, left-aligned, in a rectangle (left, top, right, bottom) and draw
+    them in a mask, vertically centred; None if both are blank."""
+    left, top, right, bottom = box
+    width, height = right - left, bottom - top
+    scale = width / 1.75  # the sizes a disc's face of this radius would take
+    title, subtitle = " ".join(title.split()), " ".join(subtitle.split())
+    fitting = (
+        block
+        for block in _arrangements(title, subtitle, scale)
+        if block.lines[-1].bottom <= height and all(line.width <= width for line in block.lines)
+    )
+    block = max(fitting, key=lambda block: block.score, default=None)
+    block = block if block is not None else _squeezed(title, subtitle, scale)
+    if not block.lines:
+        return None
+    offset = top + (height - block.lines[-1].bottom) / 2
+    mask = Image.new("L", size, 0)
+    draw = ImageDraw.Draw(mask)
+    for line in block.lines:
+        _draw_text_line(draw, line.text, line.size, line.stroke, left, offset + line.baseline)
+    return mask

@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -34,6 +34,7 @@ from generator.site.progress import Progress, unseen
 from generator.site.render.sharing import QrCodes
 from generator.site.render.site import Rendering, theme_for
 from generator.site.render.theme import Theme
+from generator.site.share_images import ShareImage, ShareKey, draw_share_images
 from generator.site.urls import Urls
 from generator.site.write import Fanout, WriteReport, update_site, write_site
 
@@ -88,6 +89,8 @@ class Built:
     """The cache store the theme and the QR codes keep what they make in (saved by each build)."""
     cleared_addresses: frozenset[str] = frozenset()
     """Addresses on the site that belong to no recipient (see check/privacy.py)."""
+    shares: Mapping[ShareKey, ShareImage] = field(default_factory=dict)
+    """The share images (og:image) of the badges and of the site."""
 
 
 def check_site(
@@ -236,8 +239,11 @@ def _publish(
     """Render and write the whole site of a checked network; raise BuildFailed on errors."""
     network, problems = checked.network, checked.problems
     images = draw_badge_images(network, store)
+    shares = draw_share_images(network, images, store)
     qr_codes = QrCodes(store)
-    rendering = Rendering(network, checked.awards, images, checked.theme, checked.now, qr_codes)
+    rendering = Rendering(
+        network, checked.awards, images, checked.theme, checked.now, qr_codes, share_images=shares
+    )
     guard = RecipientEmailGuard(network.credentials, sources=_guard_sources(source, checked))
 
     def last_checks(written: WriteReport) -> None:
@@ -260,7 +266,7 @@ def _publish(
     log.info("wrote %d files to %s", written.files, out_dir)
     report = BuildReport(files=written.files, warnings=problems.sorted())
     cleared = frozenset(guard.cleared)
-    return Built(report, checked, out_dir, sources, images, qr_codes, store, cleared)
+    return Built(report, checked, out_dir, sources, images, qr_codes, store, cleared, shares)
 
 
 def _update(
@@ -290,7 +296,9 @@ def _update(
     )
     problems.raise_if_errors()
     checked = CheckedSite(network, awards, problems, now, last.checked.theme)
-    rendering = Rendering(network, awards, last.images, checked.theme, now, last.qr_codes)
+    rendering = Rendering(
+        network, awards, last.images, checked.theme, now, last.qr_codes, share_images=last.shares
+    )
     outputs = [
         *rendering.shared_outputs(only_awards=changed),
         *rendering.award_outputs(rendering.award_keys(only_awards=changed)),
@@ -331,7 +339,15 @@ def _replace_built(
     cleared: frozenset[str],
 ) -> Built:
     return Built(
-        report, checked, last.out_dir, sources, last.images, last.qr_codes, last.store, cleared
+        report,
+        checked,
+        last.out_dir,
+        sources,
+        last.images,
+        last.qr_codes,
+        last.store,
+        cleared,
+        last.shares,
     )
 
 

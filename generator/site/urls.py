@@ -112,6 +112,16 @@ class Urls:
         return f"badges/{badge}/image.{extension}"
 
     @staticmethod
+    def badge_share_image(badge: str, language: str) -> str:
+        """The 1200 x 630 image a link to a badge's pages shows on social networks."""
+        return f"badges/{badge}/share-{language}.png"
+
+    @staticmethod
+    def site_share_image(language: str) -> str:
+        """The 1200 x 630 image a link to a page about no badge shows on social networks."""
+        return f"share/site-{language}.png"
+
+    @staticmethod
     def achievement(badge: str) -> str:
         """A badge's Open Badges 3.0 Achievement."""
         return f"badges/{badge}/achievement.json"

@@ -7,15 +7,15 @@
 // `results`. Actions: fill {selector, value}, type {selector, value} (key by key),
 // click {selector}, press {key}, media {media}, waitAttribute {selector, name, values}
 // (until the attribute takes one of the values), attribute {selector, name}, display
-// {selector} (computed style, null when absent), visible {selector}, clipboard, pdf (its
-// page count), axe (violations), tabOrder {max} (the elements Tab focuses from the top of
+// {selector} (computed style, null when absent), visible {selector}, clipboard, pdf {file?}
+// (the page printed to an A4 PDF: its page count; with `file`, the PDF is also written there), axe (violations), tabOrder {max} (the elements Tab focuses from the top of
 // the page), mark (once the network is idle, requests are also listed in `requestsAfterMark`),
 // count {selector} (how many elements match), property {selector, name} (a DOM property of
 // the first match, such as an image's currentSrc), requests {pattern} (the URLs requested so far
 // that match the regular expression, aborted ones included), waitRequest {pattern} (until
 // one such request was made), settle (until the page's CSS transitions and animations end),
-// screenshot {file, fullPage} (the first screen, or the whole page, as a PNG at that path;
-// value: the path), box {selector}
+// screenshot {file, fullPage, selector} (a PNG written to file: of the first match of
+// selector, else the first screen, or the whole page; value: the path), box {selector}
 // (the first match's top, bottom, left and right in CSS pixels from the document's top left,
 // null when absent), overflow (the document's scrollWidth, the window's innerWidth and
 // innerHeight, and the elements that reach past the window's right edge outside a box that
@@ -27,7 +27,7 @@
 //
 // No network: every request whose host is not 127.0.0.1 is aborted and listed in `blocked`,
 // and Chromium resolves no other host name. Only the pytest file asserts; this script reports.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -73,7 +73,11 @@ const actions = {
   }, s.selector),
   visible: (page, s) => page.isVisible(s.selector),
   clipboard: (page) => page.evaluate(() => navigator.clipboard.readText()),
-  pdf: async (page) => countPdfPages(await page.pdf({ format: 'A4' })),
+  pdf: async (page, s) => {
+    const pdf = await page.pdf({ format: 'A4' });
+    if (s.file) writeFileSync(s.file, pdf);
+    return countPdfPages(pdf);
+  },
   axe: async (page) => {
     await page.addScriptTag({ path: AXE });
     const found = await page.evaluate(() => window.axe.run(document));
@@ -84,7 +88,8 @@ const actions = {
   },
   count: (page, s) => page.locator(s.selector).count(),
   screenshot: async (page, s) => {
-    await page.screenshot({ path: s.file, fullPage: Boolean(s.fullPage), animations: 'disabled' });
+    if (s.selector) await page.locator(s.selector).first().screenshot({ path: s.file });
+    else await page.screenshot({ path: s.file, fullPage: Boolean(s.fullPage), animations: 'disabled' });
     return s.file;
   },
   box: (page, s) => page.evaluate((sel) => {

@@ -18,6 +18,7 @@ from generator.site.render.sharing import QrCodes, linkedin_url
 from generator.site.render.skills_map import PlacedMachine, SkillsMap, issuer_badges
 from generator.site.render.theme import Fragments, Theme
 from generator.site.render.wording import in_language
+from generator.site.share_images import ShareImage, ShareKey
 from generator.site.urls import Urls
 
 
@@ -75,6 +76,7 @@ class PageRenderer:
     qr_codes: QrCodes
     pathways: tuple[Pathway, ...]
     fragments: Fragments = field(default_factory=Fragments)
+    share_images: Mapping[ShareKey, ShareImage] = field(default_factory=dict)
     _shared: dict[str, dict[str, Any]] = field(default_factory=dict, init=False, repr=False)
     _templates: dict[tuple[str, str], jinja2.Template] = field(
         default_factory=dict, init=False, repr=False
@@ -156,6 +158,11 @@ class PageRenderer:
             "levels_count": len(network.skills.levels),
             "skills_map": self.skills_map,
             "cached": self.fragments.for_language(lang),
+            "qr_code": self.qr_codes.svg,
+            # The share image of a badge's pages, or (badge None) of the site's; None if none.
+            "share_image": lambda badge: self.share_images.get(
+                (badge.slug if badge else None, lang)
+            ),
         }
         return shared
 
@@ -360,4 +367,4 @@ def _machine_context(renderer: PageRenderer, placed: PlacedMachine, lang: str) -
         if r.level.rank >= placed.level.rank
     ]
     qr = renderer.qr_codes.svg(page_url, placed.machine.name)
-    return {"placed": placed, "trainers": trainers, "qr": qr}
+    return {"placed": placed, "trainers": trainers, "qr": qr, "page_url": page_url}

@@ -63,8 +63,11 @@ def qr_svg(url: str, title: str) -> Markup:
             runs.append(f"m{start - x} {row - y}h{end - start}")
             x, y, column = end, row, end
     side = size + 2 * QR_BORDER
+    # The viewBox lets a stylesheet give the code any size (40 mm on paper) without cutting it.
+    pixels_wide = side * QR_SCALE
     return Markup(
-        f'<svg width="{side * QR_SCALE}" height="{side * QR_SCALE}" class="qr-code">'
+        f'<svg width="{pixels_wide}" height="{pixels_wide}" '
+        f'viewBox="0 0 {pixels_wide} {pixels_wide}" class="qr-code">'
         f'<title>{escape(title)}</title><g transform="scale({QR_SCALE})">'
         f'<path fill="#fff" d="M0 0h{side}v{side}h-{side}z"/>'
         f'<path class="qrline" stroke="#111" d="{"".join(runs)}"/></g></svg>'

@@ -24,6 +24,7 @@ from generator.site.render.sharing import QrCodes
 from generator.site.render.skills_map import build_skills_map
 from generator.site.render.theme import Fragments, Theme
 from generator.site.render.withdrawn import render_withdrawn
+from generator.site.share_images import ShareImage, ShareKey
 from generator.site.urls import Urls
 
 
@@ -44,6 +45,7 @@ class Rendering:
         now: datetime,
         qr_codes: QrCodes | None = None,
         fragments: Fragments | None = None,
+        share_images: Mapping[ShareKey, ShareImage] | None = None,
     ) -> None:
         self.network = network
         self.awards = awards
@@ -60,6 +62,7 @@ class Rendering:
             qr_codes if qr_codes is not None else QrCodes(),
             pathways(network),
             fragments or Fragments(),
+            share_images or {},
         )
         self._image_bytes = {slug: image.data for slug, image in images.items()}
 
@@ -99,6 +102,7 @@ class Rendering:
         yield from feeds.render_feeds(network, urls)
         yield from _static_files(network, self.pages.theme, urls)
         yield from (Output(image.path, image.data) for image in self.images.values())
+        yield from (Output(share.path, share.data) for share in self.pages.share_images.values())
 
     def outputs(self) -> Iterator[Output]:
         """Every output of the site, in this process (the build fans the awards out instead)."""

@@ -1,0 +1,47 @@
+"""The share card: a 1200 x 630 PNG that social networks show with a link (Open Graph image).
+
+A picture (a badge's image, or the network's logo) on a light disc at the left, on a field of
+the badge's colour, and a title and subtitle lettered at the right as on the default badge
+(`lettering`: Pillow's bundled font, the accents it lacks drawn). No system font, clock or
+randomness: the same Pillow gives the same bytes on every machine.
+"""
+
+from __future__ import annotations
+
+import io
+
+from PIL import Image, ImageDraw
+
+from generator.drawing.badge import parse_colour, text_colour_on
+from generator.drawing.lettering import draw_lettering_in_box
+
+WIDTH, HEIGHT = 1200, 630  # what LinkedIn, Facebook and X show in full (1.91:1)
+_PICTURE = 440  # side of the picture, in pixels
+_MARGIN = 70
+
+
+def share_card_png(*, picture: bytes | None, title: str, subtitle: str, colour: str) -> bytes:
+    """Draw the share card of a badge or of the site; return PNG bytes."""
+    field = parse_colour(colour)
+    card = Image.new("RGB", (WIDTH, HEIGHT), field)
+    text_left = _MARGIN
+    if picture is not None:
+        with Image.open(io.BytesIO(picture)) as opened:
+            image = opened.convert("RGBA")
+        image.thumbnail((_PICTURE, _PICTURE), Image.Resampling.LANCZOS)
+        centre_x, centre_y = _MARGIN + _PICTURE // 2, HEIGHT // 2
+        # A white disc behind the picture, so a badge of the field's own colour stands out.
+        radius = _PICTURE // 2 + 24
+        disc = (centre_x - radius, centre_y - radius, centre_x + radius, centre_y + radius)
+        ImageDraw.Draw(card).ellipse(disc, fill=(255, 255, 255))
+        position = (centre_x - image.width // 2, centre_y - image.height // 2)
+        card.paste(image, position, image)
+        text_left = _MARGIN + _PICTURE + 2 * _MARGIN
+    box = (text_left, _MARGIN, WIDTH - _MARGIN, HEIGHT - _MARGIN)
+    mask = draw_lettering_in_box(card.size, box, title, subtitle)
+    if mask is not None:
+        card.paste(text_colour_on(field), (0, 0), mask)
+    buffer = io.BytesIO()
+    # No metadata and fixed settings: the same pixels always give the same bytes.
+    card.save(buffer, format="PNG", optimize=False, compress_level=9)
+    return buffer.getvalue()

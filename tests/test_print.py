@@ -1,0 +1,240 @@
+"""What awards and machines print, in Debian's Chromium: every award's certificate (of the
+example network and of the signed test site, in every language) and every machine's poster
+printed to an A4 PDF, the PDF rasterised at 150 and 300 dpi and its QR code decoded. Also
+the "add to a wallet" QR code of every valid award, read from a screenshot.
+
+The sites are built into one temporary folder, each under the path of its base_url, and
+served on 127.0.0.1; tests/browser/run.mjs prints the PDFs and takes the screenshots.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+import subprocess
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from http.server import ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+import zxingcpp
+from PIL import Image
+
+from generator.site.build import build_site
+
+from .conftest import ROOT, SITES
+from .test_browser import NODE, RUN, QuietHandler
+
+pypdfium2 = pytest.importorskip("pypdfium2", reason='run `pip install -e ".[test]"`')
+
+BASE_URLS = {
+    "example": (ROOT, "https://fababrest.github.io/open-badges/"),
+    "signed": (SITES / "signed", "https://example.org/test-network/"),
+}
+A4_MM = (210, 297)
+# The QR code's printed side, quiet zone included (theme/static/paper.css).
+QR_MM = {"certificate": 40, "poster": 60}
+QR_BORDER = 2  # modules of margin drawn around the code (generator/site/render/sharing.py)
+STAMPS = {"revoked": ("RÉVOQUÉ", "REVOKED"), "expired": ("EXPIRÉ", "EXPIRED")}
+CAPTIONS = {
+    "certificate": ("Scannez pour vérifier ce badge en ligne", "Scan to verify this badge online"),
+    "poster": ("Scannez pour voir la page de cette machine", "Scan to open this machine"),
+}
+
+
+@dataclass(frozen=True)
+class Printed:
+    """One page printed: its kind, absolute URL, state, PDF and what the browser saw."""
+
+    kind: str  # certificate | poster
+    url: str
+    status: str  # valid | revoked | expired (a poster: valid)
+    language: str
+    pdf: Path
+    report: dict[str, Any]
+
+
+def _pages(site: Path, base_url: str) -> Iterator[tuple[str, str, str, str]]:
+    """(kind, URL, status, language) of every award page and machine page of a built site."""
+    for html in sorted(site.rglob("index.html")):
+        path = html.parent.relative_to(site).as_posix() + "/"
+        language = "en" if path.startswith("en/") else "fr"
+        if re.fullmatch(r"(en/)?awards/[^/]+/[^/]+/", path):
+            text = html.read_text("utf-8")
+            found = re.search(r'class="certificate certificate-(\w+)"', text)
+            if found is None and "no longer published" not in text:
+                raise AssertionError(f"{path}: an award page without a certificate")
+            if found is not None:
+                yield "certificate", base_url + path, found.group(1), language
+        elif re.fullmatch(r"(en/)?issuers/[^/]+/machines/[^/]+/", path):
+            yield "poster", base_url + path, "valid", language
+
+
+@pytest.fixture(scope="module")
+def printed(tmp_path_factory: pytest.TempPathFactory) -> list[Printed]:
+    """Every certificate and poster of both sites printed (and each valid award's wallet QR
+    code screenshot) in one Chromium."""
+    root = tmp_path_factory.mktemp("print")
+    out = tmp_path_factory.mktemp("pdf")
+    pages = []
+    for source, base_url in BASE_URLS.values():
+        site = root / urlsplit(base_url).path.strip("/")
+        build_site(source, site)
+        pages.extend(_pages(site, base_url))
+    handler = functools.partial(QuietHandler, directory=str(root))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    checks = []
+    for number, (kind, url, status, _) in enumerate(pages):
+        steps: list[dict[str, Any]] = [
+            {"do": "count", "selector": ".paper-logos img"},
+            {"do": "pdf", "file": str(out / f"{number}.pdf")},
+        ]
+        if kind == "certificate":
+            steps.append({"do": "count", "selector": "#wallet-link"})
+            if status == "valid":
+                shot = str(out / f"{number}-wallet.png")
+                steps.append({"do": "screenshot", "selector": ".wallet .qr svg", "file": shot})
+                steps.append({"do": "attribute", "selector": "#wallet-link", "name": "href"})
+        checks.append({"name": str(number), "path": urlsplit(url).path, "steps": steps})
+    listed = out / "checks.json"
+    listed.write_text(json.dumps(checks), "utf-8")
+    try:
+        assert NODE is not None
+        done = subprocess.run(
+            [NODE, str(RUN), f"http://127.0.0.1:{server.server_address[1]}/", str(listed)],
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
+        )
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert done.returncode == 0, f"run.mjs failed:\n{done.stderr}\n{done.stdout}"
+    reports = json.loads(done.stdout)["reports"]
+    assert {page[2] for page in pages} == {"valid", "revoked", "expired"}, "a state is missing"
+    return [
+        Printed(kind, url, status, language, out / f"{number}.pdf", reports[number])
+        for number, (kind, url, status, language) in enumerate(pages)
+    ]
+
+
+def _value(printed: Printed, action: str, selector: str | None = None) -> Any:
+    report = printed.report
+    assert report["status"] == 200 and report["errors"] == [], (printed.url, report["errors"])
+    for result in report["results"]:
+        if result["do"] == action and result.get("selector") == selector:
+            return result["value"]
+    raise AssertionError(f"{printed.url}: no {action} {selector or ''}")
+
+
+def _modules(url: str) -> int:
+    """How many modules wide the QR code of a URL is (as the site draws it)."""
+    code = zxingcpp.create_barcode(url, zxingcpp.BarcodeFormat.QRCode, ec_level="M")
+    image = zxingcpp.write_barcode_to_image(code, scale=1, add_quiet_zones=False)
+    return int(image.shape[0])
+
+
+def _raster(pdf: Path, dpi: int) -> Image.Image:
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        image: Image.Image = document[0].render(scale=dpi / 72).to_pil()
+        return image
+    finally:
+        document.close()
+
+
+def _text(pdf: Path) -> str:
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        text: str = document[0].get_textpage().get_text_range()
+        return " ".join(text.split())
+    finally:
+        document.close()
+
+
+def test_every_certificate_and_poster_prints_on_one_a4_page(printed: list[Printed]) -> None:
+    assert {p.kind for p in printed} == {"certificate", "poster"}
+    wrong = []
+    for page in printed:
+        document = pypdfium2.PdfDocument(page.pdf)
+        width, height = (round(side / 72 * 25.4) for side in document[0].get_size())
+        if (_value(page, "pdf"), len(document), (width, height)) != (1, 1, A4_MM):
+            wrong.append((page.url, len(document), (width, height)))
+        document.close()
+    assert wrong == []
+
+
+@pytest.mark.parametrize("dpi", [150, 300])
+def test_every_printed_qr_code_decodes_to_its_page_at_a_fixed_size(
+    printed: list[Printed], dpi: int
+) -> None:
+    wrong = []
+    for page in printed:
+        image = _raster(page.pdf, dpi)
+        found = zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)
+        if [code.text for code in found] != [page.url]:
+            wrong.append((page.url, [code.text for code in found]))
+            continue
+        corners = found[0].position
+        side = corners.top_right.x - corners.top_left.x
+        modules = _modules(page.url)
+        expected = QR_MM[page.kind] / 25.4 * dpi * modules / (modules + 2 * QR_BORDER)
+        if abs(side - expected) > expected * 0.03:
+            wrong.append((page.url, f"{side} px wide, not {expected:.0f}"))
+        # at the foot of the frame: no blank bottom third
+        if corners.top_left.y < image.height * 0.6:
+            wrong.append((page.url, f"the code starts at {corners.top_left.y} of {image.height}"))
+    assert wrong == []
+
+
+def test_every_printed_page_is_framed_with_the_logos_and_a_caption(
+    printed: list[Printed],
+) -> None:
+    for page in printed:
+        text = _text(page.pdf)
+        caption = CAPTIONS[page.kind][page.language == "en"]
+        assert caption in text, (page.url, text)
+        # the example network has a logo; the signed site's structure has one (not its network)
+        assert _value(page, "count", ".paper-logos img") >= 1, page.url
+        # the frame: a dark line near each edge, across the middle of the page
+        image = _raster(page.pdf, 150).convert("L")
+        width, height = image.size
+        row = [image.getpixel((x, height // 2)) for x in range(width)]
+        column = [image.getpixel((width // 2, y)) for y in range(height)]
+        for edge in (
+            row[: width // 8],
+            row[-width // 8 :],
+            column[: height // 8],
+            column[-height // 8 :],
+        ):
+            assert min(edge) < 128, (page.url, "no frame")
+
+
+def test_a_revoked_or_expired_certificate_says_so_across_it(printed: list[Printed]) -> None:
+    for page in (p for p in printed if p.kind == "certificate"):
+        text = _text(page.pdf)
+        for status, words in STAMPS.items():
+            stamp = words[page.language == "en"]
+            assert (stamp in text) == (page.status == status), (page.url, page.status, text)
+
+
+def test_a_valid_award_offers_its_credential_to_wallets_as_a_link_and_a_qr_code(
+    printed: list[Printed],
+) -> None:
+    for page in (p for p in printed if p.kind == "certificate"):
+        if page.status != "valid":
+            assert _value(page, "count", "#wallet-link") == 0, page.url
+            continue
+        credential = re.sub(r"^(https://[^ ]+?/)(en/)?(awards/.*/)$", r"\1\3", page.url)
+        credential += "credential.json"
+        assert _value(page, "attribute", "#wallet-link") == credential
+        shot = Image.open(_value(page, "screenshot", ".wallet .qr svg"))
+        found = zxingcpp.read_barcodes(shot, formats=zxingcpp.BarcodeFormat.QRCode)
+        assert [code.text for code in found] == [credential], page.url

@@ -1,0 +1,153 @@
+"""Open Graph and Twitter card tags on every public page kind, with a share image that exists
+at the declared size (generator/site/share_images.py, theme/templates/partials/share_meta.html)."""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Sequence
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PIL import Image
+
+from generator.cache import Store
+from generator.drawing.share_card import HEIGHT, WIDTH, share_card_png
+from generator.site import share_images
+from generator.site.badge_images import draw_badge_images
+from generator.site.load.network import load_network
+from generator.site.parallel import map_ordered
+from generator.site.problems import Problems
+from generator.site.share_images import draw_share_images
+
+from .conftest import ROOT
+
+# Every public page kind, by the pattern of its path (French and English).
+KINDS = {
+    "home": r"",
+    "catalogue": r"badges/",
+    "badge": r"badges/[^/]+/",
+    "structure": r"issuers/[^/]+/",
+    "map": r"map/",
+    "domain": r"map/[^/]+/",
+    "machine": r"issuers/[^/]+/machines/[^/]+/",
+    "portfolio": r"people/[^/]+/",
+    "award": r"awards/[^/]+/[^/]+/",
+}
+REQUIRED = (
+    "og:title", "og:description", "og:url", "og:type", "og:image", "og:image:width",
+    "og:image:height", "og:image:alt", "og:locale", "og:locale:alternate", "twitter:card",
+)  # fmt: skip
+
+
+class _Meta(HTMLParser):
+    """The <meta property|name=... content=...> of a page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: dict[str, str] = {}
+        self.canonical = ""
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if tag == "meta" and (name := found.get("property") or found.get("name")):
+            self.tags.setdefault(name, found.get("content") or "")
+        if tag == "link" and found.get("rel") == "canonical":
+            self.canonical = found.get("href") or ""
+
+
+def _meta(html: Path) -> _Meta:
+    parser = _Meta()
+    parser.feed(html.read_text("utf-8"))
+    return parser
+
+
+def _kind(path: str) -> str | None:
+    path = path.removeprefix("en/")
+    kinds = [kind for kind, pattern in KINDS.items() if re.fullmatch(pattern, path)]
+    # a machine's path also matches no other kind; a structure's only its own
+    return kinds[0] if len(kinds) == 1 else None
+
+
+@pytest.mark.parametrize("name", ["example", "signed"])
+def test_every_public_page_kind_has_its_sharing_tags_and_an_image_of_the_declared_size(
+    published_sites: dict[str, Path], name: str
+) -> None:
+    site = published_sites[name]
+    base_url = _meta(site / "index.html").canonical
+    seen: set[str] = set()
+    for html in sorted(site.rglob("index.html")):
+        path = html.parent.relative_to(site).as_posix() + "/"
+        path = "" if path == "./" else path
+        kind = _kind(path)
+        if kind is None or "Page retirée" in html.read_text("utf-8"):
+            continue
+        seen.add(kind)
+        meta = _meta(html)
+        missing = [tag for tag in REQUIRED if not meta.tags.get(tag)]
+        assert missing == [], f"{path}: no {missing}"
+        assert meta.tags["og:url"] == meta.canonical == base_url + path
+        assert meta.tags["twitter:card"] == "summary_large_image"
+        assert meta.tags["og:locale"] == ("en_GB" if path.startswith("en/") else "fr_FR")
+        image = meta.tags["og:image"]
+        assert image.startswith(base_url), (path, image)
+        with Image.open(site / image.removeprefix(base_url)) as opened:
+            assert opened.format == "PNG"
+            declared = (int(meta.tags["og:image:width"]), int(meta.tags["og:image:height"]))
+            assert opened.size == declared == (1200, 630), path
+        # nothing private: no address, and only the consented name (the privacy guard
+        # checks every file; here, no '@' but the network's own name)
+        for tag, content in meta.tags.items():
+            assert "@" not in content.replace("Fab@brest", ""), (path, tag, content)
+    expected = set(KINDS) - ({"portfolio", "machine"} if name == "signed" else set())
+    assert expected <= seen, expected - seen
+
+
+def test_a_badge_page_shares_the_badge_s_own_image_in_its_language(
+    published_sites: dict[str, Path],
+) -> None:
+    site = published_sites["example"]
+    french = _meta(site / "badges" / "decoupe-laser-premiers-pas" / "index.html").tags
+    english = _meta(site / "en" / "badges" / "decoupe-laser-premiers-pas" / "index.html").tags
+    assert french["og:image"].endswith("/badges/decoupe-laser-premiers-pas/share-fr.png")
+    assert english["og:image"].endswith("/badges/decoupe-laser-premiers-pas/share-en.png")
+    assert french["og:image:alt"] == "Découpe laser - 1er pas"
+    assert english["og:image:alt"] != french["og:image:alt"]
+    home = _meta(site / "index.html").tags
+    assert home["og:image"].endswith("/share/site-fr.png")
+
+
+def test_the_share_card_is_1200_by_630_in_the_colour_given() -> None:
+    picture = io.BytesIO()
+    Image.new("RGBA", (600, 600), (0, 0, 0, 0)).save(picture, "PNG")
+    png = share_card_png(
+        picture=picture.getvalue(), title="Découpe laser", subtitle="Réseau", colour="#c0392b"
+    )
+    with Image.open(io.BytesIO(png)) as card:
+        assert card.size == (WIDTH, HEIGHT) == (1200, 630)
+        pixels = card.convert("RGB")
+        assert pixels.getpixel((WIDTH - 5, 5)) == (0xC0, 0x39, 0x2B)
+        # the white disc behind the (here transparent) picture
+        assert pixels.getpixel((70 + 220, 315)) == (255, 255, 255)
+
+
+def test_share_images_are_kept_in_the_cache_store_and_reused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    network = load_network(ROOT, Problems())
+    with Store(tmp_path / "cache.sqlite3") as store:
+        first = draw_share_images(network, draw_badge_images(network, store), store)
+    assert len(first) == len(network.badges) * len(network.site.languages) + 2
+    asked: list[int] = []
+
+    def recording(function: Any, items: Sequence[Any], **options: Any) -> Any:
+        asked.append(len(items))
+        return map_ordered(function, items, **options)
+
+    monkeypatch.setattr(share_images, "map_ordered", recording)
+    with Store(tmp_path / "cache.sqlite3") as store:
+        second = draw_share_images(network, draw_badge_images(network, store), store)
+    assert asked == [0], "a share image was drawn again"
+    assert {k: v.data for k, v in second.items()} == {k: v.data for k, v in first.items()}
