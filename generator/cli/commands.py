@@ -152,6 +152,22 @@ def _parser() -> argparse.ArgumentParser:
     revoke.add_argument("--key-file", type=Path, required=True, help="the structure's private key")
     revoke.set_defaults(run=_revoke)
 
+    imports = command(
+        "import",
+        "bring badges, structures and earlier awards from Badgr, Open "
+        "Badge Factory or any Open Badges 2.0 export, for review",
+    )
+    imports.add_argument(
+        "sources",
+        nargs="+",
+        type=Path,
+        metavar="SOURCE",
+        help="an export file (.json, .jsonl), a folder, or a baked PNG/SVG",
+    )
+    imports.add_argument("--issuer", metavar="SLUG", help="the structure these sources are of")
+    imports.add_argument("--dry-run", action="store_true", help="say what would be written")
+    imports.set_defaults(run=_import)
+
     verify = commands.add_parser(
         "verify", help="check a credential, a hosted badge URL or a baked image"
     )
@@ -285,3 +301,25 @@ def _verify(args: argparse.Namespace) -> int:
     verdict = verify_target(args.target, site=args.site, source=args.source)
     print(verdict.describe())
     return 0 if verdict.status == "valid" else 1
+
+
+def _import(args: argparse.Namespace) -> int:
+    from generator.importing.importer import import_sources
+
+    result = import_sources(args.source, args.sources, args.issuer, args.dry_run)
+    report(result.warnings, args.format)
+    for note in result.notes:
+        print(note)
+    for planned, state in result.files:
+        print(f"{planned.path}: {state}: {planned.what}")
+    changed = sum(state != "unchanged" for _, state in result.files)
+    verb = "would write" if args.dry_run else "wrote"
+    print(
+        f"{verb} {changed} file(s), {len(result.files) - changed} unchanged"
+        + (
+            "; nothing written (--dry-run)"
+            if args.dry_run
+            else "; review them, run 'build.py check', and open a pull request"
+        )
+    )
+    return 0
