@@ -199,3 +199,30 @@ def test_imported_site_builds_earlier_award_pages(
     # Earlier awards are never counted as held (revoked and expired ones least of all).
     rows = json.loads((out / "data/skills-map.json").read_text())["rows"]
     assert {row["holders"] for row in rows} == {0}
+
+
+def test_a_baked_png_is_imported_like_its_assertion(
+    minimal_site: MakeSite, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Badgr bakes the assertion with its badge class and issuer expanded in it."""
+    site = minimal_site()
+    assert run(site, str(SOURCES / "baked" / "expired-laser.png")) == 0
+    out = capsys.readouterr().out
+    assert "content/issuers/fablab-des-capucins.yaml: new: NEW STRUCTURE" in out
+    assert "matches the network's badge 'laser-debutant'" in out
+    record = (site / "assertions/fablab-des-capucins/earlier/20210601-65d34f6a.yaml").read_text()
+    assert "original: https://api.badgr.io/public/assertions/Ex2pIr4eDa6wAr8dSx0zYw\n" in record
+    assert "expires: '2023-06-01T09:30:00Z'" in record
+
+
+def test_a_baked_url_alone_is_not_fetched(
+    minimal_site: MakeSite, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site = minimal_site()
+    svg = SOURCES / "baked" / "url-only.svg"
+    assert run(site, str(svg)) == 1
+    assert capsys.readouterr().err.startswith(
+        f"{svg}: error: only the assertion's URL is baked "
+        "(https://api.badgr.io/public/assertions/Ex2pIr4eDa6wAr8dSx0zYw): nothing is fetched; "
+        "open it, save the JSON it answers, and import that file"
+    )
