@@ -107,8 +107,8 @@ def _parser() -> argparse.ArgumentParser:
     keygen.set_defaults(run=_keygen)
 
     issue = command("issue", "sign credentials for one badge, for one recipient or a CSV file")
-    issue.add_argument("--issuer", required=True, help="the awarding structure's slug")
-    issue.add_argument("--badge", required=True, help="the badge's slug")
+    issue.add_argument("--issuer", help="the awarding structure's slug (required)")
+    issue.add_argument("--badge", help="the badge's slug (required)")
     issue.add_argument("--key-file", type=Path, required=True, help="the structure's private key")
     who = issue.add_mutually_exclusive_group(required=True)
     who.add_argument(
@@ -129,6 +129,13 @@ def _parser() -> argparse.ArgumentParser:
     issue.add_argument("--name", help="the person's display name (shown only with 'name' consent)")
     issue.add_argument(
         "--consent", metavar="SCOPES", help="consent given: name,map,resource,portfolio"
+    )
+    issue.add_argument(
+        "--from-earlier",
+        type=Path,
+        metavar="RECORD",
+        help="re-issue an earlier award (assertions/<structure>/earlier/<id>.yaml) to its "
+        "earner, whose --recipient address is checked against the original's salted hash",
     )
     issue.set_defaults(run=_issue)
 
@@ -232,6 +239,8 @@ def _issue(args: argparse.Namespace) -> int:
     from generator.issuer.recipients import recipient, recipients_from_csv, with_person
     from generator.site.problems import Location
 
+    if args.from_earlier or not (args.issuer and args.badge):
+        return _issue_from_earlier(args)
     problems = Problems()
     if args.csv:
         table = recipients_from_csv(args.csv, problems)
@@ -322,4 +331,21 @@ def _import(args: argparse.Namespace) -> int:
             else "; review them, run 'build.py check', and open a pull request"
         )
     )
+    return 0
+
+
+def _issue_from_earlier(args: argparse.Namespace) -> int:
+    from generator.issuer.reissuing import issue_from_earlier
+
+    if not args.from_earlier or args.csv or args.issuer or args.badge:
+        print(
+            "error: give --issuer and --badge, or --from-earlier RECORD with --recipient alone",
+            file=sys.stderr,
+        )
+        return 2
+    written, _ = issue_from_earlier(args.source, args.from_earlier, args.recipient, args.key_file)
+    for path in written:
+        print(f"issued {path}, linking the original award in its evidence")
+    if not written:
+        print("skipped: this badge was already issued to this recipient", file=sys.stderr)
     return 0
