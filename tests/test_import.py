@@ -226,3 +226,31 @@ def test_a_baked_url_alone_is_not_fetched(
         "(https://api.badgr.io/public/assertions/Ex2pIr4eDa6wAr8dSx0zYw): nothing is fetched; "
         "open it, save the JSON it answers, and import that file"
     )
+
+
+def test_open_badge_factory_badges_as_json_lines(
+    minimal_site: MakeSite, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site = minimal_site()
+    source = SOURCES / "obf" / "badges.jsonl"
+    assert run(site, str(source), "--issuer", "atelier") == 0
+    out = capsys.readouterr().out
+    badge = (site / "badges/modelisation-3d.yaml").read_text()
+    assert "name: Modélisation 3D\ndescription: A modélisé une pièce en 3D.\n" in badge
+    assert "scope: atelier\nstatus: proposed\nvalid_for:\n  months: 24\n" in badge
+    assert "url: https://openbadgefactory.com/v1/badge/_/PQ4T2XK9M1AB.json" in badge
+    assert (site / "badges/modelisation-3d.md").read_text() == (
+        "### Critères\n\n1. Dessiner une pièce cotée\n2. L'exporter en STL\n\nx\n"
+    )
+    assert (site / "badges/modelisation-3d.svg").read_bytes().startswith(b"<svg")
+    assert "image not fetched (https://openbadgefactory.com/v1/badge/_/RS8K3LM2N0CD.png)" in out
+    assert main(["check", "--source", str(site)]) == 0
+
+
+def test_open_badge_factory_badges_need_a_structure(
+    minimal_site: MakeSite, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site = minimal_site()
+    source = SOURCES / "obf" / "badges.jsonl"
+    assert run(site, str(source)) == 1
+    assert f"{source}:2: error: the issuer of badge class" in capsys.readouterr().err

@@ -95,7 +95,7 @@ class Reader:
             return None
         return str(identifier)
 
-    def _text(
+    def text(
         self, item: dict[str, Any], name: str, what: str, required: bool = True
     ) -> str | None:
         value = item.get(name)
@@ -111,7 +111,7 @@ class Reader:
     def issuer(self, item: dict[str, Any]) -> str | None:
         """An Issuer profile; its id."""
         identifier = self._id(item, "issuer")
-        name = self._text(item, "name", "issuer")
+        name = self.text(item, "name", "issuer")
         if identifier is None or name is None:
             return None
         url, email = item.get("url"), item.get("email")
@@ -120,7 +120,7 @@ class Reader:
             name=name,
             url=url if is_web_link(url) else None,
             email=email if isinstance(email, str) and "@" in email else None,
-            description=self._text(item, "description", "issuer", required=False),
+            description=self.text(item, "description", "issuer", required=False),
             image=_image_value(item.get("image")),
             source=self.location,
         )
@@ -129,8 +129,8 @@ class Reader:
     def badge(self, item: dict[str, Any]) -> str | None:
         """A BadgeClass (and its issuer, when expanded inside it); its id."""
         identifier = self._id(item, "badge class")
-        name = self._text(item, "name", "badge class")
-        description = self._text(item, "description", "badge class")
+        name = self.text(item, "name", "badge class")
+        description = self.text(item, "description", "badge class")
         issuer = item.get("issuer")
         if isinstance(issuer, dict):
             issuer = self.issuer(issuer)

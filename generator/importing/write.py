@@ -173,8 +173,8 @@ class Planner:
             if looks_like_html(badge.description)
             else badge.description,
         }
-        if badge.tags:
-            fields["tags"] = sorted(set(badge.tags))
+        # A badge outside the taxonomy needs tags: the platform's name stands in for none.
+        fields["tags"] = sorted(set(badge.tags)) or [slugify(badge.platform)]
         fields["scope"] = issuer
         fields["status"] = "proposed"
         if badge.valid_for:
