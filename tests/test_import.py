@@ -254,3 +254,17 @@ def test_open_badge_factory_badges_need_a_structure(
     source = SOURCES / "obf" / "badges.jsonl"
     assert run(site, str(source)) == 1
     assert f"{source}:2: error: the issuer of badge class" in capsys.readouterr().err
+
+
+def test_an_earlier_award_page_once_published_stays(imported: Path) -> None:
+    from .test_since import check, commit, errors, git
+
+    git(imported, "init", "-q")
+    commit(imported, "imported from Badgr")
+    (imported / RECORD).unlink()
+    assert errors(check(imported)) == [
+        f"{RECORD}: error: earlier award published at HEAD "
+        "(earlier/fablab-des-capucins/20250314-ec832f69/) and now deleted or renamed: its page "
+        "may be on its earner's CV; restore the file (a revoked one is marked 'revoked: true', "
+        "never deleted)"
+    ]
