@@ -268,3 +268,15 @@ def test_an_earlier_award_page_once_published_stays(imported: Path) -> None:
         "may be on its earner's CV; restore the file (a revoked one is marked 'revoked: true', "
         "never deleted)"
     ]
+
+
+def test_an_earlier_recipient_address_is_never_published(
+    imported: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    page = imported / "content/pages/a-propos.md"
+    page.write_text(page.read_text() + "\nÉcrire à Alice@example.org.\n")
+    assert main(["build", "--source", str(imported), "--out", str(tmp_path / "built")]) == 1
+    assert (
+        f"{RECORD}: error: the recipient's email address of this earlier award would be "
+        "published in pages/a-propos/index.html"
+    ) in capsys.readouterr().err

@@ -221,7 +221,9 @@ def _publish(
     images = draw_badge_images(network, store)
     qr_codes = QrCodes(store)
     rendering = Rendering(network, checked.awards, images, checked.theme, checked.now, qr_codes)
-    guard = RecipientEmailGuard(network.credentials, sources=_guard_sources(source, checked))
+    guard = RecipientEmailGuard(
+        network.credentials, sources=_guard_sources(source, checked), earlier=network.earlier
+    )
 
     def last_checks(written: WriteReport) -> None:
         guard.report(written.found, problems)
