@@ -95,9 +95,7 @@ class Reader:
             return None
         return str(identifier)
 
-    def text(
-        self, item: dict[str, Any], name: str, what: str, required: bool = True
-    ) -> str | None:
+    def text(self, item: dict[str, Any], name: str, what: str, required: bool = True) -> str | None:
         value = item.get(name)
         if value is None or (isinstance(value, str) and not value.strip()):
             if required:

@@ -23,6 +23,7 @@ def slugify(text: str) -> str:
 
 
 def free_slug(slug: str, taken: set[str]) -> str:
+    """The slug, or the slug with the first free '-2', '-3'... suffix; now taken."""
     candidate, number = slug, 2
     while candidate in taken:
         candidate, number = f"{slug}-{number}", number + 1
@@ -31,6 +32,7 @@ def free_slug(slug: str, taken: set[str]) -> str:
 
 
 def site_of(url: str | None) -> str:
+    """A web address as compared for 'same structure': host and path, without the scheme."""
     parts = urlsplit(url or "")
     return f"{(parts.hostname or '').lower()}{parts.path.rstrip('/')}"
 
@@ -41,6 +43,7 @@ def record_slug(award: ImportedAward, issued_on: str) -> str:
 
 
 def criteria_markdown(badge: ImportedBadge) -> str:
+    """The criteria as Markdown (HTML converted and sanitised), with the original's link."""
     text = badge.criteria or ""
     markdown = html_to_markdown(text) if looks_like_html(text) else text.strip() + "\n"
     if badge.criteria_url:
@@ -50,6 +53,7 @@ def criteria_markdown(badge: ImportedBadge) -> str:
 
 
 def iso(moment: datetime) -> str:
+    """A moment as the records keep it: UTC, to the second."""
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
@@ -59,6 +63,7 @@ class _Dumper(yaml.SafeDumper):
 
 
 def yaml_file(header: str, fields: dict[str, Any]) -> bytes:
+    """A YAML file the build reads back: a header comment, then the fields in their order."""
     comment = "".join(f"# {line}\n" for line in header.splitlines())
     body = yaml.dump(fields, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
     return (comment + body).encode("utf-8")
