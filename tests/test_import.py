@@ -280,3 +280,16 @@ def test_an_earlier_recipient_address_is_never_published(
         f"{RECORD}: error: the recipient's email address of this earlier award would be "
         "published in pages/a-propos/index.html"
     ) in capsys.readouterr().err
+
+
+def test_an_award_and_its_revoked_answer_in_one_import(
+    minimal_site: MakeSite, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Read in either order, the full assertion and the revoked answer make one record."""
+    site = minimal_site()
+    export = shutil.copytree(BADGR, tmp_path / "export")
+    shutil.copy(SOURCES / "later" / "assertion-valid-revoked.json", export / "0-answer.json")
+    assert run(site, str(export)) == 0
+    record = (site / RECORD).read_text()
+    assert "badge: impression-3d-autonome" in record
+    assert "revoked: true\nrevocation_reason: Badge retiré à la demande de la structure\n" in record

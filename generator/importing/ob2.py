@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -223,7 +224,7 @@ class Reader:
         elif badge is None and not revoked:
             self.error("the assertion names no badge; give the assertion as its platform hosts it")
         reason = item.get("revocationReason")
-        self.into.awards[identifier] = ImportedAward(
+        award = ImportedAward(
             id=identifier,
             badge=badge,
             issued_on=self.moment(item.get("issuedOn"), "issuedOn", required=badge is not None),
@@ -238,6 +239,7 @@ class Reader:
             platform=platform_of(identifier),
             source=self.location,
         )
+        self.into.awards[identifier] = _merged(self.into.awards.get(identifier), award)
         return identifier
 
     def moment(self, value: Any, name: str, required: bool) -> str | None:
@@ -325,6 +327,19 @@ def parse_moment(value: Any) -> datetime | None:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(UTC).replace(microsecond=0)
+
+
+def _merged(earlier: ImportedAward | None, later: ImportedAward) -> ImportedAward:
+    """One award read twice (its full assertion, and what it answers once revoked): what
+    either says, revoked if either is."""
+    if earlier is None:
+        return later
+    full, other = (earlier, later) if later.badge is None else (later, earlier)
+    return replace(
+        full,
+        revoked=full.revoked or other.revoked,
+        revocation_reason=full.revocation_reason or other.revocation_reason,
+    )
 
 
 def _image_value(value: Any) -> str | None:
