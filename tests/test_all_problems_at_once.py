@@ -170,9 +170,7 @@ def test_readme_shows_a_complete_badge_and_structure() -> None:
 
 
 @pytest.mark.parametrize(("path", "text"), _readme_examples(), ids=lambda value: str(value)[:40])
-def test_readme_examples_pass_check_as_they_are_copied(
-    example: Path, path: str, text: str
-) -> None:
+def test_readme_examples_pass_check_as_they_are_copied(example: Path, path: str, text: str) -> None:
     (example / path).write_text(text, "utf-8")
     assert lines(problems_of(example)) == []
 

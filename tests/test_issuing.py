@@ -565,9 +565,7 @@ def test_csv_issues_one_credential_per_row(network: SignedNetwork, tmp_path: Pat
         "sha256$"
         + hashlib.sha256(("gwen.csv-2@example.net" + identifier["salt"]).encode()).hexdigest()
     )
-    indexes = sorted(
-        int(d["credentialStatus"]["statusListIndex"]) for d in (first, second, third)
-    )
+    indexes = sorted(int(d["credentialStatus"]["statusListIndex"]) for d in (first, second, third))
     assert indexes == [3, 4, 5]
     ok("check", "--source", network.site)
 

@@ -30,6 +30,7 @@ RANKS = {
     "generator.site.parallel": 1,
     "generator.site.progress": 1,
     "generator.site.exchange": 1,
+    "generator.site.imported": 1,
     "generator.site.documents": 2,  # the model as Open Badges documents
     "generator.site.load": 3,
     "generator.site.check": 4,
@@ -40,6 +41,7 @@ RANKS = {
     "generator.site.write": 6,
     "generator.site": 7,  # the orchestrator (build.py) and what only it uses
     "generator.issuer": 8,
+    "generator.importing": 8,  # build.py import: other platforms' exports into the repository
     "generator.cli": 9,
     "generator.schemas": 0,  # data: the JSON Schemas of the content files
 }

@@ -76,8 +76,10 @@ def parser(prog: str) -> argparse.ArgumentParser:
     )
 
     issue = command("issue", "sign credentials for one badge, for one recipient or a CSV file")
-    issue.add_argument("--issuer", required=True, help="the awarding structure's slug")
-    issue.add_argument("--badge", required=True, help="the badge's slug")
+    issue.add_argument(
+        "--issuer", help="the awarding structure's slug (required, except with --from-earlier)"
+    )
+    issue.add_argument("--badge", help="the badge's slug (required, except with --from-earlier)")
     issue.add_argument(
         "--key-file", type=Path, required=True, metavar="FILE", help="the structure's private key"
     )
@@ -108,6 +110,13 @@ def parser(prog: str) -> argparse.ArgumentParser:
         metavar="SCOPES",
         help="consent given: name,map,resource,portfolio (default: none, nothing is shown)",
     )
+    issue.add_argument(
+        "--from-earlier",
+        type=Path,
+        metavar="RECORD",
+        help="re-issue an earlier award (assertions/<structure>/earlier/<id>.yaml) to its "
+        "earner, whose --recipient address is checked against the original's salted hash",
+    )
 
     consent = command(
         "consent", "grant or withdraw a person's consent (takes effect at the next build)"
@@ -132,6 +141,27 @@ def parser(prog: str) -> argparse.ArgumentParser:
     )
     revoke.add_argument(
         "--key-file", type=Path, required=True, metavar="FILE", help="the structure's private key"
+    )
+
+    imports = command(
+        "import",
+        "bring badges, structures and earlier awards from Badgr, Open Badge Factory or any "
+        "Open Badges 2.0 export into the repository, for review in a pull request",
+    )
+    imports.add_argument(
+        "sources",
+        nargs="+",
+        type=Path,
+        metavar="SOURCE",
+        help="an export file (.json, .jsonl), a folder of them, or a baked PNG/SVG",
+    )
+    imports.add_argument(
+        "--issuer",
+        metavar="SLUG",
+        help="the structure the sources are of (default: read from the sources)",
+    )
+    imports.add_argument(
+        "--dry-run", action="store_true", help="say what would be written, and write nothing"
     )
 
     verify = command("verify", "check a credential, a hosted badge URL or a baked image")

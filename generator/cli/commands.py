@@ -152,6 +152,8 @@ def _issue(args: argparse.Namespace) -> int:
     from generator.issuer.recipients import recipient, recipients_from_csv, with_person
     from generator.site.problems import Location
 
+    if args.from_earlier or not (args.issuer and args.badge):
+        return _issue_from_earlier(args)
     problems = Problems()
     if args.csv:
         if args.csv.is_file():  # where it is matters if it is there (reading it says if not)
@@ -228,6 +230,45 @@ def _verify(args: argparse.Namespace) -> int:
     return 0 if verdict.status == "valid" else 1
 
 
+def _import(args: argparse.Namespace) -> int:
+    from generator.importing.importer import import_sources
+
+    result = import_sources(args.source, args.sources, args.issuer, args.dry_run)
+    report(result.warnings, args.format)
+    for note in result.notes:
+        print(note)
+    for planned, state in result.files:
+        print(f"{planned.path}: {state}: {planned.what}")
+    changed = sum(state != "unchanged" for _, state in result.files)
+    verb = "would write" if args.dry_run else "wrote"
+    print(
+        f"{verb} {changed} file(s), {len(result.files) - changed} unchanged"
+        + (
+            "; nothing written (--dry-run)"
+            if args.dry_run
+            else "; review them, run 'build.py check', and open a pull request"
+        )
+    )
+    return 0
+
+
+def _issue_from_earlier(args: argparse.Namespace) -> int:
+    from generator.issuer.reissuing import issue_from_earlier
+
+    if not args.from_earlier or args.csv or args.issuer or args.badge:
+        print(
+            "error: give --issuer and --badge, or --from-earlier RECORD with --recipient alone",
+            file=sys.stderr,
+        )
+        return 2
+    written, _ = issue_from_earlier(args.source, args.from_earlier, args.recipient, args.key_file)
+    for path in written:
+        print(f"issued {path}, linking the original award in its evidence")
+    if not written:
+        print("skipped: this badge was already issued to this recipient", file=sys.stderr)
+    return 0
+
+
 _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "build": _build,
     "check": _check,
@@ -237,4 +278,5 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "consent": _consent,
     "revoke": _revoke,
     "verify": _verify,
+    "import": _import,
 }

@@ -244,7 +244,9 @@ def _publish(
     rendering = Rendering(
         network, checked.awards, images, checked.theme, checked.now, qr_codes, share_images=shares
     )
-    guard = RecipientEmailGuard(network.credentials, sources=_guard_sources(source, checked))
+    guard = RecipientEmailGuard(
+        network.credentials, sources=_guard_sources(source, checked), earlier=network.earlier
+    )
 
     def last_checks(written: WriteReport) -> None:
         guard.report(written.found, problems)

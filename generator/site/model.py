@@ -8,6 +8,7 @@ from datetime import date, datetime
 from functools import cached_property
 from typing import Any, Literal
 
+from generator.site.imported import EarlierAward, Original
 from generator.site.problems import Location
 
 BadgeStatus = Literal["proposed", "approved", "retired"]
@@ -255,6 +256,7 @@ class Badge(Located):
     lines: Mapping[FieldPath, int] = field(default_factory=dict, repr=False)
     broken: frozenset[str] = frozenset()
     """Fields its schema refused (a file read in part, only to be checked: never published)."""
+    original: Original | None = None
 
     @property
     def is_network_badge(self) -> bool:
@@ -332,6 +334,8 @@ class Network:
     """Signed revocation records by (issuer slug, award slug)."""
     people: Mapping[str, Person] = field(default_factory=dict)
     """Earners who agreed to be linked to their awards, by slug."""
+    earlier: Mapping[tuple[str, str], EarlierAward] = field(default_factory=dict)
+    """Awards another platform published before the import, by (issuer slug, record slug)."""
     unreadable: frozenset[str] = frozenset()
     """Files that exist but could not be loaded ('skills', 'issuer:<slug>', 'badge:<slug>',
     'page:<slug>'): verify treats them as present, so one broken file reports one error."""

@@ -188,6 +188,10 @@ class Urls:
         """The human page of one award."""
         return f"{self._lang(language)}awards/{issuer}/{award}/"
 
+    def earlier_award(self, issuer: str, award: str, language: str) -> str:
+        """The page of an award another platform published (assertions/<issuer>/earlier/)."""
+        return f"{self._lang(language)}earlier/{issuer}/{award}/"
+
     @staticmethod
     def credential(issuer: str, award: str) -> str:
         """The signed Open Badges 3.0 credential, verbatim (its id is this URL)."""

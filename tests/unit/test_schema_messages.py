@@ -59,8 +59,8 @@ def test_unknown_field_with_suggestion() -> None:
     text = "name: Laser\ndescription: d\ndescripton: e\nscope: network\nstatus: proposed\n"
     assert check("badge", text) == [
         "f.yaml:3: error: unknown field 'descripton' (did you mean 'description'?); use one of: "
-        "alignment, approved_on, criteria, description, domain, image, level, name, retired_on, "
-        "scope, status, tags, valid_for"
+        "alignment, approved_on, criteria, description, domain, image, level, name, original, "
+        "retired_on, scope, status, tags, valid_for"
     ]
 
 

@@ -8,6 +8,7 @@ from typing import TypeVar
 from urllib.parse import urlsplit
 
 from generator.drawing.pictograms import SYMBOLS
+from generator.site.check.earlier import check_earlier
 from generator.site.check.images import BADGE_IMAGE, LOGO, check_image
 from generator.site.model import NETWORK_SCOPE, Badge, Issuer, Network, Page
 from generator.site.problems import Location, Problems, one_of, suggest
@@ -28,6 +29,7 @@ def check_content(network: Network, problems: Problems) -> None:
         _check_badge(network, badge, problems)
     _check_unique_pathway_steps(network, problems)
     _check_people(network, problems)
+    check_earlier(network, problems)
     if "index" not in network.pages and "page:index" not in network.unreadable:
         problems.warning(
             Location("content/pages/index.md"),

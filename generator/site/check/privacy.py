@@ -18,6 +18,7 @@ from pathlib import Path
 from generator.openbadges.credential import identity_hash, recipient_identity
 from generator.site.check.decoded_text import decoded_texts, without_markup
 from generator.site.check.key_material import key_material_in, may_hold_key_material
+from generator.site.imported import EarlierAward
 from generator.site.model import SignedFile
 from generator.site.outputs import Output
 from generator.site.problems import Location, Problems
@@ -55,8 +56,11 @@ class RecipientEmailGuard:
         cleared: Set[str] = frozenset(),
         changed: Set[tuple[str, str]] = frozenset(),
         sources: tuple[Path, Sequence[Path]] | None = None,
+        earlier: Mapping[tuple[str, str], EarlierAward] | None = None,
     ) -> None:
         self._credentials = credentials
+        # Earlier awards' recipients too (build.py import kept their salted hashes).
+        self._earlier = sorted((earlier or {}).values(), key=lambda award: award.source)
         self._cleared = cleared
         self._changed = changed
         self._sources = sources
@@ -94,8 +98,24 @@ class RecipientEmailGuard:
                         "remove it from the page or person file that shows it (a narrative is "
                         "signed: delete this credential and issue it again without the address)",
                     )
+            if address not in self._cleared and self._earlier_leaked(address, paths, problems):
+                leaked = True
             if not leaked:
                 self.cleared.add(address)
+
+    def _earlier_leaked(self, address: str, paths: set[str], problems: Problems) -> bool:
+        """Report the earlier awards whose recipient the address is; whether there was one."""
+        leaked = False
+        for award in self._earlier:
+            earner = award.recipient
+            if earner is not None and identity_hash(address, earner.salt) == earner.identity:
+                leaked = True
+                problems.error(
+                    award.source,
+                    f"the recipient's email address of this earlier award would be published "
+                    f"in {_shown(paths)}; remove it from the page or file that shows it",
+                )
+        return leaked
 
     def _report_note(self, note: str, paths: set[str], problems: Problems) -> None:
         _, kind, what, evidence = note.split(_NOTE, 3)

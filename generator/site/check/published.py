@@ -23,7 +23,9 @@ from generator.site.model import Network
 from generator.site.problems import Location, Problems
 from generator.site.urls import Urls
 
-Kind = Literal["site", "credential", "revocation", "badge", "structure", "page", "person"]
+Kind = Literal[
+    "site", "credential", "revocation", "badge", "structure", "page", "person", "earlier"
+]
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,9 @@ def published(network: Network) -> Iterator[Published]:
     for slug, person in sorted(network.people.items()):
         if person.allows("portfolio") or person.portfolio_gone:
             yield Published("person", slug, person.source, pages(partial(urls.portfolio, slug)))
+    for (issuer, slug), earlier in sorted(network.earlier.items()):
+        addresses = pages(partial(urls.earlier_award, issuer, slug))
+        yield Published("earlier", f"{issuer}/{slug}", earlier.source, addresses)
 
 
 def check_published_since(
@@ -118,6 +123,7 @@ def _fields(network: Network) -> dict[str, Location]:
     located |= {signed.source.path: signed.source for signed in network.revocations.values()}
     located |= {issuer.source.path: issuer.source for issuer in network.issuers.values()}
     located |= {page.source.path: page.source for page in network.pages.values()}
+    located |= {earlier.source.path: earlier.source for earlier in network.earlier.values()}
     located |= {badge.source.path: badge.at("status") for badge in network.badges.values()}
     located |= {
         person.source.path: person.at("consent", "portfolio") for person in network.people.values()
@@ -157,6 +163,11 @@ def _advice(thing: Published, address: str, revision: str, still_there: bool) ->
         return (
             f"structure '{name}' {gone}; keep its file: its page and profiles are named by "
             "every credential it signed"
+        )
+    if thing.kind == "earlier":
+        return (
+            f"earlier award {gone}: its page may be on its earner's CV; restore the file (a "
+            "revoked one is marked 'revoked: true', never deleted)"
         )
     if thing.kind == "page":
         return f"page '{name}' {gone}; restore the file (edit it, or take it out of the menu)"

@@ -15,6 +15,8 @@ from generator.site.model import Network, SignedFile
 
 STATUS_LIST_FILE = "status-list.json"
 REVOCATIONS = "revocations"
+EARLIER = "earlier"
+"""assertions/<issuer>/earlier/: awards published by another platform (see load/earlier.py)."""
 AWARD_SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 Assertions = tuple[
@@ -62,6 +64,8 @@ def load_assertions(source: Repository, folder: Path) -> Assertions:
     ):
         for path in sorted(issuer_dir.iterdir()):
             if path.name.startswith("."):
+                continue
+            if path.is_dir() and path.name == EARLIER:
                 continue
             if path.is_dir() and path.name == REVOCATIONS:
                 files = sorted(path.glob("*.json"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from generator.site.imported import Original
 from generator.site.load.parsing import Document
 from generator.site.load.repository import TRANSLATION, Repository, parse_date
 from generator.site.model import (
@@ -63,6 +64,7 @@ def load_badge(source: Repository, path: Path, language: str) -> Badge | None:
         source=document.location,
         lines=document.lines,
         broken=document.broken,
+        original=Original(**value["original"]) if "original" in value else None,
     )
 
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from generator.site.load.assertions import load_assertions
 from generator.site.load.badges import load_badge
+from generator.site.load.earlier import load_earlier
 from generator.site.load.issuers import load_issuer
 from generator.site.load.pages import load_pages
 from generator.site.load.people import load_person
@@ -53,6 +54,7 @@ def load_network(root: Path, problems: Problems) -> Network:
             badges[path.stem] = badge
     pages = load_pages(source, root / CONTENT / "pages", site.language, unreadable)
     credentials, status_lists, revocations = load_assertions(source, root / ASSERTIONS)
+    earlier = load_earlier(source, root / ASSERTIONS, unreadable)
     people = {}
     for path in listed_files(root / CONTENT / "people", ".yaml", source, unreadable, "person"):
         person = load_person(source, path)
@@ -70,6 +72,7 @@ def load_network(root: Path, problems: Problems) -> Network:
         status_lists=status_lists,
         revocations=revocations,
         people=people,
+        earlier=earlier,
         unreadable=frozenset(unreadable),
         read_in_part=tuple(read_in_part),
     )

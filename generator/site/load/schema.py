@@ -13,7 +13,7 @@ from jsonschema.exceptions import ValidationError
 from generator.site.load.parsing import Document
 from generator.site.problems import Problems, one_of, suggest
 
-KINDS = ("site", "skills", "issuer", "badge", "page", "person")
+KINDS = ("site", "skills", "issuer", "badge", "page", "person", "earlier")
 WHOLE_FILE: tuple[str, ...] = ()
 """The broken part that stands for the whole file: a rule about the file as a whole failed."""
 

@@ -18,6 +18,7 @@ from generator.site.model import Network
 from generator.site.outputs import Output, json_bytes
 from generator.site.render import feeds
 from generator.site.render.award_files import AwardKey, render_award_files, render_trust_files
+from generator.site.render.earlier import render_earlier
 from generator.site.render.open_data import skills_map_csv, skills_map_json
 from generator.site.render.pages import PageRenderer, pathways, render_award_page, render_pages
 from generator.site.render.sharing import QrCodes
@@ -94,6 +95,7 @@ class Rendering:
             }
         yield from render_pages(self.pages, self.awards, only_people=people)
         yield from render_withdrawn(self.pages)
+        yield from render_earlier(self.pages)
         yield Output(
             urls.skills_map_export("json"),
             json_bytes(skills_map_json(network, self.skills_map, urls)),
