@@ -153,7 +153,7 @@ def parser(prog: str) -> argparse.ArgumentParser:
         nargs="+",
         type=Path,
         metavar="SOURCE",
-        help="an export file (.json, .jsonl), a folder of them, or a baked PNG/SVG",
+        help="an export file (.json, .jsonl, .csv), a folder of them, or a baked PNG/SVG",
     )
     imports.add_argument(
         "--issuer",

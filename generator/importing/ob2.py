@@ -61,6 +61,8 @@ class Reader:
         self.location = location
         self.problems = problems
         self.folder = folder
+        self.recipient_required = True
+        """False for sources that give no recipient's hash (a CSV, OBF's assertions)."""
 
     def error(self, message: str) -> None:
         self.problems.error(self.location, message)
@@ -235,7 +237,9 @@ class Reader:
             else None,
             evidence=self.evidence(item.get("evidence")),
             narrative=_optional_text(item.get("narrative")),
-            recipient=self.recipient(item.get("recipient"), identifier, required=badge is not None),
+            recipient=self.recipient(
+                item.get("recipient"), identifier, self.recipient_required and badge is not None
+            ),
             platform=platform_of(identifier),
             source=self.location,
         )
@@ -330,8 +334,8 @@ def parse_moment(value: Any) -> datetime | None:
 
 
 def _merged(earlier: ImportedAward | None, later: ImportedAward) -> ImportedAward:
-    """One award read twice (its full assertion, and what it answers once revoked): what
-    either says, revoked if either is."""
+    """One award read twice (its full assertion, and what it answers once revoked; or its
+    JSON and a CSV row): what either says, revoked if either is."""
     if earlier is None:
         return later
     full, other = (earlier, later) if later.badge is None else (later, earlier)
@@ -339,6 +343,7 @@ def _merged(earlier: ImportedAward | None, later: ImportedAward) -> ImportedAwar
         full,
         revoked=full.revoked or other.revoked,
         revocation_reason=full.revocation_reason or other.revocation_reason,
+        recipient=full.recipient or other.recipient,
     )
 
 

@@ -5,6 +5,7 @@ language in `content`). Each problem is reported at its line.
 
 An OBF badge's original address is taken to be its public Open Badges 2.0 BadgeClass,
 https://openbadgefactory.com/v1/badge/_/<id>.json (what OBF's hosted assertions name).
+Its events and assertions are read by `obf_awards`.
 """
 
 from __future__ import annotations
@@ -14,11 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from generator.importing.ob2 import Reader
+from generator.importing.obf_awards import OBF_BADGE_CLASS, read_obf_award
 from generator.importing.records import Imported, ImportedBadge
 from generator.site.load.json_strict import JsonRefused, loads_strict
 from generator.site.problems import Location, Problems
-
-OBF_BADGE_CLASS = "https://openbadgefactory.com/v1/badge/_/{id}.json"
 
 
 def read_json_lines(
@@ -39,6 +39,8 @@ def read_json_lines(
             continue
         if isinstance(value, dict) and "type" not in value and "criteria_html" in value:
             _obf_badge(value, Reader(into, at, problems, folder))
+        elif isinstance(value, dict) and "type" not in value and "badge_id" in value:
+            read_obf_award(value, Reader(into, at, problems, folder))
         else:
             Reader(into, at, problems, folder).read(value)
 

@@ -1,11 +1,12 @@
 """The sources of an import, each a file or a folder: Open Badges 2.0 JSON (`.json`), Open
-Badge Factory's JSON lines (`.jsonl`), a Badgr export, or a baked PNG or SVG, read strictly
-(duplicate keys refused) into one Imported."""
+Badge Factory's JSON lines (`.jsonl`), a Badgr export, a CSV list of awards (`.csv`), or a
+baked PNG or SVG, read strictly (duplicate keys refused) into one Imported."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from generator.importing.award_csv import read_award_csv
 from generator.importing.badgr_export import read_json_source
 from generator.importing.baked import read_baked
 from generator.importing.obf import read_json_lines
@@ -13,7 +14,7 @@ from generator.importing.records import Imported
 from generator.site.load.json_strict import read_json
 from generator.site.problems import Location, Problems
 
-SUFFIXES = (".json", ".jsonl", ".png", ".svg")
+SUFFIXES = (".json", ".jsonl", ".csv", ".png", ".svg")
 MAX_SOURCE_BYTES = 50 * 1024 * 1024  # an export of a few thousand awards fits many times
 
 
@@ -61,6 +62,9 @@ def read_file(path: Path, into: Imported, problems: Problems) -> None:
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
         problems.error(location.at(line), "not valid UTF-8; export the file again as UTF-8")
+        return
+    if suffix == ".csv":
+        read_award_csv(text, location, into, problems)
         return
     if suffix == ".jsonl":
         read_json_lines(text, location, into, problems, path.parent)
