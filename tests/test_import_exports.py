@@ -136,3 +136,25 @@ def test_open_badge_factory_assertions_and_events(
     assert "revoked: true" in (folder / "20220501-b16d2523.yaml").read_text()
     assert not any(address in written(site) + err.lower() for address in ADDRESSES)
     assert main(["check", "--source", str(site)]) == 0
+
+
+def test_a_structure_page_lists_its_earlier_awards_apart(
+    minimal_site: MakeSite, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site = minimal_site()
+    assert run(site, str(EXPORT)) == 0
+    out = tmp_path / "built"
+    assert main(["build", "--source", str(site), "--out", str(out)]) == 0
+    page = (out / "en/issuers/le-petit-atelier/index.html").read_text()
+    section = page[page.index('<section aria-labelledby="earlier-title"') :]
+    section = section[: section.index("</section>")]
+    assert "Badges awarded before joining this site" in section
+    items = section.split("<li")[1:]
+    assert [item.count("earlier/le-petit-atelier/") for item in items] == [1, 1, 1]
+    assert "20251120-3815f0d7/" in items[0] and "Revoked" not in items[0]
+    assert "20240201-488740c9/" in items[1] and "<strong>Revoked badge</strong>" in items[1]
+    assert "20230510-660205b5/" in items[2] and "<strong>Expired badge</strong>" in items[2]
+    # Never counted as the structure's awards.
+    assert 'id="awarded-title"' not in page
+    french = (out / "issuers/le-petit-atelier/index.html").read_text()
+    assert "Badges décernés avant l’arrivée sur ce site" in french

@@ -14,6 +14,7 @@ from generator.openbadges.credential import recipient_identity
 from generator.site.awards import Award
 from generator.site.model import Badge, Domain, Level, Network, Person, Text
 from generator.site.outputs import Output
+from generator.site.render.earlier_list import earlier_of_issuer
 from generator.site.render.sharing import QrCodes, linkedin_url
 from generator.site.render.skills_map import PlacedMachine, SkillsMap, issuer_badges
 from generator.site.render.theme import Fragments, Theme
@@ -231,6 +232,7 @@ def render_pages(
             issuer=issuer,
             badges=issuer_badges(network, skills_map, issuer),
             is_network=issuer.slug == network.site.network,
+            earlier=earlier_of_issuer(network, issuer.slug, renderer.now),
         )
     for slug, page in sorted(network.pages.items()):
         if slug != "index":
