@@ -3,13 +3,8 @@ its revocation reaches the award's page, without restarting anything."""
 
 from __future__ import annotations
 
-import os
-import socket
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,58 +14,16 @@ from markupsafe import escape
 
 from .conftest import ROOT
 from .credential_fixtures import SignedNetwork, issue, ok
+from .serving import Serving, page_when
 from .test_revocation import REASON
-
-# Generous: the suite may run on a busy machine. How fast it really is is the benchmark's
-# business (benchmarks/serve_edit.py), not a test's.
-PATIENCE = 60.0
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.fixture
 def served(network: SignedNetwork, tmp_path: Path) -> Iterator[str]:
     """`serve` running on the network, on the real clock; its base URL."""
-    port = free_port()
-    environment = {key: value for key, value in os.environ.items() if key != "SOURCE_DATE_EPOCH"}
-    command = [
-        sys.executable, str(ROOT / "build.py"), "serve", "--source", str(network.site),
-        "--port", str(port), "--out", str(tmp_path / "served"),
-    ]  # fmt: skip
-    environment["PYTHONUNBUFFERED"] = "1"
-    server = subprocess.Popen(command, env=environment, stdout=subprocess.PIPE, text=True)
-    try:
-        assert server.stdout is not None
-        for line in server.stdout:
-            if line.startswith("serving on "):
-                break
-        else:
-            pytest.fail("serve stopped before serving")
-        yield f"http://127.0.0.1:{port}/test-network/"
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
-
-
-def page_when(url: str, ready: str) -> str:
-    """The page at url once it contains `ready` (a test failure after PATIENCE seconds)."""
-    deadline = time.monotonic() + PATIENCE
-    while True:
-        try:
-            with urllib.request.urlopen(url, timeout=5) as response:
-                text: str = response.read().decode("utf-8")
-            if ready in text:
-                return text
-        except urllib.error.HTTPError as error:
-            if error.code != 404:
-                raise
-        if time.monotonic() > deadline:
-            pytest.fail(f"{url} did not show {ready!r} within {PATIENCE} s")
-        time.sleep(0.1)
+    with Serving(network.site, "--out", tmp_path / "served") as serving:
+        serving.line("serving on ")
+        yield serving.url("/test-network/")
 
 
 def now() -> str:
