@@ -83,3 +83,24 @@ def test_the_plotter_is_named_in_good_french(site: Path) -> None:
     for path in ("badges/decoupe-vinyle-premiers-pas", "badges/decoupe-vinyle-animateur"):
         html = page(site, path)
         assert "de le plotter" not in html and "découverte du plotter" in html
+
+
+def test_a_name_after_de_is_elided_everywhere(site: Path) -> None:
+    """The portfolio's preview says what its heading says, and no French page writes "de"
+    before a name that starts with a vowel sound ("de Alice", "de Atelier")."""
+    head = page(site, "people/alice-m").split("</head>", 1)[0]
+    assert re.findall(r'<meta property="og:title" content="([^"]*)">', head) == [
+        "Les badges d\u2019Alice Martin"
+    ]
+    assert head.count('property="og:type"') == 1 and 'content="profile"' in head
+    assert head.count('name="twitter:card"') == 1
+    poster = page(site, "issuers/atelier-kerexemple/machines/plotter-vinyle")
+    assert "l\u2019équipe d\u2019Atelier partagé de Kerexemple" in poster.split('class="poster"')[1]
+    unelided = re.compile(r"\bde [AEIOUÉÈÊÀÂÎÔ]")
+    found = [
+        f"{path.relative_to(site)}: {match.group()}"
+        for path in sorted(site.rglob("*.html"))
+        if path.relative_to(site).parts[0] != "en"
+        for match in unelided.finditer(path.read_text("utf-8"))
+    ]
+    assert found == []
