@@ -33,6 +33,7 @@ AXE_PAGES = {
 LEAVES = r"^(?!http://127\.0\.0\.1:)"  # any request that would leave the machine
 TILES = r"^https://tile\.openstreetmap\.org/\d+/\d+/\d+\.png$"
 MARKERS = "#network-map .leaflet-marker-icon"
+POPUP = "#network-map .leaflet-popup-content"
 
 
 def located_structures() -> list[str]:
@@ -62,6 +63,7 @@ CHECKS: list[Check] = [
             {"do": "click", "selector": MARKERS},
             {"do": "settle"},  # the popup fades in: axe must see its final colours
             {"do": "count", "selector": "#network-map .leaflet-popup-content a[href]"},
+            {"do": "property", "selector": POPUP, "name": "innerText"},
             {"do": "axe"},
             {"do": "requests", "pattern": TILES},
             {"do": "requests", "pattern": LEAVES},
@@ -145,6 +147,19 @@ def test_the_button_shows_a_map_with_one_marker_per_structure(browsed: dict[str,
     assert icon.endswith(PREFIX + "static/leaflet/images/marker-icon.png"), icon
     assert value(found, "property", MARKERS, "naturalWidth") > 0
     assert value(found, "count", "#network-map .leaflet-popup-content a[href]") == 1
+
+
+def test_a_popup_counts_what_the_structure_awarded(browsed: dict[str, Any]) -> None:
+    """The first marker's popup (Atelier partagé de Kerexemple, first by file name) says what
+    the list below the map says, then the badges awarded with their count: not the whole list
+    of badges it may award."""
+    popup = value(report(browsed, "map"), "property", POPUP, "innerText").split("\n")
+    assert [line.strip() for line in popup if line.strip()] == [
+        "Atelier partagé de Kerexemple (exemple)",
+        "2 badges valides décernés · peut délivrer 3 badges du catalogue",
+        "Badges décernés : Découpe vinyle - Animateur / animatrice (2)",
+        "Machines : Plotter vinyle, Plotter et presse à flex",
+    ]
 
 
 def test_tiles_are_requested_only_from_openstreetmap_after_the_click(

@@ -3,7 +3,9 @@ list first, what their counts count, and the language of what they quote."""
 
 from __future__ import annotations
 
+import json
 import re
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -68,6 +70,26 @@ def test_map_counts_say_what_they_count(site: Path) -> None:
     entry = html.split("<strong>BIK&#39;LAB</strong>", 1)[1].split("</li>", 1)[0]
     assert "2 badges valides décernés · peut délivrer 15 badges du catalogue" in entry
     assert "badges délivrés" not in html
+
+
+def test_map_pins_count_as_the_list_and_the_structure_page_do(site: Path) -> None:
+    """Each pin's popup (map.js) says the list's counts and the badges awarded, with their
+    count, in the structure page's order; not every badge the structure may award."""
+    html = main(page(site, "map"))
+    markers = json.loads(unescape(re.search(r"data-markers='([^']*)'", html)[1]))
+    [biklab] = [marker for marker in markers if marker["name"] == "BIK'LAB"]
+    assert biklab["counts"] == "2 badges valides décernés · peut délivrer 15 badges du catalogue"
+    structure = main(page(site, "issuers/biklab")).split('id="awarded-title"', 1)[1]
+    names = re.findall(
+        r"<span class=\"badge-card-name\"[^>]*>([^<]*)</span>", structure.split("</section>")[0]
+    )
+    assert (
+        [(badge["name"], badge["count"]) for badge in biklab["awarded"]]
+        == [(unescape(name), 1) for name in names]
+        == [("Découpe laser - 1er pas", 1), ("Médiation science et société", 1)]
+    )
+    assert "badges" not in biklab
+    assert 'data-label-badges="Badges décernés :"' in html
 
 
 def test_english_pages_mark_french_fragments(site: Path) -> None:

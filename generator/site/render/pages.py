@@ -325,19 +325,25 @@ def render_map_pages(
     """The skills map: overview, one page per domain, one page (and poster) per machine."""
     urls = renderer.urls
     located = [issuer for _, issuer in sorted(network.issuers.items()) if issuer.coordinates]
+    badges_of = {issuer.slug: issuer_badges(network, skills_map, issuer) for issuer in located}
+    # What each structure's pin shows, by language and structure; map.html adds the counts'
+    # wording (translated, pluralised) as the list of structures below the map says them.
     markers = {
-        lang: [
-            {
+        lang: {
+            issuer.slug: {
                 "name": issuer.name,
                 "url": urls.link(urls.issuer_page(issuer.slug, lang)),
                 "lat": issuer.coordinates.lat,
                 "lon": issuer.coordinates.lon,
                 "machines": [m.machine.name for m in skills_map.machines_of(None, issuer.slug)],
-                "badges": [b.name.get(lang) for b in network.awarded_by(issuer)],
+                "awarded": [
+                    {"name": badge.name.get(lang), "count": count}
+                    for badge, count in badges_of[issuer.slug].awarded
+                ],
             }
             for issuer in located
             if issuer.coordinates
-        ]
+        }
         for lang in network.site.languages
     }
     yield from renderer.render(
@@ -346,7 +352,7 @@ def render_map_pages(
         pathways=all_pathways,
         located=located,
         markers=markers,
-        badges_of={i.slug: issuer_badges(network, skills_map, i) for i in located},
+        badges_of=badges_of,
     )
     for pathway in all_pathways:
         yield from renderer.render(

@@ -7,8 +7,11 @@
 // What it reads from the page:
 //   #show-map      data-tiles (URL template), data-attribution (text), optionally
 //                  data-attribution-url (the tile server's copyright page, made a link);
-//   #network-map   data-markers (JSON: [{name, url, lat, lon, machines, badges}]), optionally
-//                  the translated labels data-label-machines, -badges, -zoom-in, -zoom-out.
+//   #network-map   data-markers (JSON: [{name, url, lat, lon, counts, machines, awarded}]:
+//                  counts is what the list below the map says of the structure's badges,
+//                  awarded its badges with valid awards [{name, count}] in the structure
+//                  page's order), optionally the translated labels data-label-machines,
+//                  -badges, -zoom-in, -zoom-out.
 // Everything taken from the data is put in the page as text, never as HTML.
 (function () {
   "use strict";
@@ -49,9 +52,11 @@
     const title = element("strong");
     title.append(link);
     content.append(title);
+    const awarded = (structure.awarded || []).map((badge) => `${badge.name} (${badge.count})`);
     for (const part of [
+      structure.counts ? element("p", structure.counts) : null,
+      listParagraph(container.dataset.labelBadges, awarded),
       listParagraph(container.dataset.labelMachines, structure.machines),
-      listParagraph(container.dataset.labelBadges, structure.badges),
     ]) {
       if (part) content.append(part);
     }
