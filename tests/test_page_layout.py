@@ -27,6 +27,16 @@ AWARDS = {
     "award-expired": "awards/biklab/20240630-814da3a6/",
     "award-anonymous": "awards/biklab/20241005-11e90815/",
 }
+# Every state the award pages show, and what its status line must say on the first screen:
+# the state, and for a revoked award its date and reason, for an expired one its end date
+# (tests/keys/make-example-awards.sh makes these awards).
+STATUS_LINES = {
+    "award-valid": ("Badge valide",),
+    "award-revoked": ("Badge révoqué", "2 mai 2024", "Délivré par erreur"),
+    "award-revoked-en": ("Revoked badge", "2 May 2024", "Délivré par erreur"),
+    "award-expired": ("Badge expiré", "30 juin 2025"),
+    "award-anonymous": ("Badge valide",),
+}
 PAGES = {
     "home": "",
     "catalogue": "badges/",
@@ -43,7 +53,8 @@ PAGES = {
 # What promotes an award as valid: sharing it on a profile, downloading it, printing it.
 PROMOTIONS = ('a[href^="https://www.linkedin.com/"]', "a[download]", "#print-certificate")
 STATUS = ".status"
-FIRST_LINE = 48  # CSS pixels: a status box's border, padding and first line of text
+STATUS_LINE = ".status .status-title"  # the state's word, with its date and reason
+EARNER = ".earner"  # "Décerné à <name>", or on an anonymous award "nom non publié"
 
 
 def checks(label: str) -> list[dict[str, Any]]:
@@ -59,6 +70,9 @@ def checks(label: str) -> list[dict[str, Any]]:
             ]
             if page in AWARDS:
                 steps.append({"do": "box", "selector": STATUS})
+                steps.append({"do": "box", "selector": STATUS_LINE})
+                steps.append({"do": "property", "selector": STATUS_LINE, "name": "innerText"})
+                steps.append({"do": "property", "selector": EARNER, "name": "innerText"})
                 steps.extend({"do": "count", "selector": selector} for selector in PROMOTIONS)
             steps.append({"do": "axe"})
             found.append(
@@ -111,18 +125,40 @@ def test_no_page_is_wider_than_the_screen(seen: dict[str, dict[str, Any]], name:
     assert width["scrollWidth"] <= width["innerWidth"], width["wide"]
 
 
+def test_every_award_state_is_shown() -> None:
+    assert set(STATUS_LINES) == set(AWARDS)
+    states = {words[0] for words in STATUS_LINES.values()}
+    assert states == {"Badge valide", "Badge révoqué", "Revoked badge", "Badge expiré"}
+
+
 @pytest.mark.parametrize("name", EVERY_AWARD)
-def test_the_award_status_is_on_the_first_screen(
+def test_the_award_status_line_is_whole_on_the_first_screen(
     seen: dict[str, dict[str, Any]], name: str
 ) -> None:
+    """The state, with its date and reason, is read without scrolling: the whole line, from
+    its top to its bottom, not only its first words."""
     status = observed(seen, name, "box", STATUS)
+    line = observed(seen, name, "box", STATUS_LINE)
     window = observed(seen, name, "overflow")
-    assert status is not None, f"{name}: no {STATUS}"
-    # its first line, the state's word, is seen: not only the top of its border
-    assert status["top"] >= 0 and status["top"] + FIRST_LINE <= window["innerHeight"], (
-        status,
+    assert status is not None and line is not None, f"{name}: no {STATUS_LINE}"
+    assert status["top"] >= 0 and 0 <= line["top"] < line["bottom"] <= window["innerHeight"], (
+        line,
         window["innerHeight"],
     )
+    said = " ".join(observed(seen, name, "property", STATUS_LINE).split())
+    page = name.rsplit("-", 1)[0]
+    assert all(words in said for words in STATUS_LINES[page]), (said, STATUS_LINES[page])
+
+
+@pytest.mark.parametrize("size", VIEWPORTS)
+def test_an_anonymous_award_names_no_one_in_plain_words(
+    seen: dict[str, dict[str, Any]], size: str
+) -> None:
+    named = " ".join(observed(seen, f"award-valid-{size}", "property", EARNER).split())
+    anonymous = " ".join(observed(seen, f"award-anonymous-{size}", "property", EARNER).split())
+    assert named.startswith("Décerné à Alice Martin"), named
+    assert "nom non publié" in anonymous and "Décerné à" not in anonymous, anonymous
+    assert "empreinte" not in anonymous and "salée" not in anonymous, anonymous
 
 
 @pytest.mark.parametrize("name", EVERY_AWARD)

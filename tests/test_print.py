@@ -217,12 +217,50 @@ def test_every_printed_page_is_framed_with_the_logos_and_a_caption(
             assert min(edge) < 128, (page.url, "no frame")
 
 
+def _word_boxes(pdf: Path, word: str) -> list[tuple[float, float, float, float]]:
+    """Where each occurrence of a word (case as given) is printed, as fractions of the page:
+    (left, bottom, right, top) of its letters' boxes together."""
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        page = document[0]
+        width, height = page.get_size()
+        textpage = page.get_textpage()
+        text = textpage.get_text_range()
+        boxes = []
+        for found in re.finditer(re.escape(word), text):
+            letters = [textpage.get_charbox(i) for i in range(found.start(), found.end())]
+            boxes.append(
+                (
+                    min(box[0] for box in letters) / width,
+                    min(box[1] for box in letters) / height,
+                    max(box[2] for box in letters) / width,
+                    max(box[3] for box in letters) / height,
+                )
+            )
+        return boxes
+    finally:
+        document.close()
+
+
 def test_a_revoked_or_expired_certificate_says_so_across_it(printed: list[Printed]) -> None:
     for page in (p for p in printed if p.kind == "certificate"):
         text = _text(page.pdf)
         for status, words in STAMPS.items():
             stamp = words[page.language == "en"]
             assert (stamp in text) == (page.status == status), (page.url, page.status, text)
+            if page.status != status:
+                continue
+            # across the page: the word spans two fifths of its width or more, slanted over a
+            # fifth of its height or more, around its middle; not a line of small print
+            across = [
+                (left, bottom, right, top)
+                for left, bottom, right, top in _word_boxes(page.pdf, stamp)
+                if right - left >= 0.4
+                and top - bottom >= 0.2
+                and abs((left + right) / 2 - 0.5) < 0.15
+                and abs((bottom + top) / 2 - 0.5) < 0.15
+            ]
+            assert across, (page.url, stamp, _word_boxes(page.pdf, stamp))
 
 
 def test_a_valid_award_offers_its_credential_to_wallets_as_a_link_and_a_qr_code(
