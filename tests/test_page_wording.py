@@ -126,3 +126,18 @@ def test_a_name_after_de_is_elided_everywhere(site: Path) -> None:
         for match in unelided.finditer(path.read_text("utf-8"))
     ]
     assert found == []
+
+
+def test_french_counts_take_the_singular_for_zero_and_one(site: Path) -> None:
+    """French says "0 titulaire", "1 titulaire", "2 titulaires" (CLDR's rule), English
+    "0 holders"; gettext's own rule would write "0 titulaires"."""
+    zero_plural = re.compile(r"\b[01] (?:titulaires|badges|personnes|structures)\b")
+    found = [
+        f"{path.relative_to(site)}: {match.group()}"
+        for path in sorted(site.rglob("*.html"))
+        if path.relative_to(site).parts[0] != "en"
+        for match in zero_plural.finditer(main(path.read_text("utf-8")))
+    ]
+    assert found == []
+    assert re.search(r"\b0 titulaire\b", main(page(site, "map")))
+    assert re.search(r"\b0 holders\b", main(page(site, "en/map")))

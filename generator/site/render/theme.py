@@ -18,6 +18,7 @@ import jinja2
 import jinja2.runtime
 import markdown
 import nh3
+from babel import Locale, UnknownLocaleError
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from jinja2.bccache import Bucket
@@ -112,10 +113,28 @@ def _gettext(translated: Callable[[str], str]) -> Callable[..., str]:
     return newstyle_gettext
 
 
+class _SourceLanguage(gettext.NullTranslations):
+    """The language the templates are written in: messages stay as written, and a plural
+    follows the language's own rule (CLDR's, from Babel: in French 0 and 1 are singular,
+    "0 titulaire"; gettext's default would say "0 titulaires")."""
+
+    def __init__(self, language: str) -> None:
+        super().__init__()
+        try:
+            self._locale: Locale | None = Locale.parse(language)
+        except (ValueError, UnknownLocaleError):
+            self._locale = None  # a language CLDR does not know: gettext's rule
+
+    def ngettext(self, msgid1: str, msgid2: str, n: int) -> str:
+        if self._locale is None:
+            return super().ngettext(msgid1, msgid2, n)
+        return msgid1 if self._locale.plural_form(n) == "one" else msgid2
+
+
 def _translations(language: str, catalogue: bytes | None) -> gettext.NullTranslations:
     """The compiled form of a messages.po (none: messages stay as written)."""
     if catalogue is None:
-        return gettext.NullTranslations()
+        return _SourceLanguage(language)
     buffer = io.BytesIO()
     write_mo(buffer, read_po(io.BytesIO(catalogue), locale=language))
     buffer.seek(0)
