@@ -48,11 +48,14 @@ class _Meta(HTMLParser):
     def __init__(self) -> None:
         super().__init__()
         self.tags: dict[str, str] = {}
+        self.repeated: list[str] = []
         self.canonical = ""
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         found = dict(attrs)
         if tag == "meta" and (name := found.get("property") or found.get("name")):
+            if name in self.tags and name != "og:locale:alternate":
+                self.repeated.append(name)
             self.tags.setdefault(name, found.get("content") or "")
         if tag == "link" and found.get("rel") == "canonical":
             self.canonical = found.get("href") or ""
@@ -88,6 +91,8 @@ def test_every_public_page_kind_has_its_sharing_tags_and_an_image_of_the_declare
         meta = _meta(html)
         missing = [tag for tag in REQUIRED if not meta.tags.get(tag)]
         assert missing == [], f"{path}: no {missing}"
+        # one of each: a page that says two titles or two images leaves the choice to chance
+        assert meta.repeated == [], f"{path}: {meta.repeated} given twice"
         assert meta.tags["og:url"] == meta.canonical == base_url + path
         assert meta.tags["twitter:card"] == "summary_large_image"
         assert meta.tags["og:locale"] == ("en_GB" if path.startswith("en/") else "fr_FR")
