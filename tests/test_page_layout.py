@@ -48,6 +48,7 @@ PAGES = {
     "machine": "issuers/atelier-kerexemple/machines/plotter-vinyle/",
     "portfolio": "people/alice-m/",
     "page": "pages/la-demarche/",
+    "earlier": "earlier/fablab-exemple-port/20230610-9696328e/",
     **AWARDS,
 }
 # What promotes an award as valid: sharing it on a profile, downloading it, printing it.

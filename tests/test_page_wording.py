@@ -141,3 +141,17 @@ def test_french_counts_take_the_singular_for_zero_and_one(site: Path) -> None:
     assert found == []
     assert re.search(r"\b0 titulaire\b", main(page(site, "map")))
     assert re.search(r"\b0 holders\b", main(page(site, "en/map")))
+
+
+def test_an_earlier_award_reads_like_an_award(site: Path) -> None:
+    """The page of an award another platform published: its dates in words, its state drawn
+    (no emoji a font may lack), 'Décerné par' as on the structure's own awards."""
+    shown = main(page(site, "earlier/fablab-exemple-port/20230610-9696328e"))
+    assert '<time datetime="2023-06-10">10 juin 2023</time>' in shown
+    assert "Décerné par" in shown and "Délivré par" not in shown
+    english = main(page(site, "en/earlier/fablab-exemple-port/20230610-9696328e"))
+    assert '<time datetime="2023-06-10">10 June 2023</time>' in english
+    listed = main(page(site, "issuers/fablab-exemple-port"))
+    assert '<time datetime="2023-06-10">10 juin 2023</time>' in listed
+    for html in site.rglob("*.html"):
+        assert not re.search("[⌛✗✓✔]", html.read_text("utf-8")), html
