@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from markupsafe import escape
 
-from .conftest import ROOT
-from .credential_fixtures import SignedNetwork, issue, ok
+from .conftest import ROOT, copy_site
+from .credential_fixtures import SignedNetwork, issue, keygen, ok
 from .serving import Serving, page_when
 from .test_revocation import REASON
 
@@ -61,3 +61,21 @@ def test_a_build_into_the_folder_serve_writes_is_refused(
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert result.stderr.startswith(f"error: {site} is being written by 'serve' (serve, process ")
     assert sorted(path.relative_to(site).as_posix() for path in site.rglob("*")) == before
+
+
+def test_the_first_credential_of_a_network_is_published_while_serve_runs(
+    tmp_path: Path,
+) -> None:
+    """A network without credentials has no assertions/ folder: `issue` makes it while
+    serve runs, and serve watches it from then on."""
+    site = copy_site("minimal", tmp_path / "site")
+    key = tmp_path / "keys" / "atelier-1.pem"
+    keygen(site, "atelier", key, now())
+    assert not (site / "assertions").exists()
+    with Serving(site, "--out", tmp_path / "served") as serving:
+        serving.line("serving on ")
+        credential = issue(
+            site, "laser-debutant", key, now(), "--recipient", "maiwenn.le-gall-8812@example.net"
+        )
+        award = f"awards/atelier/{credential.stem}/"
+        page_when(serving.url(f"/test-network/{award}"), "Badge valide")

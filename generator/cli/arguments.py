@@ -62,7 +62,7 @@ def parser(prog: str) -> argparse.ArgumentParser:
         "--out",
         type=Path,
         metavar="DIR",
-        help="output folder (default: a temporary one)",
+        help="output folder, kept (default: a temporary one, removed when serve stops)",
     )
 
     keygen = command("keygen", "create a signing key for a structure (or rotate its key)")

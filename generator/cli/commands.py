@@ -131,8 +131,7 @@ def _check(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace) -> int:
     from generator.cli.serve import serve
 
-    serve(args.source, args.port, args.out)
-    return 0
+    return serve(args.source, args.port, args.out)
 
 
 def _keygen(args: argparse.Namespace) -> int:

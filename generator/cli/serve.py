@@ -2,37 +2,60 @@
 
 from __future__ import annotations
 
-import logging
+import errno
+import os
+import shutil
+import signal
+import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from types import FrameType
 from urllib.parse import urlsplit
 
-from livereload import Server
+from tornado.ioloop import IOLoop
 
+from generator.cli.live_server import HOST, LiveServer, ServedSite, reload_browsers
 from generator.cli.report import report
+from generator.cli.source_watcher import SourceWatcher
 from generator.site.build import Built, build, claim_output
 from generator.site.load.parsing import read_yaml
-from generator.site.load.repository import CONTENT, SOURCE_FOLDERS, Repository
+from generator.site.load.repository import CONTENT, Repository
 from generator.site.output_folder import OutputFolderRefused, SiteNotWritten, output_folder_lock
 from generator.site.problems import BuildFailed, Location, Problems
 
-log = logging.getLogger(__name__)
 
-
-def serve(source: Path, port: int, out: Path | None) -> None:
-    """Serve the site at its base path on localhost; keep the last good build on errors."""
-    root = Path(out) if out else Path(tempfile.mkdtemp(prefix="fababrest-serve-"))
+def serve(source: Path, port: int, out: Path | None) -> int:
+    """Serve the site at its base path on localhost until stopped (Ctrl-C, a SIGTERM),
+    rebuilding it on every change; the exit code. A temporary output folder is removed."""
+    if not 0 < port < 65536:
+        print(f"error: --port {port} is not a port; choose one from 1 to 65535", file=sys.stderr)
+        return 2
     base_path = _base_path(source)
-    site_dir = root / base_path.strip("/") if base_path.strip("/") else root / "site"
-    serve_root = root if base_path.strip("/") else site_dir
+    site = ServedSite(Path(), base_path)  # its folder once the port is ours
+    try:
+        LiveServer(site).listen(port)  # first: a port in use is said before anything is made
+    except OSError as error:
+        print(f"error: {_cannot_listen(port, error)}", file=sys.stderr)
+        return 1
+    root = out if out is not None else Path(tempfile.mkdtemp(prefix="fababrest-serve-"))
+    site.folder = root / (base_path.strip("/") or "site")
+    try:
+        with _stopped_by_signals():
+            claim_output(source, site.folder)
+            with output_folder_lock(site.folder, "serve"):
+                _serve(source, port, site)
+    except KeyboardInterrupt:
+        print("stopped")
+    finally:
+        if out is None:
+            _remove(root)
+    return 0
 
-    claim_output(source, site_dir)
-    with output_folder_lock(site_dir, "serve"):
-        _serve(source, port, site_dir, serve_root, base_path)
 
-
-def _serve(source: Path, port: int, site_dir: Path, serve_root: Path, base_path: str) -> None:
+def _serve(source: Path, port: int, site: ServedSite) -> None:
     """Build, serve and rebuild on changes, holding the output folder."""
     last: Built | None = None
 
@@ -40,28 +63,95 @@ def _serve(source: Path, port: int, site_dir: Path, serve_root: Path, base_path:
         nonlocal last
         started = time.perf_counter()
         try:
-            last = build(source, site_dir, last=last)
+            last = build(source, site.folder, last=last)
         except BuildFailed as failed:
             report(failed.problems)
-            print("build failed: still serving the last good build")
+            not_built([str(problem) for problem in failed.problems])
             return
         except OutputFolderRefused as refusal:
-            print(f"error: cannot write the site there: {refusal}; nothing was changed")
+            not_built([f"error: cannot write the site there: {refusal}; nothing was changed"])
             return
         except SiteNotWritten as failure:
-            print(f"error: {failure}")
+            not_built([f"error: {failure}"])
             return
         report(last.report.warnings)
-        how = "updated" if last.report.incremental else "rebuilt"
+        if last.report.incremental and not last.report.files:
+            return  # files saved as they were: nothing to show
+        how = "updated" if last.report.incremental else "built"
         print(f"{how} {last.report.files} files in {time.perf_counter() - started:.2f} s")
+        site.built, site.problems = True, []
+        reload_browsers()
+        moved = urlsplit(last.checked.network.site.base_url).path or "/"
+        if moved != site.base_path:
+            print(
+                f"warning: base_url's path is now {moved}: the site is still served at "
+                f"{site.base_path}, with links to {moved}; stop serve and start it again"
+            )
 
+    def not_built(problems: list[str]) -> None:
+        for problem in problems:
+            if problem.startswith("error: "):  # the system's refusal (report() printed the rest)
+                print(problem, file=sys.stderr)
+        if site.built:
+            print("build failed: still serving the last good build")
+            return
+        print(
+            "the site does not build yet: fix the problems; it will be served as soon as it builds"
+        )
+        site.problems = problems
+        reload_browsers()  # to the page that lists them
+
+    loop = IOLoop.current()
     rebuild()
-    server = Server()
-    for folder in SOURCE_FOLDERS:
-        if (source / folder).exists():
-            server.watch(str(source / folder), rebuild)
-    print(f"serving on http://127.0.0.1:{port}{base_path}")
-    server.serve(root=str(serve_root), port=port, host="127.0.0.1", open_url_delay=None)
+    watcher = SourceWatcher(source, loop, rebuild)
+    watcher.start()
+    try:
+        until = "" if site.built else ", listing the problems until the site builds"
+        print(f"serving on http://{HOST}:{port}{site.base_path}{until} (Ctrl-C to stop)")
+        loop.start()
+    finally:
+        watcher.stop()
+
+
+def _cannot_listen(port: int, error: OSError) -> str:
+    if error.errno == errno.EADDRINUSE:
+        return f"port {port} is already in use; choose another with --port"
+    if error.errno == errno.EACCES:
+        return (
+            f"cannot serve on port {port}: permission denied (ports below 1024 are the "
+            "system's); choose another with --port"
+        )
+    reason = (error.strerror or str(error)).lower()
+    return f"cannot serve on {HOST}:{port}: {reason}; choose another port with --port"
+
+
+@contextmanager
+def _stopped_by_signals() -> Iterator[None]:
+    """Stop as on Ctrl-C when asked to terminate, or when the terminal is closed."""
+    serving = os.getpid()
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        if os.getpid() != serving:  # a build's worker process, forked with this handler
+            signal.signal(signum, signal.SIG_DFL)
+            os.kill(os.getpid(), signum)  # ends as it would have without it
+            return
+        raise KeyboardInterrupt
+
+    names = ("SIGTERM", "SIGHUP")
+    numbers = [getattr(signal, name) for name in names if hasattr(signal, name)]
+    previous = {number: signal.signal(number, stop) for number in numbers}
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+
+def _remove(folder: Path) -> None:
+    try:
+        shutil.rmtree(folder)
+    except OSError as error:
+        print(f"warning: could not remove the temporary folder {folder}: {error}", file=sys.stderr)
 
 
 def _base_path(source: Path) -> str:
