@@ -59,7 +59,7 @@ def test_the_options_whose_default_is_found_say_what_it_is() -> None:
     assert "--source DIR the content repository (default: the current folder or" in shown["check"]
     assert "--out DIR output folder (default: _site in the content repository)" in shown["build"]
     assert (
-        "--port PORT the port to serve on, at http://localhost:PORT/ (default: 8000)"
+        "--port PORT the port to serve on, at http://127.0.0.1:PORT/ (default: 8000)"
         in (shown["serve"])
     )
 

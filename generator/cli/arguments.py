@@ -56,7 +56,7 @@ def parser(prog: str) -> argparse.ArgumentParser:
 
     serve = command("serve", "build, serve on localhost and rebuild on every change")
     serve.add_argument(
-        "--port", type=int, default=8000, help="the port to serve on, at http://localhost:PORT/"
+        "--port", type=int, default=8000, help="the port to serve on, at http://127.0.0.1:PORT/"
     )
     serve.add_argument(
         "--out",
