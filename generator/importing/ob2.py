@@ -21,11 +21,10 @@ from generator.importing.records import (
     ImportedAlignment,
     ImportedAward,
     ImportedBadge,
-    ImportedEvidence,
     ImportedIssuer,
-    ImportedRecipient,
     platform_of,
 )
+from generator.site.imported import EarlierEvidence, EarlierRecipient
 from generator.site.problems import Location, Problems
 from generator.site.urls import is_web_link
 
@@ -258,7 +257,7 @@ class Reader:
             return None
         return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
-    def evidence(self, value: Any) -> tuple[ImportedEvidence, ...]:
+    def evidence(self, value: Any) -> tuple[EarlierEvidence, ...]:
         items = value if isinstance(value, list) else [] if value is None else [value]
         found = []
         for entry in items:
@@ -275,10 +274,10 @@ class Reader:
                 self.error(f"evidence {url!r} is not an http(s) URL; it cannot be linked to")
                 url = None
             if url or narrative:
-                found.append(ImportedEvidence(url, narrative))
+                found.append(EarlierEvidence(url, narrative))
         return tuple(found)
 
-    def recipient(self, value: Any, award: str, required: bool) -> ImportedRecipient | None:
+    def recipient(self, value: Any, award: str, required: bool) -> EarlierRecipient | None:
         """The recipient's salted hash; one given in clear is hashed here, never kept."""
         if not isinstance(value, dict):
             if required:
@@ -300,13 +299,13 @@ class Reader:
                 f"the recipient of {award} is published in clear by the original; the record "
                 "keeps only a salted hash of it",
             )
-            return ImportedRecipient(kind, f"sha256${digest}", salt)
+            return EarlierRecipient(kind, f"sha256${digest}", salt)
         salt = value.get("salt", "")
         if not IDENTITY_HASH.match(identity) or not isinstance(salt, str):
             self.error(f"recipient identity {identity!r} is not a 'sha256$…' or 'md5$…' hash")
             return None
         algorithm, digest = identity.split("$", 1)
-        return ImportedRecipient(kind, f"{algorithm}${digest.lower()}", salt)
+        return EarlierRecipient(kind, f"{algorithm}${digest.lower()}", salt)
 
 
 def parse_moment(value: Any) -> datetime | None:

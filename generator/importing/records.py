@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+from generator.site.imported import EarlierEvidence, EarlierRecipient
 from generator.site.problems import Location
 
 PLATFORMS = {
@@ -76,24 +77,6 @@ class ImportedBadge:
 
 
 @dataclass(frozen=True)
-class ImportedEvidence:
-    """One evidence item of an award: a URL and/or a narrative."""
-
-    url: str | None
-    narrative: str | None
-
-
-@dataclass(frozen=True)
-class ImportedRecipient:
-    """The recipient as the original published it: a salted hash, never an address."""
-
-    type: str
-    identity: str
-    """sha256$<hex> of the identity and the salt."""
-    salt: str
-
-
-@dataclass(frozen=True)
 class ImportedAward:
     """An Open Badges 2.0 Assertion (hosted), or what a revoked one still answers."""
 
@@ -104,9 +87,9 @@ class ImportedAward:
     expires: str | None
     revoked: bool
     revocation_reason: str | None
-    evidence: tuple[ImportedEvidence, ...]
+    evidence: tuple[EarlierEvidence, ...]
     narrative: str | None
-    recipient: ImportedRecipient | None
+    recipient: EarlierRecipient | None
     platform: str
     source: Location
 
