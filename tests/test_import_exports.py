@@ -157,4 +157,4 @@ def test_a_structure_page_lists_its_earlier_awards_apart(
     # Never counted as the structure's awards.
     assert 'id="awarded-title"' not in page
     french = (out / "issuers/le-petit-atelier/index.html").read_text()
-    assert "Badges décernés avant l’arrivée sur ce site" in french
+    assert "Badges décernés avant l\u2019arrivée sur ce site" in french
