@@ -184,7 +184,7 @@ def test_the_baked_svgs_keep_the_drawing(signed: SignedNetwork) -> None:
 def test_the_award_page_names_the_issuer_not_the_recipient(signed: SignedNetwork) -> None:
     page = (signed.award_dir(signed.laser) / "index.html").read_text("utf-8")
     assert "Atelier Test" in page
-    assert "identité protégée" in page
+    assert "nom non publié" in page and "identité protégée" not in page
     assert 'name="robots" content="noindex"' in page
 
 
