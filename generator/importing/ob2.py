@@ -18,13 +18,13 @@ from typing import Any
 
 from generator.importing.records import (
     Imported,
-    ImportedAlignment,
     ImportedAward,
     ImportedBadge,
     ImportedIssuer,
     platform_of,
 )
 from generator.site.imported import EarlierEvidence, EarlierRecipient
+from generator.site.model import Alignment
 from generator.site.problems import Location, Problems
 from generator.site.urls import is_web_link
 
@@ -179,7 +179,7 @@ class Reader:
             return None
         return path.name, path.read_bytes()
 
-    def alignments(self, value: Any) -> tuple[ImportedAlignment, ...]:
+    def alignments(self, value: Any) -> tuple[Alignment, ...]:
         found = []
         for entry in value if isinstance(value, list) else []:
             if not isinstance(entry, dict):
@@ -189,7 +189,7 @@ class Reader:
                 self.error(f"alignment {name!r} needs a targetName and an http(s) targetUrl")
                 continue
             found.append(
-                ImportedAlignment(
+                Alignment(
                     name=name,
                     url=str(url),
                     description=_optional_text(entry.get("targetDescription")),

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from generator.site.imported import EarlierEvidence, EarlierRecipient
+from generator.site.model import Alignment
 from generator.site.problems import Location
 
 PLATFORMS = {
@@ -41,17 +42,6 @@ class ImportedIssuer:
 
 
 @dataclass(frozen=True)
-class ImportedAlignment:
-    """An alignment of a badge class to a framework (OB 2.0 AlignmentObject)."""
-
-    name: str
-    url: str
-    description: str | None = None
-    framework: str | None = None
-    code: str | None = None
-
-
-@dataclass(frozen=True)
 class ImportedBadge:
     """An Open Badges 2.0 BadgeClass."""
 
@@ -68,7 +58,7 @@ class ImportedBadge:
     issuer: str | None
     """The issuer profile's id."""
     tags: tuple[str, ...]
-    alignment: tuple[ImportedAlignment, ...]
+    alignment: tuple[Alignment, ...]
     valid_for: tuple[tuple[str, int], ...]
     """The expiry rule: (unit, amount) pairs, units 'years', 'months' or 'days'."""
     platform: str
