@@ -56,7 +56,7 @@ def parser(prog: str) -> argparse.ArgumentParser:
 
     serve = command("serve", "build, serve on localhost and rebuild on every change")
     serve.add_argument(
-        "--port", type=int, default=8000, help="the port to serve on, at http://127.0.0.1:PORT/"
+        "--port", type=_port, default=8000, help="the port to serve on, at http://127.0.0.1:PORT/"
     )
     serve.add_argument(
         "--out",
@@ -180,6 +180,17 @@ def parser(prog: str) -> argparse.ArgumentParser:
         "content repository)",
     )
     return top
+
+
+def _port(text: str) -> int:
+    """A TCP port number, 1 to 65535 (argparse reports anything else as a usage error)."""
+    try:
+        port = int(text)
+    except ValueError:
+        port = 0
+    if not 0 < port < 65536:
+        raise argparse.ArgumentTypeError(f"{text} is not a port; choose one from 1 to 65535")
+    return port
 
 
 class _HelpFormatter(argparse.HelpFormatter):

@@ -47,17 +47,12 @@ def main(argv: Sequence[str] | None = None, prog: str = "build.py") -> int:
     except (ToolError, KeyFileError, YamlEditError, PersonError, RevisionUnavailable) as refusal:
         print(f"error: {refusal}", file=sys.stderr)
         return 1
-    except (SiteNotWritten, OutputFolderBusy) as failure:
+    except (SiteNotWritten, OutputFolderBusy, OutputFolderRefused) as failure:
         print(f"error: {failure}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("interrupted: nothing was left half-written", file=sys.stderr)
         return 130
-    except OutputFolderRefused as refusal:
-        print(
-            f"error: cannot write the site there: {refusal}; nothing was changed", file=sys.stderr
-        )
-        return 1
     except NoRepository as missing:
         print(f"error: {missing}", file=sys.stderr)
         return 2

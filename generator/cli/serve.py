@@ -30,9 +30,6 @@ from generator.site.problems import BuildFailed, Location, Problems
 def serve(source: Path, port: int, out: Path | None) -> int:
     """Serve the site at its base path on localhost until stopped (Ctrl-C, a SIGTERM),
     rebuilding it on every change; the exit code. A temporary output folder is removed."""
-    if not 0 < port < 65536:
-        print(f"error: --port {port} is not a port; choose one from 1 to 65535", file=sys.stderr)
-        return 2
     base_path = _base_path(source)
     site = ServedSite(Path(), base_path)  # its folder once the port is ours
     try:
@@ -68,10 +65,7 @@ def _serve(source: Path, port: int, site: ServedSite) -> None:
             report(failed.problems)
             not_built([str(problem) for problem in failed.problems])
             return
-        except OutputFolderRefused as refusal:
-            not_built([f"error: cannot write the site there: {refusal}; nothing was changed"])
-            return
-        except SiteNotWritten as failure:
+        except (OutputFolderRefused, SiteNotWritten) as failure:
             not_built([f"error: {failure}"])
             return
         report(last.report.warnings)

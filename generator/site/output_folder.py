@@ -38,6 +38,9 @@ def not_written(out_dir: Path, reason: object) -> SiteNotWritten:
 class OutputFolderRefused(Exception):
     """An output folder the build must not replace; the message says why and what to do."""
 
+    def __str__(self) -> str:
+        return f"cannot write the site there: {self.args[0]}; nothing was changed"
+
 
 def claim_output_folder(
     out_dir: Path, repository: Path | None = None, sources: Sequence[Path] = ()
