@@ -71,17 +71,18 @@ def draw_share_images(
         card = _Card(logo.data if logo else None, site.name, description, site.colours.primary)
         alt = f"{site.name} — {description}" if description else site.name
         cards[None, language] = (card, Urls.site_share_image(language), alt)
-    drawn = {card.key(): store.get(SHARE_IMAGES, card.key()) for card, _, _ in cards.values()}
+    keys = {share_key: card.key() for share_key, (card, _, _) in cards.items()}
+    drawn = {key: store.get(SHARE_IMAGES, key) for key in keys.values()}
     missing = sorted(
-        {card.key(): card for card, _, _ in cards.values() if drawn[card.key()] is None}.items()
+        {keys[k]: card for k, (card, _, _) in cards.items() if drawn[keys[k]] is None}.items()
     )
     for chunk in map_ordered(_draw, missing, chunk_size=1, min_items=MIN_PARALLEL_DRAWINGS):
         for key, png in chunk:
             drawn[key] = png
             store.put(SHARE_IMAGES, key, png)
     shares = {}
-    for share_key, (card, path, alt) in cards.items():
-        data = drawn[card.key()]
+    for share_key, (_, path, alt) in cards.items():
+        data = drawn[keys[share_key]]
         assert data is not None, f"share image {path} was neither cached nor drawn"
         shares[share_key] = ShareImage(path, data, alt)
     return shares
