@@ -66,8 +66,8 @@ def main(arguments: list[str]) -> int:
     for problem in problems:
         print(
             f"{lock_path}: error: {problem}; install only from the lock "
-            f"(pip install --require-hashes -r {lock_path}), and add a dependency to "
-            "pyproject.toml, then compile the lock again (README, Development)",
+            f"(pip install --require-hashes -r {lock_path}); a new dependency goes in "
+            "pyproject.toml, then the locks are compiled again (README, Development)",
             file=sys.stderr,
         )
     if problems:
