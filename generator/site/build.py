@@ -213,9 +213,11 @@ def _check(
 ) -> CheckedSite:
     problems = Problems(strict=strict)
     network = load_network(source, problems)
+    published = None
     if since is not None:
-        check_published_since(load_revision(source, since), network, since, problems)
-    check_content(network, problems)
+        published = load_revision(source, since)
+        check_published_since(published, network, since, problems)
+    check_content(network, problems, published)
     theme = theme_for(source, store)
     theme.check(network.site.languages, network.site.language, problems)
     urls = Urls(network.site.base_url, network.site.language)
