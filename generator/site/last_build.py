@@ -22,10 +22,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from generator.cache import Store, code_fingerprint, entry_key
+from generator.cache import LAST_BUILD, Store, code_fingerprint, entry_key
 from generator.site.load.repository import SOURCE_FOLDERS
 
-NAMESPACE = "last-build"
 FORMAT = "2"
 
 
@@ -86,7 +85,7 @@ def record_build(
         "until": until.isoformat() if until else None,
         "files": files,
     }
-    store.put(NAMESPACE, _key(out_dir), json.dumps(record, sort_keys=True).encode())
+    store.put(LAST_BUILD, _key(out_dir), json.dumps(record, sort_keys=True).encode())
 
 
 def output_digest(out_dir: Path) -> str:
@@ -116,20 +115,13 @@ def output_digest(out_dir: Path) -> str:
 
 def forget_build(store: Store, out_dir: Path) -> None:
     """Forget what was recorded for out_dir (a build with warnings)."""
-    store.delete(NAMESPACE, _key(out_dir))
+    store.delete(LAST_BUILD, _key(out_dir))
 
 
 def _key(out_dir: Path) -> str:
     """One record per output folder."""
-    return entry_key(NAMESPACE, str(out_dir.resolve()))
+    return entry_key(LAST_BUILD, str(out_dir.resolve()))
 
 
 def _record(store: Store, out_dir: Path) -> dict[str, Any] | None:
-    data = store.get(NAMESPACE, _key(out_dir))
-    if data is None:
-        return None
-    try:
-        record = json.loads(data)
-    except ValueError:
-        return None
-    return record if isinstance(record, dict) else None
+    return store.get(LAST_BUILD, _key(out_dir))

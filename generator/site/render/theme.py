@@ -24,7 +24,7 @@ from babel.messages.pofile import read_po
 from jinja2.bccache import Bucket
 from markupsafe import Markup
 
-from generator.cache import Store, entry_key
+from generator.cache import TEMPLATES, Store, entry_key
 from generator.site.problems import Location, Problems
 from generator.site.render import jinja_compiled_messages
 from generator.site.render.wording import elides_de, long_date
@@ -139,10 +139,6 @@ def _translations(language: str, catalogue: bytes | None) -> gettext.NullTransla
     write_mo(buffer, read_po(io.BytesIO(catalogue), locale=language))
     buffer.seek(0)
     return gettext.GNUTranslations(buffer)
-
-
-# The cache store's namespace of compiled templates.
-TEMPLATES = "templates"
 
 
 class _StoredTemplates(jinja2.BytecodeCache):
