@@ -18,11 +18,13 @@ from generator.site.check.content import base_url_problem, check_content
 from generator.site.check.credentials import check_changed_credentials, check_credentials
 from generator.site.check.privacy import RecipientEmailGuard, findings_in
 from generator.site.check.published import check_published_since
+from generator.site.check.theme import check_theme
 from generator.site.load.assertions import AssertionFile, reload_assertions
 from generator.site.load.changes import Snapshot, changes_between, snapshot_sources
 from generator.site.load.network import load_network
 from generator.site.load.repository import SOURCE_FOLDERS, Repository
 from generator.site.load.revision import load_revision
+from generator.site.load.theme import load_theme
 from generator.site.model import Network
 from generator.site.output_folder import (
     claim_output_folder,
@@ -32,7 +34,7 @@ from generator.site.output_folder import (
 from generator.site.problems import Problem, Problems
 from generator.site.progress import Progress, unseen
 from generator.site.render.sharing import QrCodes
-from generator.site.render.site import Rendering, theme_for
+from generator.site.render.site import Rendering
 from generator.site.render.theme import Theme
 from generator.site.share_images import ShareImage, ShareKey, draw_share_images
 from generator.site.urls import Urls
@@ -121,8 +123,8 @@ def build_site(
     """
     claim_output(source, out_dir)
     with output_folder_lock(out_dir, "build"), open_store(source, use_cache) as store:
-        inputs = last_build.fingerprint(source, out_dir, f"strict={strict}") if use_cache else ""
-        if use_cache and since is None:  # a revision's addresses are checked at every build
+        inputs = last_build.fingerprint(source, out_dir, f"strict={strict}") if use_cache else None
+        if inputs is not None and since is None:  # a revision's addresses are checked each time
             files = last_build.unchanged_since(store, out_dir, inputs, build_time())
             if files is not None:
                 log.info("nothing changed since the last build into %s", out_dir)
@@ -136,7 +138,7 @@ def build_site(
             since=since,
             progress=progress,
         )
-        if use_cache:
+        if inputs is not None:
             if built.report.warnings:
                 last_build.forget_build(store, out_dir)
             else:
@@ -213,13 +215,14 @@ def _check(
 ) -> CheckedSite:
     problems = Problems(strict=strict)
     network = load_network(source, problems)
+    theme_files = load_theme(source, problems)
     published = None
     if since is not None:
         published = load_revision(source, since)
         check_published_since(published, network, since, problems)
     check_content(network, problems, published)
-    theme = theme_for(source, store)
-    theme.check(network.site.languages, network.site.language, problems)
+    check_theme(theme_files, network.site.languages, network.site.language, problems)
+    theme = Theme(theme_files, store)
     urls = Urls(network.site.base_url, network.site.language)
     awards = (
         check_credentials(network, urls, now, problems, store)
@@ -240,6 +243,8 @@ def _publish(
 ) -> Built:
     """Render and write the whole site of a checked network; raise BuildFailed on errors."""
     network, problems = checked.network, checked.problems
+    checked.theme.compile_all(network.site.languages, problems)
+    problems.raise_if_errors()
     images = draw_badge_images(network, store)
     shares = draw_share_images(network, images, store)
     qr_codes = QrCodes(store)
@@ -330,8 +335,8 @@ def _guard_sources(source: Path, checked: CheckedSite) -> tuple[Path, list[Path]
     site is made from, the theme's among them (the one shipped with the generator when the
     repository has none)."""
     folders = [source / folder for folder in SOURCE_FOLDERS]
-    if checked.theme.root not in folders:
-        folders.append(checked.theme.root)
+    if checked.theme.folder not in folders:
+        folders.append(checked.theme.folder)
     return source, folders
 
 
