@@ -35,9 +35,7 @@ def check_theme(
         try:
             read_po(io.BytesIO(data), locale=language, abort_invalid=True)
         except PoFileError as error:
-            problems.error(
-                location.at(error.lineno), f"catalogue error: {error}; fix the entry"
-            )
+            problems.error(location.at(error.lineno), f"catalogue error: {error}; fix the entry")
         except UnicodeDecodeError as error:
             line = data.count(b"\n", 0, error.start) + 1
             problems.error(location.at(line), "not valid UTF-8; save the catalogue as UTF-8")
