@@ -17,6 +17,7 @@ import pytest
 
 from generator.cli.commands import main
 
+from .agreement import same_verdict
 from .conftest import ROOT
 
 
@@ -50,6 +51,7 @@ def test_a_file_from_outside_or_not_a_file_is_refused(
     assert code == 1
     assert f"{name}: error: {message}" in err
     assert "root:" not in err and "Traceback" not in err
+    same_verdict(source, source.parent / "out", "--no-cache")
 
 
 def test_a_link_inside_the_repository_is_read(minimal_site: Callable[..., Path]) -> None:
@@ -130,12 +132,15 @@ def test_the_theme_is_read_like_every_other_input(
     check and build both refuse it in one located line."""
     source = minimal_site()
     make(with_theme(source), tmp_path)
+    said = []
     for command in ("check", "build"):
         result = command_line(command, source, tmp_path / "out")
         assert result.returncode == 1, result.stderr
         errors = [line for line in result.stderr.splitlines() if ": error: " in line]
         assert len(errors) == 1 and errors[0].startswith(f"{name}: error: {message}"), errors
         assert "root:" not in result.stderr and "Traceback" not in result.stderr
+        said.append(errors)
+    assert said[0] == said[1]
     assert not (tmp_path / "out").exists()
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -38,7 +38,7 @@ from generator.site.render.site import Rendering
 from generator.site.render.theme import Theme
 from generator.site.share_images import ShareImage, ShareKey, draw_share_images
 from generator.site.urls import Urls
-from generator.site.write import Fanout, WriteReport, update_site, write_site
+from generator.site.write import Fanout, WriteReport, inspect_site, update_site, write_site
 
 log = logging.getLogger(__name__)
 
@@ -98,14 +98,17 @@ class Built:
 def check_site(
     source: Path, strict: bool = False, use_cache: bool = True, since: str | None = None
 ) -> CheckedSite:
-    """Load and check the content and every credential; raise BuildFailed on errors.
+    """Load, check and render the whole site as a build does, without writing it; raise
+    BuildFailed on what a build would refuse (the same problems: one rule set).
 
     Signatures verified and templates compiled by earlier builds come from the cache store
     (generator/cache.py); use_cache=False verifies everything again. With since (a git
     revision), every address published at that revision must still be published.
     """
     with open_store(source, use_cache) as store:
-        return _check(source, strict, store, build_time(), since)
+        checked = _check(source, strict, store, build_time(), since)
+        _inspect(source, checked, store)
+        return checked
 
 
 def build_site(
@@ -233,15 +236,30 @@ def _check(
     return CheckedSite(network, awards, problems, now, theme)
 
 
-def _publish(
-    source: Path,
-    checked: CheckedSite,
-    out_dir: Path,
-    sources: Snapshot,
-    store: Store,
-    progress: Progress,
-) -> Built:
-    """Render and write the whole site of a checked network; raise BuildFailed on errors."""
+@dataclass(frozen=True)
+class _Site:
+    """A checked network ready to be written (or only inspected, by a check)."""
+
+    rendering: Rendering
+    fanout: Fanout[AwardKey]
+    guard: RecipientEmailGuard
+    images: Mapping[str, BadgeImage]
+    shares: Mapping[ShareKey, ShareImage]
+    qr_codes: QrCodes
+
+    def last_checks(self, problems: Problems) -> Callable[[WriteReport], None]:
+        """What runs once every output was made, before anything is published."""
+
+        def last_checks(written: WriteReport) -> None:
+            self.guard.report(written.found, problems)
+            problems.raise_if_errors()
+
+        return last_checks
+
+
+def _render(source: Path, checked: CheckedSite, store: Store) -> _Site:
+    """Everything a whole site needs before its outputs are made; raise BuildFailed when the
+    theme does not compile."""
     network, problems = checked.network, checked.problems
     checked.theme.compile_all(network.site.languages, problems)
     problems.raise_if_errors()
@@ -251,31 +269,51 @@ def _publish(
     rendering = Rendering(
         network, checked.awards, images, checked.theme, checked.now, qr_codes, share_images=shares
     )
+    fanout = Fanout(
+        rendering.award_keys(), rendering.award_outputs, qr_codes.take_new, qr_codes.add
+    )
     guard = RecipientEmailGuard(
         network.credentials, sources=_guard_sources(source, checked), earlier=network.earlier
     )
+    return _Site(rendering, fanout, guard, images, shares, qr_codes)
 
-    def last_checks(written: WriteReport) -> None:
-        guard.report(written.found, problems)
-        problems.raise_if_errors()
 
-    written = write_site(
-        rendering.shared_outputs(),
-        out_dir,
-        fanout=Fanout(
-            rendering.award_keys(),
-            rendering.award_outputs,
-            collect=qr_codes.take_new,
-            absorb=qr_codes.add,
-        ),
+def _inspect(source: Path, checked: CheckedSite, store: Store) -> None:
+    """Make and inspect the whole site of a checked network without writing it (a check);
+    raise BuildFailed on what a build would refuse."""
+    site = _render(source, checked, store)
+    inspect_site(
+        site.rendering.shared_outputs(),
+        fanout=site.fanout,
         inspect=findings_in,
-        before_swap=last_checks,
+        last_checks=site.last_checks(checked.problems),
+    )
+
+
+def _publish(
+    source: Path,
+    checked: CheckedSite,
+    out_dir: Path,
+    sources: Snapshot,
+    store: Store,
+    progress: Progress,
+) -> Built:
+    """Render and write the whole site of a checked network; raise BuildFailed on errors."""
+    site = _render(source, checked, store)
+    written = write_site(
+        site.rendering.shared_outputs(),
+        out_dir,
+        fanout=site.fanout,
+        inspect=findings_in,
+        before_swap=site.last_checks(checked.problems),
         progress=progress,
     )
     log.info("wrote %d files to %s", written.files, out_dir)
-    report = BuildReport(files=written.files, warnings=problems.sorted())
-    cleared = frozenset(guard.cleared)
-    return Built(report, checked, out_dir, sources, images, qr_codes, store, cleared, shares)
+    report = BuildReport(files=written.files, warnings=checked.problems.sorted())
+    cleared = frozenset(site.guard.cleared)
+    return Built(
+        report, checked, out_dir, sources, site.images, site.qr_codes, store, cleared, site.shares
+    )
 
 
 def _update(
