@@ -18,22 +18,34 @@ the process that asks; entries put are kept in memory and written by save(), in 
 that opened the store. Forked workers see what their parent read before forking; what they
 put is theirs alone (the build gathers their results and puts them itself). No connection is
 kept open, so none is ever shared with a forked process.
+
+Every namespace is declared here, in NAMESPACES, with what its entries hold and how a value
+is checked before it is handed out: the tag says who wrote an entry, the check says that its
+bytes are what they claim to be (a QR code inflates to an SVG, an image is a whole PNG). A
+value that fails is dropped and recomputed, without a word, as a missing one is.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import io
+import json
 import logging
 import os
 import platform
 import sqlite3
-from collections.abc import Iterable
+import zlib
+from collections.abc import Callable, Iterable
 from contextlib import closing
+from dataclasses import dataclass
 from functools import cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from types import TracebackType
+from typing import Any, Generic, TypeVar
+
+from PIL import Image
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +81,77 @@ _NOT_A_STORE = (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_ER
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS entries (namespace TEXT NOT NULL, key TEXT NOT NULL, "
     "code TEXT NOT NULL, value BLOB NOT NULL, PRIMARY KEY (namespace, key))"
+)
+
+
+Value = TypeVar("Value")
+
+
+@dataclass(frozen=True)
+class Namespace(Generic[Value]):
+    """A kind of entry: its name in the store, what it holds, and how its stored bytes are
+    read back (`decode` gives the value, or None when the bytes are not what they should be:
+    the entry is then dropped and recomputed)."""
+
+    name: str
+    holds: str
+    decode: Callable[[bytes], Value | None]
+
+
+def _empty(value: bytes) -> bool | None:
+    return True if value == b"" else None
+
+
+def _inflated_svg(value: bytes) -> str | None:
+    try:
+        svg = zlib.decompress(value).decode("utf-8")
+    except (zlib.error, UnicodeDecodeError):
+        return None
+    return svg if svg.startswith("<svg") and svg.rstrip().endswith("</svg>") else None
+
+
+def _whole_png(value: bytes) -> bytes | None:
+    try:
+        with Image.open(io.BytesIO(value), formats=["PNG"]) as image:
+            image.verify()  # every chunk there, with its checksum: a truncated file fails
+    except Exception:  # Pillow raises many kinds (OSError, SyntaxError, struct.error…)
+        return None
+    return value
+
+
+def _json_object(value: bytes) -> dict[str, Any] | None:
+    try:
+        record = json.loads(value)
+    except ValueError:
+        return None
+    return record if isinstance(record, dict) else None
+
+
+def _bytecode(value: bytes) -> bytes | None:
+    # Jinja checks its own magic and the template's checksum when it loads it (a mismatch is
+    # compiled again, see render/theme.py).
+    return value
+
+
+VERIFIED_PROOFS = Namespace(
+    "verified-proofs",
+    "an empty value for each (file bytes, public key) whose eddsa-rdfc-2022 proof verified",
+    _empty,
+)
+QR_CODES = Namespace("qr-codes", "the SVG of a QR code, zlib-compressed", _inflated_svg)
+BADGE_IMAGES = Namespace("badge-images", "the PNG drawn for a badge without an image", _whole_png)
+SHARE_IMAGES = Namespace("share-images", "the 1200 x 630 PNG shared on social networks", _whole_png)
+TEMPLATES = Namespace("templates", "a template compiled by Jinja, for one language", _bytecode)
+LAST_BUILD = Namespace(
+    "last-build", "the record of the last build into an output folder (JSON)", _json_object
+)
+NAMESPACES: tuple[Namespace[Any], ...] = (
+    VERIFIED_PROOFS,
+    QR_CODES,
+    BADGE_IMAGES,
+    SHARE_IMAGES,
+    TEMPLATES,
+    LAST_BUILD,
 )
 
 
@@ -118,10 +201,10 @@ def code_fingerprint() -> str:
     return fingerprint_of(PACKAGE_ROOT)
 
 
-def entry_key(namespace: str, *inputs: bytes | str) -> str:
+def entry_key(namespace: Namespace[Any], *inputs: bytes | str) -> str:
     """The key of an entry: a SHA-256 of the format, the code, the namespace and the inputs."""
     digest = hashlib.sha256(f"format {FORMAT}\0{code_fingerprint()}\0".encode())
-    for part in (namespace, *inputs):
+    for part in (namespace.name, *inputs):
         data = part.encode() if isinstance(part, str) else part
         # Each part after its length, so that ("ab", "c") and ("a", "bc") differ.
         digest.update(b"%d\0" % len(data))
@@ -147,27 +230,36 @@ class Store:
         """Whether the store remembers anything."""
         return self.path is not None
 
-    def load(self, namespace: str) -> None:
+    def load(self, namespace: Namespace[Any]) -> None:
         """Read a namespace now (before forking workers, which then find it in memory)."""
-        self._entries(namespace)
+        self._entries(namespace.name)
 
-    def get(self, namespace: str, key: str) -> bytes | None:
-        """The value of an entry, if an earlier build (or this one) kept it."""
-        return self._entries(namespace).get(key)
+    def get(self, namespace: Namespace[Value], key: str) -> Value | None:
+        """The value of an entry, if an earlier build (or this one) kept it and its bytes
+        read back as the namespace says (otherwise the entry is dropped: recomputed)."""
+        entries = self._entries(namespace.name)
+        data = entries.get(key)
+        if data is None:
+            return None
+        value = namespace.decode(data)
+        if value is None:
+            log.info("cache: a %s entry does not read back; it is made again", namespace.name)
+            self.delete(namespace, key)
+        return value
 
-    def put(self, namespace: str, key: str, value: bytes) -> None:
+    def put(self, namespace: Namespace[Any], key: str, value: bytes) -> None:
         """Keep an entry (written by save())."""
         if self.path is None:
             return
-        self._entries(namespace)[key] = value
-        self._pending[namespace, key] = value
+        self._entries(namespace.name)[key] = value
+        self._pending[namespace.name, key] = value
 
-    def delete(self, namespace: str, key: str) -> None:
+    def delete(self, namespace: Namespace[Any], key: str) -> None:
         """Forget an entry (at save())."""
         if self.path is None:
             return
-        self._entries(namespace).pop(key, None)
-        self._pending[namespace, key] = None
+        self._entries(namespace.name).pop(key, None)
+        self._pending[namespace.name, key] = None
 
     def save(self) -> None:
         """Write the entries put since the last save (failures are logged, never raised)."""

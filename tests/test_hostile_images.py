@@ -25,6 +25,7 @@ from generator.issuer.tools import load_checked_network
 from generator.site.check.svg_hazards import MAX_FINDINGS
 from generator.site.problems import BuildFailed
 
+from .agreement import same_verdict
 from .hostile_images import (
     Case,
     benign_svgs,
@@ -168,6 +169,7 @@ def test_every_hostile_image_is_refused_by_check_and_build(
     source = minimal_site()
     cases = corpus(outside)
     paths = place(source, cases)
+    same_verdict(source, tmp_path / "out")
     for command in (["check"], ["build", "--out", str(tmp_path / "out")]):
         code, output = run(*command, "--source", str(source))
         assert code == 1 and "Traceback" not in output and CANARY_TEXT not in output
@@ -201,6 +203,7 @@ def test_every_hostile_image_is_refused_as_the_site_logo(
             code, output = run("build", "--source", str(source), "--out", str(out))
             assert_refused(case, output, paths, code)
             assert not out.exists()
+            same_verdict(source, out)
         (source / "content" / f"logo.{case.extension}").unlink()
 
 

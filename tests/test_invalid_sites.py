@@ -11,6 +11,7 @@ import pytest
 
 from generator.cli.commands import main
 
+from .agreement import same_verdict
 from .conftest import copy_site
 
 INVALID = Path(__file__).resolve().parent / "invalid"
@@ -56,3 +57,9 @@ def test_failed_build_keeps_previous_output(case: str, tmp_path: Path) -> None:
     assert [p.name for p in out.iterdir()] == ["index.html"]
     assert (out / "index.html").read_text("utf-8") == "last good build"
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out.")]
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_build_refuses_what_check_refuses(case: str, tmp_path: Path) -> None:
+    root = _prepare(case, tmp_path / "site")
+    assert same_verdict(root, tmp_path / "out").code == 1

@@ -14,14 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from generator.cache import FILE_NAME, cache_folder
+from generator.cache import BADGE_IMAGES, FILE_NAME, QR_CODES, VERIFIED_PROOFS, cache_folder
 from generator.site import badge_images, parallel
-from generator.site.badge_images import IMAGES
 from generator.site.build import build_site
 from generator.site.check import signatures
-from generator.site.check.signatures import VERIFIED
 from generator.site.render import sharing
-from generator.site.render.sharing import QR_CODES
 
 from .conftest import ROOT
 
@@ -61,7 +58,7 @@ def test_parallel_cached_builds_equal_the_serial_uncached_build(
     monkeypatch.setattr(parallel, "MIN_PARALLEL_ITEMS", 1)
     assert parallel.pays_off(60)
     build_site(network, tmp_path / "cold")  # workers verify and draw; the cache is filled
-    assert stored(network) >= {VERIFIED, QR_CODES, IMAGES}
+    assert stored(network) >= {VERIFIED_PROOFS.name, QR_CODES.name, BADGE_IMAGES.name}
 
     def again(*_: object, **__: object) -> None:
         raise AssertionError("done again instead of taken from the cache")

@@ -31,9 +31,11 @@ from generator.openbadges.multikey import BASE58BTC_PREFIX
 from generator.site.build import build
 from generator.site.problems import BuildFailed
 
+from .agreement import problems_of
 from .conftest import ROOT
 from .credential_fixtures import (
     BUILD_AT,
+    Run,
     SignedNetwork,
     copy_network,
     issue,
@@ -547,6 +549,8 @@ class Planted:
 
     result: str
     code: int
+    checked: Run
+    """What `check` said of the same site."""
     credentials: dict[int, str]
     """Each address case's recipient's credential file, as diagnostics print it."""
 
@@ -607,8 +611,9 @@ def planted(signed: SignedNetwork, tmp_path_factory: pytest.TempPathFactory) -> 
     victims = issue_csv(network, [{"email": victim(n)} for n in numbers], "atelier-accueil")
     plant_all(network, CASES, victim)
     result = run("build", "--source", network.site, "--out", network.out)
+    checked = run("check", "--source", network.site)
     credentials = {n: network.relative(path) for n, path in zip(numbers, victims, strict=True)}
-    return Planted(result.err, result.code, credentials)
+    return Planted(result.err, result.code, checked, credentials)
 
 
 def test_the_same_site_without_recipients_addresses_and_keys_builds(
@@ -669,6 +674,12 @@ def test_planted_key_material_is_refused_at_the_file_holding_it(
     assert len(found) == 1, planted.result
     assert "must never be published" in found[0] and "compromised" in found[0]
     assert "build.py keygen" in found[0]
+
+
+def test_check_refuses_what_the_build_refuses(planted: Planted) -> None:
+    """The pull-request check says what the deploy will say: the same errors, every one."""
+    build = Run(planted.code, "", planted.result)
+    assert (planted.checked.code, problems_of(planted.checked)) == (1, problems_of(build))
 
 
 def test_every_case_is_one_error(planted: Planted) -> None:

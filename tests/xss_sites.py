@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from pathlib import Path
 
+from .agreement import problems_of
 from .conftest import SITES
 from .credential_fixtures import run
 from .xss_corpus import Payload, markdown_text
@@ -376,9 +377,13 @@ def build_with_corpus(site: Path, out: Path, entities: list[Entity], rounds: int
             entity.write(site)
         try:
             result = run("build", "--source", site, "--out", out)
+            # check refuses what build refuses: once, with every payload in place.
+            checked = run("check", "--source", site) if build.rounds == 1 else result
         except Exception as error:  # a crash is a finding to report, not to hide
             build.unexpected.append(f"build crashed: {error!r}")
             return build
+        if (checked.code, problems_of(checked)) != (result.code, problems_of(result)):
+            build.unexpected.append(f"check says:\n{checked.err}\nbuild says:\n{result.err}")
         if result.code == 0:
             return build
         if result.code != 1 or "Traceback" in result.err:

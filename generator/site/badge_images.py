@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from generator.cache import Store, entry_key
+from generator.cache import BADGE_IMAGES, Store, entry_key
 from generator.drawing.badge import default_badge_png
 from generator.site.model import Badge, Network
 from generator.site.parallel import map_ordered
@@ -41,12 +41,12 @@ def draw_badge_images(network: Network, store: Store) -> dict[str, BadgeImage]:
         for slug, badge in sorted(network.badges.items())
         if badge.image is None
     }
-    drawn = {slug: store.get(IMAGES, _key(arguments)) for slug, arguments in drawings.items()}
+    drawn = {slug: store.get(BADGE_IMAGES, _key(arguments)) for slug, arguments in drawings.items()}
     missing = [(slug, arguments) for slug, arguments in drawings.items() if drawn[slug] is None]
     for chunk in map_ordered(_draw, missing, chunk_size=1, min_items=MIN_PARALLEL_DRAWINGS):
         for slug, png in chunk:
             drawn[slug] = png
-            store.put(IMAGES, _key(drawings[slug]), png)
+            store.put(BADGE_IMAGES, _key(drawings[slug]), png)
     images = {}
     for slug, badge in sorted(network.badges.items()):
         data: bytes | None = badge.image.data if badge.image is not None else drawn[slug]
@@ -55,8 +55,6 @@ def draw_badge_images(network: Network, store: Store) -> dict[str, BadgeImage]:
     return images
 
 
-# The cache store's namespace of default images.
-IMAGES = "badge-images"
 # Drawing two badges is already worth a second process.
 MIN_PARALLEL_DRAWINGS = 2
 
@@ -82,4 +80,4 @@ def _drawing(network: Network, badge: Badge) -> dict[str, Any]:
 
 def _key(arguments: dict[str, Any]) -> str:
     """The cache key of a default image: what it is drawn from."""
-    return entry_key(IMAGES, json.dumps(arguments, sort_keys=True))
+    return entry_key(BADGE_IMAGES, json.dumps(arguments, sort_keys=True))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,11 +18,13 @@ from generator.site.check.content import base_url_problem, check_content
 from generator.site.check.credentials import check_changed_credentials, check_credentials
 from generator.site.check.privacy import RecipientEmailGuard, findings_in
 from generator.site.check.published import check_published_since
+from generator.site.check.theme import check_theme
 from generator.site.load.assertions import AssertionFile, reload_assertions
 from generator.site.load.changes import Snapshot, changes_between, snapshot_sources
 from generator.site.load.network import load_network
 from generator.site.load.repository import SOURCE_FOLDERS, Repository
 from generator.site.load.revision import load_revision
+from generator.site.load.theme import load_theme
 from generator.site.model import Network
 from generator.site.output_folder import (
     claim_output_folder,
@@ -32,11 +34,11 @@ from generator.site.output_folder import (
 from generator.site.problems import Problem, Problems
 from generator.site.progress import Progress, unseen
 from generator.site.render.sharing import QrCodes
-from generator.site.render.site import Rendering, theme_for
+from generator.site.render.site import Rendering
 from generator.site.render.theme import Theme
 from generator.site.share_images import ShareImage, ShareKey, draw_share_images
 from generator.site.urls import Urls
-from generator.site.write import Fanout, WriteReport, update_site, write_site
+from generator.site.write import Fanout, WriteReport, inspect_site, update_site, write_site
 
 log = logging.getLogger(__name__)
 
@@ -96,14 +98,17 @@ class Built:
 def check_site(
     source: Path, strict: bool = False, use_cache: bool = True, since: str | None = None
 ) -> CheckedSite:
-    """Load and check the content and every credential; raise BuildFailed on errors.
+    """Load, check and render the whole site as a build does, without writing it; raise
+    BuildFailed on what a build would refuse (the same problems: one rule set).
 
     Signatures verified and templates compiled by earlier builds come from the cache store
     (generator/cache.py); use_cache=False verifies everything again. With since (a git
     revision), every address published at that revision must still be published.
     """
     with open_store(source, use_cache) as store:
-        return _check(source, strict, store, build_time(), since)
+        checked = _check(source, strict, store, build_time(), since)
+        _inspect(source, checked, store)
+        return checked
 
 
 def build_site(
@@ -121,8 +126,8 @@ def build_site(
     """
     claim_output(source, out_dir)
     with output_folder_lock(out_dir, "build"), open_store(source, use_cache) as store:
-        inputs = last_build.fingerprint(source, out_dir, f"strict={strict}") if use_cache else ""
-        if use_cache and since is None:  # a revision's addresses are checked at every build
+        inputs = last_build.fingerprint(source, out_dir, f"strict={strict}") if use_cache else None
+        if inputs is not None and since is None:  # a revision's addresses are checked each time
             files = last_build.unchanged_since(store, out_dir, inputs, build_time())
             if files is not None:
                 log.info("nothing changed since the last build into %s", out_dir)
@@ -136,7 +141,7 @@ def build_site(
             since=since,
             progress=progress,
         )
-        if use_cache:
+        if inputs is not None:
             if built.report.warnings:
                 last_build.forget_build(store, out_dir)
             else:
@@ -213,11 +218,14 @@ def _check(
 ) -> CheckedSite:
     problems = Problems(strict=strict)
     network = load_network(source, problems)
+    theme_files = load_theme(source, problems)
+    published = None
     if since is not None:
-        check_published_since(load_revision(source, since), network, since, problems)
-    check_content(network, problems)
-    theme = theme_for(source, store)
-    theme.check(network.site.languages, network.site.language, problems)
+        published = load_revision(source, since)
+        check_published_since(published, network, since, problems)
+    check_content(network, problems, published)
+    check_theme(theme_files, network.site.languages, network.site.language, problems)
+    theme = Theme(theme_files, store)
     urls = Urls(network.site.base_url, network.site.language)
     awards = (
         check_credentials(network, urls, now, problems, store)
@@ -226,6 +234,60 @@ def _check(
     )
     problems.raise_if_errors()
     return CheckedSite(network, awards, problems, now, theme)
+
+
+@dataclass(frozen=True)
+class _Site:
+    """A checked network ready to be written (or only inspected, by a check)."""
+
+    rendering: Rendering
+    fanout: Fanout[AwardKey]
+    guard: RecipientEmailGuard
+    images: Mapping[str, BadgeImage]
+    shares: Mapping[ShareKey, ShareImage]
+    qr_codes: QrCodes
+
+    def last_checks(self, problems: Problems) -> Callable[[WriteReport], None]:
+        """What runs once every output was made, before anything is published."""
+
+        def last_checks(written: WriteReport) -> None:
+            self.guard.report(written.found, problems)
+            problems.raise_if_errors()
+
+        return last_checks
+
+
+def _render(source: Path, checked: CheckedSite, store: Store) -> _Site:
+    """Everything a whole site needs before its outputs are made; raise BuildFailed when the
+    theme does not compile."""
+    network, problems = checked.network, checked.problems
+    checked.theme.compile_all(network.site.languages, problems)
+    problems.raise_if_errors()
+    images = draw_badge_images(network, store)
+    shares = draw_share_images(network, images, store)
+    qr_codes = QrCodes(store)
+    rendering = Rendering(
+        network, checked.awards, images, checked.theme, checked.now, qr_codes, share_images=shares
+    )
+    fanout = Fanout(
+        rendering.award_keys(), rendering.award_outputs, qr_codes.take_new, qr_codes.add
+    )
+    guard = RecipientEmailGuard(
+        network.credentials, sources=_guard_sources(source, checked), earlier=network.earlier
+    )
+    return _Site(rendering, fanout, guard, images, shares, qr_codes)
+
+
+def _inspect(source: Path, checked: CheckedSite, store: Store) -> None:
+    """Make and inspect the whole site of a checked network without writing it (a check);
+    raise BuildFailed on what a build would refuse."""
+    site = _render(source, checked, store)
+    inspect_site(
+        site.rendering.shared_outputs(),
+        fanout=site.fanout,
+        inspect=findings_in,
+        last_checks=site.last_checks(checked.problems),
+    )
 
 
 def _publish(
@@ -237,38 +299,21 @@ def _publish(
     progress: Progress,
 ) -> Built:
     """Render and write the whole site of a checked network; raise BuildFailed on errors."""
-    network, problems = checked.network, checked.problems
-    images = draw_badge_images(network, store)
-    shares = draw_share_images(network, images, store)
-    qr_codes = QrCodes(store)
-    rendering = Rendering(
-        network, checked.awards, images, checked.theme, checked.now, qr_codes, share_images=shares
-    )
-    guard = RecipientEmailGuard(
-        network.credentials, sources=_guard_sources(source, checked), earlier=network.earlier
-    )
-
-    def last_checks(written: WriteReport) -> None:
-        guard.report(written.found, problems)
-        problems.raise_if_errors()
-
+    site = _render(source, checked, store)
     written = write_site(
-        rendering.shared_outputs(),
+        site.rendering.shared_outputs(),
         out_dir,
-        fanout=Fanout(
-            rendering.award_keys(),
-            rendering.award_outputs,
-            collect=qr_codes.take_new,
-            absorb=qr_codes.add,
-        ),
+        fanout=site.fanout,
         inspect=findings_in,
-        before_swap=last_checks,
+        before_swap=site.last_checks(checked.problems),
         progress=progress,
     )
     log.info("wrote %d files to %s", written.files, out_dir)
-    report = BuildReport(files=written.files, warnings=problems.sorted())
-    cleared = frozenset(guard.cleared)
-    return Built(report, checked, out_dir, sources, images, qr_codes, store, cleared, shares)
+    report = BuildReport(files=written.files, warnings=checked.problems.sorted())
+    cleared = frozenset(site.guard.cleared)
+    return Built(
+        report, checked, out_dir, sources, site.images, site.qr_codes, store, cleared, site.shares
+    )
 
 
 def _update(
@@ -328,8 +373,8 @@ def _guard_sources(source: Path, checked: CheckedSite) -> tuple[Path, list[Path]
     site is made from, the theme's among them (the one shipped with the generator when the
     repository has none)."""
     folders = [source / folder for folder in SOURCE_FOLDERS]
-    if checked.theme.root not in folders:
-        folders.append(checked.theme.root)
+    if checked.theme.folder not in folders:
+        folders.append(checked.theme.folder)
     return source, folders
 
 

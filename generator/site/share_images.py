@@ -13,7 +13,7 @@ import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from generator.cache import Store, entry_key
+from generator.cache import SHARE_IMAGES, Store, entry_key
 from generator.drawing.share_card import HEIGHT, WIDTH, share_card_png
 from generator.site.badge_images import BadgeImage
 from generator.site.model import Badge, Network
@@ -21,7 +21,6 @@ from generator.site.parallel import map_ordered
 from generator.site.urls import Urls
 
 # The cache store's namespace of share images.
-SHARE_IMAGES = "share-images"
 # Drawing two cards is already worth a second process (each takes ~0.2 s).
 MIN_PARALLEL_DRAWINGS = 2
 # Pictures Pillow reads as they are (an SVG badge or logo leaves the card without a picture).

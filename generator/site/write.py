@@ -148,6 +148,29 @@ def write_site(
     return report
 
 
+def inspect_site(
+    outputs: Iterable[Output],
+    *,
+    fanout: Fanout[Any] | None = None,
+    inspect: Callable[[Output], Found],
+    last_checks: Callable[[WriteReport], None],
+) -> WriteReport:
+    """Make every output of a site as write_site does (the fanout's in worker processes),
+    pass each through `inspect` and the whole through `last_checks`, and write nothing: a
+    check refuses exactly what a build refuses."""
+    written = _written_by_workers(fanout, None, inspect) if fanout else iter(())
+    found: dict[str, Found] = {}
+    files = 0
+    for entry in check_outputs(itertools.chain[Output | _Written](outputs, written)):
+        files += 1
+        things = entry.found if isinstance(entry, _Written) else inspect(entry)
+        if things:
+            found[output_path(entry.path)] = things
+    report = WriteReport(files, found)
+    last_checks(report)
+    return report
+
+
 @dataclass(frozen=True)
 class _Folder:
     """Where a new site is being written (staging), next to the last good one (out_dir)."""
@@ -174,7 +197,8 @@ class _Job:
     """What workers need; forked workers inherit it (it is set just before they start)."""
 
     fanout: Fanout[Any]
-    folder: _Folder
+    folder: _Folder | None
+    """None: the outputs are only inspected (a check)."""
     inspect: Callable[[Output], Found] | None
 
 
@@ -182,7 +206,7 @@ _JOB: _Job | None = None
 
 
 def _written_by_workers(
-    fanout: Fanout[Any], folder: _Folder, inspect: Callable[[Output], Found] | None
+    fanout: Fanout[Any], folder: _Folder | None, inspect: Callable[[Output], Found] | None
 ) -> Iterator[_Written]:
     """Render and write the fanout's chunks (in workers when it pays); their files, in order."""
     global _JOB
@@ -201,7 +225,8 @@ def _render_and_write(chunk: Sequence[Any]) -> tuple[list[_Written], Any]:
     assert _JOB is not None, "_written_by_workers sets the job first"
     written = []
     for output in _JOB.fanout.render(chunk):
-        _JOB.folder.write(output)
+        if _JOB.folder is not None:
+            _JOB.folder.write(output)
         written.append(_Written(output.path, _JOB.inspect(output) if _JOB.inspect else ()))
     return written, _JOB.fanout.collect()
 

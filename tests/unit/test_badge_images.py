@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.cache import Store
+from generator.cache import BADGE_IMAGES, Store
 from generator.site import badge_images
 from generator.site.load.network import load_network
 from generator.site.problems import Problems
@@ -20,7 +20,7 @@ def stored_images(path: Path) -> int:
     """How many default images the store at path holds."""
     with sqlite3.connect(path) as db:
         (count,) = db.execute(
-            "SELECT count(*) FROM entries WHERE namespace = ?", (badge_images.IMAGES,)
+            "SELECT count(*) FROM entries WHERE namespace = ?", (BADGE_IMAGES.name,)
         ).fetchone()
     db.close()
     return int(count)

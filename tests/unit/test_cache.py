@@ -12,7 +12,16 @@ from pathlib import Path
 import pytest
 
 from generator import cache
-from generator.cache import Store, entry_key, fingerprint_of, open_store
+from generator.cache import Namespace, Store, entry_key, fingerprint_of, open_store
+
+
+def _as_stored(value: bytes) -> bytes:
+    return value
+
+
+# Namespaces of the tests' own, whose values are any bytes.
+THINGS = Namespace("things", "test values", _as_stored)
+OTHER_THINGS = Namespace("other things", "test values", _as_stored)
 
 
 @pytest.fixture
@@ -20,7 +29,7 @@ def path(tmp_path: Path) -> Path:
     return tmp_path / "cache" / cache.FILE_NAME
 
 
-def saved(path: Path, entries: dict[str, bytes], namespace: str = "things") -> None:
+def saved(path: Path, entries: dict[str, bytes], namespace: Namespace[bytes] = THINGS) -> None:
     with Store(path) as store:
         for key, value in entries.items():
             store.put(namespace, key, value)
@@ -29,52 +38,52 @@ def saved(path: Path, entries: dict[str, bytes], namespace: str = "things") -> N
 def test_saved_entries_are_found_by_the_next_store(path: Path) -> None:
     saved(path, {"a": b"1", "b": b""})
     later = Store(path)
-    assert later.get("things", "a") == b"1"
-    assert later.get("things", "b") == b"", "an empty value is an entry"
-    assert later.get("things", "c") is None
-    assert later.get("other things", "a") is None, "namespaces are apart"
+    assert later.get(THINGS, "a") == b"1"
+    assert later.get(THINGS, "b") == b"", "an empty value is an entry"
+    assert later.get(THINGS, "c") is None
+    assert later.get(OTHER_THINGS, "a") is None, "namespaces are apart"
 
 
 def test_entries_are_kept_in_memory_until_saved(path: Path) -> None:
     store = Store(path)
-    store.put("things", "a", b"1")
-    assert store.get("things", "a") == b"1"
+    store.put(THINGS, "a", b"1")
+    assert store.get(THINGS, "a") == b"1"
     assert not path.exists()
     store.save()
-    assert Store(path).get("things", "a") == b"1"
+    assert Store(path).get(THINGS, "a") == b"1"
 
 
 def test_a_deleted_entry_is_gone(path: Path) -> None:
     saved(path, {"a": b"1", "b": b"2"})
     with Store(path) as store:
-        store.delete("things", "a")
-        assert store.get("things", "a") is None
+        store.delete(THINGS, "a")
+        assert store.get(THINGS, "a") is None
     later = Store(path)
-    assert later.get("things", "a") is None
-    assert later.get("things", "b") == b"2"
+    assert later.get(THINGS, "a") is None
+    assert later.get(THINGS, "b") == b"2"
 
 
 def test_a_store_saves_even_when_the_build_fails(path: Path) -> None:
     with pytest.raises(RuntimeError), Store(path) as store:
-        store.put("things", "a", b"verified before the error")
+        store.put(THINGS, "a", b"verified before the error")
         raise RuntimeError("a build error")
-    assert Store(path).get("things", "a") == b"verified before the error"
+    assert Store(path).get(THINGS, "a") == b"verified before the error"
 
 
 def test_a_disabled_store_remembers_nothing(tmp_path: Path) -> None:
     store = open_store(tmp_path, enabled=False)
     assert not store.enabled
-    store.put("things", "a", b"1")
-    assert store.get("things", "a") is None
+    store.put(THINGS, "a", b"1")
+    assert store.get(THINGS, "a") is None
     store.save()
     assert list(tmp_path.iterdir()) == []
 
 
 def test_the_repository_store_lives_in_its_cache_folder(tmp_path: Path) -> None:
     with open_store(tmp_path) as store:
-        store.put("things", "a", b"1")
+        store.put(THINGS, "a", b"1")
     assert (cache.cache_folder(tmp_path) / cache.FILE_NAME).is_file()
-    assert open_store(tmp_path).get("things", "a") == b"1"
+    assert open_store(tmp_path).get(THINGS, "a") == b"1"
 
 
 @pytest.mark.parametrize(
@@ -86,10 +95,10 @@ def test_a_damaged_file_is_an_empty_cache_then_made_again(path: Path, damage: by
     saved(path, {"a": b"1"})
     path.write_bytes(damage)
     store = Store(path)
-    assert store.get("things", "a") is None
-    store.put("things", "a", b"recomputed")
+    assert store.get(THINGS, "a") is None
+    store.put(THINGS, "a", b"recomputed")
     store.save()
-    assert Store(path).get("things", "a") == b"recomputed"
+    assert Store(path).get(THINGS, "a") == b"recomputed"
 
 
 def test_a_foreign_database_is_an_empty_cache_then_replaced(path: Path) -> None:
@@ -99,52 +108,53 @@ def test_a_foreign_database_is_an_empty_cache_then_replaced(path: Path) -> None:
         db.execute("INSERT INTO entries VALUES ('things', 'a', 'theirs')")
     db.close()
     store = Store(path)
-    assert store.get("things", "a") is None
-    store.put("things", "a", b"ours")
+    assert store.get(THINGS, "a") is None
+    store.put(THINGS, "a", b"ours")
     store.save()
-    assert Store(path).get("things", "a") == b"ours"
+    assert Store(path).get(THINGS, "a") == b"ours"
 
 
 def test_an_unwritable_cache_folder_is_no_failure(tmp_path: Path) -> None:
     blocker = tmp_path / "cache"
     blocker.write_text("a file where the folder should be", "utf-8")
     with Store(blocker / cache.FILE_NAME) as store:
-        store.put("things", "a", b"1")
-    assert store.get("things", "a") == b"1"
+        store.put(THINGS, "a", b"1")
+    assert store.get(THINGS, "a") == b"1"
 
 
 def test_two_stores_writing_at_once_both_save(path: Path) -> None:
     saved(path, {"start": b""})
     errors: list[BaseException] = []
 
-    def build(name: str) -> None:
+    def build(name: Namespace[bytes]) -> None:
         try:
             for round_ in range(20):
                 with Store(path) as store:
-                    store.get("things", "start")
+                    store.get(THINGS, "start")
                     for index in range(200):
                         store.put(name, f"{round_}-{index}", b"x" * 1000)
         except BaseException as error:  # reported below, in the test's thread
             errors.append(error)
 
-    builds = [threading.Thread(target=build, args=(name,)) for name in ("one", "two")]
+    spaces = [Namespace(name, "test values", _as_stored) for name in ("one", "two")]
+    builds = [threading.Thread(target=build, args=(space,)) for space in spaces]
     for thread in builds:
         thread.start()
     for thread in builds:
         thread.join()
     assert errors == []
     later = Store(path)
-    for name in ("one", "two"):
+    for name in spaces:
         assert later.get(name, "19-199") == b"x" * 1000
         assert later.get(name, "0-0") == b"x" * 1000
 
 
 def test_a_forked_worker_never_writes(path: Path) -> None:
     store = Store(path)
-    store.load("things")  # read before forking, as the build does
+    store.load(THINGS)  # read before forking, as the build does
 
     def worker() -> None:
-        store.put("things", "a", b"from a worker")
+        store.put(THINGS, "a", b"from a worker")
         store.save()
 
     process = multiprocessing.get_context("fork").Process(target=worker)
@@ -159,7 +169,7 @@ def test_entries_of_other_code_are_not_found_and_are_dropped(
 ) -> None:
     saved(path, {"a": b"1"})
     monkeypatch.setattr(cache, "code_fingerprint", lambda: "the code, edited")
-    assert Store(path).get("things", "a") is None, "even under the same key"
+    assert Store(path).get(THINGS, "a") is None, "even under the same key"
     saved(path, {"b": b"2"})
     with sqlite3.connect(path) as db:
         codes = db.execute("SELECT DISTINCT code FROM entries").fetchall()
@@ -171,18 +181,18 @@ def test_entries_of_other_code_are_not_found_and_are_dropped(
 
 
 def test_keys_depend_on_the_namespace_and_every_input() -> None:
-    key = entry_key("things", "a", b"b")
-    assert key == entry_key("things", "a", b"b")
-    assert key != entry_key("other things", "a", b"b")
-    assert key != entry_key("things", "a", b"c")
-    assert key != entry_key("things", "ab", b""), "inputs are not merely joined"
-    assert key != entry_key("things", "a")
+    key = entry_key(THINGS, "a", b"b")
+    assert key == entry_key(THINGS, "a", b"b")
+    assert key != entry_key(OTHER_THINGS, "a", b"b")
+    assert key != entry_key(THINGS, "a", b"c")
+    assert key != entry_key(THINGS, "ab", b""), "inputs are not merely joined"
+    assert key != entry_key(THINGS, "a")
 
 
 def test_keys_change_with_the_code(monkeypatch: pytest.MonkeyPatch) -> None:
-    before = entry_key("things", "a")
+    before = entry_key(THINGS, "a")
     monkeypatch.setattr(cache, "code_fingerprint", lambda: "the code, edited")
-    assert entry_key("things", "a") != before
+    assert entry_key(THINGS, "a") != before
 
 
 @pytest.fixture

@@ -14,10 +14,12 @@ import pytest
 from generator.cache import Store
 from generator.site.badge_images import draw_badge_images
 from generator.site.load.network import load_network
+from generator.site.load.theme import load_theme
 from generator.site.model import Network
 from generator.site.outputs import Output
 from generator.site.problems import Problems
-from generator.site.render.site import Rendering, theme_for
+from generator.site.render.site import Rendering
+from generator.site.render.theme import Theme
 
 from ..conftest import SITES
 
@@ -38,7 +40,11 @@ def _render(root: Path) -> list[Output]:
     # The minimal site has no signed credentials: no awards to publish.
     return list(
         Rendering(
-            network, {}, draw_badge_images(network, Store(None)), theme_for(root), NOW
+            network,
+            {},
+            draw_badge_images(network, Store(None)),
+            Theme(load_theme(root, Problems())),
+            NOW,
         ).outputs()
     )
 
@@ -317,7 +323,7 @@ def test_render_does_not_touch_the_source(tmp_path: Path) -> None:
     network: Network = load_network(MINIMAL, problems)
     before = sorted(p.relative_to(MINIMAL).as_posix() for p in MINIMAL.rglob("*"))
     images = draw_badge_images(network, Store(None))
-    list(Rendering(network, {}, images, theme_for(MINIMAL), NOW).outputs())
+    list(Rendering(network, {}, images, Theme(load_theme(MINIMAL, Problems())), NOW).outputs())
     assert sorted(p.relative_to(MINIMAL).as_posix() for p in MINIMAL.rglob("*")) == before
 
 

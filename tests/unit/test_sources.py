@@ -87,8 +87,31 @@ def test_syntax_error_is_reported_at_its_line() -> None:
     document = read_yaml("name: Laser\ntags: [a, b\nlevel: expert\n", FILE, problems)
     assert document.value is None
     assert _errors(problems) == [
-        (3, "YAML syntax error: expected ',' or ']', but got ':'; fix the syntax")
+        (
+            2,
+            "YAML syntax error: a '[' opened here is not closed (line 3: expected ',' or ']', "
+            "but got ':'); fix the syntax",
+        )
     ]
+
+
+def test_an_unclosed_brace_is_reported_where_it_opens() -> None:
+    problems = Problems()
+    read_yaml("name: {fr: Découpe laser\ndescription: x\nlevel: expert\n", FILE, problems)
+    assert _errors(problems) == [
+        (
+            1,
+            "YAML syntax error: a '{' opened here is not closed (line 2: expected ',' or '}', "
+            "but got ':'); fix the syntax",
+        )
+    ]
+
+
+def test_an_unclosed_quote_is_reported_where_it_opens() -> None:
+    problems = Problems()
+    read_yaml('name: Laser\ndescription: "Découpe\nlevel: expert\n', FILE, problems)
+    assert [line for line, _ in _errors(problems)] == [2]
+    assert "a quote opened here is not closed" in problems.items[0].message
 
 
 def test_bad_indentation_is_reported_at_its_line() -> None:
@@ -174,7 +197,7 @@ def test_read_markdown_error_on_file_line_3_reports_line_3() -> None:
 def test_read_markdown_syntax_error_reports_the_file_line() -> None:
     problems = Problems()
     front, _ = read_markdown("---\ntitle: x\nmenu: [1\nother: 2\n---\nTexte\n", PAGE, problems)
-    assert [p.location for p in problems.items] == [Location(PAGE.path, 4)]
+    assert [p.location for p in problems.items] == [Location(PAGE.path, 3)]  # where [ opened
     assert problems.items[0].message.startswith("YAML syntax error: ")
     assert front.value == {}
 

@@ -15,6 +15,8 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
 from generator.cache import Store
+from generator.site.check.theme import check_theme
+from generator.site.load.theme import load_theme
 from generator.site.problems import Problems
 from generator.site.render import theme as theme_module
 from generator.site.render.theme import Theme, render_markdown
@@ -23,6 +25,23 @@ from ..conftest import ROOT
 
 THEME = ROOT / "theme"
 LANGUAGES = sorted(path.name for path in (THEME / "locale").iterdir() if path.is_dir())
+
+
+def theme_at(folder: Path, store: Store | None = None) -> Theme:
+    """The theme in a folder named theme/, read as a build reads it."""
+    problems = Problems()
+    files = load_theme(folder.parent, problems)
+    assert problems.items == []
+    return Theme(files, store)
+
+
+def checked(folder: Path, languages: tuple[str, ...], problems: Problems) -> None:
+    """The check stage's problems with the theme in a folder named theme/, and the
+    compiler's (as a build reports them)."""
+    theme = theme_at(folder)
+    check_theme(theme.files, languages, "fr", problems)
+    if not problems.has_errors:
+        theme.compile_all(languages, problems)
 
 
 # render_markdown: what authors write in criteria and pages
@@ -152,7 +171,7 @@ def test_catalogue_translates_every_template_message(language: str) -> None:
 
 
 def test_english_catalogue_is_used_by_the_english_environment() -> None:
-    theme = Theme(THEME)
+    theme = theme_at(THEME)
     english = theme.environment("en").from_string("{{ _('Catalogue des badges') }}")
     french = theme.environment("fr").from_string("{{ _('Catalogue des badges') }}")
     assert english.render() == "Badge catalogue"
@@ -169,7 +188,7 @@ def theme_copy(tmp_path: Path) -> Path:
 
 def test_shipped_theme_checks_clean() -> None:
     problems = Problems()
-    Theme(THEME).check(("fr", "en"), "fr", problems)
+    checked(THEME, ("fr", "en"), problems)
     assert [str(problem) for problem in problems.sorted()] == []
 
 
@@ -180,7 +199,7 @@ def test_template_syntax_error_is_reported_with_path_and_line(theme_copy: Path) 
     )
     (theme_copy / "templates" / "partials" / "bad.html").write_text("<p>\n{{ a + }}\n", "utf-8")
     problems = Problems()
-    Theme(theme_copy).check(("fr", "en"), "fr", problems)
+    checked(theme_copy, ("fr", "en"), problems)
     printed = [str(problem) for problem in problems.sorted()]
     assert len(printed) == 2
     assert printed[0].startswith(
@@ -194,7 +213,7 @@ def test_template_syntax_error_is_reported_with_path_and_line(theme_copy: Path) 
 
 def test_missing_catalogue_is_reported(theme_copy: Path) -> None:
     problems = Problems()
-    Theme(theme_copy).check(("fr", "en", "br"), "fr", problems)
+    checked(theme_copy, ("fr", "en", "br"), problems)
     assert [str(problem) for problem in problems.sorted()] == [
         "theme/locale/br/LC_MESSAGES/messages.po: error: no catalogue for language 'br'; "
         "add it or remove 'br' from languages"
@@ -203,7 +222,7 @@ def test_missing_catalogue_is_reported(theme_copy: Path) -> None:
 
 def test_default_language_needs_no_catalogue(theme_copy: Path) -> None:
     problems = Problems()
-    Theme(theme_copy).check(("fr",), "fr", problems)
+    checked(theme_copy, ("fr",), problems)
     assert problems.items == []
 
 
@@ -222,7 +241,7 @@ def compiled(theme: Path, cache: Path) -> int:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(theme_module._StoredTemplates, "load_bytecode", counting)
         for language in ("fr", "en"):
-            Theme(theme, store).environment(language).get_template("page.html")
+            theme_at(theme, store).environment(language).get_template("page.html")
     return loads
 
 
@@ -233,11 +252,11 @@ def test_compiled_templates_are_kept_and_an_edited_template_is_compiled_again(
     page = theme_copy / "templates" / "page.html"
     page.write_text("<p>{{ _('Badges') }} v1</p>\n", "utf-8")
     with Store(cache) as store:
-        english = Theme(theme_copy, store).environment("en")
+        english = theme_at(theme_copy, store).environment("en")
         assert english.get_template("page.html").render() == "<p>Badges v1</p>"
     assert compiled(theme_copy, cache) == 1, "compiled templates are kept (English only)"
     page.write_text("<p>{{ _('Badges') }} v2</p>\n", "utf-8")
-    fresh = Theme(theme_copy, Store(cache))  # the next build
+    fresh = theme_at(theme_copy, Store(cache))  # the next build
     assert fresh.environment("fr").get_template("page.html").render() == "<p>Badges v2</p>"
     assert fresh.environment("en").get_template("page.html").render() == "<p>Badges v2</p>"
 
@@ -248,12 +267,12 @@ def test_an_unreadable_compiled_template_is_compiled_again(
     cache = tmp_path / "cache.sqlite3"
     (theme_copy / "templates" / "page.html").write_text("{{ _('Badges') }}", "utf-8")
     with Store(cache) as store:
-        Theme(theme_copy, store).environment("en").get_template("page.html")
+        theme_at(theme_copy, store).environment("en").get_template("page.html")
     with sqlite3.connect(cache) as db:
         db.execute("UPDATE entries SET value = substr(value, 1, 20)")
     db.close()
     assert (
-        Theme(theme_copy, Store(cache)).environment("en").get_template("page.html").render()
+        theme_at(theme_copy, Store(cache)).environment("en").get_template("page.html").render()
         == "Badges"
     )
 
@@ -268,7 +287,7 @@ def test_gettext_escapes_variables_and_leaves_autoescape_off_blocks_alone(
         "{% endautoescape %}\n",
         "utf-8",
     )
-    english = Theme(theme_copy).environment("en").get_template("page.html")
+    english = theme_at(theme_copy).environment("en").get_template("page.html")
     assert english.render(who="<b>") == "Awarded to &lt;b&gt;|Badges|Badges Awarded to <b>"
 
 
@@ -289,8 +308,8 @@ def test_messages_translated_at_compile_time_render_as_gettext_would(
     theme_copy: Path, language: str
 ) -> None:
     (theme_copy / "templates" / "page.html").write_text(MESSAGES_PAGE, "utf-8")
-    compiled_in = Theme(theme_copy).environment(language)
-    at_runtime = Theme(theme_copy).environment(language)
+    compiled_in = theme_at(theme_copy).environment(language)
+    at_runtime = theme_at(theme_copy).environment(language)
     # Compiled by plain Jinja: gettext on every render.
     at_runtime._generate = functools.partial(jinja2.Environment._generate, at_runtime)  # type: ignore[method-assign]
     context = {"who": "<b>&", "n": 2, "computed": "Badges"}
@@ -308,7 +327,7 @@ def test_constant_messages_no_longer_call_gettext(theme_copy: Path) -> None:
         "{{ _('Délivré par') }} {% trans issuer=who %}Délivré par {{ issuer }}.{% endtrans %}",
         "utf-8",
     )
-    env = Theme(theme_copy).environment("en")
+    env = theme_at(theme_copy).environment("en")
 
     def refused(*args: object, **kwargs: object) -> str:
         raise AssertionError("gettext called at render time")
@@ -332,7 +351,7 @@ def test_a_template_that_redefines_gettext_is_left_alone(theme_copy: Path) -> No
     (theme_copy / "templates" / "module.html").write_text(
         "{% import 'macros.html' as _ %}{{ _.gettext('Délivré par') }}", "utf-8"
     )
-    env = Theme(theme_copy).environment("en")
+    env = theme_at(theme_copy).environment("en")
     assert env.get_template("page.html").render(upper=str.upper) == "DÉLIVRÉ PAR|Awarded by"
     assert env.get_template("imports.html").render() == "<Délivré par>"
     assert env.get_template("module.html").render() == "<Délivré par>"
@@ -343,7 +362,7 @@ def test_each_language_keeps_its_own_compiled_templates(theme_copy: Path, tmp_pa
     (theme_copy / "templates" / "page.html").write_text("{{ _('Délivré par') }}", "utf-8")
     for _ in range(2):  # compiled, then read from the cache by the next build
         with Store(cache) as store:
-            theme = Theme(theme_copy, store)
+            theme = theme_at(theme_copy, store)
             assert theme.environment("en").get_template("page.html").render() == "Awarded by"
             assert theme.environment("fr").get_template("page.html").render() == "Délivré par"
     assert compiled(theme_copy, cache) == 2
@@ -351,5 +370,5 @@ def test_each_language_keeps_its_own_compiled_templates(theme_copy: Path, tmp_pa
     po.write_text(
         po.read_text("utf-8").replace('msgstr "Awarded by"', 'msgstr "Issued by"'), "utf-8"
     )
-    edited = Theme(theme_copy, Store(cache)).environment("en").get_template("page.html")
+    edited = theme_at(theme_copy, Store(cache)).environment("en").get_template("page.html")
     assert edited.render() == "Issued by", "a catalogue edit compiles the templates again"

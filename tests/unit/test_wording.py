@@ -6,7 +6,9 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from generator.site.load.theme import load_theme
 from generator.site.model import Text
+from generator.site.problems import Problems
 from generator.site.render.theme import Theme
 from generator.site.render.wording import elides_de, in_language, long_date
 
@@ -54,7 +56,7 @@ def test_portfolio_title_elides_in_french_and_reads_in_english() -> None:
         "{% if name is elides_de %}{% trans %}Les badges d\u2019{{ name }}{% endtrans %}"
         "{% else %}{% trans %}Les badges de {{ name }}{% endtrans %}{% endif %}"
     )
-    theme = Theme(ROOT / "theme")
+    theme = Theme(load_theme(ROOT, Problems()))
     french, english = (theme.environment(lang).from_string(template) for lang in ("fr", "en"))
     assert french.render(name="Alice Martin") == "Les badges d\u2019Alice Martin"
     assert french.render(name="Bob") == "Les badges de Bob"
@@ -63,7 +65,7 @@ def test_portfolio_title_elides_in_french_and_reads_in_english() -> None:
 
 
 def test_long_date_filter_speaks_the_environment_language() -> None:
-    theme = Theme(ROOT / "theme")
+    theme = Theme(load_theme(ROOT, Problems()))
     template = "{{ day|long_date }}"
     day = date(2024, 3, 12)
     assert theme.environment("fr").from_string(template).render(day=day) == "12 mars 2024"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from datetime import date
 from typing import TypeVar
 from urllib.parse import urlsplit
 
@@ -16,8 +17,9 @@ from generator.site.problems import Location, Problems, one_of, suggest
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 
-def check_content(network: Network, problems: Problems) -> None:
-    """Check cross-file rules of a loaded network, adding every problem found."""
+def check_content(network: Network, problems: Problems, published: Network | None = None) -> None:
+    """Check cross-file rules of a loaded network, adding every problem found; `published`
+    is the network at the revision given with --since, if any."""
     _check_site(network, problems)
     _check_skills(network, problems)
     _check_slugs(network, problems)
@@ -27,7 +29,7 @@ def check_content(network: Network, problems: Problems) -> None:
         _check_issuer(network, issuer, problems)
     for badge in [*network.badges.values(), *_read_in_part(network, Badge)]:
         _check_badge(network, badge, problems)
-    _check_unique_pathway_steps(network, problems)
+    _check_unique_pathway_steps(network, problems, published)
     _check_people(network, problems)
     check_earlier(network, problems)
     if "index" not in network.pages and "page:index" not in network.unreadable:
@@ -212,18 +214,34 @@ def _check_badge_dates(badge: Badge, problems: Problems) -> None:
         )
 
 
-def _check_unique_pathway_steps(network: Network, problems: Problems) -> None:
-    """Two network badges for the same domain and level would make the pathway ambiguous."""
+def _check_unique_pathway_steps(
+    network: Network, problems: Problems, published: Network | None
+) -> None:
+    """Two network badges for the same domain and level would make the pathway ambiguous.
+
+    The problem lands on the badge that is not established: one changed since the published
+    revision (with --since) rather than one that was not, a proposal rather than an approved
+    badge, the later approved rather than the earlier; so that a pull request is told about
+    its own file, never told to retire a badge it did not touch.
+    """
     steps: dict[tuple[str, str], list[Badge]] = defaultdict(list)
     for badge in network.badges.values():
         if badge.is_network_badge and badge.domain and badge.level and badge.status != "retired":
             steps[(badge.domain, badge.level)].append(badge)
+
+    def newcomer_last(badge: Badge) -> tuple[bool, bool, date, str]:
+        changed = published is not None and published.badges.get(badge.slug) != badge
+        approved = badge.status == "approved"
+        return (changed, not approved, badge.approved_on or date.max, badge.slug)
+
     for (domain, level), badges in steps.items():
-        for badge in badges[1:]:
+        established, *others = sorted(badges, key=newcomer_last)
+        for badge in others:
             problems.error(
                 badge.at("level"),
-                f"network badge for {domain} / {level} already defined by {badges[0].source.path}; "
-                "retire one of them or change its level",
+                f"network badge for {domain} / {level} already defined by "
+                f"{established.source.path} ({established.status}); change this badge's domain "
+                "or level, or retire one of them",
             )
 
 

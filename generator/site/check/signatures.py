@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from generator.cache import Store, entry_key
+from generator.cache import VERIFIED_PROOFS, Store, entry_key
 from generator.openbadges.dataintegrity import ProofError, proof_of, verify
 from generator.openbadges.multikey import decode_public_key
 from generator.site import parallel
@@ -24,10 +24,6 @@ class Refused(Exception):
 class Consequence(Refused):
     """A refusal whose cause is a problem already reported at another file (the structure's
     or the badge's file could not be read): the build does not report it again."""
-
-
-# The cache store's namespace of proofs that verified.
-VERIFIED = "verified-proofs"
 
 
 class VerifiedProofs:
@@ -49,15 +45,15 @@ class VerifiedProofs:
     @staticmethod
     def key(data: bytes, public_key_multibase: str) -> str:
         """The key of one verification: a file's bytes and a public key."""
-        return entry_key(VERIFIED, public_key_multibase, data)
+        return entry_key(VERIFIED_PROOFS, public_key_multibase, data)
 
     def __contains__(self, key: str) -> bool:
-        return key in self._verified or self._store.get(VERIFIED, key) is not None
+        return key in self._verified or self._store.get(VERIFIED_PROOFS, key) is not None
 
     def add(self, key: str) -> None:
         """Remember a successful verification."""
         self._verified.add(key)
-        self._store.put(VERIFIED, key, b"")
+        self._store.put(VERIFIED_PROOFS, key, b"")
 
 
 @dataclass(frozen=True)

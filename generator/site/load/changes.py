@@ -16,15 +16,25 @@ Snapshot = Mapping[str, tuple[int, int]]
 
 
 def snapshot_sources(source: Path) -> dict[str, tuple[int, int]]:
-    """The watched files of the repository as they are now.
+    """The watched files of the repository as they are now: (mtime in ns, size) by path."""
+    return {path: (info.st_mtime_ns, info.st_size) for path, info in source_stats(source).items()}
+
+
+def source_stats(
+    source: Path, folders: tuple[str, ...] = SOURCE_FOLDERS
+) -> dict[str, os.stat_result]:
+    """What the file system says of every file of some folders of the repository, by posix
+    path relative to it, without opening one (a FIFO or a link to a device is described,
+    never read). Links are followed to describe what they point at; folders whose name
+    starts with '.' are not walked.
 
     Taken at every build, over thousands of credentials: one scandir per folder, and the
     relative paths made as the folders are walked.
     """
-    snapshot: dict[str, tuple[int, int]] = {}
-    folders = list(SOURCE_FOLDERS)
-    while folders:
-        folder = folders.pop()
+    stats: dict[str, os.stat_result] = {}
+    pending = list(folders)
+    while pending:
+        folder = pending.pop()
         try:
             entries = os.scandir(source / folder)
         except OSError:
@@ -34,14 +44,13 @@ def snapshot_sources(source: Path) -> dict[str, tuple[int, int]]:
                 path = f"{folder}/{entry.name}"
                 if entry.is_dir(follow_symlinks=False):
                     if not entry.name.startswith("."):
-                        folders.append(path)
+                        pending.append(path)
                     continue
                 try:
-                    stat = entry.stat()
+                    stats[path] = entry.stat()
                 except OSError:
                     continue
-                snapshot[path] = (stat.st_mtime_ns, stat.st_size)
-    return snapshot
+    return stats
 
 
 @dataclass(frozen=True)

@@ -131,6 +131,12 @@ def read_yaml(text: str, location: Location, problems: Problems, line_offset: in
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         what = error.problem or error.context or "invalid YAML"
+        opened = _OPENED.get(error.context or "")
+        if opened and error.context_mark and error.problem_mark:
+            # A '{', '[' or quote left open: the parser finds out lines later (at the end of
+            # the file, for a quote), but the mistake is where it was opened.
+            mark, found = error.context_mark, error.problem_mark
+            what = f"{opened} opened here is not closed (line {line_of(found)}: {what})"
         todo = "indent with spaces, never tabs" if "'\\t'" in what else "fix the syntax"
         problems.error(location.at(line_of(mark)), f"YAML syntax error: {what}; {todo}")
     except yaml.YAMLError as error:
@@ -138,6 +144,14 @@ def read_yaml(text: str, location: Location, problems: Problems, line_offset: in
     except RecursionError:  # not reached: _screen bounds the nesting first
         problems.error(location, f"YAML refused: {_TOO_DEEP}")
     return Document(location, None)
+
+
+# PyYAML's context for a collection or a text in quotes that it was reading when it failed.
+_OPENED = {
+    "while parsing a flow mapping": "a '{'",
+    "while parsing a flow sequence": "a '['",
+    "while scanning a quoted scalar": "a quote",
+}
 
 
 _TOO_DEEP = (

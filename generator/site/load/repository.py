@@ -91,6 +91,50 @@ class Repository:
             )
             return None
 
+    def files_below(self, folder: Path, *, hidden: bool = False) -> list[Path]:
+        """Every file below a folder, sorted, for read_bytes to read (and refuse): links to
+        folders are followed only inside the repository (one outside is reported), each
+        real folder once; names starting with '.' are left out unless hidden is asked for."""
+        found: list[Path] = []
+        seen: set[Path] = set()
+        if not folder.is_dir():
+            return found  # no such folder: nothing of it to read
+        if not folder.resolve().is_relative_to(self._real_root):
+            self.problems.error(
+                self.location(folder),
+                "is a link to a folder outside the repository; put the files themselves here",
+            )
+            return found
+        pending = [folder]
+        while pending:
+            current = pending.pop()
+            try:
+                real = current.resolve()
+                if real in seen:
+                    continue
+                seen.add(real)
+                entries = sorted(os.scandir(current), key=lambda entry: entry.name)
+            except OSError as error:
+                self.problems.error(
+                    self.location(current),
+                    f"cannot be read: {error.strerror or error}; check its permissions",
+                )
+                continue
+            for entry in entries:
+                path = current / entry.name
+                if entry.name.startswith(".") and not hidden:
+                    continue
+                if not entry.is_dir():
+                    found.append(path)  # a link, a FIFO…: read_bytes says what is wrong
+                elif not entry.is_symlink() or path.resolve().is_relative_to(self._real_root):
+                    pending.append(path)
+                else:
+                    self.problems.error(
+                        self.location(path),
+                        "is a link to a folder outside the repository; put the files themselves here",
+                    )
+        return sorted(found)
+
     def _real_folder(self, folder: Path) -> Path:
         """Where a folder really is, links followed (found once per folder)."""
         real = self._real_folders.get(folder)

@@ -10,7 +10,7 @@ from urllib.parse import quote_plus, urlencode
 import zxingcpp
 from markupsafe import Markup, escape
 
-from generator.cache import Store, entry_key
+from generator.cache import QR_CODES, Store, entry_key
 from generator.site.awards import Award
 
 LINKEDIN_ADD = "https://www.linkedin.com/profile/add"
@@ -74,10 +74,6 @@ def qr_svg(url: str, title: str) -> Markup:
     )
 
 
-# The cache store's namespace of QR codes.
-QR_CODES = "qr-codes"
-
-
 def qr_key(url: str, title: str) -> str:
     """The cache key of one QR code (the store's keys hold this code and zxing-cpp's version)."""
     return entry_key(QR_CODES, url, title)
@@ -102,9 +98,11 @@ class QrCodes:
     def svg(self, url: str, title: str) -> Markup:
         """The inline SVG QR code of a URL."""
         key = qr_key(url, title)
-        stored = self._store.get(QR_CODES, key) or self.drawn.get(key)
+        stored = self._store.get(QR_CODES, key)
         if stored is not None:
-            return Markup(zlib.decompress(stored).decode("utf-8"))
+            return Markup(stored)
+        if key in self.drawn:
+            return Markup(zlib.decompress(self.drawn[key]).decode("utf-8"))
         svg = qr_svg(url, title)
         self.drawn[key] = zlib.compress(svg.encode("utf-8"))
         # In a worker this stays there: take_new() sends it to the build, which add()s it.

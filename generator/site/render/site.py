@@ -4,12 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence, Set
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
-import xstatic.pkg.leaflet as xstatic_leaflet
-
-from generator.cache import Store
 from generator.site import documents
 from generator.site.awards import Award
 from generator.site.badge_images import BadgeImage
@@ -204,25 +200,11 @@ def catalogue_export(
 
 
 def _static_files(network: Network, theme: Theme, urls: Urls) -> Iterator[Output]:
-    """The theme's static folder as it is, the network's logo, and the GitHub Pages marker."""
-    for path in sorted(p for p in theme.static_dir.rglob("*") if p.is_file()):
-        yield Output(urls.static(path.relative_to(theme.static_dir).as_posix()), path.read_bytes())
+    """The theme's static folder as it is (with Leaflet, for the skills map), the network's
+    logo, and the GitHub Pages marker."""
+    for path, data in sorted(theme.files.static.items()):
+        yield Output(urls.static(path), data)
     if network.site.logo:
         yield Output(urls.site_logo(network.site.logo.extension), network.site.logo.data)
-    # Leaflet for the skills map, from the xstatic-leaflet package (no CDN, no copy in the repo).
-    leaflet = Path(xstatic_leaflet.BASE_DIR)
-    for name in (
-        "leaflet.js",
-        "leaflet.css",
-        *(f"images/{p.name}" for p in sorted((leaflet / "images").glob("*.png"))),
-    ):
-        yield Output(urls.static(f"leaflet/{name}"), (leaflet / name).read_bytes())
     # GitHub Pages runs Jekyll unless told not to; Jekyll drops dot-folders such as .well-known.
     yield Output(".nojekyll", b"")
-
-
-def theme_for(source: Path, store: Store | None = None) -> Theme:
-    """The content repository's theme/, or the theme shipped next to the generator (its
-    compiled templates kept in the cache store, if given)."""
-    own = source / "theme"
-    return Theme(own if own.is_dir() else Path(__file__).resolve().parents[3] / "theme", store)

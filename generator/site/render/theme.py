@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import contextlib
 import gettext
 import io
-import os
 import pickle
-import stat
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
@@ -24,8 +21,9 @@ from babel.messages.pofile import read_po
 from jinja2.bccache import Bucket
 from markupsafe import Markup
 
-from generator.cache import Store, entry_key
-from generator.site.problems import Location, Problems
+from generator.cache import TEMPLATES, Store, entry_key
+from generator.site.load.theme import ThemeFiles
+from generator.site.problems import Problems
 from generator.site.render import jinja_compiled_messages
 from generator.site.render.wording import elides_de, long_date
 from generator.site.urls import LINK_SCHEMES, is_safe_link, web_link
@@ -141,10 +139,6 @@ def _translations(language: str, catalogue: bytes | None) -> gettext.NullTransla
     return gettext.GNUTranslations(buffer)
 
 
-# The cache store's namespace of compiled templates.
-TEMPLATES = "templates"
-
-
 class _StoredTemplates(jinja2.BytecodeCache):
     """Jinja's bytecode cache for one language's templates, kept in the cache store.
 
@@ -179,19 +173,20 @@ class _StoredTemplates(jinja2.BytecodeCache):
 
 @dataclass(frozen=True)
 class Theme:
-    """A theme folder: templates/, static/ and locale/<lang>/LC_MESSAGES/messages.po.
+    """The theme's templates compiled for each language, with its gettext catalogues, from
+    the files the load stage read (load/theme.py): nothing is read from disk here.
 
     With a cache store, compiled templates are kept there (Jinja's bytecode cache, checked
     against each template's source), so a build does not compile the theme again.
     """
 
-    root: Path
+    files: ThemeFiles
     store: Store | None = None
 
     @property
-    def static_dir(self) -> Path:
-        """The folder copied as it is to static/ in the output."""
-        return self.root / "static"
+    def folder(self) -> Path:
+        """The theme's folder (where the privacy guard looks for what it holds)."""
+        return self.files.folder
 
     @cached_property
     def _environments(self) -> dict[str, jinja2.Environment]:
@@ -202,13 +197,13 @@ class Theme:
         if language not in self._environments:
             catalogue = self._catalogue_bytes(language)
             env = jinja_compiled_messages.CompiledMessagesEnvironment(
-                loader=jinja2.FileSystemLoader(self.root / "templates"),
+                loader=jinja2.FunctionLoader(self._template_source),
                 autoescape=True,
                 undefined=jinja2.StrictUndefined,
                 extensions=["jinja2.ext.i18n"],
                 trim_blocks=True,
                 lstrip_blocks=True,
-                # A theme is read once per build: no stat() of the template at every page.
+                # A theme is read once per build: its templates never change during one.
                 auto_reload=False,
                 bytecode_cache=self._bytecode_cache(language, catalogue),
             )
@@ -226,6 +221,14 @@ class Theme:
             self._environments[language] = env
         return self._environments[language]
 
+    def _template_source(self, name: str) -> tuple[str, str, Callable[[], bool]] | None:
+        """A template's source for Jinja: its text, its file (as problems name it), and
+        'up to date' (always: the theme was read once, for this build)."""
+        template = self.files.templates.get(name)
+        if template is None:
+            return None
+        return template.source, template.location.path, lambda: True
+
     def _bytecode_cache(
         self, language: str, catalogue: bytes | None
     ) -> jinja2.BytecodeCache | None:
@@ -234,52 +237,22 @@ class Theme:
             return None
         return _StoredTemplates(self.store, language, catalogue)
 
-    def _catalogue(self, language: str) -> Path:
-        return self.root / "locale" / language / "LC_MESSAGES" / "messages.po"
-
     def _catalogue_bytes(self, language: str) -> bytes | None:
         """A language's messages.po; None for the source language (fr), which needs none."""
-        po = self._catalogue(language)
-        return po.read_bytes() if po.is_file() else None
+        catalogue = self.files.catalogues.get(language)
+        return catalogue[0] if catalogue is not None else None
 
-    def _check_static_files(self, problems: Problems) -> None:
-        """static/ is copied as it is: only regular files of the theme itself may be in it (a
-        link out of it, a FIFO or a device would publish or hang on what is not the theme's)."""
-        theme = self.root.resolve()
-        for path in sorted(self.static_dir.rglob("*")):
-            where = Location(f"theme/static/{path.relative_to(self.static_dir).as_posix()}")
-            if not path.resolve().is_relative_to(theme):
-                problems.error(where, "is a link out of the theme; put the file itself here")
-            elif not path.is_dir() and not stat.S_ISREG(os.stat(path).st_mode):
-                problems.error(where, "is not a regular file (a FIFO, device or socket); remove it")
-
-    def check(self, languages: tuple[str, ...], default_language: str, problems: Problems) -> None:
-        """Report missing catalogues and template syntax errors with their line."""
-        for language in languages:
-            if language != default_language and not self._catalogue(language).is_file():
-                problems.error(
-                    Location(f"theme/locale/{language}/LC_MESSAGES/messages.po"),
-                    f"no catalogue for language '{language}'; add it or remove '{language}' from languages",
-                )
-        self._check_static_files(problems)
-        env = self.environment(default_language)
-        templates = self.root / "templates"
-        names = [
-            path.relative_to(templates).as_posix() for path in sorted(templates.rglob("*.html"))
-        ]
-        for name in names:
-            try:
-                env.get_template(name)
-            except jinja2.TemplateSyntaxError as error:
-                problems.error(
-                    Location(f"theme/templates/{name}", error.lineno),
-                    f"template error: {error.message}",
-                )
-        # Every language's templates compiled here, in the build's process, so that they
-        # reach the cache store (worker processes that compile one keep it to themselves).
-        for language in languages:
-            if language != default_language and self._catalogue(language).is_file():
-                for name in names:
-                    # A syntax error is reported above, for the default language.
-                    with contextlib.suppress(jinja2.TemplateSyntaxError):
-                        self.environment(language).get_template(name)
+    def compile_all(self, languages: tuple[str, ...], problems: Problems) -> None:
+        """Compile every template for every language, here in the build's process, so that
+        they reach the cache store (worker processes that compile one keep it to themselves);
+        report what the compiler refuses beyond syntax (a filter or test the theme does not
+        have), once, at the template's line (syntax is checked earlier, check/theme.py)."""
+        for index, language in enumerate(languages):
+            for name, template in sorted(self.files.templates.items()):
+                try:
+                    self.environment(language).get_template(name)
+                except jinja2.TemplateSyntaxError as error:
+                    if index == 0:
+                        problems.error(
+                            template.location.at(error.lineno), f"template error: {error.message}"
+                        )

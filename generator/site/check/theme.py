@@ -1,0 +1,46 @@
+"""Check stage, the theme: a catalogue for every language of the site, each catalogue and
+each template readable by the tools that will compile them, with the line of what is not."""
+
+from __future__ import annotations
+
+import io
+
+import jinja2
+from babel.messages.pofile import PoFileError, read_po
+
+from generator.site.load.theme import ThemeFiles
+from generator.site.problems import Location, Problems
+
+# The syntax the templates are written in: Jinja's own, with the i18n extension's tags.
+_SYNTAX = jinja2.Environment(extensions=["jinja2.ext.i18n"])
+
+
+def check_theme(
+    theme: ThemeFiles, languages: tuple[str, ...], default_language: str, problems: Problems
+) -> None:
+    """Report missing or unreadable catalogues and template syntax errors, with their line."""
+    for language in languages:
+        catalogue = theme.catalogues.get(language)
+        if catalogue is None:
+            if language != default_language:
+                problems.error(
+                    Location(f"theme/locale/{language}/LC_MESSAGES/messages.po"),
+                    f"no catalogue for language '{language}'; add it or remove '{language}' "
+                    "from languages",
+                )
+            continue
+        data, location = catalogue
+        if data is None:
+            continue  # the reader said why
+        try:
+            read_po(io.BytesIO(data), locale=language, abort_invalid=True)
+        except PoFileError as error:
+            problems.error(location.at(error.lineno), f"catalogue error: {error}; fix the entry")
+        except UnicodeDecodeError as error:
+            line = data.count(b"\n", 0, error.start) + 1
+            problems.error(location.at(line), "not valid UTF-8; save the catalogue as UTF-8")
+    for _, template in sorted(theme.templates.items()):
+        try:
+            _SYNTAX.parse(template.source)
+        except jinja2.TemplateSyntaxError as error:
+            problems.error(template.location.at(error.lineno), f"template error: {error.message}")
