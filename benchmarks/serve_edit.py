@@ -18,7 +18,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from generator.site.build import Built, build  # noqa: E402
+from generator.site.build import build  # noqa: E402
+from generator.site.built import Built  # noqa: E402
 from generator.site.load.assertions import STATUS_LIST_FILE  # noqa: E402
 from generator.site.load.repository import ASSERTIONS  # noqa: E402
 

@@ -42,10 +42,10 @@ from generator.openbadges.dataintegrity import sign  # noqa: E402
 from generator.openbadges.multikey import public_key_multibase  # noqa: E402
 from generator.site.load.assertions import REVOCATIONS  # noqa: E402
 from generator.site.load.repository import ASSERTIONS  # noqa: E402
-from generator.site.model import Badge, Network  # noqa: E402
-from generator.site.outputs import json_bytes  # noqa: E402
-from generator.site.problems import Location  # noqa: E402
-from generator.site.urls import Urls  # noqa: E402
+from generator.site.model.network import Badge, Network  # noqa: E402
+from generator.site.model.output import json_bytes  # noqa: E402
+from generator.site.model.problems import Location  # noqa: E402
+from generator.site.model.urls import Urls  # noqa: E402
 
 # 2026-01-01T00:00:00Z, as in the tests: builds of the network are reproducible, and which
 # awards are expired does not depend on the day the benchmark runs.
@@ -58,9 +58,9 @@ MARKER = ".bench-complete"
 # What shapes the credentials: a change to any of these makes a new cached network.
 CREDENTIAL_SOURCES = [
     "generator/issuer",
-    "generator/site/urls.py",
-    "generator/site/documents.py",  # the achievement and issuer profile in each credential
-    "generator/site/badge_images.py",  # the image URL in each achievement
+    "generator/site/model/urls.py",
+    "generator/site/render/documents.py",  # the achievement and issuer profile in each credential
+    "generator/site/draw/badge_images.py",  # the image URL in each achievement
     "generator/openbadges",
     "content",
     "badges",

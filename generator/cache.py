@@ -23,6 +23,22 @@ Every namespace is declared here, in NAMESPACES, with what its entries hold and 
 is checked before it is handed out: the tag says who wrote an entry, the check says that its
 bytes are what they claim to be (a QR code inflates to an SVG, an image is a whole PNG). A
 value that fails is dropped and recomputed, without a word, as a missing one is.
+
+How each output is reused — the one list; every other module that reuses something points here:
+
+- Nothing changed since the last build into the same folder (sources, code, options, and no
+  award's status changed by the clock): no output is made at all (site/last_build.py).
+- `serve`, after signed files changed: only the pages of the awards they touch, and what
+  gathers every award, are made again (site/update.py); files whose bytes did not change are
+  not written.
+- A whole build makes every output, but from what earlier builds kept here: verified proofs
+  (the checks skip canonicalisation), compiled templates, QR codes, default badge images,
+  share images (NAMESPACES below).
+- Within a build, parts that many pages share (header, footer, a badge's criteria and
+  pathway on its awards' pages) are rendered once per language (site/render/fragments.py),
+  and every image is drawn once and shared by the pages that show it.
+- Writing: a file whose bytes are those of the previous site is hard-linked from it, not
+  written again (site/write/writer.py), so it keeps its time for rsync and caches.
 """
 
 from __future__ import annotations
@@ -33,19 +49,18 @@ import io
 import json
 import logging
 import os
-import platform
 import sqlite3
 import zlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from contextlib import closing
 from dataclasses import dataclass
-from functools import cache
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Generic, TypeVar
 
 from PIL import Image
+
+from generator.code_version import code_fingerprint
 
 log = logging.getLogger(__name__)
 
@@ -56,24 +71,6 @@ _SECRET_BYTES = 32
 _TAG_BYTES = 32  # HMAC-SHA256
 # How long a build waits for another one writing the same store before giving up its save.
 BUSY_TIMEOUT_SECONDS = 30.0
-# The package whose code decides what the site is made of.
-PACKAGE_ROOT = Path(__file__).resolve().parent
-# The libraries whose output ends up in the site, byte for byte.
-LIBRARIES = (
-    "babel",
-    "cryptography",
-    "jinja2",
-    "jsonschema",
-    "markdown",
-    "markupsafe",
-    "nh3",
-    "pillow",
-    "pyld",
-    "pyyaml",
-    "xstatic-leaflet",
-    "zxing-cpp",
-)
-
 # What SQLite says of a file that is not a store of ours: damaged (or not a database at
 # all), or a database whose table `entries` is another's (SQLITE_ERROR: no such column).
 _NOT_A_STORE = (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_ERROR)
@@ -175,30 +172,6 @@ def cache_folder(repository: Path) -> Path:
 def open_store(repository: Path, enabled: bool = True) -> Store:
     """The cache store of a content repository; disabled (`--no-cache`) it remembers nothing."""
     return Store(cache_folder(repository) / FILE_NAME if enabled else None)
-
-
-def fingerprint_of(package: Path, libraries: Iterable[str] = LIBRARIES) -> str:
-    """A hash of Python's and the libraries' versions and of every file of the package."""
-    # Every file, not only .py: the data it ships (JSON-LD contexts, schemas) decides too.
-    digest = hashlib.sha256(f"python {platform.python_version()}\0".encode())
-    for library in libraries:
-        try:
-            digest.update(f"{library} {version(library)}\0".encode())
-        except PackageNotFoundError:
-            digest.update(f"{library} absent\0".encode())
-    for folder, subfolders, files in os.walk(package):  # symbolic links not followed
-        subfolders[:] = sorted(name for name in subfolders if name != "__pycache__")
-        for name in sorted(files):
-            path = Path(folder, name)
-            relative = path.relative_to(package).as_posix()
-            digest.update(relative.encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()
-
-
-@cache
-def code_fingerprint() -> str:
-    """The fingerprint of the running generator (read once: the code loaded is what runs)."""
-    return fingerprint_of(PACKAGE_ROOT)
 
 
 def entry_key(namespace: Namespace[Any], *inputs: bytes | str) -> str:

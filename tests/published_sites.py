@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.site.build import build_site
+from generator.site.build import build
 
 ROOT = Path(__file__).resolve().parent.parent
 SITES = Path(__file__).resolve().parent / "sites"
@@ -22,7 +22,7 @@ def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # conftest.EPOCH, as every test build
         patch.setenv("FABABREST_CACHE_DIR", str(tmp_path_factory.mktemp("example-cache")))
-        build_site(ROOT, out)
+        build(ROOT, out)
     return out
 
 

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.site.build import check_site
+from generator.site.build import check
 from generator.site.load.repository import SOURCE_FOLDERS
-from generator.site.problems import BuildFailed, Problem
+from generator.site.model.problems import BuildFailed, Problem
 
 from .conftest import ROOT
 
@@ -32,7 +32,7 @@ def example(tmp_path: Path) -> Path:
 def problems_of(source: Path) -> list[Problem]:
     """The errors `check` reports for a repository (none when it is valid)."""
     try:
-        check_site(source)
+        check(source)
     except BuildFailed as failed:
         return [problem for problem in failed.problems if problem.severity == "error"]
     return []

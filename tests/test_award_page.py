@@ -11,7 +11,7 @@ import pytest
 import zxingcpp
 from PIL import Image
 
-from generator.site.build import build_site
+from generator.site.build import build
 
 from .conftest import ROOT
 
@@ -27,7 +27,7 @@ VALID_UNTIL = "awards/fablab-exemple-port/20250201-53010f32/"  # valid, expires 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("site") / "out"
-    build_site(ROOT, out)
+    build(ROOT, out)
     return out
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.site.build import check_site
+from generator.site.build import check
 
 from .conftest import ROOT
 
@@ -35,7 +35,7 @@ def test_benchmark_prints_its_table_for_a_valid_network(tmp_path: Path) -> None:
     for row in (*rows, "peak memory"):
         assert f"| {row}" in result.stdout
     (network,) = [path for path in tmp_path.iterdir() if (path / synthetic_network.MARKER).exists()]
-    checked = check_site(network)  # raises BuildFailed if the network is not valid
+    checked = check(network)  # raises BuildFailed if the network is not valid
     assert len(checked.awards) == 30
     edited = network / "badges" / "decoupe-laser-premiers-pas.yaml"
     assert edited.read_bytes() == (ROOT / "badges" / edited.name).read_bytes()  # edit undone

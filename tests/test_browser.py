@@ -24,7 +24,7 @@ from typing import Any
 
 import pytest
 
-from generator.site.build import build_site
+from generator.site.build import build
 
 from .conftest import EPOCH, ROOT
 
@@ -157,7 +157,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     root = tmp_path_factory.mktemp("browser")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-        build_site(ROOT, root / PREFIX.strip("/"))
+        build(ROOT, root / PREFIX.strip("/"))
     handler = functools.partial(QuietHandler, directory=str(root))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

@@ -15,11 +15,11 @@ from pathlib import Path
 import pytest
 
 from generator.cache import Store
-from generator.site.badge_images import draw_badge_images
-from generator.site.build import check_site
+from generator.site.build import check
+from generator.site.draw.badge_images import draw_badge_images
+from generator.site.render.fragments import Fragments
+from generator.site.render.outputs import Rendering
 from generator.site.render.sharing import QrCodes
-from generator.site.render.site import Rendering
-from generator.site.render.theme import Fragments
 
 from .conftest import ROOT
 
@@ -29,7 +29,7 @@ import synthetic_network  # benchmarks/ is not a package
 
 
 def _site(source: Path, fragments: Fragments) -> dict[str, bytes]:
-    checked = check_site(source, use_cache=False)
+    checked = check(source, use_cache=False)
     images = draw_badge_images(checked.network, Store(None))
     outputs = Rendering(
         checked.network,

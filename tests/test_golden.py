@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.site.build import build_site
+from generator.site.build import build
 
 from .conftest import SITES, copy_site
 
@@ -32,7 +32,7 @@ def test_site_matches_expected_output(
 ) -> None:
     source = copy_site(name, tmp_path / "source")
     out = tmp_path / "out"
-    build_site(source, out)
+    build(source, out)
     expected_dir = SITES / name / "expected"
     if request.config.getoption("--update-golden"):
         shutil.rmtree(expected_dir, ignore_errors=True)
@@ -47,6 +47,6 @@ def test_site_matches_expected_output(
 
 def test_two_builds_give_identical_bytes(tmp_path: Path) -> None:
     source = copy_site("signed", tmp_path / "source")
-    build_site(source, tmp_path / "one")
-    build_site(source, tmp_path / "two")
+    build(source, tmp_path / "one")
+    build(source, tmp_path / "two")
     assert _files(tmp_path / "one") == _files(tmp_path / "two")

@@ -23,7 +23,7 @@ from PIL import Image
 from generator.cli.commands import main
 from generator.issuer.tools import load_checked_network
 from generator.site.check.svg_hazards import MAX_FINDINGS
-from generator.site.problems import BuildFailed
+from generator.site.model.problems import BuildFailed
 
 from .agreement import same_verdict
 from .hostile_images import (

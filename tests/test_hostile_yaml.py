@@ -21,7 +21,7 @@ from generator.issuer.yaml_edit import YamlEditError, with_key
 from generator.site.load.json_strict import JsonRefused, loads_strict
 from generator.site.load.network import load_network
 from generator.site.load.parsing import MAX_INTEGER_DIGITS, MAX_NESTING, read_yaml
-from generator.site.problems import BuildFailed, Location, Problems
+from generator.site.model.problems import BuildFailed, Location, Problems
 
 from .agreement import same_verdict
 from .conftest import ROOT, copy_site

@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 from markupsafe import escape
 
-from generator.site.build import BuildReport, Built, build, build_site
-from generator.site.problems import BuildFailed
+from generator.site.build import build
+from generator.site.built import BuildReport, Built
+from generator.site.model.problems import BuildFailed
 
 from .credential_fixtures import (
     BUILD_AT,
@@ -27,7 +28,7 @@ from .credential_fixtures import (
 
 def full_build(network: SignedNetwork, out: Path) -> dict[str, bytes]:
     with simulated_time(BUILD_AT):
-        build_site(network.site, out)
+        build(network.site, out)
     return snapshot(out)
 
 
@@ -125,8 +126,8 @@ def test_a_new_credential_to_an_address_the_site_shows_fails(
 ) -> None:
     # The structure's contact address is on its page: the first build found it on the way
     # and cleared it (no recipient had it). A credential to that address is then a leak.
-    assert live.last is not None
-    assert "contact@atelier.example.org" in live.last.cleared_addresses
+    assert live.last is not None and live.last.state is not None
+    assert "contact@atelier.example.org" in live.last.state.cleared_addresses
     before = snapshot(live.out_dir)
     issue(
         network.site,
@@ -158,7 +159,7 @@ def test_a_credential_issued_after_serve_started_is_published(
         assert live.rebuild().incremental
     assert (live.out_dir / "awards" / "atelier" / new.stem / "index.html").is_file()
     with simulated_time("2026-01-02T10:01:00Z"):
-        build_site(network.site, tmp_path / "full")
+        build(network.site, tmp_path / "full")
     assert snapshot(live.out_dir) == snapshot(tmp_path / "full")
 
 

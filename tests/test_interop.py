@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from generator.site.build import build_site
+from generator.site import build as orchestrator
 
 from .conftest import EPOCH, ROOT, SITES
 
@@ -63,7 +63,7 @@ def run_verifier(site: Path, *args: str, script: Path = VERIFY) -> tuple[int, li
 def build(source: Path, out: Path) -> Path:
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-        build_site(source, out)
+        orchestrator.build(source, out)
     return out
 
 

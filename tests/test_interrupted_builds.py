@@ -23,8 +23,8 @@ from pathlib import Path
 import pytest
 
 from generator.cache import cache_folder
-from generator.site import write
-from generator.site.output_folder import output_folder_lock, recover_output_folder
+from generator.site.write import writer as write
+from generator.site.write.output_folder import output_folder_lock, recover_output_folder
 
 from .conftest import ROOT
 from .credential_fixtures import snapshot
@@ -36,7 +36,7 @@ KILLER = textwrap.dedent(
     """
     import os, signal, sys, shutil
     from pathlib import Path
-    from generator.site import write
+    from generator.site.write import writer as write
     from generator.cli.commands import main
 
     kind, number, exchange = sys.argv[1], int(sys.argv[2]), sys.argv[3] == "exchange"

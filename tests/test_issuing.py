@@ -15,7 +15,7 @@ from generator.issuer.keys import read_private_key
 from generator.openbadges import statuslist
 from generator.openbadges.dataintegrity import sign
 from generator.openbadges.multikey import public_key_multibase
-from generator.site.model import Duration
+from generator.site.model.network import Duration
 
 from .credential_fixtures import (
     ALICE,

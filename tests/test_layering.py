@@ -1,13 +1,21 @@
-"""The house's shape, as imports: no cycle, standards and drawing are leaves, and the build's
-stages only import downwards (load < check < render < write < the orchestrator).
+"""The house's shape, as imports: no cycle, the leaves import nothing of the generator, and
+every module imports only what sits below it, its rank read from where it sits:
 
-Read from the source with `ast` (every import, also those inside functions), so a wrong
-arrow fails here before anyone has to find it in a review.
+- leaves (rank 0): the standards, the drawing code, the cache store, the schemas, the clock,
+  the workers and the progress callback: `generator/<leaf>` (LEAVES);
+- the build's stages, in order (STAGES): `generator/site/<stage>/`, the model first;
+- the orchestrator: every module at the root of `generator/site/`;
+- the tools built on it (`generator/issuer/`, `generator/importing/`), then the command line.
+
+A new module is ranked by the folder it is put in: no table to edit. Read from the source with
+`ast` (every import, also those inside functions), so a wrong arrow fails here before anyone
+has to find it in a review.
 """
 
 from __future__ import annotations
 
 import ast
+from collections.abc import Mapping, Set
 from pathlib import Path
 
 import pytest
@@ -16,37 +24,53 @@ from .conftest import ROOT
 
 PACKAGE = ROOT / "generator"
 
-# Each module's rank: a module may import modules of its own rank or lower, never higher.
-# The first matching prefix decides (longest prefixes first).
-RANKS = {
-    "generator.openbadges": 0,  # the standards: plain data in and out
-    "generator.drawing": 0,  # the default badge images
-    "generator.cache": 0,  # what is kept between builds
-    "generator.site.model": 1,
-    "generator.site.awards": 1,
-    "generator.site.problems": 1,
-    "generator.site.urls": 1,
-    "generator.site.outputs": 1,
-    "generator.site.parallel": 1,
-    "generator.site.progress": 1,
-    "generator.site.exchange": 1,
-    "generator.site.imported": 1,
-    "generator.site.documents": 2,  # the model as Open Badges documents
-    "generator.site.load": 3,
-    "generator.site.check": 4,
-    "generator.site.badge_images": 4,
-    "generator.site.share_images": 4,  # drawn like the badge images, before rendering
-    "generator.site.render": 5,
-    "generator.site.output_folder": 6,
-    "generator.site.write": 6,
-    "generator.site": 7,  # the orchestrator (build.py) and what only it uses
-    "generator.issuer": 8,
-    "generator.importing": 8,  # build.py import: other platforms' exports into the repository
-    "generator.cli": 9,
-    "generator.schemas": 0,  # data: the JSON Schemas of the content files
-}
-# Packages that import nothing of the generator outside themselves.
-LEAVES = ("generator.openbadges", "generator.drawing", "generator.cache", "generator.schemas")
+# Packages and modules that import nothing of the generator outside themselves.
+LEAVES = (
+    "generator.openbadges",
+    "generator.drawing",
+    "generator.cache",
+    "generator.code_version",
+    "generator.schemas",
+    "generator.clock",
+    "generator.parallel",
+    "generator.progress",
+)
+# The build's stages, each a package of generator/site/, in the order a build runs them.
+STAGES = ("model", "load", "check", "draw", "render", "write")
+SITE = "generator.site"
+ORCHESTRATOR = len(STAGES) + 1  # the modules at the root of generator/site/
+TOOLS = ("generator.issuer", "generator.importing")  # built on the orchestrator
+COMMAND_LINE = "generator.cli"
+
+
+def rank(name: str) -> int:
+    """Where a module sits: the higher, the more it may import."""
+    within = lambda prefix: name == prefix or name.startswith(prefix + ".")  # noqa: E731
+    if any(within(leaf) for leaf in LEAVES):
+        return 0
+    if within(SITE):
+        parts = name.split(".")
+        if len(parts) > 3 and parts[2] in STAGES:  # generator.site.<stage>.<module>
+            return 1 + STAGES.index(parts[2])
+        if len(parts) == 3 and parts[2] in STAGES:  # the stage's package itself
+            return 1 + STAGES.index(parts[2])
+        return ORCHESTRATOR
+    if any(within(tool) for tool in TOOLS):
+        return ORCHESTRATOR + 1
+    if within(COMMAND_LINE):
+        return ORCHESTRATOR + 2
+    raise AssertionError(f"{name} sits in no room: put it in a stage, a leaf or a tool's package")
+
+
+def upward_imports(graph: Mapping[str, Set[str]]) -> list[str]:
+    """Every import of a module ranked higher than the importer, described."""
+    return sorted(
+        f"{name} (rank {rank(name)}) imports {target} (rank {rank(target)})"
+        for name, targets in graph.items()
+        if name != "generator"
+        for target in targets
+        if rank(target) > rank(name)
+    )
 
 
 def module_name(path: Path) -> str:
@@ -90,13 +114,6 @@ def imports_of(name: str) -> set[str]:
 GRAPH = {name: imports_of(name) for name in MODULES}
 
 
-def rank(name: str) -> int:
-    for prefix in sorted(RANKS, key=len, reverse=True):
-        if name == prefix or name.startswith(prefix + "."):
-            return RANKS[prefix]
-    raise AssertionError(f"{name} has no rank: add its room to RANKS in {__file__}")
-
-
 @pytest.mark.parametrize("name", sorted(MODULES))
 def test_every_module_has_a_rank(name: str) -> None:
     if name != "generator":
@@ -104,24 +121,50 @@ def test_every_module_has_a_rank(name: str) -> None:
 
 
 def test_no_import_goes_up_a_stage() -> None:
-    upwards = sorted(
-        f"{name} (rank {rank(name)}) imports {target} (rank {rank(target)})"
-        for name, targets in GRAPH.items()
-        if name != "generator"
-        for target in targets
-        if rank(target) > rank(name)
-    )
-    assert upwards == []
+    assert upward_imports(GRAPH) == []
 
 
-def test_standards_and_drawing_are_leaves() -> None:
+@pytest.mark.parametrize(
+    ("importer", "imported"),
+    [
+        ("generator.site.load.network", "generator.site.render.outputs"),  # a stage, later one
+        ("generator.site.model.urls", "generator.site.load.repository"),  # the model, a stage
+        ("generator.site.check.images", "generator.site.build"),  # a stage, the orchestrator
+        ("generator.cache", "generator.site.model.network"),  # a leaf, anything
+        ("generator.site.write.writer", "generator.issuer.keys"),  # the build, a tool
+        ("generator.issuer.keys", "generator.cli.commands"),  # a tool, the command line
+        ("generator.site.render.newcomer", "generator.site.write.newcomer"),  # new modules too
+    ],
+)
+def test_a_planted_backwards_import_is_found(importer: str, imported: str) -> None:
+    """The rule holds for any module, by where it sits (new modules included)."""
+    graph = {**GRAPH, importer: {*GRAPH.get(importer, set()), imported}}
+    assert upward_imports(graph) == [
+        f"{importer} (rank {rank(importer)}) imports {imported} (rank {rank(imported)})"
+    ]
+
+
+def test_the_stages_are_the_folders_of_the_site() -> None:
+    """Every package of generator/site/ is a stage (a new one must be placed in STAGES)."""
+    folders = {path.parent.name for path in (PACKAGE / "site").glob("*/__init__.py")}
+    assert folders == set(STAGES)
+
+
+def test_the_root_of_the_site_only_orchestrates() -> None:
+    """generator/site/ holds, at its root, the orchestrator and what only it uses."""
+    root = sorted(path.stem for path in (PACKAGE / "site").glob("*.py"))
+    assert root == ["__init__", "build", "built", "last_build", "update"]
+
+
+def test_the_leaves_import_only_leaves() -> None:
+    """The standards, the drawing code and the other leaves import nothing of the site, the
+    tools or the command line (a leaf may use another: the cache store, the code's version)."""
     outside = sorted(
         f"{name} imports {target}"
         for name, targets in GRAPH.items()
-        for leaf in LEAVES
-        if name == leaf or name.startswith(leaf + ".")
+        if name != "generator" and rank(name) == 0
         for target in targets
-        if not (target == leaf or target.startswith(leaf + "."))
+        if rank(target) != 0
     )
     assert outside == []
 
@@ -150,7 +193,7 @@ def test_no_import_cycle() -> None:
 
 def test_the_reader_sees_every_kind_of_import() -> None:
     """Imports at the top, `from package import module`, and imports inside a function."""
-    assert "generator.site.write" in GRAPH["generator.site.build"]
+    assert "generator.site.write.writer" in GRAPH["generator.site.build"]
     assert "generator.site.load.schema" in GRAPH["generator.site.load.repository"]
     assert "generator.cli.serve" in GRAPH["generator.cli.commands"]  # inside _serve()
 
@@ -190,3 +233,25 @@ def test_only_the_command_line_prints() -> None:
                 names = {alias.name for alias in node.names} & {"stdout", "stderr"}
                 printing.extend(f"{name}:{node.lineno}: from sys import {n}" for n in names)
     assert sorted(printing) == []
+
+
+README = ROOT / "README.md"
+
+
+def test_the_readme_names_every_module_in_its_room() -> None:
+    """README's table of rooms (Development) lists every module, in the row of its folder."""
+    text = README.read_text("utf-8")
+    rows = {
+        line.split("|")[1].strip(): line
+        for line in text[text.index("## Development") :].splitlines()
+        if line.startswith("| `") or line.startswith("| the leaves")
+    }
+    missing = []
+    for name, path in MODULES.items():
+        if path.name == "__init__.py" or name.count(".") < 1:
+            continue
+        folder = path.parent.relative_to(PACKAGE).as_posix()
+        room = "the leaves" if folder == "." else f"`{folder}/`"
+        if f"`{path.name}`" not in rows.get(room, ""):
+            missing.append(f"{path.relative_to(PACKAGE)} (room {room})")
+    assert missing == []

@@ -10,9 +10,9 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 
-from generator.site.build import build_site
+from generator.site.build import build
+from generator.site.model.urls import is_safe_link, web_link
 from generator.site.render.theme import render_markdown
-from generator.site.urls import is_safe_link, web_link
 
 from .conftest import ROOT, copy_site
 
@@ -92,12 +92,12 @@ def test_test_sites_have_no_broken_link(tmp_path: Path, site: str, base_url: str
     settings = source / "content" / "site.yaml"
     text = settings.read_text("utf-8")
     settings.write_text(re.sub(r"base_url: .*", f"base_url: {base_url}", text), "utf-8")
-    build_site(source, tmp_path / "out")
+    build(source, tmp_path / "out")
     assert broken_links(tmp_path / "out", base_url) == []
 
 
 def test_example_network_has_no_broken_link(tmp_path: Path) -> None:
-    build_site(ROOT, tmp_path / "out")
+    build(ROOT, tmp_path / "out")
     assert broken_links(tmp_path / "out", "https://fababrest.github.io/open-badges/") == []
 
 

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from generator.cli.commands import main
-from generator.site import write
-from generator.site.output_folder import MARKER
+from generator.site.write import writer as write
+from generator.site.write.output_folder import MARKER
 
 
 def build(source: Path, out: Path | str) -> tuple[int, str]:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.site.build import build_site
+from generator.site.build import build
 
 from .conftest import ROOT
 
@@ -18,7 +18,7 @@ from .conftest import ROOT
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("site") / "out"
-    build_site(ROOT, out)
+    build(ROOT, out)
     return out
 
 

@@ -14,10 +14,11 @@ from pathlib import Path
 
 import pytest
 
+from generator import parallel
 from generator.cache import BADGE_IMAGES, FILE_NAME, QR_CODES, VERIFIED_PROOFS, cache_folder
-from generator.site import badge_images, parallel
-from generator.site.build import build_site
+from generator.site.build import build
 from generator.site.check import signatures
+from generator.site.draw import badge_images
 from generator.site.render import sharing
 
 from .conftest import ROOT
@@ -51,13 +52,13 @@ def test_parallel_cached_builds_equal_the_serial_uncached_build(
     monkeypatch.setenv("SOURCE_DATE_EPOCH", str(synthetic_network.EPOCH))
 
     monkeypatch.setenv(parallel.JOBS_VARIABLE, "1")
-    build_site(network, tmp_path / "serial", use_cache=False)
+    build(network, tmp_path / "serial", use_cache=False)
     assert not cache_folder(network).exists()
 
     monkeypatch.setenv(parallel.JOBS_VARIABLE, "2")
     monkeypatch.setattr(parallel, "MIN_PARALLEL_ITEMS", 1)
     assert parallel.pays_off(60)
-    build_site(network, tmp_path / "cold")  # workers verify and draw; the cache is filled
+    build(network, tmp_path / "cold")  # workers verify and draw; the cache is filled
     assert stored(network) >= {VERIFIED_PROOFS.name, QR_CODES.name, BADGE_IMAGES.name}
 
     def again(*_: object, **__: object) -> None:
@@ -67,7 +68,7 @@ def test_parallel_cached_builds_equal_the_serial_uncached_build(
     monkeypatch.setattr(signatures, "verify", again)
     monkeypatch.setattr(sharing, "qr_svg", again)
     monkeypatch.setattr(badge_images, "default_badge_png", again)
-    build_site(network, tmp_path / "warm")
+    build(network, tmp_path / "warm")
 
     serial = files(tmp_path / "serial")
     assert sum(path.startswith("awards/") for path in serial) >= 60 * 4  # 2 pages, 2 files

@@ -25,7 +25,7 @@ import pytest
 import zxingcpp
 from PIL import Image
 
-from generator.site.build import build_site
+from generator.site.build import build
 
 from .conftest import ROOT, SITES
 from .test_browser import NODE, RUN, QuietHandler
@@ -84,7 +84,7 @@ def printed(tmp_path_factory: pytest.TempPathFactory) -> list[Printed]:
     pages = []
     for source, base_url in BASE_URLS.values():
         site = root / urlsplit(base_url).path.strip("/")
-        build_site(source, site)
+        build(source, site)
         pages.extend(_pages(site, base_url))
     handler = functools.partial(QuietHandler, directory=str(root))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)

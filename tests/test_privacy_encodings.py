@@ -29,7 +29,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 
 from generator.openbadges.multikey import BASE58BTC_PREFIX
 from generator.site.build import build
-from generator.site.problems import BuildFailed
+from generator.site.model.problems import BuildFailed
 
 from .agreement import problems_of
 from .conftest import ROOT
@@ -678,8 +678,8 @@ def test_planted_key_material_is_refused_at_the_file_holding_it(
 
 def test_check_refuses_what_the_build_refuses(planted: Planted) -> None:
     """The pull-request check says what the deploy will say: the same errors, every one."""
-    build = Run(planted.code, "", planted.result)
-    assert (planted.checked.code, problems_of(planted.checked)) == (1, problems_of(build))
+    built = Run(planted.code, "", planted.result)
+    assert (planted.checked.code, problems_of(planted.checked)) == (1, problems_of(built))
 
 
 def test_every_case_is_one_error(planted: Planted) -> None:

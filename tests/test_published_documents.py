@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from generator.openbadges.jsonld import undefined_terms
-from generator.site.urls import Urls
+from generator.site.model.urls import Urls
 
 INTEROP = Path(__file__).resolve().parent / "interop"
 SITE_NAMES = ["example", "minimal", "signed"]

@@ -1,5 +1,5 @@
 """Open Graph and Twitter card tags on every public page kind, with a share image that exists
-at the declared size (generator/site/share_images.py, theme/templates/partials/share_meta.html)."""
+at the declared size (generator/site/draw/share_images.py, theme/templates/partials/share_meta.html)."""
 
 from __future__ import annotations
 
@@ -15,12 +15,12 @@ from PIL import Image
 
 from generator.cache import Store
 from generator.drawing.share_card import HEIGHT, WIDTH, share_card_png
-from generator.site import share_images
-from generator.site.badge_images import draw_badge_images
+from generator.parallel import map_ordered
+from generator.site.draw import share_images
+from generator.site.draw.badge_images import draw_badge_images
+from generator.site.draw.share_images import draw_share_images
 from generator.site.load.network import load_network
-from generator.site.parallel import map_ordered
-from generator.site.problems import Problems
-from generator.site.share_images import draw_share_images
+from generator.site.model.problems import Problems
 
 from .conftest import ROOT
 

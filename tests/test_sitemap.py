@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.site.build import build_site
+from generator.site.build import build
 
 NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
 NOINDEX = re.compile(r'<meta name="robots" content="[^"]*noindex', re.IGNORECASE)
@@ -78,7 +78,7 @@ def test_robots_txt_only_at_the_root_of_a_host(
     settings.write_text(
         text.replace("https://example.org/test-network/", "https://badges.example.org/"), "utf-8"
     )
-    build_site(source, tmp_path / "out")
+    build(source, tmp_path / "out")
     robots = (tmp_path / "out" / "robots.txt").read_text("utf-8")
     assert robots == "User-agent: *\nAllow: /\nSitemap: https://badges.example.org/sitemap.xml\n"
     assert set(sitemap(tmp_path / "out")) == indexable_pages(tmp_path / "out")

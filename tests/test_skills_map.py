@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.site.build import build_site, check_site
+from generator.site.build import build, check
 from generator.site.render.skills_map import SkillsMap, build_skills_map
 
 from .conftest import ROOT
@@ -36,7 +36,7 @@ def link_person(
 
 
 def skills_map_of(network: SignedNetwork) -> SkillsMap:
-    checked = check_site(network.site)
+    checked = check(network.site)
     return build_skills_map(checked.network, checked.awards, checked.now)
 
 
@@ -80,7 +80,7 @@ def test_resource_persons_need_consent_and_a_resource_level(network: SignedNetwo
 def test_a_badge_opens_the_machines_of_its_domain_at_its_level_or_below(
     network: SignedNetwork,
 ) -> None:
-    checked = check_site(network.site)
+    checked = check(network.site)
     skills_map = skills_map_of(network)
     beginner = checked.network.badges["laser-debutant"]
     assert [(m.issuer.slug, m.machine.slug) for m in skills_map.opened_by(beginner)] == [
@@ -101,7 +101,7 @@ def test_machine_page_and_badge_page_say_where_a_badge_takes_you(network: Signed
 @pytest.fixture(scope="module")
 def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("example") / "out"
-    build_site(ROOT, out)
+    build(ROOT, out)
     return out
 
 
@@ -179,7 +179,7 @@ def test_a_display_name_written_as_a_formula_is_inert_in_the_csv(
     person.write_text(
         person.read_text("utf-8").replace("name: Personne piege", f"name: '{formula}'"), "utf-8"
     )
-    build_site(network.site, tmp_path / "out")
+    build(network.site, tmp_path / "out")
     text = (tmp_path / "out" / "data" / "skills-map.csv").read_text("utf-8")
     cells = [cell for row in csv.reader(io.StringIO(text)) for cell in row]
     assert any(cell.startswith("'" + formula) for cell in cells)

@@ -25,10 +25,10 @@ from generator.issuer.keys import KeyFileError
 from generator.issuer.targets import NothingToVerify
 from generator.issuer.tools import ToolError
 from generator.issuer.yaml_edit import YamlEditError
-from generator.site.build import build_site, check_site
+from generator.site.build import build, check
 from generator.site.load.revision import RevisionUnavailable
-from generator.site.output_folder import OutputFolderBusy, OutputFolderRefused, SiteNotWritten
-from generator.site.problems import BuildFailed, Problems
+from generator.site.model.problems import BuildFailed, Problems
+from generator.site.write.output_folder import OutputFolderBusy, OutputFolderRefused, SiteNotWritten
 
 
 def main(argv: Sequence[str] | None = None, prog: str = "build.py") -> int:
@@ -96,14 +96,14 @@ def run() -> NoReturn:
 
 def _build(args: argparse.Namespace) -> int:
     out = args.out if args.out is not None else args.source / "_site"
-    result = build_site(
+    result = build(
         args.source,
         out,
         strict=args.strict,
         use_cache=not args.no_cache,
         since=args.since,
         progress=progress_bar,
-    )
+    ).report
     report(result.warnings, args.format)
     if result.up_to_date:
         print(
@@ -115,9 +115,7 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    checked = check_site(
-        args.source, strict=args.strict, use_cache=not args.no_cache, since=args.since
-    )
+    checked = check(args.source, strict=args.strict, use_cache=not args.no_cache, since=args.since)
     report(checked.problems.sorted(), args.format)
     print("content is valid")
     return 0
@@ -144,7 +142,7 @@ def _issue(args: argparse.Namespace) -> int:
     from generator.issuer.issuing import issue
     from generator.issuer.private_files import check_private_location, recipients_list
     from generator.issuer.recipients import recipient, recipients_from_csv, with_person
-    from generator.site.problems import Location
+    from generator.site.model.problems import Location
 
     if args.from_earlier or not (args.issuer and args.badge):
         return _issue_from_earlier(args)

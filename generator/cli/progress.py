@@ -1,6 +1,6 @@
 """A progress bar on stderr for long runs, shown only to a person at a terminal (not in CI).
 
-The build and the issuer tools take it as their `progress` (see generator/site/progress.py):
+The build and the issuer tools take it as their `progress` (see generator/progress.py):
 they count, the command line draws.
 """
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from generator.site.problems import Problem, summary
+from generator.site.model.problems import Problem, summary
 
 
 def report(problems: list[Problem], format: str = "text") -> None:

@@ -20,11 +20,16 @@ from tornado.ioloop import IOLoop
 from generator.cli.live_server import HOST, LiveServer, ServedSite, reload_browsers
 from generator.cli.report import report
 from generator.cli.source_watcher import SourceWatcher
-from generator.site.build import Built, build, claim_output
+from generator.site.build import build, claim_output
+from generator.site.built import Built
 from generator.site.load.parsing import read_yaml
 from generator.site.load.repository import CONTENT, Repository
-from generator.site.output_folder import OutputFolderRefused, SiteNotWritten, output_folder_lock
-from generator.site.problems import BuildFailed, Location, Problems
+from generator.site.model.problems import BuildFailed, Location, Problems
+from generator.site.write.output_folder import (
+    OutputFolderRefused,
+    SiteNotWritten,
+    output_folder_lock,
+)
 
 
 def serve(source: Path, port: int, out: Path | None) -> int:
@@ -72,10 +77,17 @@ def _serve(source: Path, port: int, site: ServedSite) -> None:
         if last.report.incremental and not last.report.files:
             return  # files saved as they were: nothing to show
         how = "updated" if last.report.incremental else "built"
-        print(f"{how} {last.report.files} files in {time.perf_counter() - started:.2f} s")
+        if last.report.up_to_date:
+            print(
+                f"nothing changed since the last build: the {last.report.files} files are up to date"
+            )
+        else:
+            print(f"{how} {last.report.files} files in {time.perf_counter() - started:.2f} s")
         site.built, site.problems = True, []
         reload_browsers()
-        moved = urlsplit(last.checked.network.site.base_url).path or "/"
+        if last.state is None:
+            return
+        moved = urlsplit(last.state.checked.network.site.base_url).path or "/"
         if moved != site.base_path:
             print(
                 f"warning: base_url's path is now {moved}: the site is still served at "

@@ -21,8 +21,8 @@ from typing import Any
 
 from generator.importing.ob2 import IDENTITY_HASH, Reader
 from generator.importing.records import Imported
-from generator.site.problems import Location, Problems
-from generator.site.urls import is_web_link
+from generator.site.model.problems import Location, Problems
+from generator.site.model.urls import is_web_link
 
 COLUMNS = {
     "original": ("assertionurl", "assertion", "openbadgeid", "assertionopenbadgeid", "url"),

@@ -20,7 +20,7 @@ from typing import Any
 
 from generator.importing.ob2 import Reader, kind_of
 from generator.importing.records import Imported
-from generator.site.problems import Location, Problems
+from generator.site.model.problems import Location, Problems
 
 ENTITY_TYPES = ("Issuer", "BadgeClass", "Assertion")
 MAX_DEPTH = 8  # an issuer, its badge classes, their assertions, and a few wrappers

@@ -16,8 +16,8 @@ from generator.openbadges.baking import BakingError
 from generator.openbadges.png_baking import unbake_png
 from generator.openbadges.svg_baking import unbake_svg
 from generator.site.load.json_strict import read_json
-from generator.site.problems import Location, Problems
-from generator.site.urls import is_web_link
+from generator.site.model.problems import Location, Problems
+from generator.site.model.urls import is_web_link
 
 
 def read_baked(path: Path, data: bytes, into: Imported, problems: Problems) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 from generator.importing.read import read_sources
 from generator.importing.write import PlannedFile, changes, plan_import, write_plan
 from generator.issuer.tools import load_checked_network
-from generator.site.problems import Problem, Problems
+from generator.site.model.problems import Problem, Problems
 
 
 @dataclass(frozen=True)

@@ -23,10 +23,10 @@ from generator.importing.records import (
     ImportedIssuer,
     platform_of,
 )
-from generator.site.imported import EarlierEvidence, EarlierRecipient
-from generator.site.model import Alignment
-from generator.site.problems import Location, Problems
-from generator.site.urls import is_web_link
+from generator.site.model.imported import EarlierEvidence, EarlierRecipient
+from generator.site.model.network import Alignment
+from generator.site.model.problems import Location, Problems
+from generator.site.model.urls import is_web_link
 
 IDENTITY_HASH = re.compile(r"^(sha256|md5)\$[0-9a-fA-F]+$")
 EXPIRY_UNITS = {

@@ -18,7 +18,7 @@ from generator.importing.ob2 import Reader
 from generator.importing.obf_awards import OBF_BADGE_CLASS, read_obf_award
 from generator.importing.records import Imported, ImportedBadge
 from generator.site.load.json_strict import JsonRefused, loads_strict
-from generator.site.problems import Location, Problems
+from generator.site.model.problems import Location, Problems
 
 
 def read_json_lines(

@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from generator.importing.ob2 import Reader
-from generator.site.urls import is_web_link
+from generator.site.model.urls import is_web_link
 
 OBF_BADGE_CLASS = "https://openbadgefactory.com/v1/badge/_/{id}.json"
 OBF_ASSERTION = "https://openbadgefactory.com/v1/assertion/{id}.json"

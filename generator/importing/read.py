@@ -12,7 +12,7 @@ from generator.importing.baked import read_baked
 from generator.importing.obf import read_json_lines
 from generator.importing.records import Imported
 from generator.site.load.json_strict import read_json
-from generator.site.problems import Location, Problems
+from generator.site.model.problems import Location, Problems
 
 SUFFIXES = (".json", ".jsonl", ".csv", ".png", ".svg")
 MAX_SOURCE_BYTES = 50 * 1024 * 1024  # an export of a few thousand awards fits many times

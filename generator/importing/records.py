@@ -6,9 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from generator.site.imported import EarlierEvidence, EarlierRecipient
-from generator.site.model import Alignment
-from generator.site.problems import Location
+from generator.site.model.imported import EarlierEvidence, EarlierRecipient
+from generator.site.model.network import Alignment
+from generator.site.model.problems import Location
 
 PLATFORMS = {
     "badgr.io": "Badgr",

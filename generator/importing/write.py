@@ -30,11 +30,11 @@ from generator.importing.texts import (
     yaml_file,
 )
 from generator.site.check.images import BADGE_IMAGE, LOGO, ImageProblem, ImageRules, inspect_image
-from generator.site.imported import EarlierAward
 from generator.site.load.assertions import EARLIER
 from generator.site.load.repository import ASSERTIONS, BADGES, CONTENT
-from generator.site.model import Network
-from generator.site.problems import Location, Problems, one_of
+from generator.site.model.imported import EarlierAward
+from generator.site.model.network import Network
+from generator.site.model.problems import Location, Problems, one_of
 
 _DATA_URI = re.compile(r"^data:image/(png|svg\+xml)(;[^,]*)?,(.*)$", re.DOTALL | re.IGNORECASE)
 

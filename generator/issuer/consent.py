@@ -15,8 +15,8 @@ import yaml
 
 from generator.site.check.content import SLUG
 from generator.site.load.repository import CONTENT, Repository
-from generator.site.model import CONSENT_SCOPES
-from generator.site.problems import Problems
+from generator.site.model.network import CONSENT_SCOPES
+from generator.site.model.problems import Problems
 
 HEADER = (
     "# yaml-language-server: $schema=../../generator/schemas/person.schema.json\n"

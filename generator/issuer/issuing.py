@@ -10,6 +10,7 @@ from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
+from generator.clock import build_time
 from generator.issuer.consent import update_person
 from generator.issuer.keys import current_key_id, read_private_key
 from generator.issuer.recipients import Recipient
@@ -22,15 +23,14 @@ from generator.openbadges.credential import (
     unsigned_credential,
 )
 from generator.openbadges.dataintegrity import sign
-from generator.site import documents
-from generator.site.badge_images import image_path
-from generator.site.build import build_time
+from generator.progress import Progress, unseen
+from generator.site.draw.badge_images import image_path
 from generator.site.load.repository import ASSERTIONS
-from generator.site.model import Badge, Duration, Issuer, Network
-from generator.site.outputs import json_bytes
-from generator.site.problems import Problems, suggest
-from generator.site.progress import Progress, unseen
-from generator.site.urls import Urls
+from generator.site.model.network import Badge, Duration, Issuer, Network
+from generator.site.model.output import json_bytes
+from generator.site.model.problems import Problems, suggest
+from generator.site.model.urls import Urls
+from generator.site.render import documents
 
 
 def add_duration(start: datetime, duration: Duration) -> datetime:

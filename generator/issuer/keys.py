@@ -11,13 +11,13 @@ from pathlib import Path
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from generator.clock import build_time
 from generator.issuer import yaml_edit as issuer_yaml
 from generator.issuer.private_files import check_private_location, private_key
 from generator.issuer.tools import ToolError, iso, issuer_named, load_checked_network
 from generator.openbadges.multikey import public_key_multibase
-from generator.site.build import build_time
-from generator.site.model import Issuer, PublicKey
-from generator.site.problems import BuildFailed, Location, Problem, Problems
+from generator.site.model.network import Issuer, PublicKey
+from generator.site.model.problems import BuildFailed, Location, Problem, Problems
 
 
 class KeyFileError(Exception):

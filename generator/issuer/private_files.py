@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.site.load.repository import SOURCE_FOLDERS
-from generator.site.problems import Location, Problems
+from generator.site.model.problems import Location, Problems
 
 
 @dataclass(frozen=True)

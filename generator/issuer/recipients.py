@@ -12,8 +12,8 @@ from pathlib import Path
 
 from generator.issuer.consent import PersonError, parse_scopes, person_path
 from generator.openbadges.credential import EMAIL, Evidence, normalise_email
-from generator.site.problems import Location, Problems, one_of, suggest
-from generator.site.urls import is_web_link
+from generator.site.model.problems import Location, Problems, one_of, suggest
+from generator.site.model.urls import is_web_link
 
 
 @dataclass(frozen=True)

@@ -9,12 +9,12 @@ import hashlib
 from collections.abc import Iterable
 from pathlib import Path
 
+from generator.clock import build_time
 from generator.issuer.issuing import issue
 from generator.issuer.recipients import Recipient, recipient
 from generator.issuer.tools import ToolError, load_checked_network
-from generator.site.build import build_time
-from generator.site.imported import EarlierAward, EarlierRecipient
-from generator.site.problems import Location, Problems
+from generator.site.model.imported import EarlierAward, EarlierRecipient
+from generator.site.model.problems import Location, Problems
 
 
 def matches(earner: EarlierRecipient, email: str) -> bool:

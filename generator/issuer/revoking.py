@@ -9,17 +9,17 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from generator.clock import build_time
 from generator.issuer.keys import current_key_id, read_private_key
 from generator.issuer.tools import ToolError, iso, issuer_named, load_checked_network
 from generator.openbadges import statuslist
 from generator.openbadges.credential import revocation_record, status_entry, status_list_credential
 from generator.openbadges.dataintegrity import sign
-from generator.site.build import build_time
 from generator.site.load.assertions import REVOCATIONS, STATUS_LIST_FILE
 from generator.site.load.repository import ASSERTIONS
-from generator.site.model import Issuer, Network
-from generator.site.outputs import json_bytes
-from generator.site.urls import Urls
+from generator.site.model.network import Issuer, Network
+from generator.site.model.output import json_bytes
+from generator.site.model.urls import Urls
 
 
 def revoke(source: Path, credential: str, reason: str, key_file: Path) -> Path:

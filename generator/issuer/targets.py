@@ -19,7 +19,7 @@ from generator.openbadges.png_baking import unbake_png
 from generator.openbadges.svg_baking import unbake_svg
 from generator.site.load.json_strict import JsonRefused, loads_strict
 from generator.site.load.repository import MAX_FILE_BYTES
-from generator.site.urls import Urls
+from generator.site.model.urls import Urls
 
 WEB = ("https://", "http://")
 

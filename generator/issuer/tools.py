@@ -12,8 +12,8 @@ from pathlib import Path
 
 from generator.site.check.content import check_content
 from generator.site.load.network import load_network
-from generator.site.model import Issuer, Network
-from generator.site.problems import Problems, one_of, suggest
+from generator.site.model.network import Issuer, Network
+from generator.site.model.problems import Problems, one_of, suggest
 
 
 class ToolError(Exception):

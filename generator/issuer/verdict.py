@@ -18,6 +18,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
 
+from generator.clock import build_time
 from generator.issuer.targets import (
     BuiltSite,
     Invalid,
@@ -32,13 +33,12 @@ from generator.openbadges import statuslist
 from generator.openbadges.credential import status_entry, status_problem
 from generator.openbadges.dataintegrity import ProofError, proof_of, verify
 from generator.openbadges.multikey import decode_public_key
-from generator.site.build import build_time
 from generator.site.check.credentials import check_credential
 from generator.site.check.signatures import Refused, check_signature, parse_instant
 from generator.site.load.network import load_network
-from generator.site.model import SignedFile
-from generator.site.problems import BuildFailed, Location, Problems
-from generator.site.urls import Urls
+from generator.site.model.network import SignedFile
+from generator.site.model.problems import BuildFailed, Location, Problems
+from generator.site.model.urls import Urls
 
 Status = Literal["valid", "revoked", "expired", "not yet valid", "invalid", "unchecked"]
 # From the best to the worst: two verdicts on one badge (a PNG baked with both versions)

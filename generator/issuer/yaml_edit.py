@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from generator.site.load.parsing import read_yaml
-from generator.site.problems import Location, Problems
+from generator.site.model.problems import Location, Problems
 
 
 class YamlEditError(Exception):

@@ -4,99 +4,54 @@ since the last build of the same source into the same folder (serve asks for tha
 from __future__ import annotations
 
 import logging
-import os
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from generator.cache import Store, open_store
+from generator.clock import build_time
+from generator.progress import Progress, unseen
 from generator.site import last_build
-from generator.site.awards import Award
-from generator.site.badge_images import BadgeImage, draw_badge_images
+from generator.site.built import (
+    AwardKey,
+    BuildReport,
+    BuildState,
+    Built,
+    CheckedSite,
+    guard_sources,
+    next_status_change,
+)
 from generator.site.check.content import base_url_problem, check_content
-from generator.site.check.credentials import check_changed_credentials, check_credentials
+from generator.site.check.credentials import check_credentials
 from generator.site.check.privacy import RecipientEmailGuard, findings_in
 from generator.site.check.published import check_published_since
 from generator.site.check.theme import check_theme
-from generator.site.load.assertions import AssertionFile, reload_assertions
-from generator.site.load.changes import Snapshot, changes_between, snapshot_sources
+from generator.site.draw.badge_images import BadgeImage, draw_badge_images
+from generator.site.draw.share_images import ShareImage, ShareKey, draw_share_images
+from generator.site.load.changes import Snapshot, snapshot_sources
 from generator.site.load.network import load_network
-from generator.site.load.repository import SOURCE_FOLDERS, Repository
+from generator.site.load.repository import SOURCE_FOLDERS
 from generator.site.load.revision import load_revision
 from generator.site.load.theme import load_theme
-from generator.site.model import Network
-from generator.site.output_folder import (
+from generator.site.model.problems import Problems
+from generator.site.model.urls import Urls
+from generator.site.render.outputs import Rendering
+from generator.site.render.sharing import QrCodes
+from generator.site.render.theme import Theme
+from generator.site.update import update
+from generator.site.write.output_folder import (
     claim_output_folder,
     output_folder_lock,
     recover_output_folder,
 )
-from generator.site.problems import Problem, Problems
-from generator.site.progress import Progress, unseen
-from generator.site.render.sharing import QrCodes
-from generator.site.render.site import Rendering
-from generator.site.render.theme import Theme
-from generator.site.share_images import ShareImage, ShareKey, draw_share_images
-from generator.site.urls import Urls
-from generator.site.write import Fanout, WriteReport, inspect_site, update_site, write_site
+from generator.site.write.writer import Fanout, WriteReport, inspect_site, write_site
 
 log = logging.getLogger(__name__)
 
-AwardKey = tuple[str, str]
 
-
-@dataclass(frozen=True)
-class BuildReport:
-    """What a build did: files written and the warnings it let through."""
-
-    files: int
-    warnings: list[Problem]
-    up_to_date: bool = False
-    """Nothing changed since the last build into the same folder: nothing was written."""
-    incremental: bool = False
-    """Only what changed since the last build was read, checked and written again."""
-
-
-def build_time() -> datetime:
-    """Now, or SOURCE_DATE_EPOCH when set, so that two builds of one input give the same bytes."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch:
-        return datetime.fromtimestamp(int(epoch), UTC)
-    return datetime.now(UTC).replace(microsecond=0)
-
-
-@dataclass(frozen=True)
-class CheckedSite:
-    """A network whose content and credentials checked out, with the awards to publish."""
-
-    network: Network
-    awards: Mapping[AwardKey, Award]
-    problems: Problems
-    now: datetime
-    theme: Theme
-
-
-@dataclass(frozen=True)
-class Built:
-    """A build that succeeded, and what the next build of its source into its folder reuses."""
-
-    report: BuildReport
-    checked: CheckedSite
-    out_dir: Path
-    sources: Snapshot
-    """The watched files of the source when this build started."""
-    images: Mapping[str, BadgeImage]
-    qr_codes: QrCodes
-    store: Store
-    """The cache store the theme and the QR codes keep what they make in (saved by each build)."""
-    cleared_addresses: frozenset[str] = frozenset()
-    """Addresses on the site that belong to no recipient (see check/privacy.py)."""
-    shares: Mapping[ShareKey, ShareImage] = field(default_factory=dict)
-    """The share images (og:image) of the badges and of the site."""
-
-
-def check_site(
-    source: Path, strict: bool = False, use_cache: bool = True, since: str | None = None
+def check(
+    source: Path, *, strict: bool = False, use_cache: bool = True, since: str | None = None
 ) -> CheckedSite:
     """Load, check and render the whole site as a build does, without writing it; raise
     BuildFailed on what a build would refuse (the same problems: one rule set).
@@ -111,106 +66,58 @@ def check_site(
         return checked
 
 
-def build_site(
-    source: Path,
-    out_dir: Path,
-    strict: bool = False,
-    use_cache: bool = True,
-    since: str | None = None,
-    progress: Progress = unseen,
-) -> BuildReport:
-    """Load, check, render and write the whole site; raise BuildFailed on errors.
-
-    With the cache, a build whose inputs are those of the last build into out_dir, at a
-    moment when every award has the same status, stops early (see last_build.py).
-    """
-    claim_output(source, out_dir)
-    with output_folder_lock(out_dir, "build"), open_store(source, use_cache) as store:
-        inputs = last_build.fingerprint(source, out_dir, f"strict={strict}") if use_cache else None
-        if inputs is not None and since is None:  # a revision's addresses are checked each time
-            files = last_build.unchanged_since(store, out_dir, inputs, build_time())
-            if files is not None:
-                log.info("nothing changed since the last build into %s", out_dir)
-                return BuildReport(files=files, warnings=[], up_to_date=True)
-        built = build(
-            source,
-            out_dir,
-            strict=strict,
-            use_cache=use_cache,
-            store=store,
-            since=since,
-            progress=progress,
-        )
-        if inputs is not None:
-            if built.report.warnings:
-                last_build.forget_build(store, out_dir)
-            else:
-                checked = built.checked
-                until = next_status_change(checked.awards.values(), checked.now)
-                last_build.record_build(
-                    store, out_dir, inputs, checked.now, until, built.report.files
-                )
-    return built.report
-
-
 def build(
     source: Path,
     out_dir: Path,
     *,
     strict: bool = False,
     use_cache: bool = True,
-    last: Built | None = None,
-    store: Store | None = None,
     since: str | None = None,
     progress: Progress = unseen,
+    last: Built | None = None,
 ) -> Built:
-    """Build source into out_dir; raise BuildFailed on errors (out_dir is then untouched).
+    """Load, check, render and write the site into out_dir; raise BuildFailed on errors
+    (out_dir is then untouched). The clock is read once, here.
 
     Given the last build of the same source into the same folder (serve), only what changed
-    since is read, checked, rendered and written again, when the changes allow it: signed
-    files added or changed in assertions/, with no award's status changed by the clock.
-    Anything else builds the whole site. The clock is read once, here. What the build makes
-    that a later one may reuse goes to the cache store (`store`, else the repository's; an
-    update keeps the last build's). `progress` sees the files of a whole build written.
+    since is read, checked, rendered and written again when the changes allow it (see
+    update.py). Otherwise, with the cache, a build whose inputs are those of the last build
+    into out_dir, at a moment when every award has the same status, stops early (see
+    last_build.py); anything else builds the whole site. What a build makes that a later one
+    may reuse goes to the cache store. `progress` sees the files of a whole build written.
     """
     claim_output(source, out_dir)
     with output_folder_lock(out_dir, "build"):
         recover_output_folder(out_dir)
-        return _build(source, out_dir, strict, use_cache, last, store, since, progress)
+        now = build_time()
+        sources = snapshot_sources(source)
+        if last is not None and last.state is not None and last.out_dir == out_dir:
+            updated = update(last, last.state, source, sources, now, strict)
+            if updated is not None:
+                return updated
+        with open_store(source, use_cache) as store:
+            inputs = (
+                last_build.fingerprint(source, out_dir, f"strict={strict}") if use_cache else None
+            )
+            if inputs is not None and since is None:  # a revision's addresses: checked each time
+                files = last_build.unchanged_since(store, out_dir, inputs, now)
+                if files is not None:
+                    log.info("nothing changed since the last build into %s", out_dir)
+                    return Built(BuildReport(files, [], up_to_date=True), out_dir, sources, None)
+            checked = _check(source, strict, store, now, since)
+            built = _publish(source, checked, out_dir, sources, store, progress)
+            if inputs is not None:
+                if built.report.warnings:
+                    last_build.forget_build(store, out_dir)
+                else:
+                    until = next_status_change(checked.awards.values(), checked.now)
+                    last_build.record_build(store, out_dir, inputs, now, until, built.report.files)
+            return built
 
 
 def claim_output(source: Path, out_dir: Path) -> None:
-    """Refuse an output folder that is not the tool's own (see output_folder.py)."""
+    """Refuse an output folder that is not the tool's own (see write/output_folder.py)."""
     claim_output_folder(out_dir, source, [source / folder for folder in SOURCE_FOLDERS])
-
-
-def _build(
-    source: Path,
-    out_dir: Path,
-    strict: bool,
-    use_cache: bool,
-    last: Built | None,
-    store: Store | None,
-    since: str | None,
-    progress: Progress,
-) -> Built:
-    now = build_time()
-    sources = snapshot_sources(source)
-    if last is not None and last.out_dir == out_dir:
-        changes = changes_between(last.sources, sources)
-        in_time = last.checked.now <= now < _status_changes_at(last)
-        signed_files = changes.signed_files_only()
-        if in_time and not changes:
-            report = BuildReport(files=0, warnings=[], incremental=True)
-            return _replace_built(last, report, last.checked, sources, last.cleared_addresses)
-        if in_time and signed_files is not None:
-            with last.store:
-                return _update(last, signed_files, source, sources, now, strict)
-    if store is None:
-        store = open_store(source, use_cache)
-    with store:
-        checked = _check(source, strict, store, now, since)
-        return _publish(source, checked, out_dir, sources, store, progress)
 
 
 def _check(
@@ -273,7 +180,7 @@ def _render(source: Path, checked: CheckedSite, store: Store) -> _Site:
         rendering.award_keys(), rendering.award_outputs, qr_codes.take_new, qr_codes.add
     )
     guard = RecipientEmailGuard(
-        network.credentials, sources=_guard_sources(source, checked), earlier=network.earlier
+        network.credentials, sources=guard_sources(source, checked), earlier=network.earlier
     )
     return _Site(rendering, fanout, guard, images, shares, qr_codes)
 
@@ -311,106 +218,5 @@ def _publish(
     log.info("wrote %d files to %s", written.files, out_dir)
     report = BuildReport(files=written.files, warnings=checked.problems.sorted())
     cleared = frozenset(site.guard.cleared)
-    return Built(
-        report, checked, out_dir, sources, site.images, site.qr_codes, store, cleared, site.shares
-    )
-
-
-def _update(
-    last: Built,
-    signed_files: frozenset[AssertionFile],
-    source: Path,
-    sources: Snapshot,
-    now: datetime,
-    strict: bool,
-) -> Built:
-    """Read, check, render and write again what some changed signed files touch.
-
-    A changed credential is its own award; a changed status list or revocation record
-    touches every award of its structure (their revoked state may have changed). What
-    gathers all awards (map, catalogue, structures, exports, status files) is rendered
-    whole; files whose bytes did not change are not written.
-    """
-    problems = Problems(strict=strict)
-    network = reload_assertions(last.checked.network, Repository(source, problems), signed_files)
-    problems.raise_if_errors()
-    changed = {(f.issuer, f.slug) for f in signed_files if f.kind == "credential"}
-    issuers = {f.issuer for f in signed_files if f.kind != "credential"}
-    changed |= {key for key in network.credentials if key[0] in issuers}
-    urls = Urls(network.site.base_url, network.site.language)
-    awards = check_changed_credentials(
-        network, last.checked.awards, changed, urls, now, problems, last.store
-    )
-    problems.raise_if_errors()
-    checked = CheckedSite(network, awards, problems, now, last.checked.theme)
-    rendering = Rendering(
-        network, awards, last.images, checked.theme, now, last.qr_codes, share_images=last.shares
-    )
-    outputs = [
-        *rendering.shared_outputs(only_awards=changed),
-        *rendering.award_outputs(rendering.award_keys(only_awards=changed)),
-    ]
-    guard = RecipientEmailGuard(
-        network.credentials,
-        last.cleared_addresses,
-        changed,
-        sources=_guard_sources(source, checked),
-    )
-
-    def last_checks(written: WriteReport) -> None:
-        guard.report(written.found, problems)
-        problems.raise_if_errors()
-
-    files = update_site(outputs, last.out_dir, inspect=findings_in, before_write=last_checks)
-    log.info("updated %d of %d files for %d award(s)", files, len(outputs), len(changed))
-    report = BuildReport(files=files, warnings=problems.sorted(), incremental=True)
-    cleared = last.cleared_addresses | guard.cleared
-    return _replace_built(last, report, checked, sources, frozenset(cleared))
-
-
-def _guard_sources(source: Path, checked: CheckedSite) -> tuple[Path, list[Path]]:
-    """Where the privacy guard looks for the file holding what it refuses: the folders the
-    site is made from, the theme's among them (the one shipped with the generator when the
-    repository has none)."""
-    folders = [source / folder for folder in SOURCE_FOLDERS]
-    if checked.theme.folder not in folders:
-        folders.append(checked.theme.folder)
-    return source, folders
-
-
-def _replace_built(
-    last: Built,
-    report: BuildReport,
-    checked: CheckedSite,
-    sources: Snapshot,
-    cleared: frozenset[str],
-) -> Built:
-    return Built(
-        report,
-        checked,
-        last.out_dir,
-        sources,
-        last.images,
-        last.qr_codes,
-        last.store,
-        cleared,
-        last.shares,
-    )
-
-
-def _status_changes_at(built: Built) -> datetime:
-    """When the first award of a build expires (its pages then change), or the end of time."""
-    until = next_status_change(built.checked.awards.values(), built.checked.now)
-    return until if until is not None else datetime.max.replace(tzinfo=UTC)
-
-
-def next_status_change(awards: Iterable[Award], now: datetime) -> datetime | None:
-    """The first moment after now at which an award expires (and so changes its pages)."""
-    return min(
-        (
-            award.valid_until
-            for award in awards
-            if award.revocation is None and award.valid_until and award.valid_until > now
-        ),
-        default=None,
-    )
+    state = BuildState(checked, site.images, site.qr_codes, store, cleared, site.shares)
+    return Built(report, out_dir, sources, state)

@@ -33,11 +33,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from generator.cache import LAST_BUILD, Store, code_fingerprint, entry_key
+from generator.cache import LAST_BUILD, Store, entry_key
+from generator.code_version import code_fingerprint
 from generator.site.load.changes import source_stats
 from generator.site.load.repository import THEME, Repository
 from generator.site.load.theme import theme_folder
-from generator.site.problems import Problems
+from generator.site.model.problems import Problems
 
 FORMAT = "3"
 # How recent a change must be for its times not to be trusted alone (coarse clock ticks).

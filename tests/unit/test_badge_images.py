@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from generator.cache import BADGE_IMAGES, Store
-from generator.site import badge_images
+from generator.site.draw import badge_images
 from generator.site.load.network import load_network
-from generator.site.problems import Problems
+from generator.site.model.problems import Problems
 
 from ..conftest import SITES
 

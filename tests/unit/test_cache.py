@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from generator import cache
-from generator.cache import Namespace, Store, entry_key, fingerprint_of, open_store
+from generator import cache, code_version
+from generator.cache import Namespace, Store, entry_key, open_store
+from generator.code_version import fingerprint_of
 
 
 def _as_stored(value: bytes) -> bytes:
@@ -199,12 +200,12 @@ def test_keys_change_with_the_code(monkeypatch: pytest.MonkeyPatch) -> None:
 def package(tmp_path: Path) -> Path:
     """A copy of the generator package."""
     copy = tmp_path / "generator"
-    shutil.copytree(cache.PACKAGE_ROOT, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(code_version.PACKAGE_ROOT, copy, ignore=shutil.ignore_patterns("__pycache__"))
     return copy
 
 
 def test_the_fingerprint_is_that_of_the_running_package(package: Path) -> None:
-    assert fingerprint_of(package) == cache.code_fingerprint()
+    assert fingerprint_of(package) == code_version.code_fingerprint()
 
 
 @pytest.mark.parametrize(

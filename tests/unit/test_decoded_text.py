@@ -11,7 +11,7 @@ import pytest
 from generator.site.check.decoded_text import decode
 from generator.site.check.key_material import key_material_in
 from generator.site.check.privacy import findings_in
-from generator.site.outputs import Output
+from generator.site.model.output import Output
 
 ADDRESS = "alice.kerbrat-7341@example.net"
 LOCAL, DOMAIN = ADDRESS.split("@")

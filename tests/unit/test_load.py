@@ -10,8 +10,8 @@ import pytest
 
 from generator.site.check.content import check_content
 from generator.site.load.network import load_network
-from generator.site.model import Duration, Network, Text
-from generator.site.problems import Location, Problems
+from generator.site.model.network import Duration, Network, Text
+from generator.site.model.problems import Location, Problems
 
 from ..conftest import write_files
 
@@ -296,7 +296,7 @@ def test_empty_file_is_reported(minimal_site: MakeSite) -> None:
 
 
 def test_missing_site_file_stops_the_load(minimal_site: MakeSite) -> None:
-    from generator.site.problems import BuildFailed
+    from generator.site.model.problems import BuildFailed
 
     root = minimal_site({"content/site.yaml": None})
     with pytest.raises(BuildFailed) as failed:

@@ -12,13 +12,13 @@ from typing import Any
 import pytest
 
 from generator.cache import Store
-from generator.site.badge_images import draw_badge_images
+from generator.site.draw.badge_images import draw_badge_images
 from generator.site.load.network import load_network
 from generator.site.load.theme import load_theme
-from generator.site.model import Network
-from generator.site.outputs import Output
-from generator.site.problems import Problems
-from generator.site.render.site import Rendering
+from generator.site.model.network import Network
+from generator.site.model.output import Output
+from generator.site.model.problems import Problems
+from generator.site.render.outputs import Rendering
 from generator.site.render.theme import Theme
 
 from ..conftest import SITES
@@ -327,39 +327,41 @@ def test_render_does_not_touch_the_source(tmp_path: Path) -> None:
     assert sorted(p.relative_to(MINIMAL).as_posix() for p in MINIMAL.rglob("*")) == before
 
 
-def test_rendering_writes_nothing_and_starts_no_process(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_rendering_reads_and_writes_nothing_and_starts_no_process(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     """Render is pure: every output of the example network (awards included) comes back as
-    bytes, with every way of writing a file or starting a process forbidden meanwhile."""
+    bytes, with every way of opening a file or starting a process forbidden meanwhile (the
+    theme, Leaflet included, was read by the load stage)."""
     import builtins
+    import io
     import multiprocessing
     import os
     import subprocess
 
-    from generator.site.build import check_site
+    from generator.site.build import check
 
     from ..conftest import ROOT
 
-    checked = check_site(ROOT, use_cache=False)
+    checked = check(ROOT, use_cache=False)
     images = draw_badge_images(checked.network, Store(None))
 
     def forbidden(*args: Any, **kwargs: Any) -> Any:
         raise AssertionError(f"render touched the disk or started a process: {args!r}")
 
-    real_open, real_os_open = builtins.open, os.open
-
-    def read_only_open(file: Any, mode: str = "r", *args: Any, **kwargs: Any) -> Any:
-        if any(flag in mode for flag in "wax+"):
-            forbidden(file, mode)
-        return real_open(file, mode, *args, **kwargs)
-
-    def read_only_os_open(path: Any, flags: int, *args: Any, **kwargs: Any) -> int:
-        if flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT):
-            forbidden(path, flags)
-        return real_os_open(path, flags, *args, **kwargs)
-
-    monkeypatch.setattr(builtins, "open", read_only_open)
-    monkeypatch.setattr(os, "open", read_only_os_open)
-    for name in ("fork", "mkdir", "makedirs", "link", "replace", "rename"):
+    monkeypatch.setattr(builtins, "open", forbidden)
+    monkeypatch.setattr(io, "open", forbidden)
+    for name in (
+        "open",
+        "scandir",
+        "listdir",
+        "fork",
+        "mkdir",
+        "makedirs",
+        "link",
+        "replace",
+        "rename",
+    ):
         monkeypatch.setattr(os, name, forbidden)
     monkeypatch.setattr(multiprocessing, "Pool", forbidden)
     monkeypatch.setattr(subprocess, "Popen", forbidden)

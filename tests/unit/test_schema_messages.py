@@ -6,7 +6,7 @@ import pytest
 
 from generator.site.load import schema
 from generator.site.load.parsing import read_yaml
-from generator.site.problems import Location, Problems
+from generator.site.model.problems import Location, Problems
 
 BADGE = "name: Laser\ndescription: Découpe\nscope: network\nstatus: proposed\n"
 ISSUER = "name: Atelier\nurl: https://atelier.example.org\nemail: a@example.org\ndescription: d\n"

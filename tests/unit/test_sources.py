@@ -9,7 +9,7 @@ import pytest
 from generator.site.load import parsing as sources
 from generator.site.load.json_strict import read_json
 from generator.site.load.parsing import read_markdown, read_yaml, split_front_matter
-from generator.site.problems import Location, Problem, Problems
+from generator.site.model.problems import Location, Problem, Problems
 
 ROOT = Path(__file__).resolve().parents[2]
 FILE = Location("badges/laser-1.yaml")

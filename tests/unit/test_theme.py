@@ -17,7 +17,7 @@ from babel.messages.pofile import read_po
 from generator.cache import Store
 from generator.site.check.theme import check_theme
 from generator.site.load.theme import load_theme
-from generator.site.problems import Problems
+from generator.site.model.problems import Problems
 from generator.site.render import theme as theme_module
 from generator.site.render.theme import Theme, render_markdown
 

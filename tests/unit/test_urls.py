@@ -2,14 +2,14 @@
 
 These URLs are forever: earners put them on CVs, verifiers fetch them, and every signed
 credential carries one. This test must never be edited to move a URL, only to add one.
-If it fails after a change to generator/urls.py, the change is wrong, not the test.
+If it fails after a change to generator/site/model/urls.py, the change is wrong, not the test.
 """
 
 from __future__ import annotations
 
 import pytest
 
-from generator.site.urls import Urls
+from generator.site.model.urls import Urls
 
 BASE = "https://org.github.io/repo/"
 URLS = Urls(BASE, "fr")

@@ -7,8 +7,8 @@ from datetime import UTC, date, datetime
 import pytest
 
 from generator.site.load.theme import load_theme
-from generator.site.model import Text
-from generator.site.problems import Problems
+from generator.site.model.network import Text
+from generator.site.model.problems import Problems
 from generator.site.render.theme import Theme
 from generator.site.render.wording import elides_de, in_language, long_date
 

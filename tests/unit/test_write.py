@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from generator.site import parallel, write
-from generator.site.output_folder import SiteNotWritten
-from generator.site.outputs import Output
-from generator.site.write import Fanout, OutputError, check_outputs, write_site
+from generator import parallel
+from generator.site.model.output import Output
+from generator.site.write import writer as write
+from generator.site.write.output_folder import SiteNotWritten
+from generator.site.write.writer import Fanout, OutputError, check_outputs, write_site
 
 SITE = [
     Output("index.html", b"<h1>Accueil</h1>"),

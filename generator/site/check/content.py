@@ -11,8 +11,8 @@ from urllib.parse import urlsplit
 from generator.drawing.pictograms import SYMBOLS
 from generator.site.check.earlier import check_earlier
 from generator.site.check.images import BADGE_IMAGE, LOGO, check_image
-from generator.site.model import NETWORK_SCOPE, Badge, Issuer, Network, Page
-from generator.site.problems import Location, Problems, one_of, suggest
+from generator.site.model.network import NETWORK_SCOPE, Badge, Issuer, Network, Page
+from generator.site.model.problems import Location, Problems, one_of, suggest
 
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 

@@ -22,7 +22,6 @@ from generator.openbadges.credential import (
     status_problem,
     unhashed_identifiers,
 )
-from generator.site.awards import Award, Revocation
 from generator.site.check.signatures import (
     Consequence,
     Refused,
@@ -33,9 +32,10 @@ from generator.site.check.signatures import (
     verify_proofs_ahead,
 )
 from generator.site.check.status import check_revocations_match, check_status
-from generator.site.model import Badge, Issuer, Network, SignedFile
-from generator.site.problems import Problems
-from generator.site.urls import Urls, is_web_link
+from generator.site.model.awards import Award, Revocation
+from generator.site.model.network import Badge, Issuer, Network, SignedFile
+from generator.site.model.problems import Problems
+from generator.site.model.urls import Urls, is_web_link
 
 
 def check_credentials(

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import re
 
-from generator.site.model import Network
-from generator.site.problems import Problems, one_of, suggest
+from generator.site.model.network import Network
+from generator.site.model.problems import Problems, one_of, suggest
 
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 

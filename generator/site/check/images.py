@@ -18,8 +18,8 @@ from PIL import Image, UnidentifiedImageError
 
 from generator.openbadges.svg_document import SVG_NAMESPACE, SvgUnreadable, parse_svg
 from generator.site.check.svg_hazards import Finding, embedded_images, find_hazards
-from generator.site.model import Asset
-from generator.site.problems import Location, Problems
+from generator.site.model.network import Asset
+from generator.site.model.problems import Location, Problems
 
 MAX_IMAGE_BYTES = 1_000_000
 MIN_PNG_SIDE = 300

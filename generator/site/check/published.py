@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Literal
 
-from generator.site.model import Network
-from generator.site.problems import Location, Problems
-from generator.site.urls import Urls
+from generator.site.model.network import Network
+from generator.site.model.problems import Location, Problems
+from generator.site.model.urls import Urls
 
 Kind = Literal[
     "site", "credential", "revocation", "badge", "structure", "page", "person", "earlier"

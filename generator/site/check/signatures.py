@@ -9,12 +9,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from generator import parallel
 from generator.cache import VERIFIED_PROOFS, Store, entry_key
 from generator.openbadges.dataintegrity import ProofError, proof_of, verify
 from generator.openbadges.multikey import decode_public_key
-from generator.site import parallel
-from generator.site.model import Issuer, Network, PublicKey, SignedFile
-from generator.site.urls import Urls
+from generator.site.model.network import Issuer, Network, PublicKey, SignedFile
+from generator.site.model.urls import Urls
 
 
 class Refused(Exception):

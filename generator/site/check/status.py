@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Set
 
 from generator.openbadges import statuslist
-from generator.site.awards import Award, Revocation, revocation_reason
 from generator.site.check.signatures import (
     Consequence,
     Refused,
@@ -15,9 +14,10 @@ from generator.site.check.signatures import (
     parse_instant,
     structure_of,
 )
-from generator.site.model import Network, SignedFile
-from generator.site.problems import Problems
-from generator.site.urls import Urls
+from generator.site.model.awards import Award, Revocation, revocation_reason
+from generator.site.model.network import Network, SignedFile
+from generator.site.model.problems import Problems
+from generator.site.model.urls import Urls
 
 
 def check_status(

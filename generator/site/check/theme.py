@@ -9,7 +9,7 @@ import jinja2
 from babel.messages.pofile import PoFileError, read_po
 
 from generator.site.load.theme import ThemeFiles
-from generator.site.problems import Location, Problems
+from generator.site.model.problems import Location, Problems
 
 # The syntax the templates are written in: Jinja's own, with the i18n extension's tags.
 _SYNTAX = jinja2.Environment(extensions=["jinja2.ext.i18n"])

@@ -11,7 +11,7 @@ from typing import Literal
 
 from generator.site.load.json_strict import read_json
 from generator.site.load.repository import ASSERTIONS, Repository
-from generator.site.model import Network, SignedFile
+from generator.site.model.network import Network, SignedFile
 
 STATUS_LIST_FILE = "status-list.json"
 REVOCATIONS = "revocations"

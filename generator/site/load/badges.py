@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from generator.site.imported import Original
 from generator.site.load.parsing import Document
 from generator.site.load.repository import TRANSLATION, Repository, parse_date
-from generator.site.model import (
+from generator.site.model.imported import Original
+from generator.site.model.network import (
     Alignment,
     Asset,
     Badge,

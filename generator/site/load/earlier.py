@@ -7,10 +7,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from generator.site.imported import EarlierAward, EarlierEvidence, EarlierRecipient
 from generator.site.load.assertions import EARLIER
 from generator.site.load.parsing import Document
 from generator.site.load.repository import Repository, listed_files, parse_datetime
+from generator.site.model.imported import EarlierAward, EarlierEvidence, EarlierRecipient
 
 
 def load_earlier(

@@ -7,14 +7,14 @@ from typing import Any
 
 from generator.site.load.parsing import Document
 from generator.site.load.repository import Repository, parse_datetime
-from generator.site.model import (
+from generator.site.model.network import (
     Coordinates,
     Issuer,
     Machine,
     PublicKey,
     Text,
 )
-from generator.site.problems import Problems
+from generator.site.model.problems import Problems
 
 
 def load_issuer(source: Repository, path: Path, language: str) -> Issuer | None:

@@ -14,7 +14,7 @@ from generator.site.load.parsing import (
     lone_surrogate,
     surrogate_message,
 )
-from generator.site.problems import Location, Problems
+from generator.site.model.problems import Location, Problems
 
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 

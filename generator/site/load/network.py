@@ -11,7 +11,7 @@ from generator.site.load.issuers import load_issuer
 from generator.site.load.pages import load_pages
 from generator.site.load.people import load_person
 from generator.site.load.repository import ASSERTIONS, BADGES, CONTENT, Repository, listed_files
-from generator.site.model import (
+from generator.site.model.network import (
     Badge,
     Colours,
     Domain,
@@ -22,7 +22,7 @@ from generator.site.model import (
     Skills,
     Text,
 )
-from generator.site.problems import BuildFailed, Location, Problems
+from generator.site.model.problems import BuildFailed, Location, Problems
 
 
 def load_network(root: Path, problems: Problems) -> Network:

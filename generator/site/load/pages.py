@@ -7,11 +7,11 @@ from pathlib import Path
 from generator.site.load import schema
 from generator.site.load.parsing import read_markdown
 from generator.site.load.repository import CONTENT, TRANSLATION, Repository, listed_files
-from generator.site.model import (
+from generator.site.model.network import (
     Page,
     Text,
 )
-from generator.site.problems import Location
+from generator.site.model.problems import Location
 
 
 def load_pages(

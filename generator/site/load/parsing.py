@@ -9,7 +9,7 @@ from typing import Any
 
 import yaml
 
-from generator.site.problems import Location, Problems
+from generator.site.model.problems import Location, Problems
 
 JsonPath = tuple[str | int, ...]
 

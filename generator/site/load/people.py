@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.site.load.repository import Repository
-from generator.site.model import (
+from generator.site.model.network import (
     Person,
 )
 

@@ -14,10 +14,10 @@ from typing import Any
 
 from generator.site.load import schema
 from generator.site.load.parsing import Document, read_yaml
-from generator.site.model import (
+from generator.site.model.network import (
     Asset,
 )
-from generator.site.problems import Location, Problems
+from generator.site.model.problems import Location, Problems
 
 # Read-only, and never waiting for a writer at the other end of a FIFO.
 _OPEN = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)

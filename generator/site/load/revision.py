@@ -15,8 +15,8 @@ from pathlib import Path, PurePosixPath
 
 from generator.site.load.network import load_network
 from generator.site.load.repository import ASSERTIONS, BADGES, CONTENT
-from generator.site.model import Network
-from generator.site.problems import BuildFailed, Problems
+from generator.site.model.network import Network
+from generator.site.model.problems import BuildFailed, Problems
 
 # What load_network reads; the theme publishes no address of its own.
 LOADED_FOLDERS = (CONTENT, BADGES, ASSERTIONS)

@@ -11,7 +11,7 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
 from generator.site.load.parsing import Document
-from generator.site.problems import Problems, one_of, suggest
+from generator.site.model.problems import Problems, one_of, suggest
 
 KINDS = ("site", "skills", "issuer", "badge", "page", "person", "earlier")
 WHOLE_FILE: tuple[str, ...] = ()

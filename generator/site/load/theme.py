@@ -15,7 +15,7 @@ from pathlib import Path
 import xstatic.pkg.leaflet as xstatic_leaflet
 
 from generator.site.load.repository import THEME, Repository
-from generator.site.problems import Location, Problems
+from generator.site.model.problems import Location, Problems
 
 # The theme shipped with the generator, used when the content repository has none.
 SHIPPED_THEME = Path(__file__).resolve().parents[3] / THEME

@@ -15,10 +15,10 @@ from generator.openbadges.credential import (
 )
 from generator.openbadges.png_baking import bake_png
 from generator.openbadges.svg_baking import bake_svg_ob2, bake_svg_ob3
-from generator.site.awards import Award, revocation_reason
-from generator.site.model import Network
-from generator.site.outputs import Output, json_bytes
-from generator.site.urls import Urls
+from generator.site.model.awards import Award, revocation_reason
+from generator.site.model.network import Network
+from generator.site.model.output import Output, json_bytes
+from generator.site.model.urls import Urls
 
 AwardKey = tuple[str, str]
 

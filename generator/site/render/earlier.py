@@ -9,8 +9,8 @@ from collections.abc import Iterator
 from functools import partial
 from typing import Any
 
-from generator.site.imported import EarlierAward
-from generator.site.outputs import Output
+from generator.site.model.imported import EarlierAward
+from generator.site.model.output import Output
 from generator.site.render.pages import PageRenderer
 
 TEMPLATE = "earlier.html"

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from generator.site.model import Network
+from generator.site.model.network import Network
 
 
 def earlier_of_issuer(network: Network, issuer: str, now: datetime) -> list[dict[str, Any]]:

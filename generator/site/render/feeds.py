@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from xml.sax.saxutils import escape, quoteattr
 
-from generator.site.model import Network
-from generator.site.outputs import Output
-from generator.site.urls import Urls
+from generator.site.model.network import Network
+from generator.site.model.output import Output
+from generator.site.model.urls import Urls
 
 NOT_FOUND = "404.html"
 

@@ -12,9 +12,9 @@ import csv
 import io
 from typing import Any
 
-from generator.site.model import Network
+from generator.site.model.network import Network
+from generator.site.model.urls import Urls
 from generator.site.render.skills_map import SkillsMap
-from generator.site.urls import Urls
 
 FIELDS: dict[str, str] = {
     "domain": "slug of the skill domain (content/skills.yaml)",

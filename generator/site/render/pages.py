@@ -11,16 +11,17 @@ from typing import Any
 import jinja2
 
 from generator.openbadges.credential import recipient_identity
-from generator.site.awards import Award
-from generator.site.model import Badge, Domain, Level, Network, Person, Text
-from generator.site.outputs import Output
+from generator.site.draw.share_images import ShareImage, ShareKey
+from generator.site.model.awards import Award
+from generator.site.model.network import Badge, Domain, Level, Network, Person, Text
+from generator.site.model.output import Output
+from generator.site.model.urls import Urls
 from generator.site.render.earlier_list import earlier_of_issuer
+from generator.site.render.fragments import Fragments
 from generator.site.render.sharing import QrCodes, linkedin_url
 from generator.site.render.skills_map import PlacedMachine, SkillsMap, issuer_badges
-from generator.site.render.theme import Fragments, Theme
+from generator.site.render.theme import Theme
 from generator.site.render.wording import in_language
-from generator.site.share_images import ShareImage, ShareKey
-from generator.site.urls import Urls
 
 
 @dataclass(frozen=True)

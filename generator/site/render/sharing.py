@@ -11,7 +11,7 @@ import zxingcpp
 from markupsafe import Markup, escape
 
 from generator.cache import QR_CODES, Store, entry_key
-from generator.site.awards import Award
+from generator.site.model.awards import Award
 
 LINKEDIN_ADD = "https://www.linkedin.com/profile/add"
 

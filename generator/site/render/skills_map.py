@@ -13,8 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from generator.site.awards import Award
-from generator.site.model import Badge, Domain, Issuer, Level, Machine, Network, Person
+from generator.site.model.awards import Award
+from generator.site.model.network import Badge, Domain, Issuer, Level, Machine, Network, Person
 
 
 @dataclass(frozen=True)

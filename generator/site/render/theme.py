@@ -23,10 +23,10 @@ from markupsafe import Markup
 
 from generator.cache import TEMPLATES, Store, entry_key
 from generator.site.load.theme import ThemeFiles
-from generator.site.problems import Problems
+from generator.site.model.problems import Problems
+from generator.site.model.urls import LINK_SCHEMES, is_safe_link, web_link
 from generator.site.render import jinja_compiled_messages
 from generator.site.render.wording import elides_de, long_date
-from generator.site.urls import LINK_SCHEMES, is_safe_link, web_link
 
 # Tags a person may use in criteria and pages; everything else (scripts, styles, iframes,
 # event handlers) is removed.
@@ -62,39 +62,6 @@ def _safe_links(tag: str, attribute: str, value: str) -> str | None:
     if attribute in ("href", "src") and not is_safe_link(value):
         return None
     return value
-
-
-class Fragments:
-    """Parts of pages rendered once and reused, like Hugo's partialCached or Jekyll's include_cached.
-
-    Most of an award page is the same on every award of the badge (criteria, pathway) or on
-    every page of the language (header, footer). A template wraps such a part in
-    `{% call cached('name', key, ...) %}...{% endcall %}`, where the key names everything the
-    part depends on besides the language; the first page renders it, the others reuse it.
-    With enabled=False every part is rendered every time: the simple path, which the tests
-    compare byte for byte with the cached one.
-    """
-
-    def __init__(self, enabled: bool = True) -> None:
-        self.enabled = enabled
-        self.reused = 0
-        self._parts: dict[tuple[object, ...], Markup] = {}
-
-    def for_language(self, language: str) -> Callable[..., Markup]:
-        """The `cached` function the templates of one language call."""
-
-        def cached(*key: object, caller: Callable[[], Markup]) -> Markup:
-            if not self.enabled:
-                return caller()
-            full_key = (language, *key)
-            part = self._parts.get(full_key)
-            if part is None:
-                part = self._parts[full_key] = caller()
-            else:
-                self.reused += 1
-            return part
-
-        return cached
 
 
 def _gettext(translated: Callable[[str], str]) -> Callable[..., str]:

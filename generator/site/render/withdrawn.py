@@ -13,11 +13,11 @@ from collections.abc import Iterator
 from functools import partial
 
 from generator.openbadges.credential import revoked_assertion
-from generator.site.awards import revocation_reason
-from generator.site.model import Network
-from generator.site.outputs import Output, json_bytes
+from generator.site.model.awards import revocation_reason
+from generator.site.model.network import Network
+from generator.site.model.output import Output, json_bytes
+from generator.site.model.urls import Urls
 from generator.site.render.pages import PageRenderer
-from generator.site.urls import Urls
 
 TEMPLATE = "withdrawn.html"
 

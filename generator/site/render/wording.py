@@ -10,7 +10,7 @@ from functools import lru_cache
 from babel.dates import format_date
 from markupsafe import Markup, escape
 
-from generator.site.model import Text
+from generator.site.model.network import Text
 
 # The locale whose conventions a language's dates follow. The site's English is British
 # (its pages say og:locale en_GB): "12 March 2024", where Babel's "en" writes "March 12, 2024".

@@ -12,8 +12,8 @@ from __future__ import annotations
 from typing import Any
 
 from generator.openbadges import ob2, ob3
-from generator.site.model import Badge, Issuer, Network
-from generator.site.urls import Urls
+from generator.site.model.network import Badge, Issuer, Network
+from generator.site.model.urls import Urls
 
 
 def issuer_profile_ob2(network: Network, issuer: Issuer, urls: Urls) -> dict[str, Any]:

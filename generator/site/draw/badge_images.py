@@ -15,9 +15,9 @@ from typing import Any
 
 from generator.cache import BADGE_IMAGES, Store, entry_key
 from generator.drawing.badge import default_badge_png
-from generator.site.model import Badge, Network
-from generator.site.parallel import map_ordered
-from generator.site.urls import Urls
+from generator.parallel import map_ordered
+from generator.site.model.network import Badge, Network
+from generator.site.model.urls import Urls
 
 
 @dataclass(frozen=True)

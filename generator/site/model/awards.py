@@ -1,6 +1,6 @@
 """Awards: the credentials the check stage accepted, with their status at a moment.
 
-The model (model.py) is what the files say; an Award is what the build concluded from a
+The model (network.py) is what the files say; an Award is what the build concluded from a
 signed credential: who awarded which badge, valid when, revoked or not.
 """
 
@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from generator.site.model import Badge, Issuer, SignedFile
+from generator.site.model.network import Badge, Issuer, SignedFile
 
 AwardStatus = Literal["valid", "expired", "revoked"]
 

@@ -15,10 +15,10 @@ from dataclasses import dataclass
 
 from generator.cache import SHARE_IMAGES, Store, entry_key
 from generator.drawing.share_card import HEIGHT, WIDTH, share_card_png
-from generator.site.badge_images import BadgeImage
-from generator.site.model import Badge, Network
-from generator.site.parallel import map_ordered
-from generator.site.urls import Urls
+from generator.parallel import map_ordered
+from generator.site.draw.badge_images import BadgeImage
+from generator.site.model.network import Badge, Network
+from generator.site.model.urls import Urls
 
 # The cache store's namespace of share images.
 # Drawing two cards is already worth a second process (each takes ~0.2 s).

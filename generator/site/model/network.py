@@ -8,8 +8,8 @@ from datetime import date, datetime
 from functools import cached_property
 from typing import Any, Literal
 
-from generator.site.imported import EarlierAward, Original
-from generator.site.problems import Location
+from generator.site.model.imported import EarlierAward, Original
+from generator.site.model.problems import Location
 
 BadgeStatus = Literal["proposed", "approved", "retired"]
 NETWORK_SCOPE = "network"

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
-from generator.site.problems import Location
+from generator.site.model.problems import Location
 
 EarlierStatus = Literal["valid", "expired", "revoked"]
 

@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any, Generic, Protocol, TypeVar
 
-from generator.site.exchange import exchange
-from generator.site.output_folder import MARKER, MARKER_TEXT, SiteNotWritten, not_written
-from generator.site.outputs import Output
-from generator.site.parallel import map_ordered
-from generator.site.progress import Progress, unseen
+from generator.parallel import map_ordered
+from generator.progress import Progress, unseen
+from generator.site.model.output import Output
+from generator.site.write.exchange import exchange
+from generator.site.write.output_folder import MARKER, MARKER_TEXT, SiteNotWritten, not_written
 
 
 class OutputError(Exception):

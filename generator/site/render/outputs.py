@@ -6,23 +6,23 @@ from collections.abc import Iterator, Mapping, Sequence, Set
 from datetime import datetime
 from typing import Any
 
-from generator.site import documents
-from generator.site.awards import Award
-from generator.site.badge_images import BadgeImage
+from generator.site.draw.badge_images import BadgeImage
+from generator.site.draw.share_images import ShareImage, ShareKey
 from generator.site.load.schema import KINDS, schema_of
-from generator.site.model import Network
-from generator.site.outputs import Output, json_bytes
-from generator.site.render import feeds
+from generator.site.model.awards import Award
+from generator.site.model.network import Network
+from generator.site.model.output import Output, json_bytes
+from generator.site.model.urls import Urls
+from generator.site.render import documents, feeds
 from generator.site.render.award_files import AwardKey, render_award_files, render_trust_files
 from generator.site.render.earlier import render_earlier
+from generator.site.render.fragments import Fragments
 from generator.site.render.open_data import skills_map_csv, skills_map_json
 from generator.site.render.pages import PageRenderer, pathways, render_award_page, render_pages
 from generator.site.render.sharing import QrCodes
 from generator.site.render.skills_map import build_skills_map
-from generator.site.render.theme import Fragments, Theme
+from generator.site.render.theme import Theme
 from generator.site.render.withdrawn import render_withdrawn
-from generator.site.share_images import ShareImage, ShareKey
-from generator.site.urls import Urls
 
 
 class Rendering:
