@@ -111,6 +111,13 @@ def parser(prog: str) -> argparse.ArgumentParser:
         help="consent given: name,map,resource,portfolio (default: none, nothing is shown)",
     )
     issue.add_argument(
+        "--same-person",
+        action="store_true",
+        help="the --person (or a CSV row's person) who already has a file is this same "
+        "person under another name or address: rename them, or add the award to their "
+        "portfolio (default: refuse, changing nothing)",
+    )
+    issue.add_argument(
         "--from-earlier",
         type=Path,
         metavar="RECORD",

@@ -176,7 +176,13 @@ def _issue(args: argparse.Namespace) -> int:
         ]
     problems.raise_if_errors()
     written, skipped = issue(
-        args.source, args.issuer, args.badge, args.key_file, recipients, progress=progress_bar
+        args.source,
+        args.issuer,
+        args.badge,
+        args.key_file,
+        recipients,
+        progress=progress_bar,
+        same_person=args.same_person,
     )
     for item in skipped:
         print(

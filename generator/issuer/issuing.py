@@ -12,6 +12,7 @@ from typing import Any
 
 from generator.issuer.consent import update_person
 from generator.issuer.keys import current_key_id, read_private_key
+from generator.issuer.person_conflicts import check_people
 from generator.issuer.recipients import Recipient
 from generator.issuer.revoking import write_status_list
 from generator.issuer.tools import ToolError, iso, issuer_named, load_checked_network
@@ -48,8 +49,14 @@ def issue(
     key_file: Path,
     recipients: Sequence[Recipient],
     progress: Progress = unseen,
+    *,
+    same_person: bool = False,
 ) -> tuple[list[Path], list[Recipient]]:
-    """Sign and write one credential per new recipient; (written files, skipped duplicates)."""
+    """Sign and write one credential per new recipient; (written files, skipped duplicates).
+
+    Nothing is written while a recipient is refused: a date, or a person it would change by
+    accident (another name or address; with same_person, the person is renamed or given the
+    new address's award)."""
     network = load_checked_network(source)
     issuer = issuer_named(network, issuer_slug)
     badge = _awardable_badge(network, issuer, badge_slug)
@@ -60,6 +67,7 @@ def issue(
     problems = Problems()
     for item in recipients:
         _check_dates(item, badge, now, problems)
+    check_people(network, recipients, same_person, problems)
     problems.raise_if_errors()
     existing = [doc for (i, _), doc in network.credentials.items() if i == issuer.slug]
     standing = [
