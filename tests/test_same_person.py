@@ -7,6 +7,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+import yaml
+
 from .credential_fixtures import BUILD_AT, LASER_AT, SignedNetwork, issue, ok, run, snapshot
 
 PERSON = "content/people/morgane-lb.yaml"
@@ -144,3 +147,18 @@ def test_consent_keeps_the_file_as_written(network: SignedNetwork) -> None:
         f"  - {award}  # atelier-accueil\n"
         "consent: {name: false, map: true, resource: false, portfolio: false}\n"
     )
+
+
+@pytest.mark.parametrize("name", ["No", "on", "12:30", "1e3", "null"])
+def test_a_name_yaml_1_1_reads_as_no_text_is_written_quoted(
+    network: SignedNetwork, name: str
+) -> None:
+    """The build reads YAML 1.1: a name such as 'No' written plain would be false."""
+    ok(*issue_laser(network, "--person", "no-one", "--name", name, "--recipient", MORGANE),
+       at=BUILD_AT)  # fmt: skip
+    ok(*issue_laser(network, "--person", "no-one", "--name", name, "--recipient", MORGANE),
+       at=BUILD_AT)  # fmt: skip
+    text = (network.site / "content/people/no-one.yaml").read_text("utf-8")
+    assert yaml.safe_load(text)["name"] == name
+    assert "%YAML" not in text
+    ok("check", "--source", network.site)

@@ -102,7 +102,7 @@ def update_person(
         _set(data, "awards", known)
     known.extend(ref for ref in (f"{i}/{a}" for i, a in awards) if ref not in known)
     written = io.StringIO()
-    editor.dump(data, written)
+    editor.dump(data, written, transform=lambda text: text.removeprefix("%YAML 1.1\n---\n"))
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(
         written.getvalue() if text is not None else HEADER + written.getvalue(), "utf-8"
@@ -124,6 +124,9 @@ def _editor(text: str) -> YAML:
     """A round-trip YAML editor that writes lists as the file already does ('- x' at the
     key's indentation, as the tools write them, or indented under it)."""
     editor = YAML()
+    # The build reads YAML 1.1 (PyYAML), where 'no', 'on' or '12:30' are no texts: written
+    # as 1.1, such a name is quoted (the directive this writes is taken off again).
+    editor.version = (1, 1)
     editor.preserve_quotes = True
     editor.width = 4096  # a long name stays on its line
     indented = re.search(r"^[^\s#-][^\n]*:\s*\n(\s+)- ", text, re.MULTILINE)
