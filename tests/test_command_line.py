@@ -142,16 +142,18 @@ def test_paths_a_person_types_stay_relative_to_where_they_are(
     assert verdict.code == 0 and "VALID — signature verified" in verdict.out
 
 
-def test_verify_without_a_repository_nor_a_site_cannot_check(
+def test_verify_without_a_repository_nor_a_site_is_a_usage_error(
     signed: SignedNetwork, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Nothing to check the badge against: no verdict (the badge may be fine), but what to give."""
     monkeypatch.chdir(tmp_path)
     result = run("verify", signed.laser)
-    assert result.code == 1
-    assert result.out == (
-        f"UNCHECKED — no content repository in {tmp_path} nor above it to check the "
-        "credential against; give --source the network's repository, or --site a site it "
-        "built\n"
+    assert (result.code, result.out) == (2, "")
+    assert result.err.endswith(
+        f"build.py verify: error: {signed.laser}: no content repository in {tmp_path} nor "
+        "above it to check it against (its keys and status lists); run verify inside the "
+        "network's repository, or give --source DIR, the repository, or --site DIR, a site "
+        "built from it\n"
     )
 
 

@@ -576,7 +576,13 @@ def test_rerunning_a_csv_issues_no_duplicates(network: SignedNetwork, tmp_path: 
     after_first = snapshot(network.site)
     second = issue_csv(network, csv, at="2025-03-09T15:00:00Z")
     assert second.code == 0, second.err
-    assert second.out == f"{csv}: read with ',' as separator\n0 credential(s) issued, 3 skipped\n"
+    assert second.out == (
+        f"{csv}: read with ',' as separator\n"
+        f"{tmp_path / 'rows-links.csv'}: each row of {csv} with its award's page_url and "
+        "credential_url, for a mail merge; it holds the recipients' addresses: keep it out of "
+        "the repository\n"
+        "0 credential(s) issued, 3 skipped\n"
+    )
     for line in (2, 3, 4):
         assert (
             f"{csv}:{line}: skipped: laser-debutant was already issued to this recipient"

@@ -3,6 +3,7 @@ the way an outside verifier would; and how expiry shows on the site."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from pathlib import Path
@@ -11,6 +12,7 @@ import pytest
 
 from generator.issuer.keys import read_private_key
 from generator.openbadges.dataintegrity import sign
+from generator.openbadges.png_baking import bake_png, unbake_png
 
 from .conftest import ROOT
 from .credential_fixtures import (
@@ -410,3 +412,78 @@ def test_a_rebuild_after_the_expiry_date_marks_the_award_expired(network: Signed
     )
     assert result.code == 1
     assert "EXPIRED" in result.out
+
+
+# A baked image without --site, in the example network ------------------------------------
+
+VALID_AWARD = ("biklab", "20240312-ef961c53")
+REVOKED_AWARD = ("fablab-exemple-port", "20240420-6ebc5c6e")
+
+
+def baked_png(example_site: Path, award: tuple[str, str]) -> Path:
+    """The baked PNG the build published for an award of the example network."""
+    return example_site / "awards" / award[0] / award[1] / "badge.png"
+
+
+def test_a_baked_png_is_verified_against_the_repository_it_is_in(
+    example_site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The whole credential is in the image: the repository's keys and status lists judge
+    it, as the build would (the repository found as every command finds it)."""
+    monkeypatch.chdir(ROOT / "assertions")
+    result = run("verify", baked_png(example_site, VALID_AWARD))
+    assert (result.code, result.err) == (0, "")
+    assert result.out == (
+        "Découpe laser - 1er pas: VALID — signature verified, issued by BIK'LAB on "
+        "2024-03-12T18:30:00Z\n"
+    )
+
+
+def test_a_revoked_baked_png_is_revoked(example_site: Path) -> None:
+    result = run("verify", baked_png(example_site, REVOKED_AWARD), "--source", ROOT)
+    assert (result.code, result.err) == (1, "")
+    assert result.out == (
+        "Impression 3D FDM - Utilisateur autonome: REVOKED — revoked by its issuer: Délivré "
+        "par erreur : la personne n'avait pas encore validé l'évaluation pratique.\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("chunk", "change", "message"),
+    [
+        ("openbadgecredential", ("validFrom", "2024-03-01T00:00:00Z"), "signature does not match"),
+        ("openbadges", ("issuedOn", "2024-03-01T00:00:00Z"), "its Open Badges 2.0 assertion is "
+         "not the one the network publishes at https://fababrest.github.io/open-badges/awards/"
+         "biklab/20240312-ef961c53/assertion.json: it was changed after the build baked it"),
+    ],
+    ids=["credential", "assertion"],
+)  # fmt: skip
+def test_a_tampered_baked_png_is_invalid(
+    example_site: Path, tmp_path: Path, chunk: str, change: tuple[str, str], message: str
+) -> None:
+    png = baked_png(example_site, VALID_AWARD).read_bytes()
+    texts = unbake_png(png)
+    document = json.loads(texts[chunk])
+    document[change[0]] = change[1]
+    tampered = tmp_path / "badge.png"
+    tampered.write_bytes(bake_png(png, {chunk: json.dumps(document, ensure_ascii=False)}))
+    result = run("verify", tampered, "--source", ROOT)
+    assert (result.code, result.err) == (1, "")
+    assert result.out.startswith("INVALID — "), result.out
+    assert message in result.out
+
+
+def test_a_baked_png_outside_a_repository_and_without_site_is_a_usage_error(
+    example_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    png = baked_png(example_site, VALID_AWARD)
+    result = run("verify", png)
+    assert (result.code, result.out) == (2, "")
+    assert result.err.startswith(USAGE)
+    assert result.err.endswith(
+        f"build.py verify: error: {png}: no content repository in {tmp_path} nor above it to "
+        "check it against (its keys and status lists); run verify inside the network's "
+        "repository, or give --source DIR, the repository, or --site DIR, a site built from "
+        "it\n"
+    )

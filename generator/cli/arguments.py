@@ -90,6 +90,14 @@ def parser(prog: str) -> argparse.ArgumentParser:
     who.add_argument(
         "--csv", type=Path, metavar="FILE", help="one recipient per row; header: email,..."
     )
+    issue.add_argument(
+        "--links-csv",
+        type=Path,
+        metavar="FILE",
+        help="with --csv: where to write the CSV's rows with each award's page_url and "
+        "credential_url, for a mail merge; it lists addresses: outside the repository, or a "
+        "name git ignores (default: CSV-links.csv beside the CSV)",
+    )
     issue.add_argument("--evidence", metavar="URL", help="a link to what the earner made")
     issue.add_argument("--narrative", metavar="TEXT", help="how the badge was earned")
     issue.add_argument("--issued-on", metavar="DATE", help="award date, YYYY-MM-DD (default: now)")
@@ -109,6 +117,13 @@ def parser(prog: str) -> argparse.ArgumentParser:
         "--consent",
         metavar="SCOPES",
         help="consent given: name,map,resource,portfolio (default: none, nothing is shown)",
+    )
+    issue.add_argument(
+        "--same-person",
+        action="store_true",
+        help="the --person (or a CSV row's person) who already has a file is this same "
+        "person under another name or address: rename them, or add the award to their "
+        "portfolio (default: refuse, changing nothing)",
     )
     issue.add_argument(
         "--from-earlier",

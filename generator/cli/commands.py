@@ -14,7 +14,7 @@ import sys
 import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from generator.cli.arguments import parser
 from generator.cli.progress import progress_bar
@@ -29,6 +29,9 @@ from generator.site.build import build, check
 from generator.site.load.revision import RevisionUnavailable
 from generator.site.model.problems import BuildFailed, Problems
 from generator.site.write.output_folder import OutputFolderBusy, OutputFolderRefused, SiteNotWritten
+
+if TYPE_CHECKING:
+    from generator.issuer.recipients import RecipientsTable
 
 
 def main(argv: Sequence[str] | None = None, prog: str = "build.py") -> int:
@@ -139,52 +142,97 @@ def _keygen(args: argparse.Namespace) -> int:
 
 
 def _issue(args: argparse.Namespace) -> int:
+    from generator.issuer.earner_links import links_csv, write_links
     from generator.issuer.issuing import issue
-    from generator.issuer.private_files import check_private_location, recipients_list
-    from generator.issuer.recipients import recipient, recipients_from_csv, with_person
-    from generator.site.model.problems import Location
 
     if args.from_earlier or not (args.issuer and args.badge):
         return _issue_from_earlier(args)
+    if args.links_csv and not args.csv:
+        print("error: --links-csv goes with --csv (the list it completes)", file=sys.stderr)
+        return 2
     problems = Problems()
+    table = _recipients_table(args, problems)
+    links = _links_path(args, problems)
+    problems.raise_if_errors()
+    awards = issue(
+        args.source,
+        args.issuer,
+        args.badge,
+        args.key_file,
+        table.recipients,
+        progress=progress_bar,
+        same_person=args.same_person,
+    )
+    for award in awards:
+        if award.path is None:
+            print(
+                f"{award.recipient.where}: skipped: {args.badge} was already issued to this "
+                f"recipient: {award.page}",
+                file=sys.stderr,
+            )
+        else:
+            print(f"issued {award.path}\n  page: {award.page}\n  credential: {award.credential}")
+    if links is not None:
+        write_links(links, links_csv(table, awards))
+        print(
+            f"{links}: each row of {args.csv} with its award's page_url and credential_url, for "
+            "a mail merge; it holds the recipients' addresses: keep it out of the repository"
+        )
+    new = sum(award.path is not None for award in awards)
+    print(f"{new} credential(s) issued, {len(awards) - new} skipped")
+    return 0
+
+
+def _recipients_table(args: argparse.Namespace, problems: Problems) -> RecipientsTable:
+    """The recipients given: each row of --csv, or --recipient with its options."""
+    from generator.issuer.private_files import check_private_location, recipients_list
+    from generator.issuer.recipients import (
+        RecipientsTable,
+        recipient,
+        recipients_from_csv,
+        with_person,
+    )
+    from generator.site.model.problems import Location
+
     if args.csv:
         if args.csv.is_file():  # where it is matters if it is there (reading it says if not)
             check_private_location(args.source, args.csv, recipients_list(args.csv), problems)
         table = recipients_from_csv(args.csv, problems)
         if table.separator:
             print(f"{args.csv}: read with {table.separator_name()} as separator")
-        recipients = table.recipients
-    else:
-        recipients = [
-            with_person(
-                recipient(
-                    args.recipient,
-                    args.evidence,
-                    args.narrative,
-                    args.issued_on,
-                    args.expires,
-                    Location("--recipient"),
-                    problems,
-                ),
-                args.person,
-                args.name,
-                args.consent,
-                problems,
-            )
-        ]
-    problems.raise_if_errors()
-    written, skipped = issue(
-        args.source, args.issuer, args.badge, args.key_file, recipients, progress=progress_bar
+        return table
+    item = recipient(
+        args.recipient,
+        args.evidence,
+        args.narrative,
+        args.issued_on,
+        args.expires,
+        Location("--recipient"),
+        problems,
     )
-    for item in skipped:
-        print(
-            f"{item.where}: skipped: {args.badge} was already issued to this recipient",
-            file=sys.stderr,
+    return RecipientsTable(
+        [with_person(item, args.person, args.name, args.consent, problems)], None
+    )
+
+
+def _links_path(args: argparse.Namespace, problems: Problems) -> Path | None:
+    """Where the links of a CSV's awards go (never over the CSV, never where git takes it)."""
+    from generator.issuer.earner_links import default_links_path, links_list
+    from generator.issuer.private_files import check_private_location
+    from generator.site.model.problems import Location
+
+    if not args.csv:
+        return None
+    links: Path = args.links_csv or default_links_path(args.csv)
+    if args.links_csv is None and problems.has_errors:
+        return links  # beside a CSV already refused: its place is said once, for the CSV
+    if links.resolve() == args.csv.resolve():
+        problems.error(
+            Location(str(links)), "--links-csv is the recipients' CSV itself; give another file"
         )
-    for path in written:
-        print(f"issued {path}")
-    print(f"{len(written)} credential(s) issued, {len(skipped)} skipped")
-    return 0
+    else:
+        check_private_location(args.source, links, links_list(links), problems)
+    return links
 
 
 def _consent(args: argparse.Namespace) -> int:
@@ -253,11 +301,17 @@ def _issue_from_earlier(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    written, _ = issue_from_earlier(args.source, args.from_earlier, args.recipient, args.key_file)
-    for path in written:
-        print(f"issued {path}, linking the original award in its evidence")
-    if not written:
-        print("skipped: this badge was already issued to this recipient", file=sys.stderr)
+    award = issue_from_earlier(args.source, args.from_earlier, args.recipient, args.key_file)
+    if award.path is None:
+        print(
+            f"skipped: this badge was already issued to this recipient: {award.page}",
+            file=sys.stderr,
+        )
+    else:
+        print(
+            f"issued {award.path}, linking the original award in its evidence\n"
+            f"  page: {award.page}\n  credential: {award.credential}"
+        )
     return 0
 
 

@@ -18,8 +18,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from generator.importing.messages import said
 from generator.importing.ob2 import Reader, kind_of
 from generator.importing.records import Imported
+from generator.importing.shapes import read_objects
 from generator.site.model.problems import Location, Problems
 
 ENTITY_TYPES = ("Issuer", "BadgeClass", "Assertion")
@@ -35,8 +37,8 @@ def read_json_source(
         if isinstance(status, dict) and status.get("success") is False:
             problems.error(
                 location,
-                f"the export is an error answer ({status.get('description')!r}), not badges; "
-                "export again",
+                f"the export is an error answer ({said(status.get('description'))}), not "
+                "badges; export again",
             )
             return
         value = value["result"]
@@ -46,7 +48,7 @@ def read_json_source(
         reader.read([open_badge(entity) for entity in entities])
         reader.read([item for item in _ob2_objects(value) if kind_of(item) is not None])
     else:
-        reader.read(value)
+        read_objects(value, reader)
 
 
 def _entities(value: Any, depth: int) -> Iterator[dict[str, Any]]:

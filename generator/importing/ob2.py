@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from generator.importing.messages import kind_of_value, said
 from generator.importing.records import (
     Imported,
     ImportedAward,
@@ -79,10 +80,18 @@ class Reader:
                 "badge": self.badge,
                 "award": self.award,
             }
-            if kind is None:
+            if kind is None and item.get("type") is None:
                 self.error(
-                    f"type {item.get('type')!r} is not an Open Badges 2.0 Issuer, BadgeClass or "
-                    "Assertion; give the JSON of one of them, as the platform hosts it"
+                    "this JSON object has no 'type', and is none of the documents the platforms "
+                    "give (an Open Badges 2.0 Issuer, BadgeClass or Assertion, a Badgr entity, "
+                    "an Open Badge Factory badge, event or assertion); give one of them, as "
+                    "the platform answers it"
+                )
+            elif kind is None:
+                self.error(
+                    f"type {said(item.get('type'))} is not an Open Badges 2.0 Issuer, "
+                    "BadgeClass or Assertion; give the JSON of one of them, as the platform "
+                    "hosts it"
                 )
             else:
                 readers[kind](item)
@@ -90,9 +99,14 @@ class Reader:
     def _id(self, item: dict[str, Any], what: str) -> str | None:
         identifier = item.get("id")
         if not is_web_link(identifier):
+            wrong = (
+                f"the {what} has no 'id'"
+                if identifier is None
+                else f"the {what}'s id {said(identifier)} is not an http(s) URL"
+            )
             self.error(
-                f"the {what}'s id {identifier!r} is not an http(s) URL: only hosted Open Badges "
-                "2.0 objects can be imported (their URL is what keeps verifying)"
+                f"{wrong}: only hosted Open Badges 2.0 objects can be imported (their URL is "
+                "what keeps verifying)"
             )
             return None
         return str(identifier)
@@ -104,7 +118,7 @@ class Reader:
                 self.error(f"the {what} has no '{name}'; an Open Badges 2.0 {what} must have one")
             return None
         if not isinstance(value, str):
-            self.error(f"the {what}'s '{name}' is a {type(value).__name__}, not a text")
+            self.error(f"the {what}'s '{name}' is {kind_of_value(value)}, not a text")
             return None
         return value.strip()
 
@@ -135,7 +149,7 @@ class Reader:
         if isinstance(issuer, dict):
             issuer = self.issuer(issuer)
         elif issuer is not None and not is_web_link(issuer):
-            self.error(f"the badge class's issuer {issuer!r} is not an http(s) URL")
+            self.error(f"the badge class's issuer {said(issuer)} is not an http(s) URL")
             issuer = None
         if identifier is None or name is None or description is None:
             return None
@@ -186,7 +200,8 @@ class Reader:
                 continue
             name, url = entry.get("targetName"), entry.get("targetUrl")
             if not isinstance(name, str) or not is_web_link(url):
-                self.error(f"alignment {name!r} needs a targetName and an http(s) targetUrl")
+                which = f"alignment {said(name)}" if isinstance(name, str) else "an alignment"
+                self.error(f"{which} needs a targetName and an http(s) targetUrl")
                 continue
             found.append(
                 Alignment(
@@ -205,7 +220,9 @@ class Reader:
             return ()
         amount, unit = value.get("amount"), value.get("duration")
         if not isinstance(amount, int) or amount <= 0 or unit not in EXPIRY_UNITS:
-            self.error(f"expiry rule {value!r} is not an amount of days, weeks, months or years")
+            self.error(
+                f"expiry rule {said(value)} is not an amount of days, weeks, months or years"
+            )
             return ()
         name, factor = EXPIRY_UNITS[unit]
         return ((name, amount * factor),)
@@ -220,7 +237,7 @@ class Reader:
         if isinstance(badge, dict):
             badge = self.badge(badge)
         elif badge is not None and not is_web_link(badge):
-            self.error(f"the assertion's badge {badge!r} is not an http(s) URL")
+            self.error(f"the assertion's badge {said(badge)} is not an http(s) URL")
             badge = None
         elif badge is None and not revoked:
             self.error("the assertion names no badge; give the assertion as its platform hosts it")
@@ -253,7 +270,7 @@ class Reader:
             return None
         moment = parse_moment(value)
         if moment is None:
-            self.error(f"'{name}' {value!r} is not a date and time (ISO 8601, or a Unix time)")
+            self.error(f"'{name}' {said(value)} is not a date and time (ISO 8601, or a Unix time)")
             return None
         return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
@@ -271,7 +288,7 @@ class Reader:
                 )
             )
             if url is not None and not is_web_link(url):
-                self.error(f"evidence {url!r} is not an http(s) URL; it cannot be linked to")
+                self.error(f"evidence {said(url)} is not an http(s) URL; it cannot be linked to")
                 url = None
             if url or narrative:
                 found.append(EarlierEvidence(url, narrative))
@@ -302,7 +319,7 @@ class Reader:
             return EarlierRecipient(kind, f"sha256${digest}", salt)
         salt = value.get("salt", "")
         if not IDENTITY_HASH.match(identity) or not isinstance(salt, str):
-            self.error(f"recipient identity {identity!r} is not a 'sha256$…' or 'md5$…' hash")
+            self.error(f"recipient identity {said(identity)} is not a 'sha256$…' or 'md5$…' hash")
             return None
         algorithm, digest = identity.split("$", 1)
         return EarlierRecipient(kind, f"{algorithm}${digest.lower()}", salt)

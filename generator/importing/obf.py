@@ -1,7 +1,7 @@
-"""JSON lines (`.jsonl`), as Open Badge Factory's API answers lists: one object per line,
-either an Open Badges 2.0 object, or an OBF badge (`id`, `name`, `description`, `image` as a
-data: URI, `criteria_html`, `expires` in months, `tags`, `alignment`, and its texts per
-language in `content`). Each problem is reported at its line.
+"""An Open Badge Factory badge, as its API answers for one (GET /v1/badge/{client}/{badge}:
+one JSON object) or lists them (one object per line): `id`, `name`, `description`, `image`
+as a data: URI, `criteria_html`, `expires` in months, `tags`, `alignment`, and its texts per
+language in `content`.
 
 An OBF badge's original address is taken to be its public Open Badges 2.0 BadgeClass,
 https://openbadgefactory.com/v1/badge/_/<id>.json (what OBF's hosted assertions name).
@@ -10,39 +10,12 @@ Its events and assertions are read by `obf_awards`.
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 from typing import Any
 
+from generator.importing.messages import said
 from generator.importing.ob2 import Reader
-from generator.importing.obf_awards import OBF_BADGE_CLASS, read_obf_award
-from generator.importing.records import Imported, ImportedBadge
-from generator.site.load.json_strict import JsonRefused, loads_strict
-from generator.site.model.problems import Location, Problems
-
-
-def read_json_lines(
-    text: str, location: Location, into: Imported, problems: Problems, folder: Path
-) -> None:
-    """Read every non-empty line of a JSON lines source into `into`."""
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        at = location.at(number)
-        try:
-            value = loads_strict(line)
-        except json.JSONDecodeError as error:
-            problems.error(at, f"JSON syntax error: {error.msg}; each line holds one JSON object")
-            continue
-        except JsonRefused as refusal:
-            problems.error(at, f"JSON refused: {refusal}; export the file again")
-            continue
-        if isinstance(value, dict) and "type" not in value and "criteria_html" in value:
-            _obf_badge(value, Reader(into, at, problems, folder))
-        elif isinstance(value, dict) and "type" not in value and "badge_id" in value:
-            read_obf_award(value, Reader(into, at, problems, folder))
-        else:
-            Reader(into, at, problems, folder).read(value)
+from generator.importing.obf_awards import OBF_BADGE_CLASS
+from generator.importing.records import ImportedBadge
 
 
 def _in_language(badge: dict[str, Any], language: str = "fr") -> dict[str, Any]:
@@ -54,11 +27,16 @@ def _in_language(badge: dict[str, Any], language: str = "fr") -> dict[str, Any]:
     return {**badge, **{k: v for k, v in (chosen or {}).items() if v}}
 
 
-def _obf_badge(value: dict[str, Any], reader: Reader) -> None:
+def read_obf_badge(value: dict[str, Any], reader: Reader) -> None:
+    """One Open Badge Factory badge, as its API answers for it."""
     badge = _in_language(value)
     identifier = badge.get("id")
     if not isinstance(identifier, str) or not identifier.isalnum():
-        reader.error(f"the OBF badge's id {identifier!r} is not an OBF identifier")
+        reader.error(
+            f"the OBF badge's id {said(identifier)} is not an OBF identifier (letters and digits)"
+            if identifier is not None
+            else "the OBF badge has no 'id'; export it again from Open Badge Factory"
+        )
         return
     name = reader.text(badge, "name", "badge class")
     description = reader.text(badge, "description", "badge class")

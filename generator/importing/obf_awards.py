@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from generator.importing.messages import said
 from generator.importing.ob2 import Reader
 from generator.site.model.urls import is_web_link
 
@@ -25,8 +26,16 @@ URL_FIELDS = ("json_url", "assertion_url", "url")
 def read_obf_award(value: dict[str, Any], reader: Reader) -> None:
     """One line of OBF's events or assertions: an assertion becomes an award."""
     badge, identifier = value.get("badge_id"), value.get("id")
-    if not _obf_id(badge) or not _obf_id(identifier):
-        reader.error(f"the OBF award's id {identifier!r} or badge_id {badge!r} is not an OBF id")
+    wrong = [
+        f"no '{name}'" if given is None else f"'{name}' {said(given)}"
+        for name, given in (("id", identifier), ("badge_id", badge))
+        if not _obf_id(given)
+    ]
+    if wrong:
+        reader.error(
+            f"an OBF award with {' and '.join(wrong)}: each is an OBF identifier (letters and "
+            "digits); export it again from Open Badge Factory"
+        )
         return
     if isinstance(value.get("recipient"), list):
         reader.problems.warning(

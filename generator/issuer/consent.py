@@ -1,17 +1,22 @@
 """Person files (content/people/<slug>.yaml): written by `issue --person` and `consent`.
 
 A person file links awards to a pseudonymous slug and records consent, outside every
-signature, so that consent can change without re-signing anything. These files are
-managed by the tools: they are rewritten whole, in a fixed layout.
+signature, so that consent can change without re-signing anything. A person may also edit
+their file by hand (a comment, the order of its fields): the tools edit it round-trip
+(ruamel.yaml), changing only the values they set and keeping every comment, quote and
+key order; a new file is written in a fixed layout.
 """
 
 from __future__ import annotations
 
+import io
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-import yaml
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from generator.site.check.content import SLUG
 from generator.site.load.repository import CONTENT, Repository
@@ -25,7 +30,7 @@ HEADER = (
 
 
 FIELDS = ("name", "consent", "portfolio_withdrawn", "contact", "awards")
-"""A person file's keys, in the order the tools write them."""
+"""A person file's keys, in the order the tools write them (a key they add goes there)."""
 
 
 class PersonError(Exception):
@@ -53,16 +58,6 @@ def person_path(source: Path, slug: str) -> Path:
     return source / CONTENT / "people" / f"{slug}.yaml"
 
 
-def _person_fields(source: Path, path: Path) -> dict[str, Any]:
-    """A person file's fields, read and checked as the build reads them (BuildFailed, with
-    each problem located, when the build would refuse the file)."""
-    problems = Problems()
-    document = Repository(source, problems).yaml(path, "person")
-    problems.raise_if_errors()
-    assert document is not None, "Repository.yaml reports why a file is unusable"
-    return dict(document.value)
-
-
 def update_person(
     source: Path,
     slug: str,
@@ -77,28 +72,77 @@ def update_person(
     path = person_path(source, slug)
     if must_exist and not path.is_file():
         raise PersonError(f"no person '{slug}' (content/people/{slug}.yaml); check the slug")
-    data = _person_fields(source, path) if path.is_file() else {}
-    if name is not None:
-        if "@" in name:
-            raise PersonError("a display name must not be an email address")
-        data["name"] = name
-    consent = {scope: bool(data.get("consent", {}).get(scope, False)) for scope in CONSENT_SCOPES}
-    published_portfolio = consent["portfolio"]
-    for scope in grant:
-        consent[scope] = True
-    for scope in withdraw:
-        consent[scope] = False
-    data["consent"] = consent
+    if name is not None and "@" in name:
+        raise PersonError("a display name must not be an email address")
+    text = _checked_text(source, path) if path.is_file() else None
+    editor = _editor(text or "")
+    data = editor.load(text) if text is not None else CommentedMap()
+    if name is not None and data.get("name") != name:
+        _set(data, "name", name)
+    consent = data.get("consent")
+    if not isinstance(consent, dict):
+        consent = CommentedMap()
+        _set(data, "consent", consent)
+    published_portfolio = bool(consent.get("portfolio", False))
+    grant, withdraw = set(grant), set(withdraw)
+    for scope in CONSENT_SCOPES:
+        given = (scope in grant or bool(consent.get(scope, False))) and scope not in withdraw
+        if consent.get(scope) is not given:
+            consent[scope] = given
     # The portfolio's address may be on CVs: once withdrawn, it answers "no longer published"
     # (URLs are forever), which the build knows from this record alone. Only a portfolio that
     # was given is recorded: a page for someone who never had one would tell that they exist.
     if "portfolio" in withdraw and published_portfolio:
-        data["portfolio_withdrawn"] = True
-    elif consent["portfolio"]:
-        data.pop("portfolio_withdrawn", None)
-    known = list(data.get("awards", []))
-    data["awards"] = known + [f"{i}/{a}" for i, a in awards if f"{i}/{a}" not in known]
-    ordered = {key: data[key] for key in FIELDS if key in data}
+        _set(data, "portfolio_withdrawn", True)
+    elif consent["portfolio"] and "portfolio_withdrawn" in data:
+        del data["portfolio_withdrawn"]
+    known = data.get("awards")
+    if not isinstance(known, list):
+        known = CommentedSeq()
+        _set(data, "awards", known)
+    known.extend(ref for ref in (f"{i}/{a}" for i, a in awards) if ref not in known)
+    written = io.StringIO()
+    editor.dump(data, written, transform=lambda text: text.removeprefix("%YAML 1.1\n---\n"))
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(HEADER + yaml.safe_dump(ordered, allow_unicode=True, sort_keys=False), "utf-8")
+    path.write_text(
+        written.getvalue() if text is not None else HEADER + written.getvalue(), "utf-8"
+    )
     return path
+
+
+def _checked_text(source: Path, path: Path) -> str:
+    """A person file's text, once the build's reader accepts it (BuildFailed, with each
+    problem located, when the build would refuse the file): never edit what is not understood."""
+    problems = Problems()
+    document = Repository(source, problems).yaml(path, "person")
+    problems.raise_if_errors()
+    assert document is not None, "Repository.yaml reports why a file is unusable"
+    return path.read_text("utf-8")
+
+
+def _editor(text: str) -> YAML:
+    """A round-trip YAML editor that writes lists as the file already does ('- x' at the
+    key's indentation, as the tools write them, or indented under it)."""
+    editor = YAML()
+    # The build reads YAML 1.1 (PyYAML), where 'no', 'on' or '12:30' are no texts: written
+    # as 1.1, such a name is quoted (the directive this writes is taken off again).
+    editor.version = (1, 1)
+    editor.preserve_quotes = True
+    editor.width = 4096  # a long name stays on its line
+    indented = re.search(r"^[^\s#-][^\n]*:\s*\n(\s+)- ", text, re.MULTILINE)
+    if indented:
+        offset = len(indented.group(1))
+        editor.indent(mapping=2, sequence=offset + 2, offset=offset)
+    else:
+        editor.indent(mapping=2, sequence=2, offset=0)
+    return editor
+
+
+def _set(data: CommentedMap, key: str, value: Any) -> None:
+    """Set a key; a new one goes where the tools' layout puts it (FIELDS), among the others."""
+    if key in data:
+        data[key] = value
+        return
+    after = FIELDS[FIELDS.index(key) + 1 :]
+    position = next((i for i, k in enumerate(data) if k in after), len(data))
+    data.insert(position, key, value)

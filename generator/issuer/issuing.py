@@ -6,6 +6,7 @@ from __future__ import annotations
 import calendar
 import secrets
 from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ from typing import Any
 from generator.clock import build_time
 from generator.issuer.consent import update_person
 from generator.issuer.keys import current_key_id, read_private_key
+from generator.issuer.person_conflicts import check_people
 from generator.issuer.recipients import Recipient
 from generator.issuer.revoking import write_status_list
 from generator.issuer.tools import ToolError, iso, issuer_named, load_checked_network
@@ -33,6 +35,19 @@ from generator.site.model.urls import Urls
 from generator.site.render import documents
 
 
+@dataclass(frozen=True)
+class IssuedAward:
+    """A recipient's award of the badge, and the addresses its earner is given."""
+
+    recipient: Recipient
+    page: str
+    """The award's page, in the site's language: the address an earner shares."""
+    credential: str
+    """Its signed credential (credential.json), for a wallet."""
+    path: Path | None
+    """The credential's file, written by this run; None when the recipient already had it."""
+
+
 def add_duration(start: datetime, duration: Duration) -> datetime:
     """start + years, months, then days (a day past the month's end becomes its last day)."""
     month = start.month - 1 + duration.months + 12 * duration.years
@@ -48,8 +63,16 @@ def issue(
     key_file: Path,
     recipients: Sequence[Recipient],
     progress: Progress = unseen,
-) -> tuple[list[Path], list[Recipient]]:
-    """Sign and write one credential per new recipient; (written files, skipped duplicates)."""
+    *,
+    same_person: bool = False,
+) -> list[IssuedAward]:
+    """Sign and write one credential per new recipient; the award of every recipient, the
+    new ones with the file written (a recipient who already has the badge, or is repeated,
+    gets the award they have).
+
+    Nothing is written while a recipient is refused: a date, or a person it would change by
+    accident (another name or address; with same_person, the person is renamed or given the
+    new address's award)."""
     network = load_checked_network(source)
     issuer = issuer_named(network, issuer_slug)
     badge = _awardable_badge(network, issuer, badge_slug)
@@ -60,6 +83,7 @@ def issue(
     problems = Problems()
     for item in recipients:
         _check_dates(item, badge, now, problems)
+    check_people(network, recipients, same_person, problems)
     problems.raise_if_errors()
     existing = [doc for (i, _), doc in network.credentials.items() if i == issuer.slug]
     standing = [
@@ -71,19 +95,21 @@ def issue(
         (entry[1] for f in existing if (entry := status_entry(f.document))), default=-1
     )
     folder = source / ASSERTIONS / issuer.slug
-    written, skipped, seen = [], [], set()
+    awards: list[IssuedAward] = []
+    seen: dict[str, IssuedAward] = {}
     for item in progress(recipients, "issuing", total=len(recipients)):
-        if _already_issued(item, badge, urls, standing) or (item.email, badge.slug) in seen:
-            skipped.append(item)
+        earlier = seen.get(item.email) or _already_issued(item, badge, urls, standing)
+        if earlier is not None:
+            awards.append(replace(earlier, recipient=item, path=None))
             continue
-        seen.add((item.email, badge.slug))
         award_slug = f"{(item.issued_on or now.date()).strftime('%Y%m%d')}-{secrets.token_hex(4)}"
         document = _credential(network, urls, issuer, badge, item, award_slug, next_index, now)
         signed = sign(document, private_key, f"{urls.did(issuer.slug)}#{key}", iso(now))
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / f"{award_slug}.json"
         path.write_bytes(json_bytes(signed))
-        written.append(path)
+        seen[item.email] = _issued(urls, item, (issuer.slug, award_slug), path)
+        awards.append(seen[item.email])
         next_index += 1
         if item.person:
             update_person(
@@ -93,9 +119,18 @@ def issue(
                 grant=item.consent,
                 awards=[(issuer.slug, award_slug)],
             )
-    if written and issuer.slug not in network.status_lists:
+    if any(award.path for award in awards) and issuer.slug not in network.status_lists:
         write_status_list(source, urls, issuer, private_key, key, set(), now)
-    return written, skipped
+    return awards
+
+
+def _issued(urls: Urls, item: Recipient, award: tuple[str, str], path: Path | None) -> IssuedAward:
+    return IssuedAward(
+        recipient=item,
+        page=urls.absolute(urls.award_page(*award, urls.default_language)),
+        credential=urls.absolute(urls.credential(*award)),
+        path=path,
+    )
 
 
 def _awardable_badge(network: Network, issuer: Issuer, slug: str) -> Badge:
@@ -154,7 +189,10 @@ def _instant(text: str) -> datetime | None:
     return moment if moment.tzinfo else None
 
 
-def _already_issued(item: Recipient, badge: Badge, urls: Urls, documents: list[Any]) -> bool:
+def _already_issued(
+    item: Recipient, badge: Badge, urls: Urls, documents: list[Any]
+) -> IssuedAward | None:
+    """The award of this badge the recipient already has, if any."""
     achievement = urls.absolute(urls.achievement(badge.slug))
     for document in documents:
         identity = recipient_identity(document)
@@ -164,8 +202,11 @@ def _already_issued(item: Recipient, badge: Badge, urls: Urls, documents: list[A
             and subject.get("achievement", {}).get("id") == achievement
             and identity_hash(item.email, identity[0]) == identity[1]
         ):
-            return True
-    return False
+            path = urls.path_of(str(document.get("id", "")))
+            award = urls.award_of_file(path) if path is not None else None
+            if award is not None:
+                return _issued(urls, item, award, None)
+    return None
 
 
 def _credential(

@@ -28,6 +28,8 @@ class Recipient:
     person: str | None = None
     name: str | None = None
     consent: frozenset[str] = frozenset()
+    row: tuple[tuple[str, str], ...] = ()
+    """A CSV row's values as written, by column (for the list of links it gets back)."""
 
 
 COLUMNS = ("email", "evidence", "narrative", "issued_on", "expires", "person", "name", "consent")
@@ -48,6 +50,8 @@ class RecipientsTable:
     recipients: list[Recipient]
     separator: str | None
     """None when the file could not be read as text."""
+    columns: tuple[str, ...] = ()
+    """The header's columns, in its order."""
 
     def separator_name(self) -> str:
         """The separator as a message names it: ';', ',' or a tab."""
@@ -86,12 +90,13 @@ def recipients_from_csv(path: Path, problems: Problems) -> RecipientsTable:
             where,
             problems,
         )
+        item = replace(item, row=tuple(values.items()))
         rows.append(
             with_person(
                 item, values.get("person"), values.get("name"), values.get("consent"), problems
             )
         )
-    return RecipientsTable(rows, separator)
+    return RecipientsTable(rows, separator, tuple(dict.fromkeys(columns.values())))
 
 
 def _read_text(path: Path, problems: Problems) -> str | None:

@@ -10,8 +10,8 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from generator.clock import build_time
-from generator.issuer.issuing import issue
-from generator.issuer.recipients import Recipient, recipient
+from generator.issuer.issuing import IssuedAward, issue
+from generator.issuer.recipients import recipient
 from generator.issuer.tools import ToolError, load_checked_network
 from generator.site.model.imported import EarlierAward, EarlierRecipient
 from generator.site.model.problems import Location, Problems
@@ -28,11 +28,10 @@ def matches(earner: EarlierRecipient, email: str) -> bool:
     return False
 
 
-def issue_from_earlier(
-    source: Path, record: Path, email: str, key_file: Path
-) -> tuple[list[Path], list[Recipient]]:
-    """Sign a credential for the earner of an earlier award; refuse, signing nothing, when
-    the record is not one, was revoked or has expired, or names another recipient."""
+def issue_from_earlier(source: Path, record: Path, email: str, key_file: Path) -> IssuedAward:
+    """Sign a credential for the earner of an earlier award (or say the one they have);
+    refuse, signing nothing, when the record is not one, was revoked or has expired, or
+    names another recipient."""
     network = load_checked_network(source)
     award = _earlier_award(source, record, network.earlier.values())
     if award.revoked:
@@ -61,7 +60,8 @@ def issue_from_earlier(
         problems,
     )
     problems.raise_if_errors()
-    return issue(source, award.issuer, award.badge, key_file, [item])
+    (issued,) = issue(source, award.issuer, award.badge, key_file, [item])
+    return issued
 
 
 def _earlier_award(source: Path, record: Path, awards: Iterable[EarlierAward]) -> EarlierAward:

@@ -203,7 +203,11 @@ def site_file(url: str, site: BuiltSite | None) -> Path:
 
 
 def needed(site: BuiltSite | None, url: str) -> BuiltSite:
-    """The built site, which a URL named by a badge needs: nothing is fetched."""
+    """The built site, which a URL named by a badge needs (a usage error without one: the
+    badge may be fine, and nothing is fetched)."""
     if site is None:
-        raise Invalid(f"{url}: give --site DIR (a built site) to resolve URLs; nothing is fetched")
+        raise NothingToVerify(
+            f"the badge names {url}, which only a built site answers: give --site DIR, the "
+            "folder of the site built by this tool that publishes it (nothing is fetched)"
+        )
     return site

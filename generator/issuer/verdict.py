@@ -4,28 +4,36 @@ A target is a credential file, a hosted URL (mapped onto a built site with --sit
 tool never fetches from the network), or a baked PNG/SVG. A credential is VALID only where
 every rule of the build holds: with --site, the site must publish this very credential at
 its id (the build published it only after checking every rule) and the keys and status
-come from the site; without it, the credential is checked by the build's own rules against
-the content repository (--source, or the one the command runs in), which must hold it.
-Whatever cannot be checked makes the verdict say so, never VALID; what names no badge (a
-URL without a site, no such file) gets no verdict (targets.NothingToVerify). Unlike the 1EdTech validator
+come from the site; without it, the badge is checked by the build's own rules against the
+content repository (--source, or the one the command runs in), which must hold it
+(content_verdict.py). Only a checked verdict is VALID, REVOKED, EXPIRED or INVALID: a
+repository whose content does not load makes it UNCHECKED; what names no badge, or nothing
+to check it against (a URL without a site, no such file, no repository and no site), gets no
+verdict (targets.NothingToVerify, a usage error). Unlike the 1EdTech validator
 (openbadges-validator-core #236), a revoked assertion is never called valid.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
 
 from generator.clock import build_time
+from generator.issuer.content_verdict import (
+    Content,
+    checked_assertion,
+    checked_credential,
+    load_content,
+)
 from generator.issuer.targets import (
     BuiltSite,
     Invalid,
     Unchecked,
     built_site,
     json_file,
-    needed,
     read_target,
     site_file,
 )
@@ -33,11 +41,7 @@ from generator.openbadges import statuslist
 from generator.openbadges.credential import status_entry, status_problem
 from generator.openbadges.dataintegrity import ProofError, proof_of, verify
 from generator.openbadges.multikey import decode_public_key
-from generator.site.check.credentials import check_credential
-from generator.site.check.signatures import Refused, check_signature, parse_instant
-from generator.site.load.network import load_network
-from generator.site.model.network import SignedFile
-from generator.site.model.problems import BuildFailed, Location, Problems
+from generator.site.check.signatures import Refused, parse_instant
 from generator.site.model.urls import Urls
 
 Status = Literal["valid", "revoked", "expired", "not yet valid", "invalid", "unchecked"]
@@ -74,7 +78,8 @@ def verify_target(target: str, *, site: Path | None, source: Path | None) -> Ver
     try:
         built = built_site(site) if site is not None else None
         documents = read_target(target, built)
-        verdicts = [_verify_document(document, built, source) for document in documents]
+        content = load_content(target, source) if built is None else None
+        verdicts = [_verify_document(document, built, content) for document in documents]
         return max(verdicts, key=lambda verdict: _ORDER.index(verdict.status))
     except (Invalid, Refused) as problem:
         return Verdict("invalid", str(problem))
@@ -87,24 +92,25 @@ def verify_target(target: str, *, site: Path | None, source: Path | None) -> Ver
 
 
 def _verify_document(
-    document: dict[str, Any], site: BuiltSite | None, source: Path | None
+    document: dict[str, Any], site: BuiltSite | None, content: Content | None
 ) -> Verdict:
     if "OpenBadgeCredential" in (document.get("type") or []):
-        return _check_credential(document, site, source)
+        return _check_credential(document, site, content)
     if document.get("type") == "Assertion":
-        return _verify_assertion(document, site, source)
+        return _verify_assertion(document, site, content)
     raise Invalid("neither an Open Badges 3.0 credential nor an Open Badges 2.0 assertion")
 
 
 def _check_credential(
-    document: dict[str, Any], site: BuiltSite | None, source: Path | None
+    document: dict[str, Any], site: BuiltSite | None, content: Content | None
 ) -> Verdict:
     now = build_time()
     name = str(document.get("name", ""))
     if site is not None:
         revoked_reason = _verify_with_site(document, site)
     else:
-        revoked_reason = _verify_with_content(document, source, now)
+        assert content is not None, "verify_target loads the content when it has no site"
+        revoked_reason = checked_credential(document, content, now)
     return _dates_verdict(document, name, now, revoked_reason)
 
 
@@ -180,68 +186,8 @@ def _revocation_reason(document: dict[str, Any], site: BuiltSite) -> str:
     return "no reason given"
 
 
-def _verify_with_content(
-    document: dict[str, Any], source: Path | None, now: datetime
-) -> str | None:
-    """Check the credential by every rule of the build, against the content repository that
-    must hold it; the revocation reason, if it is revoked."""
-    if source is None:
-        raise Unchecked(
-            f"no content repository in {Path.cwd()} nor above it to check the credential "
-            "against; give --source the network's repository, or --site a site it built"
-        )
-    problems = Problems()
-    network = None
-    try:
-        network = load_network(source, problems)
-    except BuildFailed as failed:
-        problems.extend(failed.problems)
-    if network is None or problems.has_errors or not network.issuers:
-        first = next((str(p) for p in problems.sorted() if p.severity == "error"), "no structure")
-        raise Unchecked(
-            f"no network's content in {source} to check the credential against ({first}); give "
-            "--source the network's repository, or --site a site it built"
-        )
-    urls = Urls(network.site.base_url, network.site.language)
-    issuer_id = (
-        document.get("issuer", {}).get("id") if isinstance(document.get("issuer"), dict) else None
-    )
-    issuer = next((i for slug, i in network.issuers.items() if urls.did(slug) == issuer_id), None)
-    if issuer is None:
-        raise Invalid(f"issuer '{issuer_id}' is not a structure of this network")
-    credential_id = str(document.get("id", ""))
-    path = urls.path_of(credential_id)
-    award = urls.award_of_file(path) if path is not None else None
-    if award is None or award[0] != issuer.slug:
-        raise Invalid(
-            f"id '{credential_id}' is not the URL of a credential of {issuer.slug} on this "
-            f"network's site ({urls.base_url})"
-        )
-    # Not yet valid is a verdict of its own (below), not a refusal.
-    valid_from = parse_instant(str(document.get("validFrom")), "validFrom")
-    signed = SignedFile(*award, document, b"", Location(credential_id))
-    check_credential(network, urls, max(now, valid_from), signed)
-    held = network.credentials.get(award)
-    if held is None or held.document != document:
-        state = "does not hold" if held is None else "holds another version of"
-        raise Invalid(
-            f"the network {state} this credential (assertions/{award[0]}/{award[1]}.json): "
-            "its site does not publish it"
-        )
-    revocation = network.revocations.get(award)
-    if revocation is None:
-        return None
-    if revocation.document.get("credentialSubject", {}).get("id") != credential_id:
-        raise Invalid(
-            f"assertions/{award[0]}/revocations/{award[1]}.json revokes another credential: "
-            "the build refuses the network (run build.py check)"
-        )
-    check_signature(revocation.document, issuer, urls)
-    return str(revocation.document.get("description", ""))
-
-
 def _dates_verdict(
-    document: dict[str, Any], name: str, now: datetime, revoked: str | None
+    document: Mapping[str, Any], name: str, now: datetime, revoked: str | None
 ) -> Verdict:
     if revoked is not None:
         return Verdict("revoked", f"revoked by its issuer: {revoked}", name)
@@ -258,11 +204,18 @@ def _dates_verdict(
 
 
 def _verify_assertion(
-    assertion: dict[str, Any], site: BuiltSite | None, source: Path | None
+    assertion: dict[str, Any], site: BuiltSite | None, content: Content | None
 ) -> Verdict:
-    """Hosted verification: the assertion at its id is the truth; its credential is checked too."""
+    """Hosted verification: the assertion at its id is the truth; its credential is checked
+    too. Without a site, the assertion must be the one the build derives from the credential."""
+    if site is None:
+        assert content is not None, "verify_target loads the content when it has no site"
+        now = build_time()
+        credential, reason = checked_assertion(assertion, content, now)
+        if credential is None:
+            return Verdict("revoked", f"revoked by its issuer: {reason}")
+        return _dates_verdict(credential, str(credential.get("name", "")), now, reason)
     assertion_id = str(assertion.get("id", ""))
-    site = needed(site, assertion_id)
     hosted = json_file(site_file(assertion_id, site))
     if hosted.get("id") != assertion_id:
         raise Invalid(f"the hosted assertion declares another id, {hosted.get('id')}")
@@ -275,7 +228,7 @@ def _verify_assertion(
     if award is None:
         raise Invalid(f"{assertion_id} is not the assertion of an award of this site")
     credential_url = site.urls.absolute(site.urls.credential(*award))
-    verdict = _check_credential(json_file(site_file(credential_url, site)), site, source)
+    verdict = _check_credential(json_file(site_file(credential_url, site)), site, content)
     expires = hosted.get("expires")
     if (
         verdict.status == "valid"
