@@ -87,7 +87,7 @@ CHECKS: list[Check] = [
             {"do": "media", "media": "print"},
             {"do": "visible", "selector": ".poster"},
             {"do": "visible", "selector": ".site-header nav"},
-            {"do": "count", "selector": ".poster svg"},
+            {"do": "count", "selector": ".poster .qr-code"},
             {"do": "pdf"},
         ],
     },
@@ -189,7 +189,7 @@ def test_machine_poster_prints_on_one_a4_page_with_a_qr_code(browsed: dict[str, 
     found = report(browsed, "poster")
     assert value(found, "visible", ".poster") is True
     assert value(found, "visible", ".site-header nav") is False
-    assert value(found, "count", ".poster svg") == 1
+    assert value(found, "count", ".poster .qr-code") == 1
     assert value(found, "pdf") == 1
 
 

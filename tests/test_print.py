@@ -99,7 +99,7 @@ def printed(tmp_path_factory: pytest.TempPathFactory) -> list[Printed]:
             steps.append({"do": "count", "selector": "#wallet-link"})
             if status == "valid":
                 shot = str(out / f"{number}-wallet.png")
-                steps.append({"do": "screenshot", "selector": ".wallet .qr svg", "file": shot})
+                steps.append({"do": "screenshot", "selector": ".wallet .qr img", "file": shot})
                 steps.append({"do": "attribute", "selector": "#wallet-link", "name": "href"})
         checks.append({"name": str(number), "path": urlsplit(url).path, "steps": steps})
     listed = out / "checks.json"
@@ -273,6 +273,6 @@ def test_a_valid_award_offers_its_credential_to_wallets_as_a_link_and_a_qr_code(
         credential = re.sub(r"^(https://[^ ]+?/)(en/)?(awards/.*/)$", r"\1\3", page.url)
         credential += "credential.json"
         assert _value(page, "attribute", "#wallet-link") == credential
-        shot = Image.open(_value(page, "screenshot", ".wallet .qr svg"))
+        shot = Image.open(_value(page, "screenshot", ".wallet .qr img"))
         found = zxingcpp.read_barcodes(shot, formats=zxingcpp.BarcodeFormat.QRCode)
         assert [code.text for code in found] == [credential], page.url

@@ -160,7 +160,7 @@ class PageRenderer:
             "levels_count": len(network.skills.levels),
             "skills_map": self.skills_map,
             "cached": self.fragments.for_language(lang),
-            "qr_code": self.qr_codes.svg,
+            "qr_code": self.qr_codes.image,
             # The share image of a badge's pages, or (badge None) of the site's; None if none.
             "share_image": lambda badge: self.share_images.get(
                 (badge.slug if badge else None, lang)
@@ -262,7 +262,7 @@ def award_context(renderer: PageRenderer, award: Award, lang: str) -> dict[str, 
         "pathway": next((p for p in all_pathways if p.domain.slug == award.badge.domain), None),
         "page_url": page_url,
         "linkedin": linkedin_url(award, name, award.issuer.name, page_url),
-        "qr": renderer.qr_codes.svg(page_url, name),
+        "qr": renderer.qr_codes.image(page_url, name),
         "salt": identity[0] if identity else "",
         "identity_hash": identity[1] if identity else "",
         "evidence": evidence,
@@ -295,7 +295,7 @@ def portfolio_context(
         "person": person,
         "title": title,
         "page_url": page_url,
-        "qr": renderer.qr_codes.svg(page_url, title),
+        "qr": renderer.qr_codes.image(page_url, title),
         "held_awards": sorted(
             valid, key=lambda a: (a.valid_from, a.issuer.slug, a.slug), reverse=True
         ),
@@ -375,5 +375,5 @@ def _machine_context(renderer: PageRenderer, placed: PlacedMachine, lang: str) -
         for r in skills_map.resources_of(placed.machine.domain, placed.issuer.slug)
         if r.level.rank >= placed.level.rank
     ]
-    qr = renderer.qr_codes.svg(page_url, placed.machine.name)
+    qr = renderer.qr_codes.image(page_url, placed.machine.name)
     return {"placed": placed, "trainers": trainers, "qr": qr, "page_url": page_url}
