@@ -31,6 +31,7 @@ RANKS = {
     "generator.site.progress": 1,
     "generator.site.exchange": 1,
     "generator.site.imported": 1,
+    "generator.site.authority": 1,  # key histories, the coordinators' log, CODEOWNERS
     "generator.site.documents": 2,  # the model as Open Badges documents
     "generator.site.load": 3,
     "generator.site.check": 4,

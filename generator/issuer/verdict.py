@@ -33,6 +33,7 @@ from generator.openbadges.credential import status_entry, status_problem
 from generator.openbadges.dataintegrity import ProofError, proof_of, verify
 from generator.openbadges.multikey import decode_public_key
 from generator.site.build import build_time
+from generator.site.check.authority import prove_keys
 from generator.site.check.credentials import check_credential
 from generator.site.check.signatures import Refused, check_signature, parse_instant
 from generator.site.load.network import load_network
@@ -202,6 +203,8 @@ def _verify_with_content(
             f"no network's content in {source} to check the credential against ({first}); give "
             "--source the network's repository, or --site a site it built"
         )
+    # A key history's errors do not stop the verdict: a key it does not prove signs nothing.
+    network = prove_keys(network, Problems())
     urls = Urls(network.site.base_url, network.site.language)
     issuer_id = (
         document.get("issuer", {}).get("id") if isinstance(document.get("issuer"), dict) else None

@@ -146,5 +146,5 @@ def sign_proof(
 
 def with_proof(document: Mapping[str, Any], proof: Mapping[str, Any]) -> dict[str, Any]:
     """A copy of the document with one more proof in its proof set (always a list)."""
-    existing = proofs_of(document) if "proof" in document else []
+    existing = proofs_of(document) if document.get("proof") else []
     return {**document, "proof": [*existing, dict(proof)]}

@@ -14,6 +14,7 @@ from generator.cache import Store, open_store
 from generator.site import last_build
 from generator.site.awards import Award
 from generator.site.badge_images import BadgeImage, draw_badge_images
+from generator.site.check.authority import check_authority
 from generator.site.check.content import base_url_problem, check_content
 from generator.site.check.credentials import check_changed_credentials, check_credentials
 from generator.site.check.privacy import RecipientEmailGuard, findings_in
@@ -213,9 +214,11 @@ def _check(
 ) -> CheckedSite:
     problems = Problems(strict=strict)
     network = load_network(source, problems)
+    before = load_revision(source, since) if since is not None else None
     if since is not None:
-        check_published_since(load_revision(source, since), network, since, problems)
+        check_published_since(before, network, since, problems)
     check_content(network, problems)
+    network = check_authority(network, problems, before, since)  # the keys its histories prove
     theme = theme_for(source, store)
     theme.check(network.site.languages, network.site.language, problems)
     urls = Urls(network.site.base_url, network.site.language)

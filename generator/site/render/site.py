@@ -13,7 +13,7 @@ from generator.cache import Store
 from generator.site import documents
 from generator.site.awards import Award
 from generator.site.badge_images import BadgeImage
-from generator.site.load.schema import KINDS, schema_of
+from generator.site.load.schema import KINDS, LOG_KINDS, schema_of
 from generator.site.model import Network
 from generator.site.outputs import Output, json_bytes
 from generator.site.render import feeds
@@ -150,7 +150,7 @@ def render_documents(
         if issuer.logo:
             yield Output(urls.issuer_logo(slug, issuer.logo.extension), issuer.logo.data)
     yield Output(urls.catalogue_export(), json_bytes(catalogue_export(network, urls, images)))
-    for kind in KINDS:
+    for kind in (*KINDS, *LOG_KINDS):
         schema = {"$id": urls.absolute(urls.schema(kind)), **schema_of(kind)}
         yield Output(urls.schema(kind), json_bytes(schema))
 
