@@ -251,7 +251,7 @@ def test_negative_controls_fail_independent_verification(
 def test_baked_svg_images_unbake_with_the_reference_bakery(tmp_path: Path) -> None:
     """The example network has PNG images only: give an awarded badge an SVG image."""
     source = tmp_path / "source"
-    for folder in ("content", "badges", "assertions", "theme"):
+    for folder in ("content", "badges", "assertions", "theme", ".github"):
         shutil.copytree(ROOT / folder, source / folder)
     badge = "decoupe-vinyle-animateur"
     shutil.copyfile(

@@ -23,9 +23,11 @@ REASON = "Délivré par erreur : la personne n'avait pas encore validé l'évalu
 
 
 def example(target: Path) -> Path:
-    """A copy of the example network's content."""
+    """A copy of the example network's content (and the CODEOWNERS made from it)."""
     for folder in ("content", "badges", "assertions"):
         shutil.copytree(ROOT / folder, target / folder)
+    (target / ".github").mkdir()
+    shutil.copyfile(ROOT / ".github" / "CODEOWNERS", target / ".github" / "CODEOWNERS")
     return target
 
 

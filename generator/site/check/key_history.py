@@ -198,6 +198,7 @@ def key_changes(
             changes.append(KeyChange(key.id, "retired", key.valid_until))
         if key.compromised_at and _sooner(key.compromised_at, old.compromised_at if old else None):
             changes.append(KeyChange(key.id, "compromised", key.compromised_at))
+    changes.sort(key=lambda change: (change.moment, change.change != "added"))
     return changes, grants
 
 

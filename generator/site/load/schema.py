@@ -56,9 +56,11 @@ def broken_parts(
     for error in errors:
         path = tuple(error.absolute_path)
         if error.validator == "additionalProperties" and isinstance(error.instance, dict):
-            allowed = (
-                list(error.schema.get("properties", {})) if isinstance(error.schema, dict) else []
+            properties = (
+                error.schema.get("properties", {}) if isinstance(error.schema, dict) else {}
             )
+            # A field no longer read ("not": its description says where it went) is no advice.
+            allowed = [name for name, rule in properties.items() if "not" not in rule]
             for extra in sorted(set(error.instance) - set(allowed)):
                 problems.error(document.at((*path, extra)), _unknown_field(str(extra), allowed))
                 broken.add(_part(kind, (*path, extra)))
