@@ -17,7 +17,6 @@ from generator.issuer.keys import KeyFileError, read_private_key
 from generator.issuer.tools import ToolError, issuer_named
 from generator.openbadges.multikey import public_key_multibase
 from generator.site.authority import CoordinatorsEntry, KeyHistoryEntry, Log
-from generator.site.check.content import check_content
 from generator.site.check.coordinators import (
     CoordinatorsState,
     judge_coordinators,
@@ -27,7 +26,7 @@ from generator.site.check.key_history import judge_entry, known_keys
 from generator.site.check.key_logs import Judgement, verified_proofs
 from generator.site.load.network import load_network
 from generator.site.model import Network
-from generator.site.problems import Problems
+from generator.site.problems import BuildFailed, Problem, Problems
 
 Entry = TypeVar("Entry", KeyHistoryEntry, CoordinatorsEntry)
 
@@ -46,9 +45,8 @@ def approve(source: Path, slug: str | None, key_file: Path) -> Approved:
     """Add a coordinator's proof to the last entry of a structure's key history (slug), or of
     the coordinators' log (slug None)."""
     key = read_private_key(key_file)
-    problems = Problems()
-    network = load_network(source, problems)
-    check_content(network, problems)  # (its problems are the checks' business, not ours)
+    # The content's own problems are the checks' business: an approval needs the logs only.
+    network = load_network(source, Problems())
     if slug is None:
         return _approve_coordinators(source, network, key, key_file)
     issuer = issuer_named(network, slug)
@@ -100,12 +98,9 @@ def _pending(log: Log[Entry], judge: Callable[[Entry, Entry | None], Judgement])
     for entry in log.entries:
         judgement = judge(entry, before)
         if judgement.problem is not None:
-            if entry is not log.entries[-1]:
-                raise ToolError(f"{entry.line.source}: {judgement.problem}")
-            if not judgement.awaiting:
-                raise ToolError(
-                    f"{entry.line.source}: {judgement.problem}; it cannot be approved as it is"
-                )
+            if entry is not log.entries[-1] or not judgement.awaiting:
+                why = "" if entry is not log.entries[-1] else "; it cannot be approved as it is"
+                raise BuildFailed([Problem(entry.line.source, "error", judgement.problem + why)])
             return entry
         before = entry
     raise ToolError(

@@ -185,7 +185,7 @@ def mark_compromised(
         and (key.compromised_at is None or key.compromised_at > now)
         for key in issuer.keys
     )
-    coordinator = coordinator_in_force(network, multibase, now)
+    coordinator = _coordinator_in_force(network, multibase, now)
     if not own and coordinator is None:
         raise KeyFileError(
             f"{key_file}: neither a key of {issuer.slug} (not compromised) nor a coordinator's; "
@@ -229,7 +229,7 @@ def _threshold(network: Network, now: datetime) -> int:
     return state.threshold if state is not None else 0
 
 
-def coordinator_in_force(network: Network, multibase: str, moment: datetime) -> Coordinator | None:
+def _coordinator_in_force(network: Network, multibase: str, moment: datetime) -> Coordinator | None:
     """The coordinator in force at a moment who holds a key, if one does."""
     state = proven_coordinators(network, Problems()).at(moment)
     return state.coordinator(multibase) if state is not None else None

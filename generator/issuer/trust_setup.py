@@ -124,11 +124,9 @@ def rotate_coordinators(
         raise ToolError(f"{COORDINATORS_LOG} is missing; create it with 'build.py init-trust'")
     problems = Problems()
     proven = prove_coordinators(log, True, problems)
-    if problems.has_errors or not proven.states:
-        raise ToolError(
-            f"{problems.sorted()[0] if problems.items else log.source}; the last version must be "
-            "approved before the next is made"
-        )
+    problems.raise_if_errors()  # the last version is approved before the next is made
+    if not proven.states:
+        raise ToolError(f"{log.source} holds no version yet; restore it")
     last = log.entries[-1]
     signers = _signers(coordinators, key_files, [c.public_key_multibase for c in last.coordinators])
     fields = {"threshold": threshold, "coordinators": _members(coordinators, threshold)}

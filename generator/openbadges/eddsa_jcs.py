@@ -42,6 +42,10 @@ from generator.openbadges.multikey import (
 CRYPTOSUITE = "eddsa-jcs-2022"
 
 
+class SignatureMismatch(ProofError):
+    """A well-formed proof whose signature is not of this document by this key."""
+
+
 def canonical(value: Any) -> bytes:
     """The JCS (RFC 8785) serialisation of a JSON value; ProofError if it has none (a float
     that is not finite, an integer beyond 2^53)."""
@@ -117,8 +121,8 @@ def signer_of(document: Mapping[str, Any], proof: Mapping[str, Any]) -> str:
     try:
         key.verify(signature, hash_data(unsecured, options))
     except InvalidSignature:
-        raise ProofError(
-            f"signature does not match: the entry was changed after it was signed, or "
+        raise SignatureMismatch(
+            f"signature does not match: the document was changed after it was signed, or "
             f"{proof['verificationMethod']} is not the key that signed it"
         ) from None
     return multibase

@@ -55,10 +55,16 @@ def expected_codeowners(network: Network) -> str:
 
 
 def check_codeowners(network: Network, problems: Problems) -> None:
-    """Every structure has maintainers, and .github/CODEOWNERS is what they make."""
+    """Every structure that signs, and the network, has maintainers, and .github/CODEOWNERS
+    is what they make.
+
+    A structure without keys signs nothing, and its files fall to the network's maintainers
+    (the default owners): it is not asked to name its own until it makes a key."""
+    signing = network.authority.histories
     for slug, issuer in sorted(network.issuers.items()):
-        if not issuer.maintainers:
-            problems.warning(issuer.at(), _no_maintainers(slug, slug == network.site.network))
+        is_network = slug == network.site.network
+        if not issuer.maintainers and (slug in signing or (is_network and signing)):
+            problems.warning(issuer.at(), _no_maintainers(slug, is_network))
     if any(name.startswith("issuer:") for name in network.unreadable):
         return  # a structure's file that cannot be read: its maintainers are unknown
     uses_owners = any(issuer.maintainers for issuer in network.issuers.values())

@@ -234,7 +234,7 @@ def _signers_problem(
             continue
         whose = known.get(signer, f"a key that is neither {slug}'s nor a coordinator's")
         may = ", ".join(f"'{key}'" for key in previous) or "none yet"
-        coordinators = state.names() if state else "none in force at that date"
+        coordinators = state.names() if state else "none were in force on that date"
         return (
             f"proof {number} is by {whose} ({short(signer)}), which may not sign for {slug}; "
             f"may sign: {slug}'s keys ({may}), the keys it adds, and the network's "

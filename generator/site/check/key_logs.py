@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from generator.openbadges.dataintegrity import ProofError
-from generator.openbadges.eddsa_jcs import proofs_of, signer_of
+from generator.openbadges.eddsa_jcs import SignatureMismatch, proofs_of, signer_of
 from generator.site.authority import LogLine
 
 APPEND_ONLY = (
@@ -82,23 +82,37 @@ class Proofs:
 
 
 def verified_proofs(line: LogLine) -> Proofs:
-    """Verify each proof of an entry's proof set."""
+    """Verify each proof of an entry's proof set (an entry may have none yet)."""
+    if line.document.get("proof") == []:
+        return Proofs((), ())
     try:
         proofs = proofs_of(line.document)
     except ProofError as error:
         return Proofs((), (str(error),))
     signers: list[str] = []
     problems: list[str] = []
+    mismatched: list[int] = []
     for number, proof in enumerate(proofs, start=1):
         try:
             signer = signer_of(line.document, proof)
+        except SignatureMismatch:
+            mismatched.append(number)
+            continue
         except (ProofError, ValueError) as error:
-            problems.append(f"proof {number} does not verify: {error}; remove it")
+            problems.append(f"proof {number} is malformed: {error}; remove it")
             continue
         if signer in signers:
             problems.append(f"proof {number} repeats the proof of the same key; remove it")
             continue
         signers.append(signer)
+    if mismatched:
+        which = ", ".join(str(number) for number in mismatched)
+        problems.insert(
+            0,
+            f"proof{'s' * (len(mismatched) > 1)} {which} of {len(proofs)} do"
+            f"{'es' * (len(mismatched) == 1)} not verify: the entry was changed after it was "
+            "signed, or a proof was made for another entry; " + APPEND_ONLY,
+        )
     return Proofs(tuple(signers), tuple(problems))
 
 
