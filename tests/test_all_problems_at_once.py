@@ -9,24 +9,20 @@ malformed base_url buried its one real problem under errors about other files.
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 
 from generator.site.build import check_site
-from generator.site.load.repository import SOURCE_FOLDERS
 from generator.site.problems import BuildFailed, Problem
 
-from .conftest import ROOT
+from .conftest import ROOT, copy_example
 
 
 @pytest.fixture
 def example(tmp_path: Path) -> Path:
     """A copy of the example network (content, badges, signed credentials, theme)."""
-    for folder in SOURCE_FOLDERS:
-        shutil.copytree(ROOT / folder, tmp_path / folder)
-    return tmp_path
+    return copy_example(tmp_path)
 
 
 def problems_of(source: Path) -> list[Problem]:

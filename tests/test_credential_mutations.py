@@ -238,7 +238,7 @@ def _public_key_replaced(network: SignedNetwork) -> tuple[Path, str]:
     assert published in text
     other = public_key_multibase(Ed25519PrivateKey.generate())
     network.atelier_history.write_text(text.replace(published, other), "utf-8")
-    return network.atelier_history, "proof 1 does not verify: signature does not match"
+    return network.atelier_history, "proofs 1, 2, 3 of 3 do not verify: the entry was changed"
 
 
 def _json_syntax(network: SignedNetwork) -> tuple[Path, str]:
