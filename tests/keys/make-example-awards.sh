@@ -98,8 +98,11 @@ at 2025-02-01T18:00:00Z python build.py issue --issuer fablab-exemple-port --bad
   --key-file $keys/fablab-exemple-port.test-only-2.pem --recipient eve.quere@example.org \
   --evidence https://example.org/projets/formation-laser-fevrier
 link eve-q fablab-exemple-port 20250201
+# issue reads a list of recipients from outside the repository only (a copy of the fixture).
+recipients=$(outside tests/keys/example-kerexemple.csv)
+cp tests/keys/example-kerexemple.csv "$recipients"
 at 2025-03-08T15:00:00Z python build.py issue --issuer atelier-kerexemple --badge decoupe-vinyle-animateur \
-  --key-file $keys/atelier-kerexemple.test-only.pem --csv tests/keys/example-kerexemple.csv
+  --key-file $keys/atelier-kerexemple.test-only.pem --csv "$recipients"
 
 # The golden site with signed awards: a valid one with evidence, one that never expires, and
 # a revoked one (awarded on a given day, signed later that day).
