@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from generator.issuer.trust_setup import write_codeowners
 from generator.site.build import check_site
 from generator.site.problems import BuildFailed, Problem
 
@@ -168,6 +169,7 @@ def test_readme_shows_a_complete_badge_and_structure() -> None:
 @pytest.mark.parametrize(("path", "text"), _readme_examples(), ids=lambda value: str(value)[:40])
 def test_readme_examples_pass_check_as_they_are_copied(example: Path, path: str, text: str) -> None:
     (example / path).write_text(text, "utf-8")
+    write_codeowners(example)  # README: a structure joins with CODEOWNERS made again
     assert lines(problems_of(example)) == []
 
 
