@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from generator.site.load.repository import SOURCE_FOLDERS
+
 # The signed-network fixtures (`signed`, `network`) shared by the credential tests, and the
 # built sites (`example_site`, `published_sites`) that the standards' checks read.
 pytest_plugins = ["tests.credential_fixtures", "tests.published_sites"]
@@ -37,6 +39,16 @@ def _reproducible(
 def copy_site(name: str, target: Path) -> Path:
     """A copy of a test site's content (without its expected output) in target."""
     shutil.copytree(SITES / name, target, ignore=shutil.ignore_patterns("expected"))
+    return target
+
+
+def copy_example(target: Path, folders: tuple[str, ...] = SOURCE_FOLDERS) -> Path:
+    """A copy of the example network's folders in target, with the CODEOWNERS made from its
+    maintainers (which check compares with them)."""
+    for folder in folders:
+        shutil.copytree(ROOT / folder, target / folder)
+    (target / ".github").mkdir(parents=True)
+    shutil.copyfile(ROOT / ".github" / "CODEOWNERS", target / ".github" / "CODEOWNERS")
     return target
 
 

@@ -17,8 +17,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from generator.cli.commands import main
+from generator.issuer import key_logs
+from generator.issuer.keys import read_private_key
+from generator.openbadges.multikey import public_key_multibase
 
 from .conftest import copy_site
 
@@ -30,6 +34,7 @@ FABLAB_YAML = (
     "name: Fablab Test\n"
     "url: https://fablab.example.org\n"
     "email: contact@fablab.example.org\n"
+    "maintainers: [fablab-test]\n"
     "description: Un second atelier de test.\n"
     "awards: []\n"
 )
@@ -107,12 +112,71 @@ def network_site(target: Path) -> Path:
     """The minimal test site with a second structure, `fablab`, and no keys yet."""
     site = copy_site("minimal", target)
     (site / "content" / "issuers" / "fablab.yaml").write_text(FABLAB_YAML, "utf-8")
+    ok("codeowners", "--source", site)
     return site
 
 
-def keygen(site: Path, issuer: str, key_file: Path, at: str) -> Run:
-    """`build.py keygen ISSUER` at a simulated instant; must succeed."""
-    return ok("keygen", issuer, "--source", site, "--key-file", key_file, at=at)
+KEYS = Path(__file__).resolve().parent / "keys"
+# The test sites' coordinators (content/trust/coordinators.jsonl): 2 of the 3 approve.
+COORDINATORS = tuple(
+    KEYS / f"coordinator-{name}.test-only.pem" for name in ("anne", "bruno", "chloe")
+)
+
+
+def keygen(site: Path, issuer: str, key_file: Path, at: str, current: Path | None = None) -> Run:
+    """`build.py keygen ISSUER` at a simulated instant; must succeed. With the current key
+    file, a rotation; without, a first key (or a recovery), approved then by two of the test
+    network's coordinators."""
+    rotation = ("--current-key-file", current) if current is not None else ()
+    result = ok("keygen", issuer, "--source", site, "--key-file", key_file, *rotation, at=at)
+    if current is None:
+        approve(site, issuer, at)
+    return result
+
+
+def history_keys(site: Path, issuer: str) -> list[dict[str, Any]]:
+    """A structure's keys, as the last entry of its key history states them."""
+    path = site / "content" / "issuers" / f"{issuer}.keys.jsonl"
+    keys: list[dict[str, Any]] = json.loads(path.read_text("utf-8").splitlines()[-1])["keys"]
+    return keys
+
+
+HistoryKey = (
+    tuple[str, Ed25519PrivateKey | str, str]
+    | tuple[str, Ed25519PrivateKey | str, str, str | None, str | None]
+)
+
+
+def write_key_history(
+    site: Path, issuer: str, keys: list[HistoryKey], date: str = "2024-01-01T00:00:00Z"
+) -> Path:
+    """Replace a structure's key history with a first entry stating these keys (id, private
+    key or publicKeyMultibase, validFrom[, validUntil, compromisedAt]), approved by two of the
+    test network's coordinators and signed by each key given as a private key (its proof of
+    possession); the one way tests give a structure keys of their choosing."""
+    written, holders = [], []
+    for key_id, key, valid_from, *ends in keys:
+        multibase = key if isinstance(key, str) else public_key_multibase(key)
+        if not isinstance(key, str):
+            holders.append(key)
+        entry = {"id": key_id, "publicKeyMultibase": multibase, "validFrom": valid_from}
+        for name, value in zip(("validUntil", "compromisedAt"), ends, strict=False):
+            if value is not None:
+                entry[name] = value
+        written.append(entry)
+    document = {"type": "KeyHistoryEntry", "issuer": issuer, "version": 1, "date": date}
+    document["keys"] = written
+    coordinators = [read_private_key(path) for path in COORDINATORS[:2]]
+    path = site / "content" / "issuers" / f"{issuer}.keys.jsonl"
+    path.write_bytes(key_logs.line_bytes(key_logs.signed(document, [*coordinators, *holders])))
+    return path
+
+
+def approve(site: Path, issuer: str, at: str, coordinators: int = 2) -> None:
+    """Two (or `coordinators`) of the test network's coordinators approve the last entry of a
+    structure's key history."""
+    for key_file in COORDINATORS[:coordinators]:
+        ok("approve", issuer, "--source", site, "--key-file", key_file, at=at)
 
 
 def issue(
@@ -164,8 +228,13 @@ class SignedNetwork:
 
     @property
     def atelier_yaml(self) -> Path:
-        """atelier's YAML file, where its public keys are."""
+        """atelier's YAML file."""
         return self.site / "content" / "issuers" / "atelier.yaml"
+
+    @property
+    def atelier_history(self) -> Path:
+        """atelier's key history, where its public keys are."""
+        return self.site / "content" / "issuers" / "atelier.keys.jsonl"
 
     @property
     def status_list(self) -> Path:

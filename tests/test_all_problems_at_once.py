@@ -9,24 +9,21 @@ malformed base_url buried its one real problem under errors about other files.
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 
+from generator.issuer.trust_setup import write_codeowners
 from generator.site.build import check
-from generator.site.load.repository import SOURCE_FOLDERS
 from generator.site.model.problems import BuildFailed, Problem
 
-from .conftest import ROOT
+from .conftest import ROOT, copy_example
 
 
 @pytest.fixture
 def example(tmp_path: Path) -> Path:
     """A copy of the example network (content, badges, signed credentials, theme)."""
-    for folder in SOURCE_FOLDERS:
-        shutil.copytree(ROOT / folder, tmp_path / folder)
-    return tmp_path
+    return copy_example(tmp_path)
 
 
 def problems_of(source: Path) -> list[Problem]:
@@ -172,6 +169,7 @@ def test_readme_shows_a_complete_badge_and_structure() -> None:
 @pytest.mark.parametrize(("path", "text"), _readme_examples(), ids=lambda value: str(value)[:40])
 def test_readme_examples_pass_check_as_they_are_copied(example: Path, path: str, text: str) -> None:
     (example / path).write_text(text, "utf-8")
+    write_codeowners(example)  # README: a structure joins with CODEOWNERS made again
     assert lines(problems_of(example)) == []
 
 

@@ -164,7 +164,8 @@ DOCUMENT_MUTATIONS: dict[str, tuple[Callable[[Document], None], str]] = {
     ),
     "proof.verificationMethod-unknown-key": (
         _set("proof", 0, "verificationMethod", value=f"{ATELIER_DID}#key-2"),
-        "error: key 'key-2' is not published in content/issuers/atelier.yaml",
+        "error: key 'key-2' is not in atelier's key history "
+        "(content/issuers/atelier.keys.jsonl): no key of that name may sign for the structure",
     ),
     "proof.verificationMethod-other-issuer": (
         _set(
@@ -230,12 +231,14 @@ def _copied(network: SignedNetwork) -> tuple[Path, str]:
 
 
 def _public_key_replaced(network: SignedNetwork) -> tuple[Path, str]:
-    text = network.atelier_yaml.read_text("utf-8")
+    """The key history edited in place: its entry's proofs break, and it is refused there
+    (the credentials it no longer proves are its consequences)."""
+    text = network.atelier_history.read_text("utf-8")
     published = public_key_multibase(read_private_key(network.key_file))
     assert published in text
     other = public_key_multibase(Ed25519PrivateKey.generate())
-    network.atelier_yaml.write_text(text.replace(published, other), "utf-8")
-    return network.laser, SIGNATURE
+    network.atelier_history.write_text(text.replace(published, other), "utf-8")
+    return network.atelier_history, "proofs 1, 2, 3 of 3 do not verify: the entry was changed"
 
 
 def _json_syntax(network: SignedNetwork) -> tuple[Path, str]:

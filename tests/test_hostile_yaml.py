@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from generator.cli.serve import _base_path
-from generator.issuer.yaml_edit import YamlEditError, with_key
+from generator.issuer.yaml_edit import YamlEditError, without_keys
 from generator.site.load.json_strict import JsonRefused, loads_strict
 from generator.site.load.network import load_network
 from generator.site.load.parsing import MAX_INTEGER_DIGITS, MAX_NESTING, read_yaml
@@ -246,11 +246,11 @@ def test_keygen_reports_a_hostile_issuer_file(
     assert not key_file.exists()
 
 
-def test_keygen_edit_refuses_a_file_that_is_not_utf8(tmp_path: Path) -> None:
+def test_the_keys_migration_refuses_a_file_that_is_not_utf8(tmp_path: Path) -> None:
     issuer = tmp_path / "atelier.yaml"
     issuer.write_bytes("name: Caf\xe9\n".encode("latin-1"))
     with pytest.raises(YamlEditError, match="not valid UTF-8"):
-        with_key(issuer, key_id="key-1", multibase="z6Mk", valid_from="2026-01-01", retire=None)
+        without_keys(issuer)
 
 
 @pytest.mark.parametrize("payload", PAYLOADS, ids=lambda payload: payload.name)

@@ -22,7 +22,7 @@ import pytest
 
 from generator.site import build as orchestrator
 
-from .conftest import EPOCH, ROOT, SITES
+from .conftest import EPOCH, ROOT, SITES, copy_example
 
 INTEROP = ROOT / "tests" / "interop"
 VERIFY = INTEROP / "verify.mjs"
@@ -251,8 +251,7 @@ def test_negative_controls_fail_independent_verification(
 def test_baked_svg_images_unbake_with_the_reference_bakery(tmp_path: Path) -> None:
     """The example network has PNG images only: give an awarded badge an SVG image."""
     source = tmp_path / "source"
-    for folder in ("content", "badges", "assertions", "theme"):
-        shutil.copytree(ROOT / folder, source / folder)
+    copy_example(source)
     badge = "decoupe-vinyle-animateur"
     shutil.copyfile(
         SITES / "minimal" / "badges" / "atelier-accueil.svg", source / "badges" / f"{badge}.svg"

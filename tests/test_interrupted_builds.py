@@ -216,6 +216,7 @@ def test_what_interrupted_builds_left_is_removed_and_nothing_else(
         "._site.lock",
         "._site.new-abcd12345",
         "._site.new-mine",
+        ".github",  # the site's own (CODEOWNERS)
         ".other.new-abcd1234",
     ]
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import stat
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 
 import pytest
-import yaml
 
 from generator.issuer.issuing import add_duration
 from generator.issuer.keys import read_private_key
@@ -27,7 +27,9 @@ from .credential_fixtures import (
     NARRATIVE,
     Run,
     SignedNetwork,
+    approve,
     credential_url,
+    history_keys,
     issue,
     keygen,
     network_site,
@@ -46,9 +48,8 @@ def site(tmp_path: Path) -> Path:
 
 
 def atelier_keys(site: Path) -> list[dict[str, object]]:
-    document = yaml.safe_load((site / "content" / "issuers" / "atelier.yaml").read_text("utf-8"))
-    keys: list[dict[str, object]] = document.get("keys", [])
-    return keys
+    """atelier's keys, as the last entry of its key history states them."""
+    return history_keys(site, "atelier")
 
 
 # keygen ----------------------------------------------------------------------------------
@@ -61,30 +62,39 @@ def test_keygen_writes_a_pem_readable_by_its_owner_only(site: Path, tmp_path: Pa
     assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
     assert key_file.read_bytes().startswith(b"-----BEGIN PRIVATE KEY-----\n")
     key = read_private_key(key_file)
-    assert atelier_keys(site)[0]["public_key_multibase"] == public_key_multibase(key)
+    assert atelier_keys(site)[0]["publicKeyMultibase"] == public_key_multibase(key)
 
 
-def test_keygen_adds_key_1_and_keeps_the_comments(site: Path, tmp_path: Path) -> None:
+def test_keygen_writes_a_first_entry_and_leaves_the_structure_file_alone(
+    site: Path, tmp_path: Path
+) -> None:
     yaml_file = site / "content" / "issuers" / "atelier.yaml"
-    original = (
-        "# yaml-language-server: $schema=../../schemas/issuer.schema.json\n"
-        "# Atelier Test: the structure of the tests.\n"
-        + yaml_file.read_text("utf-8").replace(
-            "opening: Le mardi.\n", "opening: Le mardi.  # and Thursdays in summer\n"
-        )
-        + "# machines end here\n"
-    )
-    yaml_file.write_text(original, "utf-8")
-    keygen(site, "atelier", tmp_path / "atelier.pem", "2024-02-01T10:00:00Z")
-    text = yaml_file.read_text("utf-8")
-    assert text.startswith(original)
-    assert text[len(original) :] == (
-        "keys:\n"
-        "  - id: key-1\n"
-        "    type: Multikey\n"
-        f"    public_key_multibase: {public_key_multibase(read_private_key(tmp_path / 'atelier.pem'))}\n"
-        "    valid_from: 2024-02-01T10:00:00Z\n"
-    )
+    original = yaml_file.read_bytes()
+    result = run(
+        "keygen", "atelier", "--source", site, "--key-file", tmp_path / "atelier.pem",
+        at="2024-02-01T10:00:00Z",
+    )  # fmt: skip
+    assert result.code == 0, result.err
+    assert "a first key: it is valid once 2 of the network's coordinators approve it" in result.out
+    assert "'python build.py approve atelier --key-file THEIR-KEY.pem'" in result.out
+    assert yaml_file.read_bytes() == original
+    (line,) = (site / "content" / "issuers" / "atelier.keys.jsonl").read_text("utf-8").splitlines()
+    entry = json.loads(line)
+    multibase = public_key_multibase(read_private_key(tmp_path / "atelier.pem"))
+    assert {key: entry[key] for key in ("type", "issuer", "version", "date", "keys")} == {
+        "type": "KeyHistoryEntry",
+        "issuer": "atelier",
+        "version": 1,
+        "date": "2024-02-01T10:00:00Z",
+        "keys": [
+            {"id": "key-1", "publicKeyMultibase": multibase, "validFrom": "2024-02-01T10:00:00Z"}
+        ],
+    }
+    assert "previous" not in entry
+    assert [proof["verificationMethod"] for proof in entry["proof"]] == [
+        f"did:key:{multibase}#{multibase}"  # the new key's proof of possession, no approval yet
+    ]
+    approve(site, "atelier", "2024-02-01T11:00:00Z")
     assert ok("check", "--source", site).out == "content is valid\n"
 
 
@@ -137,15 +147,21 @@ def test_keygen_refuses_a_slug_that_is_no_structure(
     assert snapshot(site) == before
 
 
-def test_keygen_refused_for_a_flow_style_keys_list_leaves_no_key_file(
+def test_keys_in_a_structure_file_are_refused_with_where_they_live_now(
     site: Path, tmp_path: Path
 ) -> None:
     yaml_file = site / "content" / "issuers" / "atelier.yaml"
-    yaml_file.write_text(yaml_file.read_text("utf-8") + "keys: []\n", "utf-8")
+    yaml_file.write_text(yaml_file.read_text("utf-8") + "keys:\n  - id: key-1\n", "utf-8")
+    line = len(yaml_file.read_text("utf-8").splitlines()) - 1
     before = snapshot(site)
     result = run("keygen", "atelier", "--source", site, "--key-file", tmp_path / "key.pem")
     assert result.code == 1
-    assert "write 'keys:' as a block list (one '- id:' per key) so keygen can add one" in result.err
+    assert (
+        f"content/issuers/atelier.yaml:{line}: error: keys: keys are no longer written here: a "
+        "structure's keys live in its key history, content/issuers/<slug>.keys.jsonl, where each "
+        "change is signed; a network that still has 'keys:' runs 'python build.py init-trust' "
+        "once, which moves them there"
+    ) in result.err
     assert snapshot(site) == before
     assert not (tmp_path / "key.pem").exists(), "a key whose public part was never published"
 
@@ -158,19 +174,20 @@ ROTATED_AT = "2025-01-15T09:00:00Z"
 
 @pytest.fixture
 def rotated(network: SignedNetwork) -> SignedNetwork:
-    """The signed network after atelier replaced key-1 with key-2 on 2025-01-15."""
-    keygen(network.site, "atelier", network.keys.parent / "rotated" / "atelier-2.pem", ROTATED_AT)
+    """The signed network after atelier replaced key-1 with key-2 on 2025-01-15, signing
+    the change with key-1."""
+    new_key = network.keys.parent / "rotated" / "atelier-2.pem"
+    keygen(network.site, "atelier", new_key, ROTATED_AT, current=network.key_file)
     return network
 
 
 def test_rotation_adds_key_2_and_ends_key_1(rotated: SignedNetwork) -> None:
     keys = atelier_keys(rotated.site)
     assert [key["id"] for key in keys] == ["key-1", "key-2"]
-    assert str(keys[0]["valid_until"]).replace(" ", "T").startswith("2025-01-15T09:00:00")
-    assert str(keys[1]["valid_from"]).replace(" ", "T").startswith("2025-01-15T09:00:00")
-    assert "valid_until" not in keys[1]
+    assert keys[0]["validUntil"] == keys[1]["validFrom"] == "2025-01-15T09:00:00Z"
+    assert "validUntil" not in keys[1]
     new_key = read_private_key(rotated.keys.parent / "rotated" / "atelier-2.pem")
-    assert keys[1]["public_key_multibase"] == public_key_multibase(new_key)
+    assert keys[1]["publicKeyMultibase"] == public_key_multibase(new_key)
 
 
 def test_credentials_signed_before_rotation_still_build(rotated: SignedNetwork) -> None:
@@ -230,52 +247,18 @@ def test_a_proof_dated_after_the_old_key_ended_is_refused(rotated: SignedNetwork
     ) in result.err
 
 
-def rotate_with_keys_written_as(site: Path, tmp_path: Path, layout: str) -> str:
-    """Key-1 made by keygen, its block rewritten by hand, then a rotation; the YAML text."""
-    yaml_file = site / "content" / "issuers" / "atelier.yaml"
-    keygen(site, "atelier", tmp_path / "key-1.pem", "2024-02-01T10:00:00Z")
-    text = yaml_file.read_text("utf-8")
-    start = text.index("keys:\n")
-    block = text[start:]
-    if layout == "compact":  # the list items at the key's own indentation: valid YAML
-        block = block.replace("  - id", "- id").replace("\n    ", "\n  ")
-        text = text[:start] + block
-    else:  # keys before machines, which has a comment of its own
-        text = text[:start].replace(
-            "machines:\n", block + "\n# Les machines de l'atelier\nmachines:\n"
-        )
-    yaml_file.write_text(text, "utf-8")
-    ok("check", "--source", site)
-    keygen(site, "atelier", tmp_path / "key-2.pem", ROTATED_AT)
-    return yaml_file.read_text("utf-8")
-
-
-def test_rotation_keeps_a_compact_keys_list_valid(site: Path, tmp_path: Path) -> None:
-    rotate_with_keys_written_as(site, tmp_path, "compact")
-    assert ok("check", "--source", site).out == "content is valid\n"
-    assert [key["id"] for key in atelier_keys(site)] == ["key-1", "key-2"]
-
-
-def test_rotation_leaves_the_comment_of_the_next_field_in_place(site: Path, tmp_path: Path) -> None:
-    text = rotate_with_keys_written_as(site, tmp_path, "before-machines")
-    assert [key["id"] for key in atelier_keys(site)] == ["key-1", "key-2"]
-    assert (
-        "    valid_from: 2025-01-15T09:00:00Z\n\n# Les machines de l'atelier\nmachines:\n" in text
-    )
-
-
 # compromised keys ------------------------------------------------------------------------
 
 
 def test_a_compromised_key_invalidates_what_it_signed_from_then_on(network: SignedNetwork) -> None:
     # LASER_AT (2024-03-10) is before the leak, ACCUEIL_AT (2024-04-02) and the expired
     # one (2024-05-01) after it.
-    text = network.atelier_yaml.read_text("utf-8")
-    line = "    valid_from: 2024-02-01T10:00:00Z\n"
-    assert line in text
-    network.atelier_yaml.write_text(
-        text.replace(line, line + "    compromised_at: 2024-03-20T00:00:00Z\n"), "utf-8"
-    )
+    marked = ok(
+        "mark-compromised", "atelier", "key-1", "--source", network.site, "--since",
+        "2024-03-20T00:00:00Z", "--key-file", network.key_file, at="2025-01-10T00:00:00Z",
+    )  # fmt: skip
+    assert "signed by a key of the structure: valid at once" in marked.out
+    assert atelier_keys(network.site)[0]["compromisedAt"] == "2024-03-20T00:00:00Z"
     result = run("check", "--source", network.site)
     assert result.code == 1
     refused = [network.accueil, network.expired]
@@ -298,12 +281,11 @@ def test_a_credential_refused_for_a_compromised_key_can_be_re_issued(
     network: SignedNetwork,
 ) -> None:
     new_key = network.keys / "atelier-2.pem"
-    keygen(network.site, "atelier", new_key, "2025-01-15T09:00:00Z")
-    text = network.atelier_yaml.read_text("utf-8")
-    line = "    valid_from: 2024-02-01T10:00:00Z\n"
-    network.atelier_yaml.write_text(
-        text.replace(line, line + "    compromised_at: 2024-03-20T00:00:00Z\n"), "utf-8"
-    )
+    keygen(network.site, "atelier", new_key, "2025-01-15T09:00:00Z")  # a recovery: approved
+    ok(
+        "mark-compromised", "atelier", "key-1", "--source", network.site, "--since",
+        "2024-03-20T00:00:00Z", "--key-file", new_key, at="2025-01-15T10:00:00Z",
+    )  # fmt: skip
     result = run(
         "issue", "--source", network.site, "--issuer", "atelier", "--badge", "atelier-accueil",
         "--key-file", new_key, "--recipient", BOB, at="2025-01-16T00:00:00Z",

@@ -14,8 +14,8 @@ import pytest
 
 from generator.site.load.repository import SOURCE_FOLDERS
 
-from .conftest import ROOT
-from .credential_fixtures import Run, keygen, network_site, ok, run, snapshot
+from .conftest import ROOT, copy_example
+from .credential_fixtures import COORDINATORS, Run, keygen, network_site, ok, run, snapshot
 
 
 def git(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -176,9 +176,7 @@ def test_readme_keygen_and_issue_work_as_written(
 ) -> None:
     """In a clone of this repository (its content and .gitignore, committed) with a fresh home
     folder; what it leaves for `git status` to show is what README says to commit."""
-    clone = git_repository(tmp_path / "clone")
-    for folder in SOURCE_FOLDERS:
-        shutil.copytree(ROOT / folder, clone / folder)
+    clone = copy_example(git_repository(tmp_path / "clone"))
     shutil.copy(ROOT / ".gitignore", clone / ".gitignore")
     assert git(clone, "add", "--all").returncode == 0
     commit = git(clone, "-c", "user.name=T", "-c", "user.email=t@example.org", "commit", "-qm", "c")
@@ -192,12 +190,15 @@ def test_readme_keygen_and_issue_work_as_written(
     assert key_file.is_relative_to(tmp_path / "home")
     ok(*keygen_command)
     assert key_file.is_file()
+    for coordinator in COORDINATORS[:2]:  # README: two coordinators approve it
+        ok("approve", "biklab", "--key-file", coordinator)
     csv = issue_commands[1][issue_commands[1].index("--csv") + 1]
     Path(csv).write_text("email;narrative\ngwen.readme@example.org;A découpé.\n", "utf-8")
     for command in issue_commands:
         ok(*command)
-    # git shows only what README says to commit: the public key and the credentials; neither
-    # the private key nor the list of recipients.
+    # git shows only what README says to commit: the key history and the credentials;
+    # neither the private key nor the list of recipients.
     status = git(clone, "status", "--porcelain", "--untracked-files=all").stdout.splitlines()
     credentials = [line for line in status if line.startswith("?? assertions/biklab/")]
-    assert len(credentials) == 2 and status == [" M content/issuers/biklab.yaml", *credentials]
+    assert len(credentials) == 2
+    assert status == [" M content/issuers/biklab.keys.jsonl", *credentials]

@@ -6,13 +6,12 @@ her portfolio consent)."""
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 import yaml
 
-from .conftest import ROOT
+from .conftest import copy_example
 from .credential_fixtures import ok, run, snapshot
 
 REVOKED = "assertions/fablab-exemple-port/20240420-6ebc5c6e.json"
@@ -23,10 +22,8 @@ REASON = "Délivré par erreur : la personne n'avait pas encore validé l'évalu
 
 
 def example(target: Path) -> Path:
-    """A copy of the example network's content."""
-    for folder in ("content", "badges", "assertions"):
-        shutil.copytree(ROOT / folder, target / folder)
-    return target
+    """A copy of the example network's content (and the CODEOWNERS made from it)."""
+    return copy_example(target, ("content", "badges", "assertions"))
 
 
 def build(source: Path, out: Path) -> dict[str, bytes]:

@@ -32,6 +32,7 @@ from typing import Any
 import pytest
 
 from generator.issuer.keys import read_private_key
+from generator.issuer.trust_setup import write_codeowners
 
 from .conftest import copy_site
 from .credential_fixtures import SignedNetwork, copy_network, read_json
@@ -155,6 +156,7 @@ def _site_settings(root: Path, www: Path) -> tuple[dict[str, Build], list[Entity
     for name in ("badges", "content/pages"):
         shutil.rmtree(small / name)
     (small / "content" / "issuers" / "atelier.yaml").unlink()
+    write_codeowners(small)  # without atelier's lines
     builds: dict[str, Build] = {}
     entities: list[Entity] = []
     for payload in PAYLOADS:

@@ -11,7 +11,9 @@ SOURCE_HELP = (
 )
 SINCE_HELP = (
     "git revision (commit, branch, tag) whose published addresses must all still be "
-    "published: a removed or renamed credential, badge, structure, page or portfolio is an error"
+    "published: a removed or renamed credential, badge, structure, page or portfolio is an "
+    "error, and so is a key history rewritten; every change of keys or maintainers since is "
+    "shown as a notice"
 )
 
 
@@ -65,7 +67,12 @@ def parser(prog: str) -> argparse.ArgumentParser:
         help="output folder, kept (default: a temporary one, removed when serve stops)",
     )
 
-    keygen = command("keygen", "create a signing key for a structure (or rotate its key)")
+    keygen = command(
+        "keygen",
+        "create a signing key for a structure, as a new entry of its key history (a rotation "
+        "with --current-key-file; otherwise a first key or a recovery, which the network's "
+        "coordinators approve)",
+    )
     keygen.add_argument("issuer", metavar="ISSUER", help="the structure's slug")
     keygen.add_argument(
         "--key-file",
@@ -73,6 +80,101 @@ def parser(prog: str) -> argparse.ArgumentParser:
         required=True,
         metavar="FILE",
         help="where to write the private key: outside the repository, or a name git ignores",
+    )
+    keygen.add_argument(
+        "--current-key-file",
+        type=Path,
+        metavar="OLD",
+        help="the structure's current private key, which signs the change and is retired "
+        "(default: none, the new key awaits the coordinators' approval)",
+    )
+
+    approve = command(
+        "approve",
+        "as a coordinator, approve the last entry of a structure's key history (its first key, "
+        "a recovery) or of the coordinators' log",
+    )
+    approve.add_argument(
+        "issuer", nargs="?", metavar="ISSUER", help="the structure's slug (not with --coordinators)"
+    )
+    approve.add_argument(
+        "--coordinators", action="store_true", help="approve the coordinators' log's last version"
+    )
+    approve.add_argument(
+        "--key-file", type=Path, required=True, metavar="FILE", help="your coordinator's key"
+    )
+
+    compromised = command(
+        "mark-compromised",
+        "mark a structure's key compromised (lost or stolen): what it signs from then on is "
+        "refused",
+    )
+    compromised.add_argument("issuer", metavar="ISSUER", help="the structure's slug")
+    compromised.add_argument("key_id", metavar="KEY_ID", help="the key's id, e.g. key-1")
+    compromised.add_argument(
+        "--since",
+        required=True,
+        metavar="WHEN",
+        help="from when it can no longer be trusted: 2026-03-01T08:00:00Z, or a day (00:00 UTC)",
+    )
+    compromised.add_argument(
+        "--key-file",
+        type=Path,
+        required=True,
+        metavar="FILE",
+        help="any key of the structure (even the one marked), or a coordinator's",
+    )
+
+    init = command(
+        "init-trust",
+        "once: write the network's coordinators' log, and move the keys of the structures' "
+        "files (keys:) into their key histories, approved by the coordinators",
+    )
+    rotate = command(
+        "rotate-coordinators",
+        "write the next version of the coordinators' log: who they are, and how many approve",
+    )
+    for sub in (init, rotate):
+        sub.add_argument(
+            "--coordinator",
+            action="append",
+            required=True,
+            metavar="ACCOUNT=KEY",
+            help="a coordinator: their GitHub account and public key (z6Mk…, from "
+            "'coordinator-key'); once per coordinator, every coordinator each time",
+        )
+        sub.add_argument(
+            "--threshold",
+            type=int,
+            required=True,
+            metavar="N",
+            help="how many coordinators must approve a first key, a recovery or a new version",
+        )
+        sub.add_argument(
+            "--key-file",
+            type=Path,
+            action="append",
+            default=[],
+            metavar="FILE",
+            help="a coordinator's private key that signs now (repeat it; the others run "
+            "'approve --coordinators')",
+        )
+
+    coordinator = command(
+        "coordinator-key", "create a coordinator's key, and print the public key to name them with"
+    )
+    coordinator.add_argument(
+        "--key-file",
+        type=Path,
+        required=True,
+        metavar="FILE",
+        help="where to write the private key: outside the repository, or a name git ignores",
+    )
+
+    command(
+        "codeowners",
+        "write .github/CODEOWNERS from the structures' maintainers, so that GitHub asks each "
+        "structure to approve changes to its files",
     )
 
     issue = command("issue", "sign credentials for one badge, for one recipient or a CSV file")

@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
+from generator.cli import trust
 from generator.cli.arguments import parser
 from generator.cli.progress import progress_bar
 from generator.cli.report import report
@@ -128,17 +129,6 @@ def _serve(args: argparse.Namespace) -> int:
     from generator.cli.serve import serve
 
     return serve(args.source, args.port, args.out)
-
-
-def _keygen(args: argparse.Namespace) -> int:
-    from generator.issuer.keys import keygen
-
-    key_id = keygen(args.source, args.issuer, args.key_file)
-    print(
-        f"created key '{key_id}' for {args.issuer}: private key in {args.key_file} (keep it secret, "
-        f"back it up), public key added to content/issuers/{args.issuer}.yaml"
-    )
-    return 0
 
 
 def _issue(args: argparse.Namespace) -> int:
@@ -319,7 +309,13 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "build": _build,
     "check": _check,
     "serve": _serve,
-    "keygen": _keygen,
+    "keygen": trust.keygen,
+    "approve": trust.approve,
+    "mark-compromised": trust.mark_compromised,
+    "init-trust": trust.init_trust,
+    "rotate-coordinators": trust.rotate_coordinators,
+    "coordinator-key": trust.coordinator_key,
+    "codeowners": trust.codeowners,
     "issue": _issue,
     "consent": _consent,
     "revoke": _revoke,

@@ -15,6 +15,7 @@ from typing import Any
 
 from generator.issuer.targets import Invalid, NothingToVerify, Unchecked
 from generator.openbadges.credential import revoked_assertion
+from generator.site.check.authority import prove_keys
 from generator.site.check.credentials import check_credential
 from generator.site.check.signatures import parse_instant
 from generator.site.check.status import check_revocations_match, check_status
@@ -56,6 +57,8 @@ def load_content(target: str, source: Path | None) -> Content:
             f"no network's content in {source} to check the credential against ({first}); give "
             "--source the network's repository, or --site a site it built"
         )
+    # A key history's errors do not stop the verdict: a key it does not prove signs nothing.
+    network = prove_keys(network, Problems())
     return Content(network, Urls(network.site.base_url, network.site.language))
 
 

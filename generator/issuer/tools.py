@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
+from generator.site.check.authority import prove_keys
 from generator.site.check.content import check_content
 from generator.site.load.network import load_network
 from generator.site.model.network import Issuer, Network
@@ -26,10 +27,12 @@ def iso(moment: datetime) -> str:
 
 
 def load_checked_network(source: Path) -> Network:
-    """The content repository's network, loaded and checked; its errors stop the tool."""
+    """The content repository's network, loaded and checked, each structure with the keys
+    its key history proves; its errors stop the tool."""
     problems = Problems()
     network = load_network(source, problems)
     check_content(network, problems)
+    network = prove_keys(network, problems)
     problems.raise_if_errors()
     return network
 

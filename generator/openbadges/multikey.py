@@ -62,3 +62,28 @@ def raw_public_key(private_key: Ed25519PrivateKey) -> bytes:
 def public_key_multibase(private_key: Ed25519PrivateKey) -> str:
     """Return the Multikey `publicKeyMultibase` of the public half of `private_key`."""
     return encode_public_key(raw_public_key(private_key))
+
+
+DID_KEY = "did:key:"
+
+
+def did_key_method(multibase: str) -> str:
+    """The did:key verification method of an Ed25519 Multikey, `did:key:z6Mk…#z6Mk…`: it
+    names the key itself, so a proof it signs is checked without fetching anything
+    (https://w3c-ccg.github.io/did-key-spec/#format)."""
+    decode_public_key(multibase)  # refuses what is not an Ed25519 Multikey
+    return f"{DID_KEY}{multibase}#{multibase}"
+
+
+def key_of_did_key_method(method: str) -> str:
+    """The `publicKeyMultibase` a did:key verification method names; ValueError if it is
+    not the did:key of an Ed25519 key with its own fragment."""
+    did, _, fragment = method.partition("#")
+    multibase = did.removeprefix(DID_KEY)
+    if not did.startswith(DID_KEY) or fragment != multibase:
+        raise ValueError(
+            f"verification method {method!r} is not a did:key of the form "
+            "'did:key:z6Mk…#z6Mk…' (the key, then the same key as fragment)"
+        )
+    decode_public_key(multibase)
+    return multibase

@@ -22,6 +22,7 @@ from generator.site.built import (
     guard_sources,
     next_status_change,
 )
+from generator.site.check.authority import check_authority
 from generator.site.check.content import base_url_problem, check_content
 from generator.site.check.credentials import check_credentials
 from generator.site.check.privacy import RecipientEmailGuard, findings_in
@@ -131,6 +132,7 @@ def _check(
         published = load_revision(source, since)
         check_published_since(published, network, since, problems)
     check_content(network, problems, published)
+    network = check_authority(network, problems, published, since)  # the keys its histories prove
     check_theme(theme_files, network.site.languages, network.site.language, problems)
     theme = Theme(theme_files, store)
     urls = Urls(network.site.base_url, network.site.language)

@@ -38,6 +38,7 @@ from generator.code_version import code_fingerprint
 from generator.site.load.changes import source_stats
 from generator.site.load.repository import THEME, Repository
 from generator.site.load.theme import theme_folder
+from generator.site.model.authority import CODEOWNERS
 from generator.site.model.problems import Problems
 
 FORMAT = "3"
@@ -88,12 +89,20 @@ def fingerprint(source: Path, out_dir: Path, options: str) -> Inputs | None:
 def _source_files(source: Path) -> Iterator[tuple[Path, str, os.stat_result]]:
     """Every source file: the folder its path is relative to, its path, its stat; sorted."""
     theme = theme_folder(source)
-    roots = [(source, source_stats(source))]
+    roots = [(source, source_stats(source) | _codeowners(source))]
     if theme != source / THEME:  # the theme shipped with the generator
         roots.append((theme.parent, source_stats(theme.parent, (THEME,))))
     for root, stats in roots:
         for path, info in sorted(stats.items()):
             yield root, path, info
+
+
+def _codeowners(source: Path) -> dict[str, os.stat_result]:
+    """The repository's CODEOWNERS, which check compares with the structures' maintainers."""
+    try:
+        return {CODEOWNERS: os.stat(source / CODEOWNERS)}
+    except OSError:
+        return {}
 
 
 def _content_digest(root: Path, path: str) -> str | None:

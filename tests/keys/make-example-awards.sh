@@ -3,20 +3,60 @@
 # were made, with TEST-ONLY keys kept in tests/keys/ (a real structure keeps its private key
 # outside the repository). Dates are simulated with SOURCE_DATE_EPOCH.
 #
-# The first run created the keys (keygen) and wrote their public halves into the issuers'
-# YAML files; later runs re-sign with the same keys, so a key file that exists is kept (run
-# with no key files and no keys in the YAML files to start over). Every run replaces the
-# awards: salts and award ids are random, so the output differs each time, and the files
-# that name an award by its id must follow (content/people/*.yaml, tests naming an award;
-# then regenerate the golden sites: python -m pytest tests/test_golden.py --update-golden).
+# The first run created the keys: three coordinators' (coordinator-key), the network's
+# coordinators' log (init-trust, 2 of the 3 approve), then each structure's first key
+# (keygen, approved by two coordinators) and a rotation signed with the current key (keygen
+# --current-key-file). Later runs re-sign with the same keys, so a key file that exists is
+# kept, with its key history (run with no key files, no content/issuers/*.keys.jsonl and no
+# content/trust/coordinators.jsonl to start over). The key histories committed today were
+# not made that way: the keys came before key histories, in the structures' files, and
+# init-trust moved them (on 2025-12-01, approved by anne-exemple and bruno-exemple).
+# Every run replaces the awards: salts and award ids are random, so the output differs each
+# time, and the files that name an award by its id must follow (content/people/*.yaml, tests
+# naming an award; then regenerate the golden sites: python -m pytest tests/test_golden.py
+# --update-golden).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 keys=tests/keys
 signed=tests/sites/signed
 at() { SOURCE_DATE_EPOCH=$(date -d "$1" +%s) "${@:2}"; }
-keygen() {  # keygen TIME ISSUER KEY-FILE [--source DIR]: once; a later run re-signs with it
-  [ -e "$3" ] || at "$1" python build.py keygen "$2" --key-file "$3" "${@:4}"
+# A key file is written outside the repository (keygen refuses a path git would commit),
+# then moved here: these test-only keys are committed on purpose.
+outside() { local folder; folder=$(mktemp -d); echo "$folder/$(basename "$1")"; }
+coordinator() {  # coordinator NAME: once
+  local file=$keys/coordinator-$1.test-only.pem made
+  [ -e "$file" ] && return
+  made=$(outside "$file")
+  python build.py coordinator-key --key-file "$made" && mv "$made" "$file"
 }
+approve() {  # approve TIME ISSUER [--source DIR]: two of the three coordinators approve
+  for name in anne bruno; do
+    at "$1" python build.py approve "$2" --key-file $keys/coordinator-$name.test-only.pem "${@:3}"
+  done
+}
+keygen() {  # keygen TIME ISSUER KEY-FILE [--current-key-file OLD] [--source DIR]: once
+  local made
+  [ -e "$3" ] && return
+  made=$(outside "$3")
+  at "$1" python build.py keygen "$2" --key-file "$made" "${@:4}"
+  mv "$made" "$3"
+  case " ${*:4} " in
+    *" --current-key-file "*) ;;  # a rotation: signed with the current key, valid at once
+    *) approve "$1" "$2" "${@:4}" ;;  # a first key: the coordinators approve it
+  esac
+}
+trust() {  # trust TIME [--source DIR]: the coordinators' log, once
+  local folder=${3:-.}
+  [ -e "$folder/content/trust/coordinators.jsonl" ] && return
+  at "$1" python build.py init-trust "${@:2}" --threshold 2 \
+    --coordinator anne-exemple=$keys/coordinator-anne.test-only.pem \
+    --coordinator bruno-exemple=$keys/coordinator-bruno.test-only.pem \
+    --coordinator chloe-exemple=$keys/coordinator-chloe.test-only.pem \
+    --key-file $keys/coordinator-anne.test-only.pem --key-file $keys/coordinator-bruno.test-only.pem
+}
+for name in anne bruno chloe; do coordinator $name; done
+trust 2024-01-01T00:00:00Z
+trust 2024-01-01T00:00:00Z --source $signed
 rm -rf assertions/biklab assertions/fablab-exemple-port assertions/atelier-kerexemple \
   "$signed/assertions/atelier"
 # The example people name their award by its id: unlinked now, linked again once issued.
@@ -50,14 +90,19 @@ at 2024-05-02T09:00:00Z python build.py revoke \
   "$(ls assertions/fablab-exemple-port/2024*.json | head -1)" \
   --reason "Délivré par erreur : la personne n'avait pas encore validé l'évaluation pratique." \
   --key-file $keys/fablab-exemple-port.test-only-1.pem
-# The structure rotates its key; awards signed with the first key keep verifying.
-keygen 2025-01-15T09:00:00Z fablab-exemple-port $keys/fablab-exemple-port.test-only-2.pem
+# The structure rotates its key, signing the change with the first; awards signed with the
+# first key keep verifying.
+keygen 2025-01-15T09:00:00Z fablab-exemple-port $keys/fablab-exemple-port.test-only-2.pem \
+  --current-key-file $keys/fablab-exemple-port.test-only-1.pem
 at 2025-02-01T18:00:00Z python build.py issue --issuer fablab-exemple-port --badge decoupe-laser-formateur-mentor \
   --key-file $keys/fablab-exemple-port.test-only-2.pem --recipient eve.quere@example.org \
   --evidence https://example.org/projets/formation-laser-fevrier
 link eve-q fablab-exemple-port 20250201
+# issue reads a list of recipients from outside the repository only (a copy of the fixture).
+recipients=$(outside tests/keys/example-kerexemple.csv)
+cp tests/keys/example-kerexemple.csv "$recipients"
 at 2025-03-08T15:00:00Z python build.py issue --issuer atelier-kerexemple --badge decoupe-vinyle-animateur \
-  --key-file $keys/atelier-kerexemple.test-only.pem --csv tests/keys/example-kerexemple.csv
+  --key-file $keys/atelier-kerexemple.test-only.pem --csv "$recipients"
 
 # The golden site with signed awards: a valid one with evidence, one that never expires, and
 # a revoked one (awarded on a given day, signed later that day).

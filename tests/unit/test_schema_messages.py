@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from generator.site.load import schema
-from generator.site.load.parsing import read_yaml
+from generator.site.load.parsing import Document, read_yaml
 from generator.site.model.problems import Location, Problems
 
 BADGE = "name: Laser\ndescription: Découpe\nscope: network\nstatus: proposed\n"
@@ -137,15 +137,51 @@ def test_bad_date() -> None:
     ]
 
 
+ENTRY = {
+    "type": "KeyHistoryEntry",
+    "issuer": "atelier",
+    "version": 1,
+    "date": "2026-01-01T00:00:00Z",
+    "keys": [
+        {
+            "id": "key-1",
+            "publicKeyMultibase": "z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK",
+            "validFrom": "2026-01-01T00:00:00Z",
+        }
+    ],
+    "proof": [],
+}
+
+
+def check_line(kind: str, value: dict[str, object]) -> list[str]:
+    """The problems schema.check reports for one line of a log (its 3rd), as printed."""
+    problems = Problems()
+    schema.check(Document(Location("f.jsonl", 3), value), kind, problems)
+    return [str(problem) for problem in problems.sorted()]
+
+
 def test_bad_datetime() -> None:
-    text = (
-        ISSUER + "keys:\n  - id: key-1\n    type: Multikey\n"
-        "    public_key_multibase: z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK\n"
-        "    valid_from: 2026-01-01\n"
-    )
-    assert check("issuer", text) == [
-        "f.yaml:9: error: keys.0.valid_from '2026-01-01' is malformed; "
+    key = {**ENTRY["keys"][0], "validFrom": "2026-01-01"}  # type: ignore[index]
+    assert check_line("key-history", {**ENTRY, "keys": [key]}) == [
+        "f.jsonl:3: error: keys.0.validFrom '2026-01-01' is malformed; "
         "write a date and time with a time zone, such as 2026-01-31T10:00:00Z"
+    ]
+
+
+def test_keys_in_a_structure_file_say_where_they_live_now() -> None:
+    assert check("issuer", ISSUER + "keys: []\n") == [
+        "f.yaml:5: error: keys: keys are no longer written here: a structure's keys live in its "
+        "key history, content/issuers/<slug>.keys.jsonl, where each change is signed; a network "
+        "that still has 'keys:' runs 'python build.py init-trust' once, which moves them there "
+        "(README, 'Keys: who may speak for a structure')"
+    ]
+
+
+def test_a_maintainer_is_an_account_or_a_team_without_at() -> None:
+    assert check("issuer", ISSUER + "maintainers: [alice-m, fababrest/biklab]\n") == []
+    assert check("issuer", ISSUER + "maintainers: ['@alice']\n") == [
+        "f.yaml:5: error: maintainers.0 '@alice' is malformed; write a GitHub account "
+        "(alice-martin) or a team of the network's organisation (fababrest/biklab), without '@'"
     ]
 
 
@@ -202,12 +238,9 @@ def test_empty_and_duplicate_items() -> None:
 
 
 def test_const() -> None:
-    text = (
-        ISSUER + "keys:\n  - id: key-1\n    type: Ed25519\n"
-        "    public_key_multibase: z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK\n"
-        "    valid_from: 2026-01-01T00:00:00Z\n"
-    )
-    assert check("issuer", text) == ["f.yaml:7: error: keys.0.type must be 'Multikey'"]
+    assert check_line("key-history", {**ENTRY, "type": "KeyEntry"}) == [
+        "f.jsonl:3: error: type must be 'KeyHistoryEntry'"
+    ]
 
 
 def test_a_file_that_is_not_a_mapping() -> None:

@@ -53,6 +53,8 @@ FILES: list[tuple[str, str]] = [
         "awards/biklab/20260312-a1b2c3d4/badge-ob2.svg",
     ),
     (Urls.did_document("biklab"), "issuers/biklab/did.json"),
+    (Urls.key_history("biklab"), "issuers/biklab/key-history.jsonl"),
+    (Urls.coordinators_log(), "trust/coordinators.jsonl"),
     (Urls.status_list("biklab"), "issuers/biklab/status/revocation.json"),
     (Urls.revocation_list("biklab"), "issuers/biklab/status/revocation-list.json"),
 ]

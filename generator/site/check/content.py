@@ -142,10 +142,6 @@ def _check_issuer(network: Network, issuer: Issuer, problems: Problems) -> None:
                 f"awards: badge '{slug}' belongs to '{badge.scope}', outside this structure's scope; "
                 "only network badges and the structure's own badges can be awarded",
             )
-    key_ids = [key.id for key in issuer.keys]
-    for key in issuer.keys:
-        if key_ids.count(key.id) > 1:
-            problems.error(key.source, f"key id '{key.id}' is used twice; key ids must be unique")
     if issuer.logo:
         check_image(issuer.logo, LOGO, problems)
 

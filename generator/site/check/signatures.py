@@ -13,7 +13,8 @@ from generator import parallel
 from generator.cache import VERIFIED_PROOFS, Store, entry_key
 from generator.openbadges.dataintegrity import ProofError, proof_of, verify
 from generator.openbadges.multikey import decode_public_key
-from generator.site.model.network import Issuer, Network, PublicKey, SignedFile
+from generator.site.model.authority import KEY_HISTORY_SUFFIX, PublicKey
+from generator.site.model.network import Issuer, Network, SignedFile
 from generator.site.model.urls import Urls
 
 
@@ -117,8 +118,15 @@ def signing_key(
             "sign with the structure's own key"
         )
     key = next((key for key in issuer.keys if key.id == fragment), None)
+    if key is None and fragment in issuer.unproven:
+        # Its key history's error says why, at the history: this is one of its consequences.
+        raise Consequence(issuer.unproven[fragment])
     if key is None:
-        raise Refused(f"key '{fragment}' is not published in content/issuers/{issuer.slug}.yaml")
+        raise Refused(
+            f"key '{fragment}' is not in {issuer.slug}'s key history "
+            f"(content/issuers/{issuer.slug}{KEY_HISTORY_SUFFIX}): no key of that name may "
+            "sign for the structure; sign with its current key"
+        )
     return proof, key
 
 

@@ -1,20 +1,17 @@
-"""content/issuers/<slug>.yaml: a structure (or the network), its machines and public keys."""
+"""content/issuers/<slug>.yaml: a structure (or the network), its machines and maintainers (its
+keys are in its key history, load/key_logs.py)."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
-from generator.site.load.parsing import Document
-from generator.site.load.repository import Repository, parse_datetime
+from generator.site.load.repository import Repository
 from generator.site.model.network import (
     Coordinates,
     Issuer,
     Machine,
-    PublicKey,
     Text,
 )
-from generator.site.model.problems import Problems
 
 
 def load_issuer(source: Repository, path: Path, language: str) -> Issuer | None:
@@ -51,33 +48,9 @@ def load_issuer(source: Repository, path: Path, language: str) -> Issuer | None:
             )
             for slug, machine in value.get("machines", {}).items()
         ),
-        keys=tuple(
-            _public_key(key, document, index, source.problems)
-            for index, key in enumerate(value.get("keys", []))
-        ),
+        keys=(),  # proven by the checks, from its key history (check/authority.py)
+        maintainers=tuple(value.get("maintainers", [])),
         source=document.location,
         lines=document.lines,
         broken=document.broken,
-    )
-
-
-def _public_key(
-    key: dict[str, Any], document: Document, index: int, problems: Problems
-) -> PublicKey:
-    where = ("keys", index)
-    return PublicKey(
-        id=key["id"],
-        public_key_multibase=key["public_key_multibase"],
-        valid_from=parse_datetime(key["valid_from"], document, (*where, "valid_from"), problems),
-        valid_until=(
-            parse_datetime(key["valid_until"], document, (*where, "valid_until"), problems)
-            if "valid_until" in key
-            else None
-        ),
-        compromised_at=(
-            parse_datetime(key["compromised_at"], document, (*where, "compromised_at"), problems)
-            if "compromised_at" in key
-            else None
-        ),
-        source=document.at(where),
     )

@@ -8,6 +8,7 @@ from generator.site.load.assertions import load_assertions
 from generator.site.load.badges import load_badge
 from generator.site.load.earlier import load_earlier
 from generator.site.load.issuers import load_issuer
+from generator.site.load.key_logs import load_authority
 from generator.site.load.pages import load_pages
 from generator.site.load.people import load_person
 from generator.site.load.repository import ASSERTIONS, BADGES, CONTENT, Repository, listed_files
@@ -73,6 +74,7 @@ def load_network(root: Path, problems: Problems) -> Network:
         revocations=revocations,
         people=people,
         earlier=earlier,
+        authority=load_authority(source),
         unreadable=frozenset(unreadable),
         read_in_part=tuple(read_in_part),
     )

@@ -14,6 +14,8 @@ from generator.site.load.parsing import Document
 from generator.site.model.problems import Problems, one_of, suggest
 
 KINDS = ("site", "skills", "issuer", "badge", "page", "person", "earlier")
+# A line of a key history, and of the coordinators' log (JSON Lines).
+LOG_KINDS = ("key-history", "coordinators")
 WHOLE_FILE: tuple[str, ...] = ()
 """The broken part that stands for the whole file: a rule about the file as a whole failed."""
 
@@ -54,9 +56,11 @@ def broken_parts(
     for error in errors:
         path = tuple(error.absolute_path)
         if error.validator == "additionalProperties" and isinstance(error.instance, dict):
-            allowed = (
-                list(error.schema.get("properties", {})) if isinstance(error.schema, dict) else []
+            properties = (
+                error.schema.get("properties", {}) if isinstance(error.schema, dict) else {}
             )
+            # A field no longer read ("not": its description says where it went) is no advice.
+            allowed = [name for name, rule in properties.items() if "not" not in rule]
             for extra in sorted(set(error.instance) - set(allowed)):
                 problems.error(document.at((*path, extra)), _unknown_field(str(extra), allowed))
                 broken.add(_part(kind, (*path, extra)))
@@ -129,6 +133,8 @@ def _explain(error: ValidationError, path: tuple[Any, ...]) -> str:
             return f"{name} is out of range ({error.message})"
         case "uniqueItems":
             return f"{name} has duplicate items; remove the repeated one"
+        case "not":  # a field that is no longer read: its description says where it went
+            return f"{name}: {schema.get('description', 'this field is not allowed; remove it')}"
     return f"{name}: {error.message}"
 
 
@@ -158,6 +164,12 @@ _PATTERN_HELP = {
     "^\\d{4}-\\d{2}-\\d{2}$": "write a date as YYYY-MM-DD",
     "^[a-z]{2}$": "use a two-letter language code such as fr or en",
     "^[a-z0-9]+(-[a-z0-9]+)*/[a-z0-9]+(-[a-z0-9]+)*$": "write an award as <issuer>/<award-id>",
+    "^[A-Za-z0-9](-?[A-Za-z0-9]){0,38}(/[A-Za-z0-9][A-Za-z0-9._-]*)?$": (
+        "write a GitHub account (alice-martin) or a team of the network's organisation "
+        "(fababrest/biklab), without '@'"
+    ),
+    "^[A-Za-z0-9](-?[A-Za-z0-9]){0,38}$": "write a GitHub account, such as alice-martin",
+    "^sha256:[0-9a-f]{64}$": "it is the hash of the line before, written by the tools",
 }
 
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from functools import cached_property
 from typing import Any, Literal
 
+from generator.site.model.authority import Authority, PublicKey
 from generator.site.model.imported import EarlierAward, Original
 from generator.site.model.problems import Location
 
@@ -168,30 +169,6 @@ class Machine:
 
 
 @dataclass(frozen=True)
-class PublicKey:
-    """An Ed25519 public key of an issuer, as published in its DID document.
-
-    It may sign from valid_from until valid_until (set when a newer key replaces it); a
-    key marked compromised_at invalidates every signature dated from then on.
-    """
-
-    id: str
-    public_key_multibase: str
-    valid_from: datetime
-    valid_until: datetime | None
-    compromised_at: datetime | None
-    source: Location
-
-    def valid_at(self, moment: datetime) -> bool:
-        """Whether a signature made at this moment may use this key."""
-        if moment < self.valid_from:
-            return False
-        if self.valid_until is not None and moment >= self.valid_until:
-            return False
-        return self.compromised_at is None or moment < self.compromised_at
-
-
-@dataclass(frozen=True)
 class Issuer(Located):
     """A structure of the network (or the network itself), from content/issuers/<slug>.yaml."""
 
@@ -208,10 +185,16 @@ class Issuer(Located):
     awards: tuple[str, ...]
     machines: tuple[Machine, ...]
     keys: tuple[PublicKey, ...]
+    """Its proven keys: those its key history proves (check/authority.py), none before."""
     source: Location
     lines: Mapping[FieldPath, int] = field(default_factory=dict, repr=False)
     broken: frozenset[str] = frozenset()
     """Fields its schema refused (a file read in part, only to be checked: never published)."""
+    maintainers: tuple[str, ...] = ()
+    """Its accounts on the forge, which .github/CODEOWNERS asks to approve its changes."""
+    unproven: Mapping[str, str] = field(default_factory=dict)
+    """Keys its history names without proving them, by id: why (a credential they signed is
+    refused as a consequence of the history's own error)."""
 
 
 @dataclass(frozen=True)
@@ -339,6 +322,8 @@ class Network:
     unreadable: frozenset[str] = frozenset()
     """Files that exist but could not be loaded ('skills', 'issuer:<slug>', 'badge:<slug>',
     'page:<slug>'): verify treats them as present, so one broken file reports one error."""
+    authority: Authority = field(default_factory=Authority)
+    """Key histories, the coordinators' log and CODEOWNERS (generator/site/authority.py)."""
     read_in_part: tuple[Issuer | Badge, ...] = ()
     """Structures and badges whose file breaks its schema, read without the refused fields
     (their `broken`): not in `issuers` or `badges` (they are unreadable there), but the rules

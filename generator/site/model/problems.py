@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Literal
 
-Severity = Literal["error", "warning"]
+Severity = Literal["error", "warning", "notice"]
 
 
 @dataclass(frozen=True, order=True)
@@ -74,6 +74,11 @@ class Problems:
         """Record a warning (an error under --strict)."""
         self.items.append(Problem(location, "error" if self.strict else "warning", message))
 
+    def notice(self, location: Location, message: str) -> None:
+        """Record a notice: something a reviewer should see even though it is valid (a
+        change of who may sign for a structure); never an error, even under --strict."""
+        self.items.append(Problem(location, "notice", message))
+
     def extend(self, problems: Iterable[Problem]) -> None:
         """Add problems found elsewhere."""
         self.items.extend(problems)
@@ -98,10 +103,12 @@ def _sort_key(problem: Problem) -> tuple[str, int, str, str]:
 
 
 def summary(problems: list[Problem]) -> str:
-    """The closing line of a report, e.g. '2 errors, 1 warning'."""
+    """The closing line of a report, e.g. '2 errors, 1 warning' (', 3 notices' when any)."""
     errors = sum(p.severity == "error" for p in problems)
-    warnings = len(problems) - errors
-    return f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
+    warnings = sum(p.severity == "warning" for p in problems)
+    notices = len(problems) - errors - warnings
+    line = f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
+    return line + (f", {notices} notice{'s' * (notices != 1)}" if notices else "")
 
 
 def suggest(name: str, choices: Iterable[str]) -> str:

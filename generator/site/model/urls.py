@@ -224,6 +224,17 @@ class Urls:
         return f"issuers/{issuer}/did.json"
 
     @staticmethod
+    def key_history(issuer: str) -> str:
+        """The structure's key history, as its file holds it: how its keys descend from
+        its first, each change signed (beside its DID document)."""
+        return f"issuers/{issuer}/key-history.jsonl"
+
+    @staticmethod
+    def coordinators_log() -> str:
+        """The network coordinators' log, as its file holds it: the root of the key histories."""
+        return "trust/coordinators.jsonl"
+
+    @staticmethod
     def status_list(issuer: str) -> str:
         """The structure's signed BitstringStatusListCredential (revocation)."""
         return f"issuers/{issuer}/status/revocation.json"

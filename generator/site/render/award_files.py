@@ -69,7 +69,8 @@ def render_award_files(
 def render_trust_files(
     network: Network, awards: Mapping[AwardKey, Award], urls: Urls
 ) -> Iterator[Output]:
-    """Each issuer's DID document, and its status list and revocation list once it awards."""
+    """Each issuer's DID document and key history (and the coordinators' log they descend
+    from), and its status list and revocation list once it awards."""
     revoked_by: dict[str, dict[str, str]] = {}
     for (issuer_slug, _), award in sorted(awards.items()):
         if award.revocation is not None:
@@ -82,6 +83,9 @@ def render_trust_files(
         revoked_by.setdefault(issuer_slug, {})[
             urls.absolute(urls.credential(issuer_slug, slug))
         ] = reason
+    histories = network.authority.histories
+    if network.authority.coordinators is not None:
+        yield Output(urls.coordinators_log(), network.authority.coordinators.data)
     for slug, issuer in sorted(network.issuers.items()):
         if issuer.keys:
             keys = [PublishedKey(key.id, key.public_key_multibase) for key in issuer.keys]
@@ -89,6 +93,8 @@ def render_trust_files(
             yield Output(
                 urls.did_document(slug), json_bytes(did_document(urls.did(slug), keys, profile))
             )
+        if slug in histories:  # as it is: anyone can check it descends from its first key
+            yield Output(urls.key_history(slug), histories[slug].data)
         status = network.status_lists.get(slug)
         if status is not None:
             yield Output(urls.status_list(slug), status.data)

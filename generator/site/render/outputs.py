@@ -8,7 +8,7 @@ from typing import Any
 
 from generator.site.draw.badge_images import BadgeImage
 from generator.site.draw.share_images import ShareImage, ShareKey
-from generator.site.load.schema import KINDS, schema_of
+from generator.site.load.schema import KINDS, LOG_KINDS, schema_of
 from generator.site.model.awards import Award
 from generator.site.model.network import Network
 from generator.site.model.output import Output, json_bytes
@@ -146,7 +146,7 @@ def render_documents(
         if issuer.logo:
             yield Output(urls.issuer_logo(slug, issuer.logo.extension), issuer.logo.data)
     yield Output(urls.catalogue_export(), json_bytes(catalogue_export(network, urls, images)))
-    for kind in KINDS:
+    for kind in (*KINDS, *LOG_KINDS):
         schema = {"$id": urls.absolute(urls.schema(kind)), **schema_of(kind)}
         yield Output(urls.schema(kind), json_bytes(schema))
 

@@ -234,6 +234,7 @@ def render_pages(
             badges=issuer_badges(network, skills_map, issuer),
             is_network=issuer.slug == network.site.network,
             earlier=earlier_of_issuer(network, issuer.slug, renderer.now),
+            history=network.authority.proven.get(issuer.slug, ()),
         )
     for slug, page in sorted(network.pages.items()):
         if slug != "index":
