@@ -8,9 +8,12 @@ come back in the order of the input, so a parallel build gives the same bytes as
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import logging
 import multiprocessing
 import os
+import signal
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from typing import TypeVar
@@ -68,5 +71,22 @@ def map_ordered(
         return
     parts = chunks(items, max(1, min(chunk_size, -(-len(items) // (4 * count)))))
     log.debug("%d chunks of work in %d processes", len(parts), count)
-    with multiprocessing.get_context("fork").Pool(count) as pool:
+    with multiprocessing.get_context("fork").Pool(count, initializer=_worker_started) as pool:
         yield from pool.imap(function, parts)
+
+
+def _worker_started() -> None:
+    """A worker leaves Ctrl-C to its parent, which stops the pool (a worker's traceback for
+    each key press would say nothing more), and ends with its parent however the parent
+    ends: on Linux, the kernel sends it SIGTERM when its parent dies (prctl's
+    PR_SET_PDEATHSIG), so a parent killed outright leaves no worker waiting for work forever."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+        if os.getppid() == 1:  # the parent died before the line above: end now
+            os._exit(1)
+
+
+_PR_SET_PDEATHSIG = 1  # <linux/prctl.h>

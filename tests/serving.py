@@ -4,6 +4,7 @@ what it prints read as it comes; and a browser's side of livereload, as its scri
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import http.client
 import json
 import os
@@ -62,12 +63,16 @@ class Serving:
     ) -> None:
         self.port = free_port()
         command = serve_command("--source", site, "--port", self.port, *args, verbose=verbose)
+        # In a process group of its own, as a terminal starts a command: a signal reaches
+        # serve and the workers it forked alike (Ctrl-C, or a kill of the whole group), and
+        # no orphaned worker keeps the pipe open once the test is over.
         self.process = subprocess.Popen(
             command,
             env=serve_environment(temporary),
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
+            start_new_session=True,
         )
         self.lines: list[str] = []
         self._ended = False
@@ -109,7 +114,7 @@ class Serving:
     def stop(self, how: signal.Signals = signal.SIGTERM) -> int:
         """Stop it as a person or a system would; its exit code, once all it printed is read."""
         if self.process.poll() is None:
-            self.process.send_signal(how)
+            os.killpg(self.process.pid, how)  # to the group, as a terminal sends Ctrl-C
         try:
             code = self.process.wait(timeout=PATIENCE)
         except subprocess.TimeoutExpired:
@@ -121,10 +126,11 @@ class Serving:
         return self
 
     def __exit__(self, *_: object) -> None:
-        if self.process.poll() is None:
-            self.process.kill()
+        with contextlib.suppress(ProcessLookupError):  # the group may be gone already
+            os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait(timeout=PATIENCE)
-        if self.process.stdout is not None:
+        self._reader.join(timeout=PATIENCE)  # the pipe is closed once the whole group is gone
+        if self.process.stdout is not None and not self._reader.is_alive():
             self.process.stdout.close()
 
 

@@ -1,5 +1,6 @@
 """Crawl the built sites: every internal link and asset of every page must exist, and every
-link of every page has a scheme the site allows (urls.is_safe_link: no javascript:, data:...)."""
+link of every page has a scheme the site allows (urls.is_safe_link: no javascript:, data:...;
+only the PNG images the build inlines itself, its QR codes, are data: URIs)."""
 
 from __future__ import annotations
 
@@ -32,12 +33,19 @@ class _Links(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         for name, value in attrs:
-            if value is not None and name in LINK_ATTRIBUTES and not is_safe_link(value):
+            if value is not None and name in LINK_ATTRIBUTES and not _safe(tag, name, value):
                 self.unsafe.append(f"<{tag} {name}={value!r}>")
             if value and name in ("href", "src"):
                 self.links.append(value)
             if value and name == "id":
                 self.ids.add(value)
+
+
+def _safe(tag: str, name: str, value: str) -> bool:
+    """A link the site allows: urls.is_safe_link's schemes, and the PNG images the build
+    inlines itself (QR codes): a raster image runs no script, unlike an SVG or HTML data URI."""
+    inline_png = tag == "img" and name == "src" and value.startswith("data:image/png;base64,")
+    return inline_png or is_safe_link(value)
 
 
 def broken_links(out: Path, base_url: str) -> list[str]:

@@ -8,8 +8,12 @@ and the sites must be identical, file for file.
 
 from __future__ import annotations
 
+import os
+import signal
 import sqlite3
+import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -74,3 +78,45 @@ def test_parallel_cached_builds_equal_the_serial_uncached_build(
     assert sum(path.startswith("awards/") for path in serial) >= 60 * 4  # 2 pages, 2 files
     assert files(tmp_path / "cold") == serial
     assert files(tmp_path / "warm") == serial
+
+
+ORPHANS = r"""
+import os, sys, time
+os.environ["FABABREST_JOBS"] = "2"
+from generator import parallel
+
+def work(chunk):
+    os.write(1, b"%d\n" % os.getpid())  # one write: the two workers' lines never mix
+    time.sleep(600)
+    return chunk
+
+for _ in parallel.map_ordered(work, list(range(8)), 1, min_items=1):
+    pass
+"""
+
+
+def test_workers_end_with_their_parent_however_it_ends(tmp_path: Path) -> None:
+    """A build killed outright (SIGKILL: no Ctrl-C, no chance to stop its pool) leaves no
+    worker behind: each would wait for work forever, holding the terminal's pipe open."""
+    script = tmp_path / "orphans.py"
+    script.write_text(ORPHANS, "utf-8")
+    parent = subprocess.Popen(
+        [sys.executable, str(script)], stdout=subprocess.PIPE, text=True, cwd=ROOT
+    )
+    assert parent.stdout is not None
+    workers = {int(parent.stdout.readline()) for _ in range(2)}
+    os.kill(parent.pid, signal.SIGKILL)
+    parent.wait()
+    deadline = time.monotonic() + 60  # a limit on hangs, not a measure of speed
+    while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not [pid for pid in workers if _alive(pid)]
+
+
+def _alive(pid: int) -> bool:
+    """Whether a process is there and not a zombie."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            return stat.read().split(") ")[1][0] != "Z"
+    except OSError:
+        return False
