@@ -44,11 +44,12 @@ def serve(source: Path, port: int, out: Path | None) -> int:
         return 1
     root = out if out is not None else Path(tempfile.mkdtemp(prefix="fababrest-serve-"))
     site.folder = root / (base_path.strip("/") or "site")
+    stopping = _Stopping()
     try:
-        with _stopped_by_signals():
+        with _stopped_by_signals(stopping):
             claim_output(source, site.folder)
             with output_folder_lock(site.folder, "serve"):
-                _serve(source, port, site)
+                _serve(source, port, site, stopping)
     except KeyboardInterrupt:
         print("stopped")
     finally:
@@ -57,15 +58,17 @@ def serve(source: Path, port: int, out: Path | None) -> int:
     return 0
 
 
-def _serve(source: Path, port: int, site: ServedSite) -> None:
-    """Build, serve and rebuild on changes, holding the output folder."""
+def _serve(source: Path, port: int, site: ServedSite, stopping: _Stopping) -> None:
+    """Build, serve and rebuild on changes, holding the output folder; KeyboardInterrupt
+    once a signal asked to stop."""
     last: Built | None = None
 
     def rebuild() -> None:
         nonlocal last
         started = time.perf_counter()
         try:
-            last = build(source, site.folder, last=last)
+            with stopping.building():
+                last = build(source, site.folder, last=last)
         except BuildFailed as failed:
             report(failed.problems)
             not_built([str(problem) for problem in failed.problems])
@@ -114,9 +117,12 @@ def _serve(source: Path, port: int, site: ServedSite) -> None:
     try:
         until = "" if site.built else ", listing the problems until the site builds"
         print(f"serving on http://{HOST}:{port}{site.base_path}{until} (Ctrl-C to stop)")
+        stopping.loop = loop
         loop.start()
     finally:
+        stopping.loop = None
         watcher.stop()
+    raise KeyboardInterrupt  # the loop only stops when a signal asks it to
 
 
 def _cannot_listen(port: int, error: OSError) -> str:
@@ -131,9 +137,36 @@ def _cannot_listen(port: int, error: OSError) -> str:
     return f"cannot serve on {HOST}:{port}: {reason}; choose another port with --port"
 
 
+class _Stopping:
+    """How a signal stops serve. During a build, at once: KeyboardInterrupt, which leaves the
+    site as it was. While serving, the loop is asked to stop between two of its callbacks,
+    so that no library code is interrupted halfway (livereload catches any exception, a
+    KeyboardInterrupt too, while it tells the browsers to reload: the signal was lost and
+    serve went on, printing a traceback)."""
+
+    def __init__(self) -> None:
+        self.loop: IOLoop | None = None
+        self._builds = 0
+
+    @contextmanager
+    def building(self) -> Iterator[None]:
+        """While a build runs: a signal stops it at once."""
+        self._builds += 1
+        try:
+            yield
+        finally:
+            self._builds -= 1
+
+    def stop(self) -> None:
+        """Stop as soon as it is safe (from a signal handler)."""
+        if self.loop is None or self._builds:
+            raise KeyboardInterrupt
+        self.loop.add_callback_from_signal(self.loop.stop)
+
+
 @contextmanager
-def _stopped_by_signals() -> Iterator[None]:
-    """Stop as on Ctrl-C when asked to terminate, or when the terminal is closed."""
+def _stopped_by_signals(stopping: _Stopping) -> Iterator[None]:
+    """Stop on Ctrl-C, when asked to terminate, or when the terminal is closed."""
     serving = os.getpid()
 
     def stop(signum: int, frame: FrameType | None) -> None:
@@ -141,9 +174,9 @@ def _stopped_by_signals() -> Iterator[None]:
             signal.signal(signum, signal.SIG_DFL)
             os.kill(os.getpid(), signum)  # ends as it would have without it
             return
-        raise KeyboardInterrupt
+        stopping.stop()
 
-    names = ("SIGTERM", "SIGHUP")
+    names = ("SIGINT", "SIGTERM", "SIGHUP")
     numbers = [getattr(signal, name) for name in names if hasattr(signal, name)]
     previous = {number: signal.signal(number, stop) for number in numbers}
     try:
