@@ -1,10 +1,17 @@
-"""The sites whose every published document the standards' checks read: the example
-network, built once per test session, and each golden site's expected output (which
-tests/test_golden.py keeps equal to a fresh build of it)."""
+"""The sites whose every published document the standards' checks read, and that every test
+which only reads a built example network shares: the example network, built once per test
+session (once per worker when the tests run in parallel), and each golden site's expected
+output (which tests/test_golden.py keeps equal to a fresh build of it). A test that changes
+a site works on a copy; a test that changes a shared one fails the session."""
 
 from __future__ import annotations
 
+import functools
+import threading
+from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -13,20 +20,60 @@ from generator.site.build import build
 ROOT = Path(__file__).resolve().parent.parent
 SITES = Path(__file__).resolve().parent / "sites"
 GOLDEN = ("minimal", "signed")
+EXAMPLE_PREFIX = "open-badges"  # the path of the example's base_url, as on GitHub Pages
+
+
+def _listing(root: Path) -> dict[str, tuple[int, int]]:
+    """Every file under root: path -> (size, modification time)."""
+    return {
+        path.relative_to(root).as_posix(): (path.stat().st_size, path.stat().st_mtime_ns)
+        for path in sorted(root.rglob("*"))
+        if path.is_file()
+    }
 
 
 @pytest.fixture(scope="session")
-def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The example network of the repository, built (reproducibly, cache of its own)."""
+def example_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The example network of the repository, built (reproducibly, cache of its own); tests
+    only read it."""
     out = tmp_path_factory.mktemp("example") / "site"
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # conftest.EPOCH, as every test build
         patch.setenv("FABABREST_CACHE_DIR", str(tmp_path_factory.mktemp("example-cache")))
         build(ROOT, out)
-    return out
+    built = _listing(out)
+    yield out
+    assert _listing(out) == built, "a test changed the shared example site: work on a copy"
 
 
 @pytest.fixture(scope="session")
 def published_sites(example_site: Path) -> dict[str, Path]:
     """name -> built site: the example and every golden site."""
     return {"example": example_site, **{name: SITES / name / "expected" for name in GOLDEN}}
+
+
+class QuietHandler(SimpleHTTPRequestHandler):
+    """Serve files without logging every request to stderr."""
+
+    timeout = 10  # seconds: a stuck connection cannot hold a thread for ever
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture(scope="session")
+def served(example_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The example network served on 127.0.0.1 under /open-badges/, as on GitHub Pages: the
+    server's URL."""
+    root = tmp_path_factory.mktemp("served")
+    (root / EXAMPLE_PREFIX).symlink_to(example_site, target_is_directory=True)
+    handler = functools.partial(QuietHandler, directory=str(root))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)

@@ -20,7 +20,6 @@ import yaml
 
 from .conftest import ROOT
 from .test_browser import NODE, PREFIX, RUN, Check, report, value
-from .test_browser import served as served  # the built example site, served on 127.0.0.1
 
 MAP = PREFIX + "map/"
 POSTER = PREFIX + "issuers/biklab/machines/laser-1/"

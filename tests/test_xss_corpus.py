@@ -35,7 +35,8 @@ from generator.issuer.keys import read_private_key
 
 from .conftest import copy_site
 from .credential_fixtures import SignedNetwork, copy_network, read_json
-from .test_browser import BROWSER_TESTS, NODE, QuietHandler
+from .published_sites import QuietHandler
+from .test_browser import BROWSER_TESTS, NODE
 from .xss_corpus import PAYLOAD_CLASSES, PAYLOADS
 from .xss_credentials import Credential, Revocation, Signer, status_list
 from .xss_sites import (
