@@ -17,6 +17,17 @@ SITES = Path(__file__).resolve().parent / "sites"
 EPOCH = "1767225600"  # 2026-01-01T00:00:00Z: builds in tests are reproducible
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Keep a module's tests on one worker when they share a fixture built once per module
+    (a built site, a browser's run): pytest-xdist runs the other tests one by one on
+    whichever worker is free (`--dist loadgroup`, pyproject.toml)."""
+    for item in items:
+        info = getattr(item, "_fixtureinfo", None)
+        definitions = info.name2fixturedefs.values() if info is not None else ()
+        if any(d[-1].scope in ("module", "class", "package") for d in definitions if d):
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::", 1)[0]))
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--update-golden",
