@@ -7,14 +7,16 @@ a site works on a copy; a test that changes a shared one fails the session."""
 from __future__ import annotations
 
 import functools
+import shutil
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from generator.cache import cache_folder
 from generator.site.build import build
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,17 +35,42 @@ def _listing(root: Path) -> dict[str, tuple[int, int]]:
 
 
 @pytest.fixture(scope="session")
-def example_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """The example network of the repository, built (reproducibly, cache of its own); tests
-    only read it."""
+def example_build(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Path]]:
+    """The example network of the repository, built (reproducibly, cache store of its own):
+    the site, which tests only read, and the folder of the cache store the build filled."""
     out = tmp_path_factory.mktemp("example") / "site"
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # conftest.EPOCH, as every test build
         patch.setenv("FABABREST_CACHE_DIR", str(tmp_path_factory.mktemp("example-cache")))
         build(ROOT, out)
+        store = cache_folder(ROOT)
     built = _listing(out)
-    yield out
+    yield out, store
     assert _listing(out) == built, "a test changed the shared example site: work on a copy"
+
+
+@pytest.fixture(scope="session")
+def example_site(example_build: tuple[Path, Path]) -> Path:
+    """The example network of the repository, built once; tests only read it."""
+    return example_build[0]
+
+
+@pytest.fixture
+def example_cache(example_build: tuple[Path, Path]) -> Callable[[Path], Path]:
+    """A function that gives a copy of the example network, at the path it is given, the
+    cache store that the session's build of the example filled (in the test's own cache
+    folder), and returns that path.
+
+    The badge and share images, compiled templates, QR codes and verified signatures of the
+    example are the same in every copy (the store keys each by its inputs and the code);
+    drawing and verifying them again in each test that checks a copy is what repeats, not
+    what the test checks. Tests about the cache itself start from an empty store."""
+
+    def warm(source: Path) -> Path:
+        shutil.copytree(example_build[1], cache_folder(source))
+        return source
+
+    return warm
 
 
 @pytest.fixture(scope="session")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -22,11 +23,12 @@ from .conftest import ROOT
 
 
 @pytest.fixture
-def example(tmp_path: Path) -> Path:
-    """A copy of the example network (content, badges, signed credentials, theme)."""
+def example(tmp_path: Path, example_cache: Callable[[Path], Path]) -> Path:
+    """A copy of the example network (content, badges, signed credentials, theme), with the
+    cache store of the session's build of it (tests/published_sites.py)."""
     for folder in SOURCE_FOLDERS:
         shutil.copytree(ROOT / folder, tmp_path / folder)
-    return tmp_path
+    return example_cache(tmp_path)
 
 
 def problems_of(source: Path) -> list[Problem]:
