@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 import pytest
@@ -44,6 +44,15 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         action="store_true",
         help="rewrite tests/sites/*/expected from the current build (review the diff like code)",
     )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _session_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """What fixtures shared by several tests build (before each test's own setting below)
+    keeps its cache in a folder of the session, never the user's."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("FABABREST_CACHE_DIR", str(tmp_path_factory.mktemp("session-cache")))
+        yield
 
 
 @pytest.fixture(autouse=True)
