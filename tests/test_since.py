@@ -38,7 +38,7 @@ def commit(repo: Path, message: str) -> None:
     git(repo, "commit", "-q", "--allow-empty", "-m", message)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def committed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A git repository whose one commit is the example network."""
     repo = example(tmp_path_factory.mktemp("since") / "repo")
