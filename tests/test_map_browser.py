@@ -57,6 +57,8 @@ CHECKS: list[Check] = [
             {"do": "visible", "selector": "#network-map"},
             {"do": "visible", "selector": "#show-map"},
             {"do": "count", "selector": MARKERS},
+            # a marker's image is chosen as it starts to load: read it once it has
+            {"do": "waitImage", "selector": MARKERS},
             {"do": "property", "selector": MARKERS, "name": "currentSrc"},
             {"do": "property", "selector": MARKERS, "name": "naturalWidth"},
             {"do": "click", "selector": MARKERS},
