@@ -342,9 +342,9 @@ def assertion_url(credential: Path) -> str:
 AWARD_SLUG = re.compile(r"^\d{8}-[0-9a-f]{8}$")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def signed(tmp_path_factory: pytest.TempPathFactory) -> SignedNetwork:
-    """The signed network, built once per test module; tests must not change it."""
+    """The signed network, built once per test session; tests must not change it."""
     return shared_network(tmp_path_factory)
 
 

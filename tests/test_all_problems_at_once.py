@@ -9,6 +9,7 @@ malformed base_url buried its one real problem under errors about other files.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -21,9 +22,10 @@ from .conftest import ROOT, copy_example
 
 
 @pytest.fixture
-def example(tmp_path: Path) -> Path:
-    """A copy of the example network (content, badges, signed credentials, theme)."""
-    return copy_example(tmp_path)
+def example(tmp_path: Path, example_cache: Callable[[Path], Path]) -> Path:
+    """A copy of the example network (content, badges, signed credentials, theme), with the
+    cache store of the session's build of it (tests/published_sites.py)."""
+    return example_cache(copy_example(tmp_path))
 
 
 def problems_of(source: Path) -> list[Problem]:

@@ -13,10 +13,6 @@ import pytest
 import zxingcpp
 from PIL import Image
 
-from generator.site.build import build
-
-from .conftest import ROOT
-
 BASE = "https://fababrest.github.io/open-badges/"
 ALICE = "awards/biklab/20240312-ef961c53/"  # valid, person with name consent
 BOB = "awards/biklab/20241005-11e90815/"  # valid, person without name consent
@@ -26,11 +22,10 @@ NO_PERSON = "awards/atelier-kerexemple/20250301-1815f182/"
 VALID_UNTIL = "awards/fablab-exemple-port/20250201-53010f32/"  # valid, expires in 2028
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("site") / "out"
-    build(ROOT, out)
-    return out
+@pytest.fixture
+def site(example_site: Path) -> Path:
+    """The example network, built once per session (tests/published_sites.py)."""
+    return example_site
 
 
 def page(site: Path, path: str) -> str:

@@ -1,9 +1,9 @@
 """Real-browser tests: Debian's Chromium, driven by playwright-core, over the built example site.
 
-The site is served from a temporary folder by a threaded http.server on 127.0.0.1, under
-/open-badges/ as on GitHub Pages. tests/browser/run.mjs opens each page in headless Chromium
-(no network: every request to another host is aborted and reported), runs the steps listed
-here and prints what it saw; the assertions are all in this file. One Chromium serves every
+The site, built once per session (tests/published_sites.py), is served by a threaded
+http.server on 127.0.0.1, under /open-badges/ as on GitHub Pages. tests/browser/run.mjs opens
+each page in headless Chromium (no network: every request to another host is aborted and
+reported), runs the steps listed here and prints what it saw; the assertions are all in this file. One Chromium serves every
 check. The award page's DOM contract: the "Is this badge mine?" form (#is-it-mine,
 #mine-email, #mine-result[data-result]), the copy-link button (#copy-link[data-copied]) and
 the printable .certificate.
@@ -11,22 +11,16 @@ the printable .certificate.
 
 from __future__ import annotations
 
-import functools
 import json
 import re
 import shutil
 import subprocess
-import threading
-from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from generator.site.build import build
-
-from .conftest import EPOCH, ROOT
+from .conftest import ROOT
 
 BROWSER_TESTS = ROOT / "tests" / "browser"
 RUN = BROWSER_TESTS / "run.mjs"
@@ -140,34 +134,6 @@ CHECKS: list[Check] = [
 AXE_AFTER_CHECK = is_it_mine("axe-award-after-check", "bob.le-gall@example.org")
 AXE_AFTER_CHECK["steps"].append({"do": "axe"})
 CHECKS.append(AXE_AFTER_CHECK)
-
-
-class QuietHandler(SimpleHTTPRequestHandler):
-    """Serve files without logging every request to stderr."""
-
-    timeout = 10  # seconds: a stuck connection cannot hold a thread for ever
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
-@pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The example network built under <tmp>/open-badges/ and served on 127.0.0.1; its URL."""
-    root = tmp_path_factory.mktemp("browser")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-        build(ROOT, root / PREFIX.strip("/"))
-    handler = functools.partial(QuietHandler, directory=str(root))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
 
 
 @pytest.fixture(scope="module")

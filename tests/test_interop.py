@@ -68,9 +68,9 @@ def build(source: Path, out: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The example network, built."""
-    return build(ROOT, tmp_path_factory.mktemp("interop") / "site")
+def site(example_site: Path) -> Path:
+    """The example network, built once per session (tests/published_sites.py)."""
+    return example_site
 
 
 @pytest.fixture(scope="module")

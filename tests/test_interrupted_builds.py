@@ -26,7 +26,7 @@ from generator.cache import cache_folder
 from generator.site.write import writer as write
 from generator.site.write.output_folder import output_folder_lock, recover_output_folder
 
-from .conftest import ROOT
+from .conftest import EPOCH, ROOT, copy_site
 from .credential_fixtures import snapshot
 
 # Run in a child process: build, killing the whole process group (the build and any worker)
@@ -106,20 +106,38 @@ def leftovers(out: Path) -> list[str]:
     return sorted(p.name for p in out.parent.iterdir() if p.name.startswith(f".{out.name}.n"))
 
 
+@pytest.fixture(scope="session")
+def built_two_sites(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> tuple[Path, Path, dict[str, bytes], dict[str, bytes]]:
+    """A source whose site is built (the old site), then changed (the new site), once per
+    session: the source (the old site in its _site/), the folder of its cache store, and the
+    whole trees of both sites."""
+    root = tmp_path_factory.mktemp("two-sites")
+    source = copy_site("minimal", root / "site")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+        patch.setenv("FABABREST_CACHE_DIR", str(root / "cache"))
+        assert run_build(source, root / "old").returncode == 0
+        page = source / "content" / "pages" / "index.md"
+        page.write_text(page.read_text("utf-8") + "\nUne phrase de plus.\n", "utf-8")
+        assert run_build(source, root / "new").returncode == 0
+        store = cache_folder(source)
+    old, new = snapshot(root / "old"), snapshot(root / "new")
+    assert old != new
+    shutil.copytree(root / "old", source / "_site")
+    return source, store, old, new
+
+
 @pytest.fixture
 def two_sites(
-    minimal_site: Callable[..., Path], tmp_path: Path
+    built_two_sites: tuple[Path, Path, dict[str, bytes], dict[str, bytes]], tmp_path: Path
 ) -> tuple[Path, dict[str, bytes], dict[str, bytes]]:
-    """A source whose site is built (the old site), then changed (the new site): the source,
-    and the whole trees of both sites."""
-    source = minimal_site()
-    assert run_build(source, tmp_path / "old").returncode == 0
-    page = source / "content" / "pages" / "index.md"
-    page.write_text(page.read_text("utf-8") + "\nUne phrase de plus.\n", "utf-8")
-    assert run_build(source, tmp_path / "new").returncode == 0
-    old, new = snapshot(tmp_path / "old"), snapshot(tmp_path / "new")
-    assert old != new
-    shutil.copytree(tmp_path / "old", source / "_site")
+    """A copy of the session's source holding the old site, with a copy of its cache store
+    (as after its two builds), that the test may change; and the trees of both sites."""
+    built, store, old, new = built_two_sites
+    source = Path(shutil.copytree(built, tmp_path / "site"))
+    shutil.copytree(store, cache_folder(source))
     return source, old, new
 
 

@@ -15,7 +15,7 @@ from generator.site.build import build
 from generator.site.model.urls import is_safe_link, web_link
 from generator.site.render.theme import render_markdown
 
-from .conftest import ROOT, copy_site
+from .conftest import copy_site
 
 # Every attribute a browser follows or loads as a URL.
 LINK_ATTRIBUTES = {
@@ -104,9 +104,8 @@ def test_test_sites_have_no_broken_link(tmp_path: Path, site: str, base_url: str
     assert broken_links(tmp_path / "out", base_url) == []
 
 
-def test_example_network_has_no_broken_link(tmp_path: Path) -> None:
-    build(ROOT, tmp_path / "out")
-    assert broken_links(tmp_path / "out", "https://fababrest.github.io/open-badges/") == []
+def test_example_network_has_no_broken_link(example_site: Path) -> None:
+    assert broken_links(example_site, "https://fababrest.github.io/open-badges/") == []
 
 
 def test_crawler_detects_a_broken_link(tmp_path: Path) -> None:

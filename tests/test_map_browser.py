@@ -20,7 +20,6 @@ import yaml
 
 from .conftest import ROOT
 from .test_browser import NODE, PREFIX, RUN, Check, report, value
-from .test_browser import served as served  # the built example site, served on 127.0.0.1
 
 MAP = PREFIX + "map/"
 POSTER = PREFIX + "issuers/biklab/machines/laser-1/"
@@ -58,6 +57,8 @@ CHECKS: list[Check] = [
             {"do": "visible", "selector": "#network-map"},
             {"do": "visible", "selector": "#show-map"},
             {"do": "count", "selector": MARKERS},
+            # a marker's image is chosen as it starts to load: read it once it has
+            {"do": "waitImage", "selector": MARKERS},
             {"do": "property", "selector": MARKERS, "name": "currentSrc"},
             {"do": "property", "selector": MARKERS, "name": "naturalWidth"},
             {"do": "click", "selector": MARKERS},

@@ -1,8 +1,9 @@
 """Every kind of page on a phone and a laptop, in Debian's Chromium: what shows first, what fits.
 
-The example network is built and served as in test_browser.py; tests/browser/run.mjs opens
-every kind of page at 320x640, 390x844 and 1366x900 and reports the page's width, where an
-award's status is and which sharing actions a page offers, and runs axe. A screenshot of
+The example network is served as in test_browser.py (the session's `served`);
+tests/browser/run.mjs opens every kind of page at 320x640, 390x844 and 1366x900 and reports
+the page's width, where an award's status is and which sharing actions a page offers, and
+runs axe. A screenshot of
 each first screen is kept in tests/browser/screenshots/after/ (git-ignored), to be looked at.
 """
 
@@ -14,9 +15,7 @@ from typing import Any
 
 import pytest
 
-from .test_browser import BROWSER_TESTS, NODE, PREFIX, RUN, served
-
-__all__ = ["served"]  # the fixture, shared with test_browser.py
+from .test_browser import BROWSER_TESTS, NODE, PREFIX, RUN
 
 SCREENSHOTS = BROWSER_TESTS / "screenshots"
 VIEWPORTS = {"320x640": (320, 640), "390x844": (390, 844), "1366x900": (1366, 900)}

@@ -10,16 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from generator.site.build import build
 
-from .conftest import ROOT
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("site") / "out"
-    build(ROOT, out)
-    return out
+@pytest.fixture
+def site(example_site: Path) -> Path:
+    """The example network, built once per session (tests/published_sites.py)."""
+    return example_site
 
 
 def page(site: Path, path: str) -> str:

@@ -3,8 +3,8 @@ example network and of the signed test site, in every language) and every machin
 printed to an A4 PDF, the PDF rasterised at 150 and 300 dpi and its QR code decoded. Also
 the "add to a wallet" QR code of every valid award, read from a screenshot.
 
-The sites are built into one temporary folder, each under the path of its base_url, and
-served on 127.0.0.1; tests/browser/run.mjs prints the PDFs and takes the screenshots.
+The sites, built once per session (tests/published_sites.py), are served from one temporary
+folder, each under the path of its base_url, on 127.0.0.1; tests/browser/run.mjs prints the PDFs and takes the screenshots.
 """
 
 from __future__ import annotations
@@ -25,16 +25,16 @@ import pytest
 import zxingcpp
 from PIL import Image
 
-from generator.site.build import build
-
-from .conftest import ROOT, SITES
-from .test_browser import NODE, RUN, QuietHandler
+from .published_sites import QuietHandler
+from .test_browser import NODE, RUN
 
 pypdfium2 = pytest.importorskip("pypdfium2", reason='run `pip install -e ".[test]"`')
 
+# The sites of tests/published_sites.py printed: the example network, and the signed test
+# site's expected output (tests/test_golden.py keeps it equal to a fresh build).
 BASE_URLS = {
-    "example": (ROOT, "https://fababrest.github.io/open-badges/"),
-    "signed": (SITES / "signed", "https://example.org/test-network/"),
+    "example": "https://fababrest.github.io/open-badges/",
+    "signed": "https://example.org/test-network/",
 }
 A4_MM = (210, 297)
 # The QR code's printed side, quiet zone included (theme/static/paper.css).
@@ -76,16 +76,18 @@ def _pages(site: Path, base_url: str) -> Iterator[tuple[str, str, str, str]]:
 
 
 @pytest.fixture(scope="module")
-def printed(tmp_path_factory: pytest.TempPathFactory) -> list[Printed]:
+def printed(
+    published_sites: dict[str, Path], tmp_path_factory: pytest.TempPathFactory
+) -> list[Printed]:
     """Every certificate and poster of both sites printed (and each valid award's wallet QR
     code screenshot) in one Chromium."""
     root = tmp_path_factory.mktemp("print")
     out = tmp_path_factory.mktemp("pdf")
     pages = []
-    for source, base_url in BASE_URLS.values():
+    for name, base_url in BASE_URLS.items():
         site = root / urlsplit(base_url).path.strip("/")
-        build(source, site)
-        pages.extend(_pages(site, base_url))
+        site.symlink_to(published_sites[name], target_is_directory=True)
+        pages.extend(_pages(published_sites[name], base_url))
     handler = functools.partial(QuietHandler, directory=str(root))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()

@@ -22,11 +22,13 @@ from .credential_fixtures import (
     Run,
     SignedNetwork,
     assertion_url,
+    copy_network,
     credential_url,
     keygen,
     ok,
     read_json,
     run,
+    shared_network,
     snapshot,
     write_json,
 )
@@ -95,8 +97,11 @@ def test_revoke_writes_a_signed_record(revoked: SignedNetwork) -> None:
     verify(record, read_private_key(revoked.key_file).public_key().public_bytes_raw())
 
 
-@pytest.fixture
-def revoked_and_built(network: SignedNetwork) -> SignedNetwork:
+@pytest.fixture(scope="session")
+def revoked_and_built(tmp_path_factory: pytest.TempPathFactory) -> SignedNetwork:
+    """A copy of the signed network with its laser credential revoked, built, once per
+    session; tests only read it."""
+    network = copy_network(shared_network(tmp_path_factory), tmp_path_factory.mktemp("revoked"))
     assert revoke(network, network.relative(network.laser)).code == 0
     ok("build", "--source", network.site, "--out", network.out)
     return network

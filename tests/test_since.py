@@ -38,7 +38,7 @@ def commit(repo: Path, message: str) -> None:
     git(repo, "commit", "-q", "--allow-empty", "-m", message)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def committed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A git repository whose one commit is the example network."""
     repo = example(tmp_path_factory.mktemp("since") / "repo")
@@ -48,9 +48,10 @@ def committed(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def repo(committed: Path, tmp_path: Path) -> Path:
-    """A copy of the committed repository that a test may change."""
-    return Path(shutil.copytree(committed, tmp_path / "repo", symlinks=True))
+def repo(committed: Path, tmp_path: Path, example_cache: Callable[[Path], Path]) -> Path:
+    """A copy of the committed repository that a test may change, with the cache store of the
+    session's build of the example network (tests/published_sites.py)."""
+    return example_cache(Path(shutil.copytree(committed, tmp_path / "repo", symlinks=True)))
 
 
 def check(repo: Path, since: str = "HEAD", *extra: str | Path) -> Run:
@@ -292,13 +293,15 @@ def test_an_older_revision_is_compared_too(repo: Path) -> None:
     assert line.startswith(f"{CREDENTIAL}: error: credential published at HEAD~1")
 
 
-def test_a_revision_without_a_site_published_nothing(tmp_path: Path) -> None:
+def test_a_revision_without_a_site_published_nothing(
+    tmp_path: Path, example_cache: Callable[[Path], Path]
+) -> None:
     repo = tmp_path / "repo"
     repo.mkdir()
     git(repo, "init", "-q")
     (repo / "README.md").write_text("Bientôt.\n")
     commit(repo, "before the site")
-    example(repo)
+    example_cache(example(repo))
     assert check(repo).code == 0
 
 

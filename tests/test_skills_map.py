@@ -14,7 +14,6 @@ import pytest
 from generator.site.build import build, check
 from generator.site.render.skills_map import SkillsMap, build_skills_map
 
-from .conftest import ROOT
 from .credential_fixtures import BUILD_AT, SignedNetwork, ok
 
 PERSON = "content/people/{slug}.yaml"
@@ -96,13 +95,6 @@ def test_machine_page_and_badge_page_say_where_a_badge_takes_you(network: Signed
     badge = (network.out / "badges/laser-debutant/index.html").read_text("utf-8")
     assert "Où ce badge peut-il vous mener ?" in badge
     assert "/test-network/issuers/atelier/machines/laser-1/" in badge
-
-
-@pytest.fixture(scope="module")
-def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("example") / "out"
-    build(ROOT, out)
-    return out
 
 
 def test_export_documents_its_fields_and_leaks_nothing(example_site: Path) -> None:

@@ -6,6 +6,7 @@ her portfolio consent)."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -32,8 +33,9 @@ def build(source: Path, out: Path) -> dict[str, bytes]:
 
 
 @pytest.fixture
-def source(tmp_path: Path) -> Path:
-    return example(tmp_path / "source")
+def source(tmp_path: Path, example_cache: Callable[[Path], Path]) -> Path:
+    """A copy of the example network, with the cache store of the session's build of it."""
+    return example_cache(example(tmp_path / "source"))
 
 
 def test_the_example_network_is_what_these_tests_assume(source: Path) -> None:

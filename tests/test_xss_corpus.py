@@ -36,7 +36,8 @@ from generator.issuer.trust_setup import write_codeowners
 
 from .conftest import copy_site
 from .credential_fixtures import SignedNetwork, copy_network, read_json
-from .test_browser import BROWSER_TESTS, NODE, QuietHandler
+from .published_sites import QuietHandler
+from .test_browser import BROWSER_TESTS, NODE
 from .xss_corpus import PAYLOAD_CLASSES, PAYLOADS
 from .xss_credentials import Credential, Revocation, Signer, status_list
 from .xss_sites import (
@@ -339,7 +340,7 @@ def test_every_field_shows_the_corpus(corpus: Corpus) -> None:
     assert sorted(name for name, seen in by_field.items() if not any(seen)) == []
 
 
-def test_report(corpus: Corpus, capsys: pytest.CaptureFixture[str]) -> None:
+def test_report(corpus: Corpus, request: pytest.FixtureRequest) -> None:
     """Counts per field family and payload class: tried, refused by the build, built and
     inert in Chromium, executed (always 0); then per field, with the build's reasons."""
     executed = {
@@ -377,7 +378,7 @@ def test_report(corpus: Corpus, capsys: pytest.CaptureFixture[str]) -> None:
             f"{sum(c.marker in shown for c in of_field):>6}  "
             + "; ".join(f"{count} x {reason}" for reason, count in reasons.most_common(2))
         )
-    with capsys.disabled():
-        print("\n" + "\n".join(lines))
+    # Printed at the end of the run (tests/conftest.py), from whichever worker ran it.
+    request.node.user_properties.append(("summary", "\n".join(lines)))
     assert counts[("all", "all", "executed")] == 0
     assert counts[("all", "all", "tried")] == len(corpus.cases)

@@ -6,7 +6,8 @@
 // is {do: ACTION, ...}; steps that observe something add {do, ..., value} to the check's
 // `results`. Actions: fill {selector, value}, type {selector, value} (key by key),
 // click {selector}, press {key}, media {media}, waitAttribute {selector, name, values}
-// (until the attribute takes one of the values), attribute {selector, name}, display
+// (until the attribute takes one of the values), waitImage {selector} (until the first
+// match's image has loaded, or failed to), attribute {selector, name}, display
 // {selector} (computed style, null when absent), visible {selector}, clipboard, pdf {file?}
 // (the page printed to an A4 PDF: its page count; with `file`, the PDF is also written there), axe (violations), tabOrder {max} (the elements Tab focuses from the top of
 // the page), mark (once the network is idle, requests are also listed in `requestsAfterMark`),
@@ -65,6 +66,9 @@ const actions = {
   waitAttribute: async (page, s) => {
     await page.waitForFunction(([sel, name, values]) =>
       values.includes(document.querySelector(sel)?.getAttribute(name)), [s.selector, s.name, s.values]);
+  },
+  waitImage: async (page, s) => {
+    await page.waitForFunction((sel) => document.querySelector(sel)?.complete === true, s.selector);
   },
   attribute: (page, s) => page.getAttribute(s.selector, s.name),
   display: (page, s) => page.evaluate((sel) => {
