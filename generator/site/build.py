@@ -135,6 +135,9 @@ def _check(
     network = check_authority(network, problems, published, since)  # the keys its histories prove
     check_theme(theme_files, network.site.languages, network.site.language, problems)
     theme = Theme(theme_files, store)
+    # Templates are checked by compiling them (their errors in this run, with the others):
+    # those whose source compiled before come from the cache store.
+    theme.compile_all(network.site.languages, problems)
     urls = Urls(network.site.base_url, network.site.language)
     awards = (
         check_credentials(network, urls, now, problems, store)
@@ -167,11 +170,8 @@ class _Site:
 
 
 def _render(source: Path, checked: CheckedSite, store: Store) -> _Site:
-    """Everything a whole site needs before its outputs are made; raise BuildFailed when the
-    theme does not compile."""
-    network, problems = checked.network, checked.problems
-    checked.theme.compile_all(network.site.languages, problems)
-    problems.raise_if_errors()
+    """Everything a whole site needs before its outputs are made."""
+    network = checked.network
     images = draw_badge_images(network, store)
     shares = draw_share_images(network, images, store)
     qr_codes = QrCodes(store)

@@ -1,24 +1,22 @@
-"""Check stage, the theme: a catalogue for every language of the site, each catalogue and
-each template readable by the tools that will compile them, with the line of what is not."""
+"""Check stage, the theme: a catalogue for every language of the site, each readable by the
+tool that compiles it, with the line of what is not. (Templates are checked by compiling
+them, in the same run: render/theme.py's Theme.compile_all, from the cache store when their
+source compiled before.)"""
 
 from __future__ import annotations
 
 import io
 
-import jinja2
 from babel.messages.pofile import PoFileError, read_po
 
 from generator.site.load.theme import ThemeFiles
 from generator.site.model.problems import Location, Problems
 
-# The syntax the templates are written in: Jinja's own, with the i18n extension's tags.
-_SYNTAX = jinja2.Environment(extensions=["jinja2.ext.i18n"])
-
 
 def check_theme(
     theme: ThemeFiles, languages: tuple[str, ...], default_language: str, problems: Problems
 ) -> None:
-    """Report missing or unreadable catalogues and template syntax errors, with their line."""
+    """Report missing or unreadable catalogues, with their line."""
     for language in languages:
         catalogue = theme.catalogues.get(language)
         if catalogue is None:
@@ -39,8 +37,3 @@ def check_theme(
         except UnicodeDecodeError as error:
             line = data.count(b"\n", 0, error.start) + 1
             problems.error(location.at(line), "not valid UTF-8; save the catalogue as UTF-8")
-    for _, template in sorted(theme.templates.items()):
-        try:
-            _SYNTAX.parse(template.source)
-        except jinja2.TemplateSyntaxError as error:
-            problems.error(template.location.at(error.lineno), f"template error: {error.message}")
