@@ -15,19 +15,11 @@ from pathlib import Path
 import pytest
 
 from generator.cache import Store
-from generator.clock import build_time
-from generator.site.built import CheckedSite
-from generator.site.check.content import check_content
-from generator.site.check.credentials import check_credentials
+from generator.site.build import check
 from generator.site.draw.badge_images import draw_badge_images
-from generator.site.load.network import load_network
-from generator.site.load.theme import load_theme
-from generator.site.model.problems import Problems
-from generator.site.model.urls import Urls
 from generator.site.render.fragments import Fragments
 from generator.site.render.outputs import Rendering
 from generator.site.render.sharing import QrCodes
-from generator.site.render.theme import Theme
 
 from .conftest import ROOT
 
@@ -36,24 +28,10 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 import synthetic_network  # benchmarks/ is not a package
 
 
-def _checked(source: Path) -> CheckedSite:
-    """The network of source loaded and checked, the credentials verified, with its theme:
-    what a build renders (the check stage alone: `check` would render the site once more)."""
-    problems = Problems()
-    network = load_network(source, problems)
-    theme = load_theme(source, problems)
-    check_content(network, problems)
-    now = build_time()
-    urls = Urls(network.site.base_url, network.site.language)
-    awards = check_credentials(network, urls, now, problems, Store(None))
-    problems.raise_if_errors()
-    return CheckedSite(network, awards, problems, now, Theme(theme))
-
-
 def _assert_same_pages(source: Path) -> None:
     """The site of source rendered whole and with reused parts, from one checked network and
     one set of badge images, gives the same pages."""
-    checked = _checked(source)
+    checked = check(source, use_cache=False)
     images = draw_badge_images(checked.network, Store(None))
 
     def site(fragments: Fragments) -> dict[str, bytes]:

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import jinja2
 import jinja2.runtime
@@ -123,9 +123,17 @@ class _StoredTemplates(jinja2.BytecodeCache):
     def _key(self, bucket: Bucket) -> str:
         return entry_key(TEMPLATES, self._language, self._catalogue, bucket.key, bucket.checksum)
 
+    # What this process compiled, by the same keys: a process that builds again (serve, the
+    # tests) with another store, or one not saved yet, does not compile the theme again.
+    _compiled: ClassVar[dict[str, bytes]] = {}
+
     def load_bytecode(self, bucket: Bucket) -> None:
         """Fill the bucket with the code compiled by an earlier build, if any."""
-        data = self._store.get(TEMPLATES, self._key(bucket))
+        key = self._key(bucket)
+        data = self._store.get(TEMPLATES, key)
+        if data is None and key in self._compiled:
+            data = self._compiled[key]
+            self._store.put(TEMPLATES, key, data)  # for the next process too
         if data is None:
             return
         try:
@@ -135,7 +143,9 @@ class _StoredTemplates(jinja2.BytecodeCache):
 
     def dump_bytecode(self, bucket: Bucket) -> None:
         """Keep the code just compiled for later builds."""
-        self._store.put(TEMPLATES, self._key(bucket), bucket.bytecode_to_string())
+        key, data = self._key(bucket), bucket.bytecode_to_string()
+        self._compiled[key] = data
+        self._store.put(TEMPLATES, key, data)
 
 
 @dataclass(frozen=True)
