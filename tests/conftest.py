@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import sys
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
@@ -13,6 +15,13 @@ from generator.site.load.repository import SOURCE_FOLDERS
 # The signed-network fixtures (`signed`, `network`) shared by the credential tests, and the
 # built sites (`example_site`, `published_sites`) that the standards' checks read.
 pytest_plugins = ["tests.credential_fixtures", "tests.published_sites"]
+
+# The tests start the tool hundreds of times (build.py, serve, the benchmark) as a person's
+# machine runs it: Python keeps what it compiles in __pycache__/ (git ignores it), unless the
+# environment turns that off, as some CI images do; compiling the generator again for every
+# process the tests start cost minutes of the test command.
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+sys.dont_write_bytecode = False
 
 ROOT = Path(__file__).resolve().parent.parent
 SITES = Path(__file__).resolve().parent / "sites"
