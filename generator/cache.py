@@ -141,7 +141,9 @@ VERIFIED_PROOFS = Namespace(
     _empty,
 )
 QR_CODES = Namespace("qr-codes", "the PNG of a QR code", _whole_png)
-BADGE_IMAGES = Namespace("badge-images", "the PNG drawn for a badge without an image", _whole_png)
+BADGE_IMAGES = Namespace(
+    "badge-images", "a PNG drawn for a badge without an image, at one of its sizes", _whole_png
+)
 SHARE_IMAGES = Namespace("share-images", "the 1200 x 630 PNG shared on social networks", _whole_png)
 TEMPLATES = Namespace("templates", "a template compiled by Jinja, for one language", _bytecode)
 LAST_BUILD = Namespace(

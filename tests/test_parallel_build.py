@@ -71,7 +71,7 @@ def test_parallel_cached_builds_equal_the_serial_uncached_build(
     # Everything the cache knows comes from it (forked workers inherit these patches).
     monkeypatch.setattr(signatures, "verify", again)
     monkeypatch.setattr(sharing, "qr_png", again)
-    monkeypatch.setattr(badge_images, "default_badge_png", again)
+    monkeypatch.setattr(badge_images, "default_badge_pngs", again)
     build(network, tmp_path / "warm")
 
     serial = files(tmp_path / "serial")

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PIL import Image
+from PIL import Image, ImageChops
 
 from generator.cache import Store
 from generator.drawing.share_card import HEIGHT, WIDTH, share_card_png
@@ -133,9 +133,63 @@ def test_the_share_card_is_1200_by_630_in_the_colour_given() -> None:
     with Image.open(io.BytesIO(png)) as card:
         assert card.size == (WIDTH, HEIGHT) == (1200, 630)
         pixels = card.convert("RGB")
-        assert pixels.getpixel((WIDTH - 5, 5)) == (0xC0, 0x39, 0x2B)
+        # (a card of flat colours is a 256-colour image: each colour within 2 levels)
+        assert _near(pixels.getpixel((WIDTH - 5, 5)), (0xC0, 0x39, 0x2B))
         # the white disc behind the (here transparent) picture
-        assert pixels.getpixel((70 + 220, 315)) == (255, 255, 255)
+        assert _near(pixels.getpixel((70 + 220, 315)), (255, 255, 255))
+
+
+def _near(pixel: object, colour: tuple[int, int, int]) -> bool:
+    assert isinstance(pixel, tuple)
+    return all(abs(channel - wanted) <= 2 for channel, wanted in zip(pixel, colour, strict=True))
+
+
+def test_a_card_of_flat_colours_is_a_palette_image_and_a_photograph_keeps_its_colours() -> None:
+    """A default badge's card weighs a quarter in a 256-colour palette and looks the same; a
+    badge whose own image is a photograph keeps every colour of it."""
+    drawn = share_card_png(
+        picture=None, title="Découpe laser", subtitle="1er pas", colour="#c0392b"
+    )
+    full = _unquantized_card("#c0392b")
+    with Image.open(io.BytesIO(drawn)) as card:
+        assert card.mode == "P"
+        assert _mean_difference(card.convert("RGB"), full) < 1.5
+    assert len(drawn) < len(_png(full)) / 2
+    photograph = Image.effect_noise((600, 600), 64)
+    photograph = Image.merge("RGB", (photograph, photograph.rotate(90), photograph.rotate(180)))
+    picture = io.BytesIO()
+    photograph.save(picture, "PNG")
+    with Image.open(io.BytesIO(share_card_png(
+        picture=picture.getvalue(), title="Découpe laser", subtitle="1er pas", colour="#c0392b"
+    ))) as card:  # fmt: skip
+        assert card.mode == "RGB"
+
+
+def _unquantized_card(colour: str) -> Image.Image:
+    """The same card as share_card_png draws, before its palette (drawn by its own code)."""
+    from generator.drawing import share_card
+
+    original = Image.Image.quantize
+    try:
+        Image.Image.quantize = lambda self, *_, **__: self  # type: ignore[method-assign]
+        png = share_card.share_card_png(
+            picture=None, title="Découpe laser", subtitle="1er pas", colour=colour
+        )
+    finally:
+        Image.Image.quantize = original  # type: ignore[method-assign]
+    with Image.open(io.BytesIO(png)) as card:
+        return card.convert("RGB")
+
+
+def _png(image: Image.Image) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG", compress_level=9)
+    return buffer.getvalue()
+
+
+def _mean_difference(first: Image.Image, second: Image.Image) -> float:
+    histogram = ImageChops.difference(first, second).convert("L").histogram()
+    return sum(value * count for value, count in enumerate(histogram)) / sum(histogram)
 
 
 def test_share_images_are_kept_in_the_cache_store_and_reused(

@@ -195,16 +195,36 @@ def default_badge_png(
     size: int = 600,
 ) -> bytes:
     """Draw a round badge with pictogram, title, subtitle and level stars; return PNG bytes."""
-    _check_badge_arguments(symbol, level, levels, size)
+    arguments = {"title": title, "subtitle": subtitle, "colour": colour, "symbol": symbol}
+    return default_badge_pngs(**arguments, level=level, levels=levels, sizes=(size,))[size]
+
+
+def default_badge_pngs(
+    *,
+    title: str,
+    subtitle: str,
+    colour: str,
+    symbol: str,
+    level: int | None,
+    levels: int,
+    sizes: tuple[int, ...],
+) -> dict[int, bytes]:
+    """The same badge at several sizes, drawn once: PNG bytes by side."""
+    for size in sizes:
+        _check_badge_arguments(symbol, level, levels, size)
+    largest = max(sizes)
     palette = _palette(_parse_colour(colour))
-    canvas = Image.new("RGBA", (size * _SUPERSAMPLE, size * _SUPERSAMPLE), (0, 0, 0, 0))
+    canvas = Image.new("RGBA", (largest * _SUPERSAMPLE, largest * _SUPERSAMPLE), (0, 0, 0, 0))
     geometry = _Geometry.for_side(canvas.width)
     _draw_disc(canvas, geometry, palette)
     _draw_symbol(canvas, geometry, palette, symbol)
     if level is not None:
         _draw_level_marks(canvas, geometry, palette, level, levels)
     _draw_text(canvas, geometry, palette, title, subtitle)
-    badge = canvas.resize((size, size), Image.Resampling.LANCZOS)
+    return {size: _png(canvas.resize((size, size), Image.Resampling.LANCZOS)) for size in sizes}
+
+
+def _png(badge: Image.Image) -> bytes:
     # A 256-colour palette with alpha looks the same on these flat colours and anti-aliased
     # edges, and makes the file (and every baked copy of it, one per award) 5 times smaller.
     badge = badge.quantize(256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import sqlite3
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from PIL import Image, ImageChops
 
 from generator.cache import BADGE_IMAGES, Store
 from generator.site.draw import badge_images
@@ -36,12 +38,12 @@ def test_cached_images_are_reused_and_identical(
     path = tmp_path / "cache.sqlite3"
     with Store(path) as store:
         first = badge_images.draw_badge_images(network, store)
-    assert stored_images(path) == len(network.badges)
+    assert stored_images(path) == 2 * len(network.badges)  # the page size and the baked size
 
-    def no_drawing(**_: object) -> bytes:
+    def no_drawing(**_: object) -> dict[int, bytes]:
         raise AssertionError("drawn again instead of read from the cache")
 
-    monkeypatch.setattr(badge_images, "default_badge_png", no_drawing)
+    monkeypatch.setattr(badge_images, "default_badge_pngs", no_drawing)
     assert badge_images.draw_badge_images(network, Store(path)) == first  # the next build
 
 
@@ -59,7 +61,7 @@ def test_changed_inputs_are_drawn_again(tmp_path: Path, monkeypatch: pytest.Monk
     with Store(path) as store:
         after = badge_images.draw_badge_images(replace(network, skills=recoloured), store)
     assert after["laser-debutant"].data != before
-    assert stored_images(path) == 2
+    assert stored_images(path) == 4  # two drawings, each at two sizes
 
 
 def test_provided_images_are_used_as_they_are() -> None:
@@ -70,3 +72,25 @@ def test_provided_images_are_used_as_they_are() -> None:
         images["atelier-accueil"].data
         == (SITES / "minimal/badges/atelier-accueil.svg").read_bytes()
     )
+    assert images["atelier-accueil"].baking == images["atelier-accueil"].data  # baked as it is
+
+
+def test_awards_are_baked_from_a_smaller_drawing_of_the_same_badge() -> None:
+    """The page shows the badge at 600 px; each award's baked copy is 400 px, drawn at the
+    same time from the same drawing (a third lighter, on every award)."""
+    network = load_network(SITES / "minimal", Problems())
+    network = replace(
+        network, badges={k: replace(b, image=None) for k, b in network.badges.items()}
+    )
+    image = badge_images.draw_badge_images(network, Store(None))["laser-debutant"]
+    with Image.open(io.BytesIO(image.data)) as page, Image.open(io.BytesIO(image.baking)) as baked:
+        assert page.size == (600, 600) and baked.size == (400, 400)
+        shrunk = page.convert("RGBA").resize((400, 400), Image.Resampling.LANCZOS)
+        difference = ImageChops.difference(shrunk, baked.convert("RGBA")).getbbox()
+        assert difference is None or _mean_difference(shrunk, baked.convert("RGBA")) < 4
+    assert len(image.baking) < 0.75 * len(image.data)
+
+
+def _mean_difference(first: Image.Image, second: Image.Image) -> float:
+    histogram = ImageChops.difference(first, second).convert("L").histogram()
+    return sum(value * count for value, count in enumerate(histogram)) / sum(histogram)

@@ -4,6 +4,11 @@ Drawing a default badge takes ~0.3 s; the result only depends on its inputs and 
 drawing code, so it is kept in the cache store under its inputs (the store's keys hold the
 code), and badges to draw are drawn on all the cores. Rendering then receives the images and
 stays pure.
+
+A default badge is drawn at two sizes from one drawing: 600 px for the pages (shown at 300
+CSS px, sharp on a screen of double density) and 400 px for the baked copy each award
+publishes, which weighs 13 KB instead of 20 (the size wallets and profiles show is smaller).
+A badge's own image is baked as it is.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator.cache import BADGE_IMAGES, Store, entry_key
-from generator.drawing.badge import default_badge_png
+from generator.drawing.badge import default_badge_pngs
 from generator.parallel import map_ordered
 from generator.site.model.network import Badge, Network
 from generator.site.model.urls import Urls
@@ -22,10 +27,17 @@ from generator.site.model.urls import Urls
 
 @dataclass(frozen=True)
 class BadgeImage:
-    """A badge's published image: its output path and bytes."""
+    """A badge's published image: its output path and bytes, and the bytes its awards' baked
+    images are made from."""
 
     path: str
     data: bytes
+    baking: bytes
+
+
+# The sides of a default badge: on the pages, and baked into each award's image.
+PAGE_SIDE = 600
+BAKED_SIDE = 400
 
 
 def image_path(badge: Badge) -> str:
@@ -41,27 +53,44 @@ def draw_badge_images(network: Network, store: Store) -> dict[str, BadgeImage]:
         for slug, badge in sorted(network.badges.items())
         if badge.image is None
     }
-    drawn = {slug: store.get(BADGE_IMAGES, _key(arguments)) for slug, arguments in drawings.items()}
+    drawn = {slug: _stored(store, arguments) for slug, arguments in drawings.items()}
     missing = [(slug, arguments) for slug, arguments in drawings.items() if drawn[slug] is None]
     for chunk in map_ordered(_draw, missing, chunk_size=1, min_items=MIN_PARALLEL_DRAWINGS):
-        for slug, png in chunk:
-            drawn[slug] = png
-            store.put(BADGE_IMAGES, _key(drawings[slug]), png)
+        for slug, pngs in chunk:
+            drawn[slug] = pngs
+            for side, png in pngs.items():
+                store.put(BADGE_IMAGES, _key(drawings[slug], side), png)
     images = {}
     for slug, badge in sorted(network.badges.items()):
-        data: bytes | None = badge.image.data if badge.image is not None else drawn[slug]
-        assert data is not None, f"badge {slug} was neither cached nor drawn"
-        images[slug] = BadgeImage(image_path(badge), data)
+        if badge.image is not None:
+            images[slug] = BadgeImage(image_path(badge), badge.image.data, badge.image.data)
+            continue
+        sized = drawn[slug]
+        assert sized is not None, f"badge {slug} was neither cached nor drawn"
+        images[slug] = BadgeImage(image_path(badge), sized[PAGE_SIDE], sized[BAKED_SIDE])
     return images
+
+
+def _stored(store: Store, arguments: dict[str, Any]) -> dict[int, bytes] | None:
+    """Both sizes of a default badge from the store, or None when one is missing."""
+    pngs = {side: store.get(BADGE_IMAGES, _key(arguments, side)) for side in SIDES}
+    if any(png is None for png in pngs.values()):
+        return None
+    return {side: png for side, png in pngs.items() if png is not None}
+
+
+SIDES = (PAGE_SIDE, BAKED_SIDE)
 
 
 # Drawing two badges is already worth a second process.
 MIN_PARALLEL_DRAWINGS = 2
 
 
-def _draw(missing: Sequence[tuple[str, dict[str, Any]]]) -> list[tuple[str, bytes]]:
-    """Default images drawn (in a worker process, or not)."""
-    return [(slug, default_badge_png(**arguments)) for slug, arguments in missing]
+def _draw(
+    missing: Sequence[tuple[str, dict[str, Any]]],
+) -> list[tuple[str, dict[int, bytes]]]:
+    """Default images drawn, both sizes (in a worker process, or not)."""
+    return [(slug, default_badge_pngs(**arguments, sizes=SIDES)) for slug, arguments in missing]
 
 
 def _drawing(network: Network, badge: Badge) -> dict[str, Any]:
@@ -78,6 +107,6 @@ def _drawing(network: Network, badge: Badge) -> dict[str, Any]:
     }
 
 
-def _key(arguments: dict[str, Any]) -> str:
-    """The cache key of a default image: what it is drawn from."""
-    return entry_key(BADGE_IMAGES, json.dumps(arguments, sort_keys=True))
+def _key(arguments: dict[str, Any], side: int) -> str:
+    """The cache key of a default image: what it is drawn from, and its side."""
+    return entry_key(BADGE_IMAGES, json.dumps({**arguments, "side": side}, sort_keys=True))

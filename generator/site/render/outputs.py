@@ -61,7 +61,7 @@ class Rendering:
             fragments or Fragments(),
             share_images or {},
         )
-        self._image_bytes = {slug: image.data for slug, image in images.items()}
+        self._baking = {slug: image.baking for slug, image in images.items()}
 
     def shared_outputs(self, only_awards: Set[AwardKey] | None = None) -> Iterator[Output]:
         """Every output but the awards' own files and pages, made as they are consumed, and
@@ -116,7 +116,7 @@ class Rendering:
     def award_outputs(self, keys: Sequence[AwardKey]) -> list[Output]:
         """The files (credential, OB 2.0 assertion, baked images) and pages of some awards."""
         chunk = {key: self.awards[key] for key in keys}
-        outputs = list(render_award_files(chunk, self.urls, self._image_bytes, self.pages.images))
+        outputs = list(render_award_files(chunk, self.urls, self._baking, self.pages.images))
         for award in chunk.values():
             outputs.extend(render_award_page(self.pages, award))
         return outputs

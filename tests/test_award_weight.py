@@ -1,0 +1,44 @@
+"""What one award adds to the site, in bytes: the budget each feature keeps.
+
+GitHub Pages refuses a site over 1 GB, so the network's capacity is 1 GB divided by an
+award's weight: its two pages (French and English), its credential, its OB 2.0 assertion and
+its baked image. README ("Budgets", in Development) gives the goal; the ceiling here is what
+the example weighs today, so a feature that makes every award heavier fails here until it
+pays for itself elsewhere. Lower it when an award gets lighter; never raise it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+CEILING = 56_000  # bytes, the heaviest award of the example (55.0 KB on 2026-12-07)
+BAKED_IMAGE_CEILING = 20_000  # a default badge baked at 400 px with both texts (16.4-19.3 KB)
+
+
+def award_folders(site: Path) -> list[Path]:
+    return sorted(folder for folder in (site / "awards").glob("*/*") if folder.is_dir())
+
+
+def weight(site: Path, folder: Path) -> int:
+    """Every byte published for one award, in every language."""
+    translated = site / "en" / folder.relative_to(site)
+    files = [*folder.iterdir(), *translated.iterdir()]
+    return sum(path.stat().st_size for path in files if path.is_file())
+
+
+def test_every_award_of_the_example_keeps_the_budget(example_site: Path) -> None:
+    folders = award_folders(example_site)
+    assert len(folders) >= 5
+    heavy = {
+        str(folder.relative_to(example_site)): weight(example_site, folder)
+        for folder in folders
+        if weight(example_site, folder) > CEILING
+    }
+    assert not heavy, f"awards over {CEILING} bytes: {heavy}"
+
+
+def test_a_default_badge_is_baked_from_its_smaller_drawing(example_site: Path) -> None:
+    baked = [folder / "badge.png" for folder in award_folders(example_site)]
+    drawn = [path for path in baked if path.is_file()]
+    assert drawn
+    assert max(path.stat().st_size for path in drawn) <= BAKED_IMAGE_CEILING
