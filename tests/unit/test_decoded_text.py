@@ -4,6 +4,7 @@ build, and what it must not report."""
 
 from __future__ import annotations
 
+import base64
 import json
 
 import pytest
@@ -73,3 +74,23 @@ def test_key_material_is_not_a_mention_nor_a_public_key() -> None:
     ]
     for text in texts:
         assert list(key_material_in(text.encode())) == [], text
+
+
+@pytest.mark.parametrize(
+    "uri",
+    [
+        "data:text/plain;base64,{}",
+        "DATA:TEXT/PLAIN;BASE64,{}",  # a browser reads the scheme in any case
+        "Data:;Base64,{}",
+        "data:text/plain;base64,{}".replace("base64,", "base64,\n  "),  # folded
+    ],
+)
+def test_an_address_inside_a_data_uri_is_found_in_any_case(uri: str) -> None:
+    encoded = base64.b64encode(f"written to {ADDRESS}".encode()).decode()
+    assert found("page/index.html", f'<a href="{uri.format(encoded)}">x</a>')
+
+
+def test_a_data_uri_with_a_space_before_base64_is_decoded() -> None:
+    """The fetch standard's data: URL reads `;` then spaces then `base64`, in any case."""
+    encoded = base64.b64encode(f"written to {ADDRESS}".encode()).decode()
+    assert found("page/index.html", f'<a href="data:text/plain; Base64,{encoded}">x</a>')

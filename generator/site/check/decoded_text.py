@@ -77,7 +77,7 @@ def _add(path: str, data: bytes, decoded: DecodedFile, depth: int) -> None:
         _add_views(part, decoded)
         if b"\x00" in part and (b"@\x00" in part or b"\x00@" in part):
             decoded.texts.extend(_utf16_around_at(part))
-        if depth < _MAX_NESTING and b";base64," in part:
+        if depth < _MAX_NESTING:
             for payload in _data_uri_payloads(part):
                 _add("", payload, decoded, depth + 1)
 
@@ -343,7 +343,10 @@ def _invisible(markup: bytes) -> bool:
     return bool(_TAG.fullmatch(markup)) and not _SEPARATING_TAG.fullmatch(markup)
 
 
-_DATA_URI = re.compile(rb"data:[^,\s\"'<>()]{0,200};base64,([A-Za-z0-9+/=_\-\s]+)", re.IGNORECASE)
+# Matched in the text lower-cased (the scheme and `;base64` in any case), which lets the regular
+# expression engine look for its literal start instead of trying every byte (a page: 1.1 ms
+# -> 0.05 ms); the payload is then read from the text itself, at the same offsets.
+_DATA_URI = re.compile(rb"data:[^,\s\"'<>()]{0,200}; *base64,([a-z0-9+/=_\-\s]+)")
 
 
 def _data_uri_payloads(text: bytes) -> list[bytes]:
@@ -351,8 +354,10 @@ def _data_uri_payloads(text: bytes) -> list[bytes]:
     document in a link), bounded like inflated text."""
     payloads = []
     budget = _MAX_INFLATED
-    for uri in _DATA_URI.finditer(text):
-        encoded = re.sub(rb"\s+", b"", uri[1])[: budget * 4 // 3 + 4]
+    lowered = text.lower()  # `DATA:…;BASE64,` is a data URI to a browser as well
+    for uri in _DATA_URI.finditer(lowered) if b"base64," in lowered else ():
+        start, end = uri.span(1)
+        encoded = re.sub(rb"\s+", b"", text[start:end])[: budget * 4 // 3 + 4]
         try:
             payload = base64.b64decode(encoded + b"=" * (-len(encoded) % 4), altchars=b"-_")
         except (binascii.Error, ValueError):

@@ -10,15 +10,18 @@ holding index.html. English pages live under 'en/', French (the default) at the 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
+
+_SPACE_OR_CONTROL = re.compile("[\x00-\x20\x7f]")
 
 
 def is_web_link(text: object) -> bool:
     """Whether a text is an absolute http(s) URL with a host and nothing a browser would run or
     strip (the one rule for every link the site publishes that a person or a credential gave:
     `javascript:`, `data:` and the like never become links)."""
-    if not isinstance(text, str) or any(ord(char) <= 0x20 or char == "\x7f" for char in text):
+    if not isinstance(text, str) or _SPACE_OR_CONTROL.search(text):
         return False
     parts = urlsplit(text)
     return parts.scheme in ("http", "https") and bool(parts.hostname)
