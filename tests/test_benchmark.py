@@ -1,10 +1,13 @@
-"""Smoke test of benchmarks/bench.py: it makes a valid network and prints its table.
+"""Smoke test of benchmarks/bench.py: it makes a valid network and prints its table; the Hugo
+yardstick's site, where Hugo is installed.
 
 Speed is never asserted here (timings depend on the machine); benchmarks/ measures it.
 """
 
 from __future__ import annotations
 
+import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -17,7 +20,8 @@ from .conftest import ROOT
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-import synthetic_network  # benchmarks/ is not a package
+import hugo_baseline  # benchmarks/ is not a package
+import synthetic_network
 
 
 def test_benchmark_prints_its_table_for_a_valid_network(tmp_path: Path) -> None:
@@ -64,3 +68,29 @@ def test_the_network_has_its_shape(tmp_path: Path, seed: int) -> None:
     assert sorted(p.name for p in (tmp_path / "net" / "assertions").iterdir()) == sorted(
         synthetic_network.STRUCTURE_WEIGHTS
     )
+
+
+@pytest.mark.skipif(
+    shutil.which("hugo") is None, reason="hugo is not on the PATH (apt-get install hugo)"
+)
+def test_hugo_renders_the_baseline_pages(tmp_path: Path) -> None:
+    command = hugo_baseline.hugo_command()
+    assert command is not None
+    assert re.fullmatch(r"v\d+\.\d+\.\d+", hugo_baseline.hugo_version(command))
+    project = hugo_baseline.hugo_site(tmp_path, 3)
+    out = tmp_path / "out"
+    arguments = hugo_baseline.hugo_arguments(project, out)
+    subprocess.run([*command, *arguments], check=True, capture_output=True, timeout=120)
+
+    pages = {path.relative_to(out).as_posix() for path in out.rglob("*.html")}
+    assert pages == {
+        "index.html",
+        "pages/index.html",
+        *(f"pages/page-{number}/index.html" for number in range(3)),
+    }
+    page = (out / "pages" / "page-1" / "index.html").read_text("utf-8")
+    assert "<title>Page 1 · Hugo baseline</title>" in page
+    assert "<p>Une page <strong>simple</strong> en Markdown, numéro 1, avec" in page
+    home = (out / "index.html").read_text("utf-8")
+    assert all(f'<a href="/pages/page-{number}/">' in home for number in range(3))
+    assert hugo_baseline.hugo_caches(project)[0].is_dir()  # its cache kept in the project
