@@ -2,8 +2,9 @@
 
 For each size: a deterministic network of N signed awards (cached outside the repository),
 then `build.py build` timed as a subprocess, --runs times for each situation (cold, warm,
-no change, one edit), with the peak memory of each run; optionally the same number of pages
-built by Pelican. Prints markdown tables. It asserts nothing about speed: it measures.
+no change, one edit), with the peak memory of each run, and what the cold build's output
+weighs per award; optionally the same number of pages built by Pelican and by Hugo. Prints
+markdown tables (report.py). It asserts nothing about speed: it measures.
 """
 
 from __future__ import annotations
@@ -14,59 +15,49 @@ import os
 import platform
 import re
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
-from pelican_baseline import pelican_arguments, pelican_command, pelican_site
+import yaml
+from hugo_baseline import hugo_arguments, hugo_caches, hugo_command, hugo_site, hugo_version
+from pelican_baseline import (
+    pelican_arguments,
+    pelican_caches,
+    pelican_command,
+    pelican_site,
+    pelican_version,
+)
+from report import growth, table
+from results import Baseline, Result, Run
+from site_size import HTML, measure_site
 from synthetic_network import MARKER, ROOT, build_env, ensure_network
 
 from generator.cache import cache_folder
 
 DEFAULT_CACHE = Path("~/.cache/fababrest-bench")
 EDITED_BADGE = "badges/decoupe-laser-premiers-pas.yaml"
-TARGET_SIZE = 10_000
-# measure: (target as shown, limit); all at TARGET_SIZE awards.
-TARGETS = {
-    "cold": ("≤ 30 s", 30.0),
-    "warm": ("≤ 6 s", 6.0),
-    "no_change": ("≤ 1.5 s", 1.5),
-    "one_edit": ("(no target: a badge edit rebuilds the site)", None),
-    "serve": ("≤ 0.5 s", 0.5),
-    "peak": ("≤ 400 MB", 400.0),
-}
-RATIO_TARGET = 10.0
+SETTLE = 2.0
 # Seconds after which ext4 without a journal reuses freed inodes without extra reads (see Trash).
 REUSE_DELAY = 65
 
 
 @dataclass(frozen=True)
-class Run:
-    """One timed subprocess: wall time and peak resident memory."""
+class Yardstick:
+    """Another generator to build as many pages: its command, how to make its site (in the
+    cache folder, of so many pages), the arguments that build a site into a folder, and the
+    caches it keeps in a site between builds."""
 
-    seconds: float
-    peak_mb: float
-    output: str
-
-
-@dataclass
-class Result:
-    """Every measure for one network size."""
-
-    awards: int
-    network: Path
-    generated: str
-    runs: dict[str, list[Run]] = field(default_factory=dict)
-    files: int = 0
-    pages: int = 0
-    cache_kept: bool = False
-    pelican: list[Run] = field(default_factory=list)
-    pelican_pages: int = 0
+    name: str
+    version: str
+    command: list[str]
+    site: Callable[[Path, int], Path]
+    arguments: Callable[[Path, Path], list[str]]
+    caches: Callable[[Path], list[Path]]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -74,13 +65,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     cache_dir = args.cache_dir.expanduser().resolve()
     cache_dir.mkdir(parents=True, exist_ok=True)
-    pelican = pelican_command(cache_dir) if args.pelican else None
     print(_header(args))
+    yardsticks = _yardsticks(args, cache_dir)
     results = []
     trash = Trash(cache_dir / "trash")
     try:
         for awards in args.awards:
-            result = measure(awards, args.seed, args.runs, cache_dir, pelican, trash)
+            result = measure(awards, args, cache_dir, yardsticks, trash)
             results.append(result)
             print(table(result))
     finally:
@@ -88,6 +79,33 @@ def main(argv: Sequence[str] | None = None) -> int:
     if len(results) > 1:
         print(growth(results))
     return 0
+
+
+def _yardsticks(args: argparse.Namespace, cache_dir: Path) -> list[Yardstick]:
+    yardsticks = []
+    if args.pelican:
+        command = pelican_command(cache_dir)
+        yardsticks.append(
+            Yardstick(
+                "Pelican",
+                pelican_version(command),
+                command,
+                pelican_site,
+                pelican_arguments,
+                pelican_caches,
+            )
+        )
+    if args.hugo:
+        hugo = hugo_command()
+        if hugo is None:
+            print(
+                "--hugo: no `hugo` on the PATH, so no comparison with Hugo (apt-get install hugo)\n"
+            )
+        else:
+            yardsticks.append(
+                Yardstick("Hugo", hugo_version(hugo), hugo, hugo_site, hugo_arguments, hugo_caches)
+            )
+    return yardsticks
 
 
 class Trash:
@@ -134,10 +152,20 @@ def _parser() -> argparse.ArgumentParser:
         "--pelican", action="store_true", help="compare with Pelican (installed in a private venv)"
     )
     parser.add_argument(
+        "--hugo", action="store_true", help="compare with Hugo (when `hugo` is on the PATH)"
+    )
+    parser.add_argument(
+        "--settle",
+        type=float,
+        default=SETTLE,
+        help="seconds to wait, after syncing the disks, before each timed run, so that the "
+        f"previous run's files are written back (default: {SETTLE:g}; 0: neither, for a quick try)",
+    )
+    parser.add_argument(
         "--cache-dir",
         type=Path,
         default=DEFAULT_CACHE,
-        help=f"where networks, outputs and Pelican live (default: {DEFAULT_CACHE})",
+        help=f"where networks, outputs, Pelican and the Hugo site live (default: {DEFAULT_CACHE})",
     )
     return parser
 
@@ -157,17 +185,23 @@ def _header(args: argparse.Namespace) -> str:
 
 
 def measure(
-    awards: int, seed: int, runs: int, cache_dir: Path, pelican: list[str] | None, trash: Trash
+    awards: int,
+    args: argparse.Namespace,
+    cache_dir: Path,
+    yardsticks: list[Yardstick],
+    trash: Trash,
 ) -> Result:
     """Generate (or reuse) the network, then time every situation `runs` times."""
+    runs = args.runs
     started = time.perf_counter()
-    source, made = ensure_network(cache_dir, awards, seed)
+    source, made = ensure_network(cache_dir, awards, args.seed)
     stats = (source / MARKER).read_text("utf-8").strip()
     how = f"generated and checked in {time.perf_counter() - started:.1f} s" if made else "cached"
     result = Result(awards, source, f"{stats} ({how}: {source})")
     out = cache_dir / "out" / source.name
     cache = cache_folder(source)
     build = _build_command(source, out)
+    repeat = Repeat(runs, args.settle)
 
     def fresh(remove_cache: bool) -> Callable[[], None]:
         def prepare() -> None:
@@ -177,32 +211,60 @@ def measure(
 
         return prepare
 
-    result.runs["cold"] = _repeat("cold build", runs, build, fresh(remove_cache=True))
+    result.runs["cold"] = repeat("cold build", build, fresh(remove_cache=True))
     result.files = _files_built(result.runs["cold"][-1].output)
-    result.pages = sum(1 for _ in out.rglob("*.html"))
+    result.size = measure_site(out, _default_language(source))
+    result.pages = result.size.kinds[HTML].files
     result.cache_kept = cache.is_dir()
-    result.runs["warm"] = _repeat("warm build", runs, build, fresh(remove_cache=False))
-    result.runs["no_change"] = _repeat("no-change rebuild", runs, build, lambda: None)
+    result.runs["warm"] = repeat("warm build", build, fresh(remove_cache=False))
+    result.runs["no_change"] = repeat("no-change rebuild", build, lambda: None)
     badge = source / EDITED_BADGE
     original = badge.read_text("utf-8")
     edits = iter(range(1, runs + 1))
     try:
-        result.runs["one_edit"] = _repeat(
-            "one-edit rebuild", runs, build, lambda: _edit(badge, original, next(edits))
+        result.runs["one_edit"] = repeat(
+            "one-edit rebuild", build, lambda: _edit(badge, original, next(edits))
         )
     finally:
         badge.write_text(original, "utf-8")
     trash.put(out)
     result.runs["serve"] = serve_edits(source, out, runs)
     trash.put(out)
-    if pelican is not None:
-        project = pelican_site(cache_dir, result.pages)
-        pelican_out = cache_dir / "pelican-out"
-        command = [*pelican, *pelican_arguments(project, pelican_out)]
-        result.pelican = _repeat("Pelican build", runs, command, lambda: trash.put(pelican_out))
-        result.pelican_pages = sum(1 for _ in pelican_out.rglob("*.html"))
-        trash.put(pelican_out)
+    for yardstick in yardsticks:
+        result.baselines.append(measure_baseline(yardstick, result.pages, cache_dir, repeat, trash))
     return result
+
+
+def measure_baseline(
+    yardstick: Yardstick, pages: int, cache_dir: Path, repeat: Repeat, trash: Trash
+) -> Baseline:
+    """Time another generator's cold builds (its caches removed), then its warm builds
+    (caches kept), each into an empty folder, on as many Markdown pages."""
+    out = cache_dir / f"{yardstick.name.lower()}-out"
+    project = yardstick.site(cache_dir, pages)
+    command = [*yardstick.command, *yardstick.arguments(project, out)]
+    caches = yardstick.caches(project)
+
+    def fresh(remove_caches: bool) -> Callable[[], None]:
+        def prepare() -> None:
+            for folder in caches if remove_caches else []:
+                trash.put(folder)
+            trash.put(out)
+
+        return prepare
+
+    name = yardstick.name
+    cold = repeat(f"{name} cold build", command, fresh(remove_caches=True))
+    built = sum(1 for _ in out.rglob("*.html"))
+    warm = repeat(f"{name} warm build", command, fresh(remove_caches=False))
+    trash.put(out)
+    return Baseline(name, yardstick.version, built, cold, warm)
+
+
+def _default_language(source: Path) -> str:
+    """The network's default language, whose pages have no language folder."""
+    site = yaml.safe_load((source / "content" / "site.yaml").read_text("utf-8"))
+    return str(site["language"])
 
 
 def serve_edits(source: Path, out: Path, runs: int) -> list[Run]:
@@ -219,24 +281,33 @@ def _build_command(source: Path, out: Path) -> list[str]:
     return [sys.executable, "build.py", "build", "--source", str(source), "--out", str(out)]
 
 
-def _repeat(label: str, runs: int, command: list[str], prepare: Callable[[], None]) -> list[Run]:
-    measured = []
-    for number in range(1, runs + 1):
-        prepare()
-        settle()
-        run = timed(command)
-        print(
-            f"{label} {number}/{runs}: {run.seconds:.2f} s, {run.peak_mb:.0f} MB", file=sys.stderr
-        )
-        measured.append(run)
-    return measured
+@dataclass(frozen=True)
+class Repeat:
+    """Runs a command --runs times, each after its preparation and a pause (see settle)."""
+
+    runs: int
+    settle: float
+
+    def __call__(self, label: str, command: list[str], prepare: Callable[[], None]) -> list[Run]:
+        measured = []
+        for number in range(1, self.runs + 1):
+            prepare()
+            settle(self.settle)
+            run = timed(command)
+            print(
+                f"{label} {number}/{self.runs}: {run.seconds:.2f} s, {run.peak_mb:.0f} MB",
+                file=sys.stderr,
+            )
+            measured.append(run)
+        return measured
 
 
-def settle() -> None:
+def settle(seconds: float) -> None:
     """Let the file system write back the last run's files before timing the next (the
-    previous outputs are not deleted meanwhile: see Trash)."""
-    os.sync()
-    time.sleep(2)
+    previous outputs are not deleted meanwhile: see Trash); 0 does nothing."""
+    if seconds > 0:
+        os.sync()
+        time.sleep(seconds)
 
 
 def timed(command: list[str]) -> Run:
@@ -273,102 +344,6 @@ def _edit(badge: Path, original: str, number: int) -> None:
     words = f" (modification {number})"
     lines[index] = (line[:-1] + words + '"' if line.endswith('"') else line + words) + "\n"
     badge.write_text("".join(lines), "utf-8")
-
-
-# Reporting -------------------------------------------------------------------------------
-
-
-def _stats(values: list[float]) -> tuple[float, float, float]:
-    return statistics.median(values), min(values), max(values)
-
-
-def _verdict(awards: int, value: float, limit: float | None, lower: bool = True) -> str:
-    if awards != TARGET_SIZE or limit is None:
-        return "—"
-    return "met" if (value <= limit if lower else value >= limit) else "**missed**"
-
-
-def table(result: Result) -> str:
-    """The markdown table of one size."""
-    n = result.awards
-    rows = [
-        f"\n## {n:,} awards\n",
-        f"Network: {result.generated}",
-        f"Output: {result.files:,} files, of which {result.pages:,} HTML pages.",
-        "Build cache (the cache store, generator/cache.py): "
-        + ("kept between warm builds." if result.cache_kept else "none created by the build."),
-        "",
-        f"| measure | median | min | max | target at {TARGET_SIZE:,} awards | met at this N |",
-        "|---|---:|---:|---:|---|---|",
-    ]
-    names = {
-        "cold": "cold build (s)",
-        "warm": "warm build (s)",
-        "no_change": "no-change rebuild (s)",
-        "one_edit": "one badge edited, build (s)",
-        "serve": "serve, one credential edited (s)",
-    }
-    for key, label in names.items():
-        median, low, high = _stats([run.seconds for run in result.runs[key]])
-        target, limit = TARGETS[key]
-        rows.append(
-            f"| {label} | {median:.2f} | {low:.2f} | {high:.2f} | {target} | "
-            f"{_verdict(n, median, limit)} |"
-        )
-    median, low, high = _stats([run.peak_mb for run in result.runs["cold"]])
-    target, limit = TARGETS["peak"]
-    rows.append(
-        f"| peak memory, cold (MB) | {median:.0f} | {low:.0f} | {high:.0f} | {target} | "
-        f"{_verdict(n, median, limit)} |"
-    )
-    ours = [result.pages / run.seconds for run in result.runs["cold"]]
-    median, low, high = _stats(ours)
-    rows.append(f"| pages/s, cold (HTML) | {median:.0f} | {low:.0f} | {high:.0f} | | |")
-    if result.pelican:
-        theirs = [result.pelican_pages / run.seconds for run in result.pelican]
-        p_median, p_low, p_high = _stats(theirs)
-        ratio = median / p_median
-        rows += [
-            f"| Pelican pages/s ({result.pelican_pages:,} HTML pages) | {p_median:.0f} | "
-            f"{p_low:.0f} | {p_high:.0f} | | |",
-            f"| ratio ours / Pelican (pages/s) | {ratio:.2f} x | | | ≥ {RATIO_TARGET:.0f} x | "
-            f"{_verdict(n, ratio, RATIO_TARGET, lower=False)} |",
-        ]
-    rows.append(
-        "\nCold: no output, no cache store. Warm: cache store kept, no output. No-change: the same "
-        "build again. One badge edited: `build.py build` after a badge's description changed "
-        "(every page shows the badge). Serve: `build.py serve`'s rebuild after one credential "
-        "changed, from the change seen to the files written (livereload then tells the browser; "
-        "it looks for changes every 0.8 s)."
-    )
-    return "\n".join(rows) + "\n"
-
-
-def growth(results: list[Result]) -> str:
-    """How the medians grow with the network: time per award, and per added award."""
-    rows = [
-        "\n## Growth\n",
-        "| awards | cold (s) | cold ms/award | marginal ms/award | warm (s) | warm ms/award "
-        "| no-change (s) | badge edit (s) | serve edit (s) | peak (MB) | HTML pages |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
-    ]
-    previous: tuple[int, float] | None = None
-    for result in sorted(results, key=lambda r: r.awards):
-        medians = {k: statistics.median(r.seconds for r in v) for k, v in result.runs.items()}
-        peak = statistics.median(run.peak_mb for run in result.runs["cold"])
-        cold, warm = medians["cold"], medians["warm"]
-        marginal = (
-            f"{1000 * (cold - previous[1]) / (result.awards - previous[0]):.2f}"
-            if previous and result.awards != previous[0]
-            else "—"
-        )
-        rows.append(
-            f"| {result.awards:,} | {cold:.2f} | {1000 * cold / result.awards:.2f} | {marginal} "
-            f"| {warm:.2f} | {1000 * warm / result.awards:.2f} | {medians['no_change']:.2f} "
-            f"| {medians['one_edit']:.2f} | {medians['serve']:.2f} | {peak:.0f} | {result.pages:,} |"
-        )
-        previous = (result.awards, cold)
-    return "\n".join(rows) + "\n"
 
 
 if __name__ == "__main__":

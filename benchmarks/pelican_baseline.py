@@ -25,19 +25,30 @@ CATEGORY_FEED_ATOM = None
 TRANSLATION_FEED_ATOM = None
 AUTHOR_FEED_ATOM = None
 AUTHOR_FEED_RSS = None
+# Pelican's own cache of the pages it read: a warm build, with it kept, reads them from there.
+CACHE_CONTENT = True
+LOAD_CONTENT_CACHE = True
+CACHE_PATH = {cache!r}
 """
 
-ARTICLE = """\
-Title: Page {number}
-Date: 2024-01-01 10:00
-Category: Benchmark
-Slug: page-{number}
-
+# One page's Markdown, the same for every yardstick (hugo_baseline.py too).
+PAGE_TEXT = """\
 Une page **simple** en Markdown, numéro {number}, avec [un lien](https://example.org/{number}).
 
 - un point
 - un autre point
 """
+
+ARTICLE = (
+    """\
+Title: Page {number}
+Date: 2024-01-01 10:00
+Category: Benchmark
+Slug: page-{number}
+
+"""
+    + PAGE_TEXT
+)
 
 
 def pelican_command(cache_dir: Path) -> list[str]:
@@ -58,15 +69,28 @@ def pelican_command(cache_dir: Path) -> list[str]:
 
 
 def pelican_site(cache_dir: Path, pages: int) -> Path:
-    """A Pelican project of `pages` Markdown articles (written once, reused)."""
+    """A Pelican project of `pages` Markdown articles (written once, reused; its settings
+    written again each time)."""
     project = cache_dir / "pelican" / str(pages)
     content = project / "content"
-    if not (project / "pelicanconf.py").is_file():
+    settings = project / "pelicanconf.py"
+    if not settings.is_file():
         content.mkdir(parents=True, exist_ok=True)
         for number in range(pages):
             (content / f"page-{number}.md").write_text(ARTICLE.format(number=number), "utf-8")
-        (project / "pelicanconf.py").write_text(SETTINGS, "utf-8")
+    settings.write_text(SETTINGS.format(cache=str(pelican_caches(project)[0])), "utf-8")
     return project
+
+
+def pelican_caches(project: Path) -> list[Path]:
+    """What Pelican keeps between the builds of a project: what it read."""
+    return [project / "cache"]
+
+
+def pelican_version(command: list[str]) -> str:
+    """Pelican's version, as `pelican --version` prints it."""
+    result = subprocess.run([*command, "--version"], capture_output=True, text=True)
+    return result.stdout.strip() or result.stderr.strip()
 
 
 def pelican_arguments(project: Path, out: Path) -> list[str]:
