@@ -245,9 +245,10 @@ def ensure_network(cache_dir: Path, awards: int, seed: int) -> tuple[Path, bool]
 
 
 def check(source: Path) -> None:
-    """Assert that `build.py check` accepts the network."""
+    """Assert that `build.py check` accepts the network (with no cache store: the staging
+    folder is renamed next, and a store kept under its name would never be used again)."""
     result = subprocess.run(
-        [sys.executable, "build.py", "check", "--source", str(source)],
+        [sys.executable, "build.py", "check", "--no-cache", "--source", str(source)],
         cwd=ROOT,
         env=build_env(),
         capture_output=True,
