@@ -7,17 +7,20 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from generator.cache import Store
-from generator.site.draw.badge_images import BadgeImage
-from generator.site.draw.share_images import ShareImage, ShareKey
 from generator.site.load.changes import Snapshot
 from generator.site.load.repository import SOURCE_FOLDERS
 from generator.site.model.awards import Award
 from generator.site.model.network import Network
 from generator.site.model.problems import Problem, Problems
-from generator.site.render.sharing import QrCodes
-from generator.site.render.theme import Theme
+
+if TYPE_CHECKING:  # what the build made: the stages' types, imported by the build that needs them
+    from generator.site.draw.badge_images import BadgeImage
+    from generator.site.draw.share_images import ShareImage, ShareKey
+    from generator.site.render.sharing import QrCodes
+    from generator.site.render.theme import Theme
 
 AwardKey = tuple[str, str]
 

@@ -59,9 +59,9 @@ def test_the_w3c_vector_canonicalises_and_hashes_byte_for_byte() -> None:
 def test_the_w3c_vector_verifies_and_names_its_did_key() -> None:
     signed = signed_vector()
     (proof,) = proofs_of(signed)
-    assert signer_of(signed, proof) == json.loads(text("keyPair.test-only.json"))[
-        "publicKeyMultibase"
-    ]
+    assert (
+        signer_of(signed, proof) == json.loads(text("keyPair.test-only.json"))["publicKeyMultibase"]
+    )
 
 
 def test_signing_the_w3c_vector_gives_its_proof_value() -> None:

@@ -12,7 +12,6 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from generator.site.load import schema
 from generator.site.load.parsing import Document, read_yaml
 from generator.site.model.network import (
     Asset,
@@ -176,6 +175,10 @@ class Repository:
             )
         if document.value is None:
             return None
+        # Imported here: the validator (jsonschema, a tenth of a second) is needed once a YAML
+        # file is read, and the build that finds nothing changed reads none.
+        from generator.site.load import schema
+
         broken = schema.broken_parts(document, kind, self.problems)
         if broken is None or (broken and (not partial or schema.WHOLE_FILE in broken)):
             return None
