@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import re
 import shutil
 import socket
@@ -30,6 +31,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from generator.site.load.repository import SOURCE_FOLDERS  # noqa: E402
+from generator.site.model.authority import CODEOWNERS  # noqa: E402
 
 HELLO = {"command": "hello", "protocols": ["http://livereload.com/protocols/official-7"]}
 REBUILT = re.compile(r"(?:re)?built \d+ files in ([\d.]+) s|updated \d+ files in ([\d.]+) s")
@@ -77,14 +79,24 @@ def main(source: Path, runs: int, pause: float) -> dict[str, list[float | None]]
         for name in SOURCE_FOLDERS:
             if (source / name).is_dir():
                 shutil.copytree(source / name, site / name)
+        # The structures' maintainers, which the site is checked against (without them it
+        # does not build, and serve would only show its problems).
+        if (source / CODEOWNERS).is_file():
+            (site / CODEOWNERS).parent.mkdir(parents=True)
+            shutil.copyfile(source / CODEOWNERS, site / CODEOWNERS)
         page = sorted((site / "content" / "pages").glob("*.md"))[0]
         port = free_port()
         command = [
             sys.executable, str(ROOT / "build.py"), "serve", "--source", str(site),
             "--port", str(port), "--out", str(Path(folder) / "out"),
         ]  # fmt: skip
+        # Unbuffered: serve's lines come as it prints them (a pipe would hold them to the end).
         serve = subprocess.Popen(
-            command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+            command,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
         )
         printed: list[str] = []
         ready = threading.Event()
@@ -97,13 +109,15 @@ def main(source: Path, runs: int, pause: float) -> dict[str, list[float | None]]
                     ready.set()
             ready.set()
 
-        threading.Thread(target=read, daemon=True).start()
+        reader = threading.Thread(target=read, daemon=True)
+        reader.start()
         try:
             ready.wait()
             measured = asyncio.run(waits(port, page, runs, pause))
         finally:
             serve.terminate()
             serve.wait()
+            reader.join(timeout=10)
     builds = [float(a or b) for line in printed for a, b in REBUILT.findall(line)]
     return {"reload": measured, "rebuild": builds[1:]}  # the first is serve's first build
 
