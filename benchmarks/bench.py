@@ -216,6 +216,7 @@ def measure(
     result.size = measure_site(out, _default_language(source))
     result.pages = result.size.kinds[HTML].files
     result.cache_kept = cache.is_dir()
+    result.runs["floor"] = write_floor(out, cache_dir / "out" / "floor", repeat, trash)
     result.runs["warm"] = repeat("warm build", build, fresh(remove_cache=False))
     result.runs["no_change"] = repeat("no-change rebuild", build, lambda: None)
     badge = source / EDITED_BADGE
@@ -275,6 +276,15 @@ def serve_edits(source: Path, out: Path, runs: int) -> list[Run]:
     for number, seconds in enumerate(measured["seconds"], start=1):
         print(f"serve, one credential edited {number}/{runs}: {seconds:.2f} s", file=sys.stderr)
     return [Run(seconds, process.peak_mb, "") for seconds in measured["seconds"]]
+
+
+def write_floor(site: Path, destination: Path, repeat: Repeat, trash: Trash) -> list[Run]:
+    """The time to write the site's files and nothing else (benchmarks/write_floor.py), as
+    often and in the same conditions as the builds: no build that writes them is faster."""
+    command = [sys.executable, "benchmarks/write_floor.py", str(site), str(destination)]
+    runs = repeat("writing the files alone", command, lambda: trash.put(destination))
+    trash.put(destination)
+    return [Run(float(run.output.split()[-1]), run.peak_mb, run.output) for run in runs]
 
 
 def _build_command(source: Path, out: Path) -> list[str]:

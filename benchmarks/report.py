@@ -70,6 +70,12 @@ def table(result: Result) -> str:
             f"| {label} | {median:.2f} | {low:.2f} | {high:.2f} | {TARGETS[key][0]} | "
             f"{_verdict(n, median, _limit(result, key))} |"
         )
+    if "floor" in result.runs:
+        median, low, high = _stats([run.seconds for run in result.runs["floor"]])
+        rows.append(
+            f"| floor: writing the {result.files:,} files alone (s) | {median:.2f} | {low:.2f} "
+            f"| {high:.2f} | | |"
+        )
     median, low, high = _stats([run.peak_mb for run in result.runs["cold"]])
     rows.append(
         f"| peak memory, cold (MB) | {median:.0f} | {low:.0f} | {high:.0f} | "
@@ -95,7 +101,10 @@ def table(result: Result) -> str:
         "changed, from the change seen to the files written (livereload then tells the browser; "
         "it looks for changes every 0.8 s). Pelican and Hugo build as many one-paragraph "
         "Markdown pages as the site has HTML pages, into an empty folder: cold without their "
-        "caches, warm with the caches of the previous build."
+        "caches, warm with the caches of the previous build. Floor: the cold build's files "
+        "written again by plain Python (benchmarks/write_floor.py: the same folders, names and "
+        "bytes; one write a file, nothing checked), in the same conditions: no build that "
+        "writes them can be faster on this disk."
     )
     return "\n".join(rows) + "\n" + size_table(result) + "\n"
 

@@ -47,6 +47,7 @@ def test_benchmark_prints_its_tables_for_a_valid_network(tmp_path: Path) -> None
     for row in (
         *rows,
         "peak memory",
+        "floor: writing the ",
         "site bytes per award (KB)",
         "pages/s, cold",
         "pages/s, warm",
@@ -218,3 +219,18 @@ def test_growth_gives_the_bytes_per_added_award_and_when_the_site_reaches_1_gb()
         "Between 100 and 300 awards the site grows by 60.0 KB per award, from 5.0 MB that do "
         "not grow: it reaches GitHub Pages' 1 GB at about 16,583 awards."
     )
+
+
+def test_the_write_floor_writes_the_same_files(tmp_path: Path) -> None:
+    """The floor is the time to write the very files of a site, nothing else."""
+    import write_floor
+
+    site = tmp_path / "site"
+    (site / "a" / "b").mkdir(parents=True)
+    (site / "a" / "b" / "index.html").write_bytes(b"<p>page</p>")
+    (site / "top.json").write_bytes(b"{}")
+    (site / "empty.txt").write_bytes(b"")
+    seconds = write_floor.write_site(write_floor.read_site(site), tmp_path / "copy")
+    assert seconds >= 0
+    assert sorted(write_floor.read_site(tmp_path / "copy")) == sorted(write_floor.read_site(site))
+    assert write_floor.main([str(site), str(tmp_path / "copy")]) == 2  # never over a folder
