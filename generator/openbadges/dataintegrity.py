@@ -35,6 +35,20 @@ class ProofError(ValueError):
     """A proof that cannot be made or does not verify; the message says why."""
 
 
+def check_proof_fields(proof: Mapping[str, Any], cryptosuite: str) -> None:
+    """Raise ProofError unless a proof is a DataIntegrityProof of the cryptosuite for an
+    assertion, with a verification method, a creation date-time and a proof value (the
+    fields every cryptosuite of ours requires)."""
+    expected = {"type": PROOF_TYPE, "cryptosuite": cryptosuite, "proofPurpose": PROOF_PURPOSE}
+    for key, value in expected.items():
+        if proof.get(key) != value:
+            raise ProofError(f"proof {key} is {proof.get(key)!r}; only {value!r} is supported")
+    for key in ("verificationMethod", "created", "proofValue"):
+        if not isinstance(proof.get(key), str) or not proof[key]:
+            raise ProofError(f"the proof has no {key}; it is required for {cryptosuite}")
+    _check_created(proof["created"])
+
+
 def _check_created(created: Any) -> None:
     if not isinstance(created, str) or not _DATE_TIME_STAMP.fullmatch(created):
         raise ProofError(
@@ -88,14 +102,7 @@ def proof_of(document: Mapping[str, Any]) -> dict[str, Any]:
     if not isinstance(proofs, Mapping):
         raise ProofError("the proof is not a JSON object")
     proof = dict(proofs)
-    expected = {"type": PROOF_TYPE, "cryptosuite": CRYPTOSUITE, "proofPurpose": PROOF_PURPOSE}
-    for key, value in expected.items():
-        if proof.get(key) != value:
-            raise ProofError(f"proof {key} is {proof.get(key)!r}; only {value!r} is supported")
-    for key in ("verificationMethod", "created", "proofValue"):
-        if not isinstance(proof.get(key), str) or not proof[key]:
-            raise ProofError(f"the proof has no {key}; it is required for {CRYPTOSUITE}")
-    _check_created(proof["created"])
+    check_proof_fields(proof, CRYPTOSUITE)
     _decode_proof_value(proof["proofValue"])
     return proof
 

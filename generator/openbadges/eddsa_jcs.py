@@ -31,6 +31,7 @@ from generator.openbadges.dataintegrity import (
     ProofError,
     _check_created,
     _decode_proof_value,
+    check_proof_fields,
 )
 from generator.openbadges.multikey import (
     decode_public_key,
@@ -83,14 +84,7 @@ def proofs_of(document: Mapping[str, Any]) -> list[dict[str, Any]]:
 
 def _checked(proof: Mapping[str, Any]) -> str:
     """The signer's publicKeyMultibase of a well-formed eddsa-jcs-2022 proof by a did:key."""
-    expected = {"type": PROOF_TYPE, "cryptosuite": CRYPTOSUITE, "proofPurpose": PROOF_PURPOSE}
-    for key, value in expected.items():
-        if proof.get(key) != value:
-            raise ProofError(f"proof {key} is {proof.get(key)!r}; only {value!r} is supported")
-    for key in ("verificationMethod", "created", "proofValue"):
-        if not isinstance(proof.get(key), str) or not proof[key]:
-            raise ProofError(f"the proof has no {key}; it is required for {CRYPTOSUITE}")
-    _check_created(proof["created"])
+    check_proof_fields(proof, CRYPTOSUITE)
     try:
         return key_of_did_key_method(str(proof["verificationMethod"]))
     except ValueError as error:
