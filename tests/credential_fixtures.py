@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from generator.cache import cache_folder
 from generator.cli.commands import main
 from generator.issuer import key_logs
 from generator.issuer.keys import read_private_key
@@ -210,6 +211,7 @@ class SignedNetwork:
     laser: Path  # laser-debutant to ALICE, with evidence and narrative (PNG image)
     accueil: Path  # atelier-accueil to BOB (SVG image)
     expired: Path  # laser-debutant to CAROL, expired on 2025-05-01
+    store: Path  # the folder of the cache store its build filled
 
     @property
     def key_file(self) -> Path:
@@ -275,7 +277,7 @@ def make_signed_network(root: Path) -> SignedNetwork:
     )
     out = root / "out"
     ok("build", "--source", site, "--out", out)
-    return SignedNetwork(site, keys, out, laser, accueil, expired)
+    return SignedNetwork(site, keys, out, laser, accueil, expired, cache_folder(site))
 
 
 _SHARED: dict[str, SignedNetwork] = {}
@@ -289,8 +291,10 @@ def shared_network(factory: pytest.TempPathFactory) -> SignedNetwork:
 
 
 def copy_network(network: SignedNetwork, target: Path) -> SignedNetwork:
-    """A copy of a signed network (site, keys and build) that a test may change."""
+    """A copy of a signed network (site, keys and build) that a test may change, with a copy
+    of the cache store its build filled (see `example_cache` in tests/published_sites.py)."""
     site = Path(shutil.copytree(network.site, target / "site"))
+    shutil.copytree(network.store, cache_folder(site))
     keys = Path(shutil.copytree(network.keys, target / "keys"))
     out = Path(shutil.copytree(network.out, target / "out"))
 
@@ -305,6 +309,7 @@ def copy_network(network: SignedNetwork, target: Path) -> SignedNetwork:
         laser=moved(network.laser),
         accueil=moved(network.accueil),
         expired=moved(network.expired),
+        store=cache_folder(site),
     )
 
 
@@ -350,5 +355,7 @@ def signed(tmp_path_factory: pytest.TempPathFactory) -> SignedNetwork:
 
 @pytest.fixture
 def network(signed: SignedNetwork, tmp_path: Path) -> SignedNetwork:
-    """A copy of the signed network that the test may change."""
+    """A copy of the signed network that the test may change, with its cache store (the
+    images, compiled templates and verified proofs of what the test does not change are not
+    made again; tests about the store itself empty it)."""
     return copy_network(signed, tmp_path)
