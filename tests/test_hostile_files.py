@@ -24,7 +24,7 @@ from .credential_fixtures import Run
 def check(source: Path) -> tuple[int, str]:
     err = io.StringIO()
     with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
-        code = main(["check", "--source", str(source), "--no-cache"])
+        code = main(["check", "--source", str(source)])
     return code, err.getvalue()
 
 
@@ -51,7 +51,7 @@ def test_a_file_from_outside_or_not_a_file_is_refused(
     assert code == 1
     assert f"{name}: error: {message}" in err
     assert "root:" not in err and "Traceback" not in err
-    same_verdict(source, source.parent / "out", "--no-cache")
+    same_verdict(source, source.parent / "out")
 
 
 def test_a_link_inside_the_repository_is_read(minimal_site: Callable[..., Path]) -> None:
