@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import sys
@@ -105,6 +106,24 @@ def _reproducible(
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     # Each test's builds keep their cache in a folder of their own, never the user's.
     monkeypatch.setenv("FABABREST_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+
+
+def made_once(factory: pytest.TempPathFactory, name: str, make: Callable[[Path], None]) -> Path:
+    """A folder of this test run that make(folder) filled, once for all the workers: each
+    pytest-xdist worker has a temporary folder of its own inside the run's; the first worker
+    to ask makes it there while the others wait for it (a lock file), then all read it."""
+    root = factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent
+    folder, done = root / name, root / f"{name}.done"
+    with (root / f"{name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file is closed
+        if not done.exists():
+            shutil.rmtree(folder, ignore_errors=True)  # a worker that failed to make it
+            folder.mkdir()
+            make(folder)
+            done.touch()
+    return folder
 
 
 def copy_site(name: str, target: Path) -> Path:
