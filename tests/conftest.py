@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import sys
@@ -26,18 +27,37 @@ sys.dont_write_bytecode = False
 ROOT = Path(__file__).resolve().parent.parent
 SITES = Path(__file__).resolve().parent / "sites"
 EPOCH = "1767225600"  # 2026-01-01T00:00:00Z: builds in tests are reproducible
+# The modules that take longest (tens of seconds on two cores, `--durations`), longest first:
+# they start first, so that the workers end together rather than one of them finishing a
+# long module alone at the end (pytest-xdist hands out the work in the order of the tests,
+# `--no-loadscope-reorder` in pyproject.toml).
+LONGEST_FIRST = (
+    "tests/test_xss_corpus.py",
+    "tests/test_page_layout.py",
+    "tests/test_benchmark.py",
+    "tests/test_print.py",
+    "tests/test_browser.py",
+    "tests/test_hostile_images.py",
+    "tests/test_parallel_build.py",
+    "tests/test_privacy_encodings.py",
+    "tests/test_map_browser.py",
+    "tests/test_interop.py",
+)
 
 
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Keep a module's tests on one worker when they share a fixture built once per module
     (a built site, a browser's run): pytest-xdist runs the other tests one by one on
-    whichever worker is free (`--dist loadgroup`, pyproject.toml)."""
+    whichever worker is free (`--dist loadgroup`, pyproject.toml). The longest modules come
+    first (LONGEST_FIRST), each module's tests in their order."""
     for item in items:
         info = getattr(item, "_fixtureinfo", None)
         definitions = info.name2fixturedefs.values() if info is not None else ()
         if any(d[-1].scope in ("module", "class", "package") for d in definitions if d):
             item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::", 1)[0]))
+    rank = {module: number for number, module in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.nodeid.split("::", 1)[0], len(rank)))
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
@@ -86,6 +106,24 @@ def _reproducible(
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     # Each test's builds keep their cache in a folder of their own, never the user's.
     monkeypatch.setenv("FABABREST_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+
+
+def made_once(factory: pytest.TempPathFactory, name: str, make: Callable[[Path], None]) -> Path:
+    """A folder of this test run that make(folder) filled, once for all the workers: each
+    pytest-xdist worker has a temporary folder of its own inside the run's; the first worker
+    to ask makes it there while the others wait for it (a lock file), then all read it."""
+    root = factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent
+    folder, done = root / name, root / f"{name}.done"
+    with (root / f"{name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file is closed
+        if not done.exists():
+            shutil.rmtree(folder, ignore_errors=True)  # a worker that failed to make it
+            folder.mkdir()
+            make(folder)
+            done.touch()
+    return folder
 
 
 def copy_site(name: str, target: Path) -> Path:

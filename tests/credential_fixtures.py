@@ -19,12 +19,13 @@ from typing import Any
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from generator.cache import cache_folder
 from generator.cli.commands import main
 from generator.issuer import key_logs
 from generator.issuer.keys import read_private_key
 from generator.openbadges.multikey import public_key_multibase
 
-from .conftest import copy_site
+from .conftest import copy_site, made_once
 
 BASE_URL = "https://example.org/test-network/"
 ATELIER_DID = "did:web:example.org:test-network:issuers:atelier"
@@ -210,6 +211,7 @@ class SignedNetwork:
     laser: Path  # laser-debutant to ALICE, with evidence and narrative (PNG image)
     accueil: Path  # atelier-accueil to BOB (SVG image)
     expired: Path  # laser-debutant to CAROL, expired on 2025-05-01
+    store: Path  # the folder of the cache store its build filled
 
     @property
     def key_file(self) -> Path:
@@ -250,6 +252,9 @@ class SignedNetwork:
         return self.out / "awards" / credential.parent.name / credential.stem
 
 
+CREDENTIALS = ("laser", "accueil", "expired")  # SignedNetwork's fields that are credentials
+
+
 def make_signed_network(root: Path) -> SignedNetwork:
     """Make the signed network under root with the issuer tools, then build it."""
     site = network_site(root / "site")
@@ -275,22 +280,47 @@ def make_signed_network(root: Path) -> SignedNetwork:
     )
     out = root / "out"
     ok("build", "--source", site, "--out", out)
-    return SignedNetwork(site, keys, out, laser, accueil, expired)
+    return SignedNetwork(site, keys, out, laser, accueil, expired, cache_folder(site))
 
 
 _SHARED: dict[str, SignedNetwork] = {}
 
 
+def _make_shared_network(folder: Path) -> None:
+    """The signed network made in folder, its cache store there too, and where its
+    credentials are (their names are made as they are issued)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("FABABREST_CACHE_DIR", str(folder / "cache"))
+        made = make_signed_network(folder / "network")
+    credentials = {name: str(getattr(made, name).relative_to(made.site)) for name in CREDENTIALS}
+    (folder / "credentials.json").write_text(json.dumps(credentials), "utf-8")
+
+
 def shared_network(factory: pytest.TempPathFactory) -> SignedNetwork:
-    """One signed network per test session, for tests that only read it."""
+    """One signed network per test run (made by the first worker that needs it when the
+    tests run in parallel), for tests that only read it."""
     if "network" not in _SHARED:
-        _SHARED["network"] = make_signed_network(factory.mktemp("signed-network"))
+        folder = made_once(factory, "signed-network", _make_shared_network)
+        root = folder / "network"
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setenv("FABABREST_CACHE_DIR", str(folder / "cache"))
+            store = cache_folder(root / "site")
+        credentials = read_json(folder / "credentials.json")
+        _SHARED["network"] = SignedNetwork(
+            root / "site",
+            root / "keys",
+            root / "out",
+            **{name: root / "site" / path for name, path in credentials.items()},
+            store=store,
+        )
     return _SHARED["network"]
 
 
 def copy_network(network: SignedNetwork, target: Path) -> SignedNetwork:
-    """A copy of a signed network (site, keys and build) that a test may change."""
+    """A copy of a signed network (site, keys and build) that a test may change, with a copy
+    of the cache store its build filled (see `example_cache` in tests/published_sites.py)."""
     site = Path(shutil.copytree(network.site, target / "site"))
+    shutil.copytree(network.store, cache_folder(site))
     keys = Path(shutil.copytree(network.keys, target / "keys"))
     out = Path(shutil.copytree(network.out, target / "out"))
 
@@ -305,6 +335,7 @@ def copy_network(network: SignedNetwork, target: Path) -> SignedNetwork:
         laser=moved(network.laser),
         accueil=moved(network.accueil),
         expired=moved(network.expired),
+        store=cache_folder(site),
     )
 
 
@@ -344,11 +375,13 @@ AWARD_SLUG = re.compile(r"^\d{8}-[0-9a-f]{8}$")
 
 @pytest.fixture(scope="session")
 def signed(tmp_path_factory: pytest.TempPathFactory) -> SignedNetwork:
-    """The signed network, built once per test session; tests must not change it."""
+    """The signed network, made once per test run; tests must not change it."""
     return shared_network(tmp_path_factory)
 
 
 @pytest.fixture
 def network(signed: SignedNetwork, tmp_path: Path) -> SignedNetwork:
-    """A copy of the signed network that the test may change."""
+    """A copy of the signed network that the test may change, with its cache store (the
+    images, compiled templates and verified proofs of what the test does not change are not
+    made again; tests about the store itself empty it)."""
     return copy_network(signed, tmp_path)

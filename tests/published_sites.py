@@ -1,6 +1,6 @@
 """The sites whose every published document the standards' checks read, and that every test
 which only reads a built example network shares: the example network, built once per test
-session (once per worker when the tests run in parallel), and each golden site's expected
+run (by the first worker that needs it when the tests run in parallel), and each golden site's expected
 output (which tests/test_golden.py keeps equal to a fresh build of it). A test that changes
 a site works on a copy; a test that changes a shared one fails the session."""
 
@@ -19,6 +19,8 @@ import pytest
 from generator.cache import cache_folder
 from generator.site.build import build
 
+from .conftest import made_once
+
 ROOT = Path(__file__).resolve().parent.parent
 SITES = Path(__file__).resolve().parent / "sites"
 GOLDEN = ("minimal", "signed")
@@ -34,16 +36,27 @@ def _listing(root: Path) -> dict[str, tuple[int, int]]:
     }
 
 
-@pytest.fixture(scope="session")
-def example_build(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Path]]:
-    """The example network of the repository, built (reproducibly, cache store of its own):
-    the site, which tests only read, and the folder of the cache store the build filled."""
-    out = tmp_path_factory.mktemp("example") / "site"
+def _example_store(folder: Path) -> Path:
+    """The folder of the cache store of the example built in folder."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("FABABREST_CACHE_DIR", str(folder / "cache"))
+        return cache_folder(ROOT)
+
+
+def _build_example(folder: Path) -> None:
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # conftest.EPOCH, as every test build
-        patch.setenv("FABABREST_CACHE_DIR", str(tmp_path_factory.mktemp("example-cache")))
-        build(ROOT, out)
-        store = cache_folder(ROOT)
+        patch.setenv("FABABREST_CACHE_DIR", str(folder / "cache"))
+        build(ROOT, folder / "site")
+
+
+@pytest.fixture(scope="session")
+def example_build(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Path]]:
+    """The example network of the repository, built (reproducibly, cache store of its own)
+    once for the whole run, all workers together: the site, which tests only read, and the
+    folder of the cache store the build filled."""
+    folder = made_once(tmp_path_factory, "example", _build_example)
+    out, store = folder / "site", _example_store(folder)
     built = _listing(out)
     yield out, store
     assert _listing(out) == built, "a test changed the shared example site: work on a copy"

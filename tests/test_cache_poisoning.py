@@ -24,6 +24,13 @@ from generator.site.check.signatures import VerifiedProofs
 from .credential_fixtures import BUILD_AT, SignedNetwork, run, snapshot
 
 
+@pytest.fixture(autouse=True)
+def _empty_store(network: SignedNetwork) -> None:
+    """These tests are about the store itself: each starts from an empty one, not from the
+    copy of the shared network's that `network` comes with, and sees what its builds put."""
+    shutil.rmtree(cache.cache_folder(network.site))
+
+
 def build(network: SignedNetwork) -> int:
     return run("build", "--source", network.site, "--out", network.out, at=BUILD_AT).code
 

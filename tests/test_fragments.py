@@ -10,11 +10,12 @@ here whole sites are rendered both ways and compared page by page.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from generator.cache import Store
+from generator.cache import open_store
 from generator.site.build import check
 from generator.site.draw.badge_images import draw_badge_images
 from generator.site.render.fragments import Fragments
@@ -30,9 +31,12 @@ import synthetic_network  # benchmarks/ is not a package
 
 def _assert_same_pages(source: Path) -> None:
     """The site of source rendered whole and with reused parts, from one checked network and
-    one set of badge images, gives the same pages."""
-    checked = check(source, use_cache=False)
-    images = draw_badge_images(checked.network, Store(None))
+    one set of badge images, gives the same pages. The proofs verified and the images drawn
+    by the check come from the test's cache store, and the images from there too: what is
+    compared is the rendering."""
+    checked = check(source)
+    with open_store(source) as store:
+        images = draw_badge_images(checked.network, store)
 
     def site(fragments: Fragments) -> dict[str, bytes]:
         outputs = Rendering(
@@ -55,9 +59,12 @@ def _assert_same_pages(source: Path) -> None:
         assert reused[path] == data, f"{path}: a reused part differs from the page rendered whole"
 
 
-def test_example_network_pages_are_the_same_with_reused_parts() -> None:
-    """The example network: valid, expired and revoked awards, named and anonymous earners."""
-    _assert_same_pages(ROOT)
+def test_example_network_pages_are_the_same_with_reused_parts(
+    example_cache: Callable[[Path], Path],
+) -> None:
+    """The example network: valid, expired and revoked awards, named and anonymous earners
+    (with the cache store of the session's build of it)."""
+    _assert_same_pages(example_cache(ROOT))
 
 
 def test_generated_network_pages_are_the_same_with_reused_parts(

@@ -8,9 +8,8 @@ import contextlib
 import io
 import os
 import shutil
-import subprocess
-import sys
-from collections.abc import Callable
+import signal
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -19,12 +18,13 @@ from generator.cli.commands import main
 
 from .agreement import same_verdict
 from .conftest import ROOT
+from .credential_fixtures import Run
 
 
 def check(source: Path) -> tuple[int, str]:
     err = io.StringIO()
     with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
-        code = main(["check", "--source", str(source), "--no-cache"])
+        code = main(["check", "--source", str(source)])
     return code, err.getvalue()
 
 
@@ -51,7 +51,7 @@ def test_a_file_from_outside_or_not_a_file_is_refused(
     assert code == 1
     assert f"{name}: error: {message}" in err
     assert "root:" not in err and "Traceback" not in err
-    same_verdict(source, source.parent / "out", "--no-cache")
+    same_verdict(source, source.parent / "out")
 
 
 def test_a_link_inside_the_repository_is_read(minimal_site: Callable[..., Path]) -> None:
@@ -135,10 +135,10 @@ def test_the_theme_is_read_like_every_other_input(
     said = []
     for command in ("check", "build"):
         result = command_line(command, source, tmp_path / "out")
-        assert result.returncode == 1, result.stderr
-        errors = [line for line in result.stderr.splitlines() if ": error: " in line]
+        assert result.code == 1, result.err
+        errors = [line for line in result.err.splitlines() if ": error: " in line]
         assert len(errors) == 1 and errors[0].startswith(f"{name}: error: {message}"), errors
-        assert "root:" not in result.stderr and "Traceback" not in result.stderr
+        assert "root:" not in result.err and "Traceback" not in result.err
         said.append(errors)
     assert said[0] == said[1]
     assert not (tmp_path / "out").exists()
@@ -168,22 +168,40 @@ def test_a_cached_build_reads_through_the_same_reader(
     source = minimal_site()
     with_theme(source)
     out = tmp_path / "out"
-    assert command_line("build", source, out).returncode == 0
+    assert command_line("build", source, out).code == 0
     site = sorted(path.relative_to(out) for path in out.rglob("*"))
     make(source / name)
     result = command_line("build", source, out)  # with the cache, as a build runs by default
-    assert result.returncode == 1, result.stderr
-    errors = [line for line in result.stderr.splitlines() if ": error: " in line]
+    assert result.code == 1, result.err
+    errors = [line for line in result.err.splitlines() if ": error: " in line]
     assert len(errors) == 1 and errors[0].startswith(f"{name}: error: {message}")
-    assert "Traceback" not in result.stderr
+    assert "Traceback" not in result.err
     assert sorted(path.relative_to(out) for path in out.rglob("*")) == site
 
 
-def command_line(command: str, source: Path, out: Path) -> subprocess.CompletedProcess[str]:
-    """`build.py check|build` in a process of its own, which a hang would stop (a limit on
-    hangs, not a measure of speed)."""
+@contextlib.contextmanager
+def hang_limit(seconds: int) -> Iterator[None]:
+    """Stop what runs in this (main) thread after so many seconds, with an exception: a read
+    that blocks (a FIFO's open) is interrupted by the alarm (a limit on hangs, not a measure
+    of speed)."""
+
+    def stop(signal_number: int, frame: object) -> None:
+        raise TimeoutError(f"still running after {seconds} s: it hangs")
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def command_line(command: str, source: Path, out: Path) -> Run:
+    """`build.py check|build` as the command line runs it, in this process, which a hang
+    would stop (starting the tool in a process of its own cost a second a run)."""
     options = ["--out", str(out)] if command == "build" else []
-    return subprocess.run(
-        [sys.executable, str(ROOT / "build.py"), command, "--source", str(source), *options],
-        capture_output=True, text=True, timeout=120, check=False,
-    )  # fmt: skip
+    printed, err = io.StringIO(), io.StringIO()
+    with hang_limit(120), contextlib.redirect_stdout(printed), contextlib.redirect_stderr(err):
+        code = main([command, "--source", str(source), *options])
+    return Run(code, printed.getvalue(), err.getvalue())

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -248,10 +248,11 @@ def test_negative_controls_fail_independent_verification(
     assert code == 1
 
 
-def test_baked_svg_images_unbake_with_the_reference_bakery(tmp_path: Path) -> None:
+def test_baked_svg_images_unbake_with_the_reference_bakery(
+    tmp_path: Path, example_cache: Callable[[Path], Path]
+) -> None:
     """The example network has PNG images only: give an awarded badge an SVG image."""
-    source = tmp_path / "source"
-    copy_example(source)
+    source = example_cache(copy_example(tmp_path / "source"))
     badge = "decoupe-vinyle-animateur"
     shutil.copyfile(
         SITES / "minimal" / "badges" / "atelier-accueil.svg", source / "badges" / f"{badge}.svg"

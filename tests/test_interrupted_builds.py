@@ -151,7 +151,7 @@ def killed_build(source: Path, out: Path, moment: str, exchange: bool) -> None:
             kind,
             number,
             "exchange" if exchange else "renames",
-            *build_command(source, out, "--no-cache"),
+            *build_command(source, out),
         ],
         cwd=ROOT,
         capture_output=True,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -50,9 +51,10 @@ def committed(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def repo(committed: Path, tmp_path: Path) -> Path:
-    """A branch of the example network that a test may change."""
-    return Path(shutil.copytree(committed, tmp_path / "repo", symlinks=True))
+def repo(committed: Path, tmp_path: Path, example_cache: Callable[[Path], Path]) -> Path:
+    """A branch of the example network that a test may change, with the cache store of the
+    session's build of the example (tests/published_sites.py)."""
+    return example_cache(Path(shutil.copytree(committed, tmp_path / "repo", symlinks=True)))
 
 
 def errors(text: str) -> list[str]:

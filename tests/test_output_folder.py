@@ -18,9 +18,11 @@ from generator.site.write.output_folder import MARKER
 
 
 def build(source: Path, out: Path | str) -> tuple[int, str]:
+    """`build`, with the test's own cache store (tests/conftest.py): its share images and
+    compiled templates are made once, not at every build."""
     err = io.StringIO()
     with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
-        code = main(["build", "--source", str(source), "--out", str(out), "--no-cache"])
+        code = main(["build", "--source", str(source), "--out", str(out)])
     return code, err.getvalue()
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from generator.cache import Store
+from generator.cache import Store, open_store
 from generator.site.draw.badge_images import draw_badge_images
 from generator.site.load.network import load_network
 from generator.site.load.theme import load_theme
@@ -328,11 +328,12 @@ def test_render_does_not_touch_the_source(tmp_path: Path) -> None:
 
 
 def test_rendering_reads_and_writes_nothing_and_starts_no_process(
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, example_cache: Callable[[Path], Path]
 ) -> None:
     """Render is pure: every output of the example network (awards included) comes back as
     bytes, with every way of opening a file or starting a process forbidden meanwhile (the
-    theme, Leaflet included, was read by the load stage)."""
+    theme, Leaflet included, was read by the load stage). The network is checked, and its
+    badge images drawn, with the cache store of the session's build of the example."""
     import builtins
     import io
     import multiprocessing
@@ -343,8 +344,9 @@ def test_rendering_reads_and_writes_nothing_and_starts_no_process(
 
     from ..conftest import ROOT
 
-    checked = check(ROOT, use_cache=False)
-    images = draw_badge_images(checked.network, Store(None))
+    checked = check(example_cache(ROOT))
+    with open_store(ROOT) as store:
+        images = draw_badge_images(checked.network, store)
 
     def forbidden(*args: Any, **kwargs: Any) -> Any:
         raise AssertionError(f"render touched the disk or started a process: {args!r}")
