@@ -9,10 +9,15 @@ pays for itself elsewhere. Lower it when an award gets lighter; never raise it.
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
-CEILING = 53_500  # bytes, the heaviest award of the example (53.0 KB on 2026-12-07)
-BAKED_IMAGE_CEILING = 20_000  # a default badge baked at 400 px with both texts (16.4-19.3 KB)
+from PIL import Image
+
+from generator.drawing.badge import default_badge_pngs
+
+CEILING = 44_500  # bytes, the heaviest award of the example (44.0 KB on 2026-12-07)
+BAKED_IMAGE_CEILING = 13_000  # a default badge baked at 256 px, optimised, with both texts
 
 
 def award_folders(site: Path) -> list[Path]:
@@ -42,3 +47,20 @@ def test_a_default_badge_is_baked_from_its_smaller_drawing(example_site: Path) -
     drawn = [path for path in baked if path.is_file()]
     assert drawn
     assert max(path.stat().st_size for path in drawn) <= BAKED_IMAGE_CEILING
+
+
+def test_the_baked_drawing_is_optimised_without_changing_a_pixel() -> None:
+    arguments = {
+        "title": "Découpe laser",
+        "subtitle": "Mainteneur",
+        "colour": "#c0392b",
+        "symbol": "generic",
+        "level": 5,
+        "levels": 5,
+    }
+    plain = default_badge_pngs(**arguments, sizes=(256,))[256]
+    optimised = default_badge_pngs(**arguments, sizes=(256,), optimised=(256,))[256]
+    assert len(optimised) < 0.9 * len(plain)
+    with Image.open(io.BytesIO(plain)) as before, Image.open(io.BytesIO(optimised)) as after:
+        assert after.size == before.size == (256, 256)
+        assert after.convert("RGBA").tobytes() == before.convert("RGBA").tobytes()
