@@ -273,7 +273,8 @@ def award_context(renderer: PageRenderer, award: Award, lang: str) -> dict[str, 
         if (person := network.person_of(issuer, slug)) and person.allows("portfolio")
         else None,
         "credential_url": urls.absolute(urls.credential(issuer, slug)),
-        "assertion_url": urls.absolute(urls.assertion(issuer, slug)),
+        "credential_path": urls.credential(issuer, slug),
+        "assertion_path": urls.assertion(issuer, slug),
     }
 
 

@@ -25,7 +25,7 @@
   if (copy && navigator.clipboard) {
     copy.hidden = false;
     copy.addEventListener("click", async () => {
-      await navigator.clipboard.writeText(copy.dataset.url);
+      await navigator.clipboard.writeText(document.getElementById("page-link").value);
       copy.dataset.copied = "true";
       copy.textContent = copy.dataset.done;
     });
