@@ -85,12 +85,13 @@ def test_nothing_changed_writes_nothing(live: LiveSite) -> None:
 def test_a_reformatted_credential_is_verified_and_published_again(
     network: SignedNetwork, live: LiveSite, tmp_path: Path
 ) -> None:
-    # Same signed content, other bytes: the verbatim copy and the baked image change.
+    # Same signed content, other bytes: the verbatim copy changes (the baked image, which
+    # carries the credential compact, does not).
     before = network.laser.read_bytes()
     network.laser.write_text(json.dumps(read_json(network.laser), indent=4), "utf-8")
     assert network.laser.read_bytes() != before
     incremental, written = rebuild(live)
-    assert incremental and written >= 2
+    assert incremental and written >= 1
     assert snapshot(live.out_dir) == full_build(network, tmp_path / "full")
 
 

@@ -38,20 +38,29 @@ def assertion_document(award: Award, urls: Urls, image_path: str) -> dict[str, o
     )
 
 
+def compact_json(document: object) -> str:
+    """A JSON document without the spaces of its layout."""
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+
+
 def render_award_files(
     awards: Mapping[AwardKey, Award],
     urls: Urls,
     images: Mapping[str, bytes],
     image_paths: Mapping[str, str],
 ) -> Iterator[Output]:
-    """For every award: the credential verbatim, its OB 2.0 assertion and baked images."""
+    """For every award: the credential verbatim, its OB 2.0 assertion and baked images (which
+    carry both, compact)."""
     for (issuer, slug), award in sorted(awards.items()):
         image_path = image_paths[award.badge.slug]
         assertion = assertion_document(award, urls, image_path)
         yield Output(urls.credential(issuer, slug), award.credential.data)
         yield Output(urls.assertion(issuer, slug), json_bytes(assertion))
-        credential_text = award.credential.data.decode("utf-8")
-        assertion_text = json.dumps(assertion, ensure_ascii=False)
+        # The images carry both documents as compact JSON: the same values as the published
+        # files (the credential's signature covers its values, not its layout), one copy per
+        # award made 0.7 KB lighter than the credential's file as its issuer wrote it.
+        credential_text = compact_json(award.credential.document)
+        assertion_text = compact_json(assertion)
         image = images[award.badge.slug]
         if image_path.endswith(".png"):
             baked = bake_png(
