@@ -173,3 +173,9 @@ def test_the_example_prints_the_first_of_the_month_as_french_writes_it(site: Pat
     pages = [path.read_text("utf-8") for path in (site / "awards").glob("*/*/index.html")]
     assert any("1er mars 2025" in html for html in pages)
     assert not any(re.search(r"[^0-9]1 (janvier|février|mars|avril|mai|juin)", h) for h in pages)
+
+
+def test_a_badge_title_never_wraps_into_a_line_that_starts_with_a_hyphen(site: Path) -> None:
+    html = page(site, "awards/atelier-kerexemple/20250301-1815f182")
+    assert "<h1>Découpe vinyle\u00a0- Animateur / animatrice</h1>" in html
+    assert "<h1>Découpe vinyle - " not in html

@@ -86,5 +86,11 @@ def in_language(text: Text | str | None, language: str, default_language: str) -
     else:
         shown, used = text, default_language
     if used == language or not shown:
-        return escape(shown)
-    return Markup('<span lang="{}">{}</span>').format(used, shown)
+        return _unbroken_before_hyphens(escape(shown))
+    return Markup('<span lang="{}">{}</span>').format(used, _unbroken_before_hyphens(escape(shown)))
+
+
+def _unbroken_before_hyphens(text: Markup) -> Markup:
+    """A spaced hyphen kept on the line of the word before it ("Découpe vinyle - 1er pas"
+    never wraps into a line that starts with "-"): the space before it does not break."""
+    return Markup(text.replace(" - ", "\u00a0- "))
