@@ -179,3 +179,12 @@ def test_a_badge_title_never_wraps_into_a_line_that_starts_with_a_hyphen(site: P
     html = page(site, "awards/atelier-kerexemple/20250301-1815f182")
     assert "<h1>Découpe vinyle\u00a0- Animateur / animatrice</h1>" in html
     assert "<h1>Découpe vinyle - " not in html
+
+
+def test_portfolio_says_each_badge_held_is_valid_and_marks_suggestions(site: Path) -> None:
+    html = main(page(site, "people/alice-m"))
+    held, suggested = html.split('id="next-title"', 1)
+    assert held.count('class="tag tag-valid"') == held.count('class="badge-card is-earned"') == 1
+    assert "is-suggested" not in held
+    assert 'class="is-suggested"' in suggested and "À obtenir" in suggested
+    assert "tag-valid" not in suggested
