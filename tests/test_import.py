@@ -293,3 +293,77 @@ def test_an_award_and_its_revoked_answer_in_one_import(
     record = (site / RECORD).read_text()
     assert "badge: impression-3d-autonome" in record
     assert "revoked: true\nrevocation_reason: Badge retiré à la demande de la structure\n" in record
+
+
+ACHIEVEMENT = {
+    "@context": [
+        "https://www.w3.org/ns/credentials/v2",
+        "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+    ],
+    "id": "https://openbadgefactory.com/v1/badge/_/ZX81ACHIEVE3.json",
+    "type": ["Achievement"],
+    "achievementType": "MicroCredential",
+    "humanCode": "FAB-101",
+    "fieldOfStudy": "Fabrication numérique",
+    "creditsAvailable": 1.5,
+    "name": "Découpe laser avancée",
+    "description": "A conduit une découpeuse laser en autonomie.",
+    "criteria": {"narrative": "- A découpé trois pièces."},
+    "tag": ["laser"],
+    "alignment": [
+        {
+            "type": ["Alignment"],
+            "targetName": "operate laser cutting equipment",
+            "targetUrl": "http://data.europa.eu/esco/skill/45bef06d-dba9-4192-9805-2f7d27523638",
+            "targetFramework": "ESCO",
+            "targetCode": "http://data.europa.eu/esco/skill/45bef06d-dba9-4192-9805-2f7d27523638",
+            "targetType": "ceasn:Competency",
+        }
+    ],
+}
+
+
+def test_an_ob3_achievement_keeps_its_alignment_and_ob3_fields(
+    minimal_site: MakeSite, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An Open Badges 3.0 Achievement (as Open Badge Factory exports one) is imported as a
+    badge class, its alignments (targetType too) and its OB 3.0 fields kept, and the imported
+    badge's Achievement carries them again."""
+    site = minimal_site()
+    source = tmp_path / "achievement.json"
+    source.write_text(json.dumps(ACHIEVEMENT), "utf-8")
+    assert run(site, str(source), "--issuer", "atelier") == 0
+    badge = (site / "badges/decoupe-laser-avancee.yaml").read_text()
+    for line in (
+        "achievement_type: MicroCredential\n",
+        "human_code: FAB-101\n",
+        "field_of_study: Fabrication numérique\n",
+        "credits_available: 1.5\n",
+        "  framework: ESCO\n",
+        "  type: ceasn:Competency\n",
+    ):
+        assert line in badge
+    assert main(["check", "--source", str(site)]) == 0
+    out = tmp_path / "out"
+    assert main(["build", "--source", str(site), "--out", str(out)]) == 0
+    capsys.readouterr()
+    built = json.loads((out / "badges/decoupe-laser-avancee/achievement.json").read_text())
+    assert (built["achievementType"], built["humanCode"], built["creditsAvailable"]) == (
+        "MicroCredential",
+        "FAB-101",
+        1.5,
+    )
+    assert built["alignment"] == ACHIEVEMENT["alignment"]
+
+
+def test_ob3_fields_of_the_wrong_kind_are_reported(
+    minimal_site: MakeSite, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site = minimal_site()
+    source = tmp_path / "achievement.json"
+    source.write_text(json.dumps({**ACHIEVEMENT, "creditsAvailable": "trois"}), "utf-8")
+    assert run(site, str(source), "--issuer", "atelier") == 1
+    assert (
+        f"{source}: error: the badge class's 'creditsAvailable' 'trois' is not a number of credits"
+        in capsys.readouterr().err
+    )
