@@ -15,6 +15,10 @@ from .test_standard_schemas import schema_errors
 
 ESCO_SKILL = "http://data.europa.eu/esco/skill/45bef06d-dba9-4192-9805-2f7d27523638"
 ALIGNMENT = (
+    "achievement_type: MicroCredential\n"
+    "human_code: LAS-1\n"
+    "field_of_study: {fr: Fabrication numérique, en: Digital fabrication}\n"
+    "credits_available: 1.5\n"
     "alignment:\n"
     "  - framework: esco\n"
     f"    code: {ESCO_SKILL}\n"
@@ -23,6 +27,26 @@ ALIGNMENT = (
     "    code: G1202\n"
     '    name: {fr: "Animation d\'activités culturelles ou ludiques"}\n'
 )
+
+
+def align_laser_badge(network: SignedNetwork) -> None:
+    """Align the signed network's laser-debutant (awarded) with ESCO and ROME, and give it
+    the OB 3.0 fields."""
+    badge_file = network.site / "badges" / "laser-debutant.yaml"
+    text = badge_file.read_text("utf-8")
+    badge_file.write_text(text[: text.index("alignment:")] + ALIGNMENT, "utf-8")
+
+
+def issue_aligned(network: SignedNetwork) -> Path:
+    """A credential of the aligned laser-debutant, signed after the alignment."""
+    return issue(
+        network.site,
+        "laser-debutant",
+        network.key_file,
+        "2025-06-02T10:00:00Z",
+        "--recipient",
+        "dora.alignee-4417@example.net",
+    )
 
 
 def _awards(site: Path) -> dict[str, bytes]:
@@ -36,9 +60,7 @@ def _awards(site: Path) -> dict[str, bytes]:
 def test_aligning_an_awarded_badge_changes_no_award_and_new_credentials_carry_it(
     network: SignedNetwork, tmp_path: Path
 ) -> None:
-    badge_file = network.site / "badges" / "laser-debutant.yaml"
-    text = badge_file.read_text("utf-8")
-    badge_file.write_text(text[: text.index("alignment:")] + ALIGNMENT, "utf-8")
+    align_laser_badge(network)
     before = _awards(network.out)
     assert before
 
@@ -50,20 +72,19 @@ def test_aligning_an_awarded_badge_changes_no_award_and_new_credentials_carry_it
     signed_before = read_json(network.laser)["credentialSubject"]["achievement"]
     assert "Référentiel test" in json.dumps(signed_before, ensure_ascii=False)
 
-    credential = issue(
-        network.site,
-        "laser-debutant",
-        network.key_file,
-        "2025-06-02T10:00:00Z",
-        "--recipient",
-        "dora.alignee-4417@example.net",
-    )
-    carried = read_json(credential)["credentialSubject"]["achievement"]["alignment"]
+    credential = issue_aligned(network)
+    embedded = read_json(credential)["credentialSubject"]["achievement"]
+    carried = embedded["alignment"]
     assert carried == achievement["alignment"]
+    assert (embedded["achievementType"], embedded["humanCode"]) == ("MicroCredential", "LAS-1")
+    assert (embedded["fieldOfStudy"], embedded["creditsAvailable"]) == (
+        "Fabrication numérique",
+        1.5,
+    )
     assert carried[0]["targetType"] == "ceasn:Competency"
     assert schema_errors(read_json(credential), "OpenBadgeCredential") == []
-    # The build verifies its signature over the alignment (JSON-LD safe mode: every term of
-    # it is defined by the OB 3.0 context) and publishes it.
+    # The build verifies its signature over the alignment and the OB 3.0 fields (JSON-LD
+    # safe mode: every term of them is defined by the OB 3.0 context) and publishes it.
     rebuilt = tmp_path / "rebuilt"
     ok("build", "--source", network.site, "--out", rebuilt)
     award = rebuilt / "awards" / "atelier" / credential.stem / "credential.json"
