@@ -321,6 +321,23 @@ ACHIEVEMENT = {
         }
     ],
 }
+# What some platforms write: the framework's full name, the ESCO URI only as targetUrl.
+ROME_AND_URL_ONLY = [
+    {
+        "type": ["Alignment"],
+        "targetName": "Animation d'activités culturelles ou ludiques",
+        "targetUrl": "https://candidat.francetravail.fr/metierscope/fiche-metier/G1202",
+        "targetFramework": "ROME 4.0",
+        "targetCode": "G1202",
+    },
+    {
+        "type": ["Alignment"],
+        "targetName": "communicate with a non-scientific audience",
+        "targetUrl": "http://data.europa.eu/esco/skill/ff64e9fc-36dd-4035-872a-83aa41dc1ad9",
+        "targetFramework": "esco",
+        "targetCode": "ff64e9fc-36dd-4035-872a-83aa41dc1ad9",
+    },
+]
 
 
 def test_an_ob3_achievement_keeps_its_alignment_and_ob3_fields(
@@ -339,7 +356,7 @@ def test_an_ob3_achievement_keeps_its_alignment_and_ob3_fields(
         "human_code: FAB-101\n",
         "field_of_study: Fabrication numérique\n",
         "credits_available: 1.5\n",
-        "  framework: ESCO\n",
+        "  framework: esco\n",  # a known framework, as a badge file names it
         "  type: ceasn:Competency\n",
     ):
         assert line in badge
@@ -367,3 +384,17 @@ def test_ob3_fields_of_the_wrong_kind_are_reported(
         f"{source}: error: the badge class's 'creditsAvailable' 'trois' is not a number of credits"
         in capsys.readouterr().err
     )
+
+
+def test_known_frameworks_are_named_as_badge_files_name_them(
+    minimal_site: MakeSite, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site = minimal_site()
+    source = tmp_path / "achievement.json"
+    source.write_text(json.dumps({**ACHIEVEMENT, "alignment": ROME_AND_URL_ONLY}), "utf-8")
+    assert run(site, str(source), "--issuer", "atelier") == 0
+    badge = (site / "badges/decoupe-laser-avancee.yaml").read_text()
+    assert "  framework: rome\n  code: G1202\n" in badge
+    esco = "http://data.europa.eu/esco/skill/ff64e9fc-36dd-4035-872a-83aa41dc1ad9"
+    assert f"  framework: esco\n  code: {esco}\n" in badge
+    assert main(["check", "--source", str(site)]) == 0

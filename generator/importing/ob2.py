@@ -17,7 +17,12 @@ from pathlib import Path
 from typing import Any
 
 from generator.importing.messages import kind_of_value, said
-from generator.importing.ob3 import achievement_fields, as_badge_class, is_achievement
+from generator.importing.ob3 import (
+    achievement_fields,
+    as_badge_class,
+    badge_framework,
+    is_achievement,
+)
 from generator.importing.records import (
     Imported,
     ImportedAlignment,
@@ -207,13 +212,18 @@ class Reader:
                 which = f"alignment {said(name)}" if isinstance(name, str) else "an alignment"
                 self.error(f"{which} needs a targetName and an http(s) targetUrl")
                 continue
+            framework, code = badge_framework(
+                _optional_text(entry.get("targetFramework")),
+                _optional_text(entry.get("targetCode")),
+                str(url),
+            )
             found.append(
                 ImportedAlignment(
                     name=name,
                     url=str(url),
                     description=_optional_text(entry.get("targetDescription")),
-                    framework=_optional_text(entry.get("targetFramework")),
-                    code=_optional_text(entry.get("targetCode")),
+                    framework=framework,
+                    code=code,
                     type=_optional_text(entry.get("targetType")),
                 )
             )

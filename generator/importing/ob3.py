@@ -1,7 +1,7 @@
 """Open Badges 3.0 Achievements as platforms export them (Open Badge Factory among them), read
 as badge classes, and the Open Badges 3.0 fields a badge keeps wherever they come from:
 `achievementType`, `humanCode`, `fieldOfStudy`, `creditsAvailable`, and an alignment's
-`targetType`.
+`targetType`, its known framework named as a badge file names it.
 
 Plain JSON in; every problem is reported through the reader's `error`, nothing is fetched.
 https://www.imsglobal.org/spec/ob/v3p0/#achievement
@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from generator.importing.messages import kind_of_value, said
+from generator.site.model.frameworks import FRAMEWORKS, known_framework
 
 # Each field's name in Open Badges 3.0 -> its name in badges/<slug>.yaml.
 ACHIEVEMENT_FIELDS = {
@@ -65,3 +66,24 @@ def achievement_fields(
         if (name, value) != ("achievementType", "Badge"):
             found.append((field, value))
     return tuple(found)
+
+
+def badge_framework(
+    framework: str | None, code: str | None, url: str
+) -> tuple[str | None, str | None]:
+    """An alignment's framework and code as a badge file writes them: a known framework by
+    its key (`ESCO`, `ROME 4.0`: esco, rome), and its code taken from targetUrl when the
+    platform put the code there (an ESCO concept's URI) and not in targetCode."""
+    named = known_framework(framework) or next(
+        (
+            known
+            for known in FRAMEWORKS.values()
+            if framework and known.name.casefold() == framework.strip().casefold()
+        ),
+        None,
+    )
+    if named is None:
+        return framework, code
+    if (code is None or not named.pattern.match(code)) and named.pattern.match(url):
+        code = url
+    return named.key, code
