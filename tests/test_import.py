@@ -378,12 +378,15 @@ def test_ob3_fields_of_the_wrong_kind_are_reported(
 ) -> None:
     site = minimal_site()
     source = tmp_path / "achievement.json"
-    source.write_text(json.dumps({**ACHIEVEMENT, "creditsAvailable": "trois"}), "utf-8")
+    wrong = {**ACHIEVEMENT, "creditsAvailable": "trois", "humanCode": 12}
+    source.write_text(json.dumps(wrong), "utf-8")
     assert run(site, str(source), "--issuer", "atelier") == 1
+    err = capsys.readouterr().err
     assert (
         f"{source}: error: the badge class's 'creditsAvailable' 'trois' is not a number of credits"
-        in capsys.readouterr().err
+        in err
     )
+    assert f"{source}: error: the badge class's 'humanCode' is a number, not a text" in err
 
 
 def test_known_frameworks_are_named_as_badge_files_name_them(
