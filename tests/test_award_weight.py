@@ -15,8 +15,9 @@ from pathlib import Path
 from PIL import Image
 
 from generator.drawing.badge import default_badge_pngs
+from generator.site.render.theme import _unindented
 
-CEILING = 44_500  # bytes, the heaviest award of the example (44.0 KB on 2026-12-07)
+CEILING = 43_000  # bytes, the heaviest award of the example (42.6 KB on 2026-12-07)
 BAKED_IMAGE_CEILING = 13_000  # a default badge baked at 256 px, optimised, with both texts
 
 
@@ -64,3 +65,15 @@ def test_the_baked_drawing_is_optimised_without_changing_a_pixel() -> None:
     with Image.open(io.BytesIO(plain)) as before, Image.open(io.BytesIO(optimised)) as after:
         assert after.size == before.size == (256, 256)
         assert after.convert("RGBA").tobytes() == before.convert("RGBA").tobytes()
+
+
+def test_pages_carry_no_indentation_of_their_templates(example_site: Path) -> None:
+    page = (award_folders(example_site)[0] / "index.html").read_text("utf-8")
+    indented = [line for line in page.splitlines() if line[:1] in (" ", "\t")]
+    assert not indented, indented[:3]
+
+
+def test_a_template_where_spaces_show_keeps_them() -> None:
+    assert _unindented("<ul>\n  <li>a</li>\n</ul>\n") == "<ul>\n<li>a</li>\n</ul>\n"
+    kept = "<pre>\n  indented\n</pre>\n"
+    assert _unindented(kept) == kept

@@ -231,7 +231,16 @@ def default_badge_pngs(
     if level is not None:
         _draw_level_marks(canvas, geometry, palette, level, levels)
     _draw_text(canvas, geometry, palette, title, subtitle)
-    pngs = {size: _png(canvas.resize((size, size), Image.Resampling.LANCZOS)) for size in sizes}
+    # Down to the largest side in two steps (Pillow's reducing_gap: a box filter by a whole
+    # factor, then Lanczos), a third of the time of Lanczos alone and the same to the eye; the
+    # smaller sides from that one, not from the canvas 16 times larger.
+    drawn = canvas.resize((largest, largest), Image.Resampling.LANCZOS, reducing_gap=2.0)
+    pngs = {
+        size: _png(
+            drawn if size == largest else drawn.resize((size, size), Image.Resampling.LANCZOS)
+        )
+        for size in sizes
+    }
     for size in optimised:
         # Lossless: the same pixels, and the same bytes for the same input on every machine.
         pngs[size] = oxipng.optimize_from_memory(pngs[size], level=2)

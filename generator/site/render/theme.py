@@ -5,6 +5,7 @@ from __future__ import annotations
 import gettext
 import io
 import pickle
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
@@ -204,7 +205,7 @@ class Theme:
         template = self.files.templates.get(name)
         if template is None:
             return None
-        return template.source, template.location.path, lambda: True
+        return _unindented(template.source), template.location.path, lambda: True
 
     def _bytecode_cache(
         self, language: str, catalogue: bytes | None
@@ -233,3 +234,16 @@ class Theme:
                         problems.error(
                             template.location.at(error.lineno), f"template error: {error.message}"
                         )
+
+
+_INDENT = re.compile(r"^[ \t]+", re.MULTILINE)
+_KEEPS_SPACES = re.compile(r"<(pre|textarea)\b", re.IGNORECASE)
+
+
+def _unindented(source: str) -> str:
+    """A template without the indentation of its lines, which every page would carry (0.4 KB
+    of an award page): lines and their numbers are kept, for the messages that name them; a
+    template holding a <pre> or a <textarea>, where spaces show, is left as it is."""
+    if _KEEPS_SPACES.search(source):
+        return source
+    return _INDENT.sub("", source)
