@@ -293,3 +293,111 @@ def test_an_award_and_its_revoked_answer_in_one_import(
     record = (site / RECORD).read_text()
     assert "badge: impression-3d-autonome" in record
     assert "revoked: true\nrevocation_reason: Badge retiré à la demande de la structure\n" in record
+
+
+ACHIEVEMENT = {
+    "@context": [
+        "https://www.w3.org/ns/credentials/v2",
+        "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+    ],
+    "id": "https://openbadgefactory.com/v1/badge/_/ZX81ACHIEVE3.json",
+    "type": ["Achievement"],
+    "achievementType": "MicroCredential",
+    "humanCode": "FAB-101",
+    "fieldOfStudy": "Fabrication numérique",
+    "creditsAvailable": 1.5,
+    "name": "Découpe laser avancée",
+    "description": "A conduit une découpeuse laser en autonomie.",
+    "criteria": {"narrative": "- A découpé trois pièces."},
+    "tag": ["laser"],
+    "alignment": [
+        {
+            "type": ["Alignment"],
+            "targetName": "operate laser cutting equipment",
+            "targetUrl": "http://data.europa.eu/esco/skill/45bef06d-dba9-4192-9805-2f7d27523638",
+            "targetFramework": "ESCO",
+            "targetCode": "http://data.europa.eu/esco/skill/45bef06d-dba9-4192-9805-2f7d27523638",
+            "targetType": "ceasn:Competency",
+        }
+    ],
+}
+# What some platforms write: the framework's full name, the ESCO URI only as targetUrl.
+ROME_AND_URL_ONLY = [
+    {
+        "type": ["Alignment"],
+        "targetName": "Animation d'activités culturelles ou ludiques",
+        "targetUrl": "https://candidat.francetravail.fr/metierscope/fiche-metier/G1202",
+        "targetFramework": "ROME 4.0",
+        "targetCode": "G1202",
+    },
+    {
+        "type": ["Alignment"],
+        "targetName": "communicate with a non-scientific audience",
+        "targetUrl": "http://data.europa.eu/esco/skill/ff64e9fc-36dd-4035-872a-83aa41dc1ad9",
+        "targetFramework": "esco",
+        "targetCode": "ff64e9fc-36dd-4035-872a-83aa41dc1ad9",
+    },
+]
+
+
+def test_an_ob3_achievement_keeps_its_alignment_and_ob3_fields(
+    minimal_site: MakeSite, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An Open Badges 3.0 Achievement (as Open Badge Factory exports one) is imported as a
+    badge class, its alignments (targetType too) and its OB 3.0 fields kept, and the imported
+    badge's Achievement carries them again."""
+    site = minimal_site()
+    source = tmp_path / "achievement.json"
+    source.write_text(json.dumps(ACHIEVEMENT), "utf-8")
+    assert run(site, str(source), "--issuer", "atelier") == 0
+    badge = (site / "badges/decoupe-laser-avancee.yaml").read_text()
+    for line in (
+        "achievement_type: MicroCredential\n",
+        "human_code: FAB-101\n",
+        "field_of_study: Fabrication numérique\n",
+        "credits_available: 1.5\n",
+        "  framework: esco\n",  # a known framework, as a badge file names it
+        "  type: ceasn:Competency\n",
+    ):
+        assert line in badge
+    assert main(["check", "--source", str(site)]) == 0
+    out = tmp_path / "out"
+    assert main(["build", "--source", str(site), "--out", str(out)]) == 0
+    capsys.readouterr()
+    built = json.loads((out / "badges/decoupe-laser-avancee/achievement.json").read_text())
+    assert (built["achievementType"], built["humanCode"], built["creditsAvailable"]) == (
+        "MicroCredential",
+        "FAB-101",
+        1.5,
+    )
+    assert built["alignment"] == ACHIEVEMENT["alignment"]
+
+
+def test_ob3_fields_of_the_wrong_kind_are_reported(
+    minimal_site: MakeSite, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site = minimal_site()
+    source = tmp_path / "achievement.json"
+    wrong = {**ACHIEVEMENT, "creditsAvailable": "trois", "humanCode": 12}
+    source.write_text(json.dumps(wrong), "utf-8")
+    assert run(site, str(source), "--issuer", "atelier") == 1
+    err = capsys.readouterr().err
+    assert (
+        f"{source}: error: the badge class's 'creditsAvailable' 'trois' is not a number of credits"
+        in err
+    )
+    assert f"{source}: error: the badge class's 'humanCode' is a number, not a text" in err
+
+
+def test_known_frameworks_are_named_as_badge_files_name_them(
+    minimal_site: MakeSite, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site = minimal_site()
+    source = tmp_path / "achievement.json"
+    source.write_text(json.dumps({**ACHIEVEMENT, "alignment": ROME_AND_URL_ONLY}), "utf-8")
+    assert run(site, str(source), "--issuer", "atelier") == 0
+    badge = (site / "badges/decoupe-laser-avancee.yaml").read_text()
+    assert "  framework: rome\n  code: G1202\n" in badge
+    esco = "http://data.europa.eu/esco/skill/ff64e9fc-36dd-4035-872a-83aa41dc1ad9"
+    assert f"  framework: esco\n  code: {esco}\n" in badge
+    assert main(["check", "--source", str(site)]) == 0

@@ -23,6 +23,8 @@ import pytest
 from generator.site import build as orchestrator
 
 from .conftest import EPOCH, ROOT, SITES, copy_example
+from .credential_fixtures import SignedNetwork, ok
+from .test_alignments_site import align_laser_badge, issue_aligned
 
 INTEROP = ROOT / "tests" / "interop"
 VERIFY = INTEROP / "verify.mjs"
@@ -410,3 +412,25 @@ def test_revoked_and_tampered_endorsements_fail_independently(
     assert code == 1 and not of_kind(reports, "credential")[0]["verified"]
     code, reports = run_verifier(out, "--credential", str(forged), script=VERIFY_DCC)
     assert code == 1 and not of_kind(reports, "dcc")[0]["signature"]
+
+
+def test_both_verifiers_accept_a_credential_aligned_with_skill_frameworks(
+    network: SignedNetwork, tmp_path: Path
+) -> None:
+    """A credential signed for a badge aligned with ESCO and ROME (targetType, and the OB 3.0
+    fields achievementType, humanCode, fieldOfStudy, creditsAvailable): both verifiers check
+    its signature (JSON-LD safe mode: every term is defined), the DCC one 1EdTech's schema."""
+    align_laser_badge(network)
+    credential = issue_aligned(network)
+    site = tmp_path / "out"
+    ok("build", "--source", network.site, "--out", site)
+    published = site / "awards" / "atelier" / credential.stem / "credential.json"
+    assert json.loads(published.read_text("utf-8"))["credentialSubject"]["achievement"]["alignment"]
+    _, reports = run_verifier(site)
+    mine = [r for r in of_kind(reports, "credential") if Path(r["file"]) == published]
+    assert mine and mine[0]["verified"], mine
+    _, reports = run_verifier(site, script=VERIFY_DCC)
+    dcc = [r for r in of_kind(reports, "dcc") if Path(r["file"]) == published]
+    schema = "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredential_schema.json"
+    assert dcc and dcc[0]["signature"], dcc
+    assert dcc[0]["schema"] == {"url": schema, "valid": True, "errors": []}

@@ -17,15 +17,21 @@ from pathlib import Path
 from typing import Any
 
 from generator.importing.messages import kind_of_value, said
+from generator.importing.ob3 import (
+    achievement_fields,
+    as_badge_class,
+    badge_framework,
+    is_achievement,
+)
 from generator.importing.records import (
     Imported,
+    ImportedAlignment,
     ImportedAward,
     ImportedBadge,
     ImportedIssuer,
     platform_of,
 )
 from generator.site.model.imported import EarlierEvidence, EarlierRecipient
-from generator.site.model.network import Alignment
 from generator.site.model.problems import Location, Problems
 from generator.site.model.urls import is_web_link
 
@@ -44,7 +50,7 @@ def kind_of(document: dict[str, Any]) -> str | None:
     names = set(types if isinstance(types, list) else [types])
     if names & {"Issuer", "Profile"}:
         return "issuer"
-    if "BadgeClass" in names:
+    if names & {"BadgeClass", "Achievement"}:  # an OB 3.0 Achievement is read as one
         return "badge"
     if "Assertion" in names:
         return "award"
@@ -141,7 +147,9 @@ class Reader:
         return identifier
 
     def badge(self, item: dict[str, Any]) -> str | None:
-        """A BadgeClass (and its issuer, when expanded inside it); its id."""
+        """A BadgeClass or an OB 3.0 Achievement (and its issuer, when expanded inside it);
+        its id."""
+        item = as_badge_class(item) if is_achievement(item) else item
         identifier = self._id(item, "badge class")
         name = self.text(item, "name", "badge class")
         description = self.text(item, "description", "badge class")
@@ -180,6 +188,7 @@ class Reader:
             valid_for=self.expiry(item.get("expires")),
             platform=platform_of(identifier),
             source=self.location,
+            achievement=achievement_fields(item, self.error),
         )
         return identifier
 
@@ -193,7 +202,7 @@ class Reader:
             return None
         return path.name, path.read_bytes()
 
-    def alignments(self, value: Any) -> tuple[Alignment, ...]:
+    def alignments(self, value: Any) -> tuple[ImportedAlignment, ...]:
         found = []
         for entry in value if isinstance(value, list) else []:
             if not isinstance(entry, dict):
@@ -203,13 +212,19 @@ class Reader:
                 which = f"alignment {said(name)}" if isinstance(name, str) else "an alignment"
                 self.error(f"{which} needs a targetName and an http(s) targetUrl")
                 continue
+            framework, code = badge_framework(
+                _optional_text(entry.get("targetFramework")),
+                _optional_text(entry.get("targetCode")),
+                str(url),
+            )
             found.append(
-                Alignment(
+                ImportedAlignment(
                     name=name,
                     url=str(url),
                     description=_optional_text(entry.get("targetDescription")),
-                    framework=_optional_text(entry.get("targetFramework")),
-                    code=_optional_text(entry.get("targetCode")),
+                    framework=framework,
+                    code=code,
+                    type=_optional_text(entry.get("targetType")),
                 )
             )
         return tuple(found)

@@ -14,6 +14,7 @@ from typing import Any
 
 from generator.importing.messages import said
 from generator.importing.ob2 import Reader
+from generator.importing.ob3 import achievement_fields
 from generator.importing.obf_awards import OBF_BADGE_CLASS
 from generator.importing.records import ImportedBadge
 
@@ -72,4 +73,5 @@ def read_obf_badge(value: dict[str, Any], reader: Reader) -> None:
         languages=tuple(
             str(c.get("language")) for c in value.get("content") or [] if isinstance(c, dict)
         ),
+        achievement=achievement_fields(badge, reader.error),
     )

@@ -4,10 +4,10 @@ issuers, badge classes and awards as the original platform published them."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urlsplit
 
 from generator.site.model.imported import EarlierEvidence, EarlierRecipient
-from generator.site.model.network import Alignment
 from generator.site.model.problems import Location
 
 PLATFORMS = {
@@ -42,6 +42,19 @@ class ImportedIssuer:
 
 
 @dataclass(frozen=True)
+class ImportedAlignment:
+    """An alignment of a badge class, its fields named as a badge file names them."""
+
+    name: str
+    url: str
+    description: str | None = None
+    framework: str | None = None
+    code: str | None = None
+    type: str | None = None
+    """Open Badges 3.0's targetType."""
+
+
+@dataclass(frozen=True)
 class ImportedBadge:
     """An Open Badges 2.0 BadgeClass."""
 
@@ -58,12 +71,15 @@ class ImportedBadge:
     issuer: str | None
     """The issuer profile's id."""
     tags: tuple[str, ...]
-    alignment: tuple[Alignment, ...]
+    alignment: tuple[ImportedAlignment, ...]
     valid_for: tuple[tuple[str, int], ...]
     """The expiry rule: (unit, amount) pairs, units 'years', 'months' or 'days'."""
     platform: str
     source: Location
     languages: tuple[str, ...] = ()
+    achievement: tuple[tuple[str, Any], ...] = ()
+    """Open Badges 3.0 fields given (achievement_type, human_code, …), as a badge file
+    names them."""
 
 
 @dataclass(frozen=True)

@@ -184,6 +184,7 @@ class Planner:
                 {key: value for key, value in vars(item).items() if value is not None}
                 for item in badge.alignment
             ]
+        fields.update(badge.achievement)
         fields["original"] = {"url": badge.id, "platform": badge.platform}
         header = (
             f"Imported from {badge.platform}: a proposal, until the network's meeting approves it\n"

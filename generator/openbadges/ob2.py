@@ -23,9 +23,11 @@ class Alignment:
     description: str | None = None
     framework: str | None = None
     code: str | None = None
+    target_type: str | None = None
+    """Open Badges 3.0 only (2.0's AlignmentObject has no targetType)."""
 
     def targets(self) -> dict[str, str]:
-        """Its target… properties, as both versions name them; those not given are left out."""
+        """Its target… properties that both versions name; those not given are left out."""
         targets = {
             "targetName": self.name,
             "targetUrl": self.url,

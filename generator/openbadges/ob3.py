@@ -65,13 +65,18 @@ def achievement(
     tags: Sequence[str],
     alignments: Sequence[Alignment],
     with_context: bool = True,
+    achievement_type: str = "Badge",
+    human_code: str | None = None,
+    field_of_study: str | None = None,
+    credits_available: float | None = None,
 ) -> dict[str, Any]:
-    """The OB 3.0 Achievement of a badge; creator is the Profile of who defined it."""
+    """The OB 3.0 Achievement of a badge; creator is the Profile of who defined it. The
+    optional fields (humanCode, fieldOfStudy, creditsAvailable) are left out when None."""
     document: dict[str, Any] = {"@context": CONTEXT} if with_context else {}
     document |= {
         "id": achievement_id,
         "type": ["Achievement"],
-        "achievementType": "Badge",
+        "achievementType": achievement_type,
         "name": name,
         "description": description,
         "criteria": {"id": criteria_id, "narrative": criteria_narrative},
@@ -79,10 +84,22 @@ def achievement(
         "creator": dict(creator),
         "inLanguage": language,
     }
+    optional = {
+        "humanCode": human_code,
+        "fieldOfStudy": field_of_study,
+        "creditsAvailable": credits_available,
+    }
+    document |= {key: value for key, value in optional.items() if value is not None}
     if tags:
         document["tag"] = list(tags)
     if alignments:
-        document["alignment"] = [
-            {"type": ["Alignment"], **alignment.targets()} for alignment in alignments
-        ]
+        document["alignment"] = [alignment_ob3(alignment) for alignment in alignments]
+    return document
+
+
+def alignment_ob3(alignment: Alignment) -> dict[str, Any]:
+    """An OB 3.0 Alignment: its type, its target… properties and targetType when given."""
+    document: dict[str, Any] = {"type": ["Alignment"], **alignment.targets()}
+    if alignment.target_type is not None:
+        document["targetType"] = alignment.target_type
     return document

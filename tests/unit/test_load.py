@@ -130,7 +130,7 @@ def test_badges(network: Network) -> None:
     assert laser.retired_on is None
     [alignment] = laser.alignments
     assert (alignment.name, alignment.url, alignment.framework, alignment.code) == (
-        "Référentiel test",
+        Text((("fr", "Référentiel test"),)),
         "https://example.org/referentiel",
         "Test",
         "T1",

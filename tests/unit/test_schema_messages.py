@@ -59,8 +59,9 @@ def test_unknown_field_with_suggestion() -> None:
     text = "name: Laser\ndescription: d\ndescripton: e\nscope: network\nstatus: proposed\n"
     assert check("badge", text) == [
         "f.yaml:3: error: unknown field 'descripton' (did you mean 'description'?); use one of: "
-        "alignment, approved_on, criteria, description, domain, image, level, name, original, "
-        "retired_on, scope, status, tags, valid_for"
+        "achievement_type, alignment, approved_on, credits_available, criteria, description, "
+        "domain, field_of_study, human_code, image, level, name, original, retired_on, scope, "
+        "status, tags, valid_for"
     ]
 
 
@@ -88,8 +89,8 @@ def test_missing_field() -> None:
 
 
 def test_missing_nested_field_names_its_parent() -> None:
-    text = BADGE + "alignment:\n  - name: Référentiel\n"
-    assert check("badge", text) == ["f.yaml:6: error: missing field 'url' in alignment.0; add it"]
+    text = BADGE + "alignment:\n  - framework: rome\n    code: G1202\n"
+    assert check("badge", text) == ["f.yaml:6: error: missing field 'name' in alignment.0; add it"]
 
 
 def test_enum_with_suggestion() -> None:

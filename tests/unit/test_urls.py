@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from generator.site.model.urls import Urls
+from generator.site.model.urls import Urls, framework_entry
 
 BASE = "https://org.github.io/repo/"
 URLS = Urls(BASE, "fr")
@@ -23,6 +23,7 @@ PAGES: list[tuple[str, str, str]] = [
     ("issuer_page", "issuers/fablab-du-port/", "en/issuers/fablab-du-port/"),
     ("page", "pages/a-propos/", "en/pages/a-propos/"),
     ("feed", "feed.xml", "en/feed.xml"),
+    ("aligned_page", "map/frameworks/rome/g1202/", "en/map/frameworks/rome/g1202/"),
 ]
 
 # (path made by Urls, expected path): language-neutral files.
@@ -36,6 +37,8 @@ FILES: list[tuple[str, str]] = [
     (Urls.issuer_logo("fablab-du-port", "png"), "issuers/fablab-du-port/logo.png"),
     (Urls.site_logo("svg"), "static/logo.svg"),
     (Urls.catalogue_export(), "data/badges.json"),
+    (Urls.alignments_export("json"), "data/alignments.json"),
+    (Urls.alignments_export("csv"), "data/alignments.csv"),
     (Urls.schema("badge"), "schemas/badge.schema.json"),
     (Urls.static("style.css"), "static/style.css"),
     (
@@ -65,6 +68,7 @@ def _page(urls: Urls, what: str, language: str) -> str:
         "badge_page": ("laser-1",),
         "issuer_page": ("fablab-du-port",),
         "page": ("a-propos",),
+        "aligned_page": ("rome", "g1202"),
     }.get(what, ())
     path: str = getattr(urls, what)(*arguments, language)
     return path
@@ -323,3 +327,17 @@ def test_endorsement_urls_spelled_out() -> None:
     )
     assert URLS.endorser_key_history("partenaire") == "endorsers/partenaire/key-history.jsonl"
     assert URLS.endorser_logo("partenaire", "svg") == "endorsers/partenaire/logo.svg"
+
+
+def test_known_frameworks_entries_pages() -> None:
+    """The official pages an alignment links when its badge gives none (frameworks.py)."""
+    assert framework_entry("esco", "skill", "45bef06d-dba9-4192-9805-2f7d27523638") == (
+        "http://data.europa.eu/esco/skill/45bef06d-dba9-4192-9805-2f7d27523638"
+    )
+    assert framework_entry("rome", "", "G1202") == (
+        "https://candidat.francetravail.fr/metierscope/fiche-metier/G1202"
+    )
+    assert (
+        framework_entry("rncp", "", "123") == "https://www.francecompetences.fr/recherche/rncp/123/"
+    )
+    assert framework_entry("rs", "", "45") == "https://www.francecompetences.fr/recherche/rs/45/"

@@ -9,6 +9,7 @@ from typing import TypeVar
 from urllib.parse import urlsplit
 
 from generator.drawing.pictograms import SYMBOLS
+from generator.site.check.alignments import check_alignments
 from generator.site.check.earlier import check_earlier
 from generator.site.check.images import BADGE_IMAGE, LOGO, check_image
 from generator.site.model.network import NETWORK_SCOPE, Badge, Issuer, Network, Page
@@ -187,6 +188,7 @@ def _check_badge(network: Network, badge: Badge, problems: Problems) -> None:
         )
     if "status" not in broken:
         _check_badge_dates(badge, problems)
+    check_alignments(badge, problems)
     if badge.image is not None:
         check_image(badge.image, BADGE_IMAGE, problems)
 

@@ -48,11 +48,12 @@ def load_badge(source: Repository, path: Path, language: str) -> Badge | None:
         image=image,
         alignments=tuple(
             Alignment(
-                name=item["name"],
-                url=item["url"],
-                description=item.get("description"),
+                name=Text.of(item["name"], language),
+                url=item.get("url"),
+                description=_text(item.get("description"), language),
                 framework=item.get("framework"),
                 code=item.get("code"),
+                target_type=item.get("type"),
             )
             for item in value.get("alignment", [])
         ),
@@ -65,7 +66,16 @@ def load_badge(source: Repository, path: Path, language: str) -> Badge | None:
         lines=document.lines,
         broken=document.broken,
         original=Original(**value["original"]) if "original" in value else None,
+        achievement_type=value.get("achievement_type"),
+        human_code=value.get("human_code"),
+        field_of_study=_text(value.get("field_of_study"), language),
+        credits_available=value.get("credits_available"),
     )
+
+
+def _text(value: str | dict[str, str] | None, language: str) -> Text | None:
+    """An optional text field."""
+    return None if value is None else Text.of(value, language)
 
 
 def _criteria(source: Repository, path: Path, document: Document, language: str) -> Text:

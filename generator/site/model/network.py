@@ -200,13 +200,17 @@ class Issuer(Located):
 
 @dataclass(frozen=True)
 class Alignment:
-    """An alignment of a badge to an external framework or competency."""
+    """An entry of a skill framework a badge aligns with, as its file writes it: a known
+    framework (frameworks.py: esco, rome, rncp, rs) and its code, or any other framework
+    with the address of its entry. Its targetUrl and targetType, when not written, come from
+    the known framework (documents.py)."""
 
-    name: str
-    url: str
-    description: str | None
+    name: Text
+    url: str | None
+    description: Text | None
     framework: str | None
     code: str | None
+    target_type: str | None = None
 
 
 @dataclass(frozen=True)
@@ -241,6 +245,12 @@ class Badge(Located):
     broken: frozenset[str] = frozenset()
     """Fields its schema refused (a file read in part, only to be checked: never published)."""
     original: Original | None = None
+    # Open Badges 3.0 Achievement fields, carried when given (imported from another platform,
+    # or written by the network).
+    achievement_type: str | None = None
+    human_code: str | None = None
+    field_of_study: Text | None = None
+    credits_available: float | None = None
 
     @property
     def is_network_badge(self) -> bool:

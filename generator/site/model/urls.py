@@ -51,6 +51,21 @@ def is_safe_link(href: str) -> bool:
     )
 
 
+# The official pages of the known skill frameworks' entries (frameworks.py), an alignment's
+# targetUrl when the badge gives none. An ESCO concept's URI is its page.
+_FRAMEWORK_ENTRIES = {
+    "esco": "http://data.europa.eu/esco/{kind}/{id}",
+    "rome": "https://candidat.francetravail.fr/metierscope/fiche-metier/{id}",
+    "rncp": "https://www.francecompetences.fr/recherche/rncp/{id}/",
+    "rs": "https://www.francecompetences.fr/recherche/rs/{id}/",
+}
+
+
+def framework_entry(framework: str, kind: str, identifier: str) -> str:
+    """The official page of an entry of a known skill framework (esco, rome, rncp, rs)."""
+    return _FRAMEWORK_ENTRIES[framework].format(kind=kind, id=identifier)
+
+
 @dataclass(frozen=True)
 class Urls:
     """Paths and absolute URLs for one base URL and default language."""
@@ -176,6 +191,17 @@ class Urls:
     def machine_page(self, issuer: str, machine: str, language: str) -> str:
         """A machine of a structure, with its printable poster."""
         return f"{self._lang(language)}issuers/{issuer}/machines/{machine}/"
+
+    def aligned_page(self, framework: str, code: str, language: str) -> str:
+        """The skills map's page of one code of a skill framework (ESCO, ROME, …): the badges
+        aligned to it and where to earn them. Both segments come from frameworks.py, never
+        empty; nothing is written at map/frameworks/ itself, so no domain's page meets them."""
+        return f"{self._lang(language)}map/frameworks/{framework}/{code}/"
+
+    @staticmethod
+    def alignments_export(extension: str) -> str:
+        """The badges' alignments with skill frameworks as open data, 'json' or 'csv'."""
+        return f"data/alignments.{extension}"
 
     @staticmethod
     def skills_map_export(extension: str) -> str:

@@ -14,6 +14,7 @@ from typing import Any
 from generator.openbadges import ob2, ob3
 from generator.site.model.network import Badge, Issuer, Network
 from generator.site.model.urls import Urls
+from generator.site.render.aligned_skills import alignment_views
 
 
 def issuer_profile_ob2(network: Network, issuer: Issuer, urls: Urls) -> dict[str, Any]:
@@ -74,7 +75,7 @@ def badge_class(
         issuer_id=urls.absolute(urls.issuer_profile_ob2(issuer.slug)),
         achievement_id=urls.absolute(urls.achievement(badge.slug)),
         tags=_tags(network, badge),
-        alignments=_alignments(badge),
+        alignments=alignments(badge, language),
     )
 
 
@@ -94,8 +95,12 @@ def achievement(
         creator=issuer_profile_ob3(network, creator, urls, with_context=False),
         language=language,
         tags=_tags(network, badge),
-        alignments=_alignments(badge),
+        alignments=alignments(badge, language),
         with_context=with_context,
+        achievement_type=badge.achievement_type or "Badge",
+        human_code=badge.human_code,
+        field_of_study=badge.field_of_study.get(language) if badge.field_of_study else None,
+        credits_available=badge.credits_available,
     )
 
 
@@ -118,15 +123,19 @@ def _tags(network: Network, badge: Badge) -> list[str]:
     )
 
 
-def _alignments(badge: Badge) -> list[ob2.Alignment]:
-    """A badge's alignments with outside frameworks."""
+def alignments(badge: Badge, language: str) -> list[ob2.Alignment]:
+    """A badge's alignments with skill frameworks, in a language: a known framework's entry
+    is named as Open Badges documents name it, its page and type found from its code."""
     return [
         ob2.Alignment(
-            name=alignment.name,
-            url=alignment.url,
-            description=alignment.description,
-            framework=alignment.framework,
-            code=alignment.code,
+            name=view.alignment.name.get(language),
+            url=view.url,
+            description=(
+                view.alignment.description.get(language) if view.alignment.description else None
+            ),
+            framework=view.framework_name,
+            code=view.alignment.code,
+            target_type=view.target_type,
         )
-        for alignment in badge.alignments
+        for view in alignment_views(badge)
     ]

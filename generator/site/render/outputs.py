@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence, Set
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from generator.site.draw.badge_images import BadgeImage
@@ -19,7 +20,12 @@ from generator.site.render.award_files import AwardKey, render_award_files, rend
 from generator.site.render.earlier import render_earlier
 from generator.site.render.endorsements import endorsement_documents, render_endorsement_files
 from generator.site.render.fragments import Fragments
-from generator.site.render.open_data import skills_map_csv, skills_map_json
+from generator.site.render.open_data import (
+    alignments_csv,
+    alignments_json,
+    skills_map_csv,
+    skills_map_json,
+)
 from generator.site.render.pages import PageRenderer, pathways, render_award_page, render_pages
 from generator.site.render.sharing import QrCodes
 from generator.site.render.skills_map import build_skills_map
@@ -104,6 +110,12 @@ class Rendering:
             json_bytes(skills_map_json(network, self.skills_map, urls)),
         )
         yield Output(urls.skills_map_export("csv"), skills_map_csv(network, self.skills_map))
+        yield from render_aligned(self.pages)
+        yield Output(
+            urls.alignments_export("json"),
+            json_bytes(alignments_json(network, self.skills_map, urls)),
+        )
+        yield Output(urls.alignments_export("csv"), alignments_csv(network, self.skills_map, urls))
         yield from feeds.render_feeds(network, urls)
         yield from _static_files(network, self.pages.theme, urls)
         yield from (Output(image.path, image.data) for image in self.images.values())
@@ -127,6 +139,14 @@ class Rendering:
         for award in chunk.values():
             outputs.extend(render_award_page(self.pages, award))
         return outputs
+
+
+def render_aligned(renderer: PageRenderer) -> Iterator[Output]:
+    """The skills map's page of each entry of a skill framework the badges align with."""
+    for skill in renderer.skills_map.aligned:
+        yield from renderer.render(
+            "aligned.html", partial(renderer.urls.aligned_page, *skill.segments), skill=skill
+        )
 
 
 def render_documents(

@@ -17,6 +17,7 @@ from generator.site.model.endorsements import EndorsedKind, Endorsement
 from generator.site.model.network import Badge, Domain, Level, Network, Person, Text
 from generator.site.model.output import Output
 from generator.site.model.urls import Urls
+from generator.site.render.aligned_skills import alignment_views
 from generator.site.render.earlier_list import earlier_of_issuer
 from generator.site.render.endorsements import ShownEndorsement, shown_endorsements
 from generator.site.render.fragments import Fragments
@@ -154,6 +155,7 @@ class PageRenderer:
             "link": urls.link,
             "absolute": urls.absolute,
             "image_of": lambda badge: self.images[badge.slug],
+            "alignments_of": alignment_views,
             "level_of": lambda badge: network.skills.level(badge.level) if badge.level else None,
             "domain_of": lambda badge: (
                 network.skills.domain(badge.domain) if badge.domain else None

@@ -15,6 +15,7 @@ from datetime import datetime
 
 from generator.site.model.awards import Award
 from generator.site.model.network import Badge, Domain, Issuer, Level, Machine, Network, Person
+from generator.site.render.aligned_skills import AlignedSkill, aligned_skills
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,12 @@ class SkillsMap:
     resource_persons: tuple[ResourcePerson, ...]
     holders_by_badge: Mapping[tuple[str, str], int]
     """Valid awards by (issuer slug, badge slug)."""
+    aligned: tuple[AlignedSkill, ...] = ()
+    """The skill frameworks' entries the badges align with, each with a page."""
+
+    def holders_of(self, badge: Badge) -> int:
+        """A badge's valid awards, at every structure."""
+        return sum(n for (_, slug), n in self.holders_by_badge.items() if slug == badge.slug)
 
     def cell(self, domain: str, level: str) -> Cell:
         """The cell of a domain and a level."""
@@ -131,6 +138,7 @@ def build_skills_map(
         machines=_machines(network),
         resource_persons=_resource_persons(network, valid, people),
         holders_by_badge=dict(Counter((a.issuer.slug, a.badge.slug) for a in valid)),
+        aligned=aligned_skills(network),
     )
 
 
