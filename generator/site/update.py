@@ -28,6 +28,7 @@ from generator.site.load.repository import Repository
 from generator.site.model.problems import Problems
 from generator.site.model.urls import Urls
 from generator.site.render.outputs import Rendering
+from generator.site.write.search_index import with_search_index
 from generator.site.write.writer import WriteReport, update_site
 
 log = logging.getLogger(__name__)
@@ -79,7 +80,9 @@ def _update(
         network, awards, state.images, checked.theme, now, state.qr_codes, share_images=state.shares
     )
     outputs = [
-        *rendering.shared_outputs(only_awards=changed),
+        *with_search_index(
+            rendering.shared_outputs(only_awards=changed), state.store, urls.search_index()
+        ),
         *rendering.award_outputs(rendering.award_keys(only_awards=changed)),
     ]
     guard = RecipientEmailGuard(

@@ -1,0 +1,180 @@
+"""The site's search index: Pagefind (https://pagefind.app) run offline over the rendered
+pages marked for it, its files published with the site under pagefind/.
+
+A page is indexed when its HTML carries `data-pagefind-body` (the templates put it on the
+pages people look for: badges, structures, machines, editorial pages, the skills map's
+domains; never on an award's page, which is noindex). Pagefind splits the index by each
+page's `lang`, with that language's stemming, and the browser loads only the chunks a query
+needs (theme/static/search.js).
+
+Why in the write stage: Pagefind is a program (pagefind_bin's binary, from its wheel), and
+rendering starts no process; its files are outputs like any other, so they stream through
+the writer, which passes each through the privacy guard (the guard inflates the gzip
+fragments and reads their text) and writes or, for `check`, only inspects them: `check`
+refuses what `build` refuses. Pagefind's Python API (`PagefindIndex.add_html_file`) would
+index from memory, but it polls its process every 0.1 s for each answer (8.6 s for the
+example's 85 pages against 0.16 s for the command line), so the pages are written to a
+temporary folder, never the output, and the command line indexes them there.
+
+Reuse: the index is kept in the cache store, keyed by what Pagefind reads of the pages (see
+indexed_part), so a build whose indexed pages did not change (a warm build, serve after a
+credential that only changes a count) runs no Pagefind.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import logging
+import os
+import re
+import subprocess
+import tempfile
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+from generator.cache import SEARCH_INDEX, Store, entry_key
+from generator.site.model.output import Output
+from generator.site.write.output_folder import SiteNotWritten
+
+log = logging.getLogger(__name__)
+
+MARK = b"data-pagefind-body"
+# What the site's script uses of Pagefind's bundle: its JS API (and the worker it starts),
+# the languages' entry, WebAssembly and index. Its own search interfaces are left out.
+_LEFT_OUT = re.compile(r"pagefind-(component-ui|modular-ui|ui|highlight)\.(js|css)")
+_TIMEOUT_SECONDS = 300
+
+
+class SearchIndexFailed(SiteNotWritten):
+    """Pagefind could not index the site (not installed, or it failed): nothing is written."""
+
+
+def with_search_index(outputs: Iterable[Output], store: Store, folder: str) -> Iterator[Output]:
+    """The outputs as they come, then the search index (under `folder`) of the pages among
+    them that are marked for it."""
+    pages: dict[str, bytes] = {}
+    for output in outputs:
+        if output.path.endswith(".html") and MARK in output.data:
+            pages[output.path] = output.data
+        yield output
+    yield from (Output(folder + path, data) for path, data in search_index(pages, store))
+
+
+def search_index(pages: Mapping[str, bytes], store: Store) -> list[tuple[str, bytes]]:
+    """Pagefind's bundle for these pages (path in the site -> HTML): its files, sorted; none
+    when no page is indexed. From the cache store when the indexed parts are unchanged."""
+    if not pages:
+        return []
+    key = entry_key(
+        SEARCH_INDEX,
+        *(part for path in sorted(pages) for part in (path, indexed_part(pages[path]))),
+    )
+    record = store.get(SEARCH_INDEX, key)
+    kept = unpack(record) if record is not None else None
+    if kept is not None:
+        return kept
+    files = _run_pagefind(pages)
+    store.put(SEARCH_INDEX, key, pack(files))
+    return files
+
+
+# An element Pagefind leaves out of the index (data-pagefind-ignore), with an end tag HTML
+# never omits: the non-greedy match ends at or before the element's own end, so the key never
+# misses a change to what is indexed. One holding a filter, a meta or an anchor (an id) stays
+# in the key: Pagefind still reads those.
+_IGNORED = re.compile(
+    rb"<(span|div|section|ul|ol|table|aside|dl|small|strong|em|b|i)\b"
+    rb"([^>]*\bdata-pagefind-ignore\b[^>]*)>(.*?)</\1>",
+    re.DOTALL,
+)
+
+
+def indexed_part(html: bytes) -> bytes:
+    """The page as the key of its index sees it: whole, but for the simple elements marked
+    data-pagefind-ignore (counts of awards, which change with every credential)."""
+    if b"data-pagefind-ignore" not in html:
+        return html
+
+    def kept(match: re.Match[bytes]) -> bytes:
+        whole, attributes, inner = match.group(0), match.group(2), match.group(3)
+        if b" id=" in attributes or b"data-pagefind-" in inner or b" id=" in inner:
+            return whole
+        return b"<" + match.group(1) + b" data-pagefind-ignore>"
+
+    return _IGNORED.sub(kept, html)
+
+
+def _run_pagefind(pages: Mapping[str, bytes]) -> list[tuple[str, bytes]]:
+    """Index the pages with Pagefind's command line, in a temporary folder; its files."""
+    from pagefind.service import get_executable
+
+    executable = get_executable()
+    if executable is None:
+        raise SearchIndexFailed(
+            "cannot make the search index: Pagefind's program is not installed; install the "
+            "project's dependencies again (pip install -e .)"
+        )
+    with tempfile.TemporaryDirectory(prefix="fababrest-search-") as temporary:
+        site, bundle = Path(temporary, "site"), Path(temporary, "bundle")
+        for path, data in pages.items():
+            target = site / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        command = [str(executable), "--site", str(site), "--output-path", str(bundle), "--silent"]
+        try:
+            done = subprocess.run(
+                command, capture_output=True, timeout=_TIMEOUT_SECONDS, check=False, cwd=temporary
+            )
+        except (OSError, subprocess.TimeoutExpired) as error:
+            raise SearchIndexFailed(f"cannot make the search index: {error}") from None
+        if done.returncode != 0:
+            said = (done.stderr or done.stdout).decode("utf-8", "replace").strip()
+            raise SearchIndexFailed(f"cannot make the search index: Pagefind said: {said}")
+        files = _bundle_files(bundle)
+    log.info("search index: %d pages, %d files", len(pages), len(files))
+    return files
+
+
+def _bundle_files(bundle: Path) -> list[tuple[str, bytes]]:
+    """The files of Pagefind's bundle the site serves, sorted, the entry's JSON in a stable
+    order (Pagefind lists the languages in any order)."""
+    files = []
+    for folder, subfolders, names in os.walk(bundle):
+        subfolders.sort()
+        for name in sorted(names):
+            path = Path(folder, name)
+            relative = path.relative_to(bundle).as_posix()
+            if _LEFT_OUT.fullmatch(relative):
+                continue
+            data = path.read_bytes()
+            if relative == "pagefind-entry.json":
+                data = json.dumps(json.loads(data), sort_keys=True, ensure_ascii=False).encode()
+            files.append((relative, data))
+    languages = json.loads(dict(files).get("pagefind-entry.json", b"{}")).get("languages", {})
+    wasm = {f"wasm.{entry.get('wasm')}.pagefind" for entry in languages.values()}
+    return sorted(
+        (path, data)
+        for path, data in files
+        if not (path.startswith("wasm.") and path.endswith(".pagefind")) or path in wasm
+    )
+
+
+def pack(files: list[tuple[str, bytes]]) -> bytes:
+    """The bundle as one value of the cache store (JSON: each path, its bytes in base64)."""
+    return json.dumps({path: base64.b64encode(data).decode() for path, data in files}).encode()
+
+
+def unpack(record: Mapping[str, Any]) -> list[tuple[str, bytes]] | None:
+    """The bundle a value of the cache store holds; None if it is not one (made again)."""
+    files = []
+    for path, encoded in sorted(record.items()):
+        if not isinstance(encoded, str) or not path or path.startswith("/") or ".." in path:
+            return None
+        try:
+            files.append((path, base64.b64decode(encoded, validate=True)))
+        except binascii.Error:
+            return None
+    return files
