@@ -241,6 +241,10 @@ class Store:
         self._entries(namespace.name)[key] = value
         self._pending[namespace.name, key] = value
 
+    def keys(self, namespace: Namespace[Any]) -> list[str]:
+        """The keys of a namespace's entries, sorted."""
+        return sorted(self._entries(namespace.name))
+
     def delete(self, namespace: Namespace[Any], key: str) -> None:
         """Forget an entry (at save())."""
         if self.path is None:

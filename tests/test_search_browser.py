@@ -49,6 +49,7 @@ CHECKS: list[Check] = [
             {"do": "waitAttribute", "selector": RESULTS, "name": "data-done", "values": ["laser"]},
             {"do": "texts", "selector": TITLES},
             {"do": "attribute", "selector": "#search-results img", "name": "src"},
+            {"do": "attribute", "selector": "#search-results a", "name": "href"},
         ],
     },
     typed("stemming", "découper"),
@@ -137,6 +138,8 @@ def test_laser_lists_the_laser_cutting_badges_first(searched: dict[str, Any]) ->
     assert found[:5] == laser_badges, found  # the badges before the machines and structures
     image = value(report(searched, "laser-from-home"), "attribute", "#search-results img", "src")
     assert image.startswith(PREFIX + "badges/decoupe-laser-"), image
+    link = value(report(searched, "laser-from-home"), "attribute", "#search-results a", "href")
+    assert link.startswith(PREFIX + "badges/decoupe-laser-") and link.endswith("/"), link
 
 
 def test_french_stemming_finds_decoupe_from_decouper(searched: dict[str, Any]) -> None:

@@ -105,7 +105,7 @@ def test_a_warm_build_with_the_same_indexed_pages_runs_no_pagefind(
 def test_the_privacy_guard_reads_the_inflated_index() -> None:
     page = (
         '<!doctype html><html lang="fr"><head><title>t</title></head><body>'
-        '<main data-pagefind-body><h1>Badge</h1><p>écrire à alice.martin@example.org</p></main>'
+        "<main data-pagefind-body><h1>Badge</h1><p>écrire à alice.martin@example.org</p></main>"
         "</body></html>"
     ).encode()
     files = search_index.search_index({"badges/x/index.html": page}, Store(None))
@@ -117,7 +117,7 @@ def test_the_privacy_guard_reads_the_inflated_index() -> None:
 def test_a_count_left_out_of_the_index_does_not_change_its_key() -> None:
     def page(count: int, text: str = "Découpe") -> bytes:
         return (
-            f'<main data-pagefind-body><h1>{text}</h1><p><span data-pagefind-ignore>{count} '
+            f"<main data-pagefind-body><h1>{text}</h1><p><span data-pagefind-ignore>{count} "
             f"titulaires</span></p></main>"
         ).encode()
 
