@@ -11,13 +11,14 @@ from pathlib import Path
 import pytest
 
 from generator.cache import Store
+from generator.cli.commands import main
 from generator.site.build import build
 from generator.site.check.privacy import addresses, findings_in
 from generator.site.model.output import Output
 from generator.site.write import search_index
 from generator.site.write.search_index import indexed_part
 
-from .conftest import copy_example
+from .conftest import ROOT, copy_example
 
 
 def index_texts(site: Path) -> dict[str, bytes]:
@@ -126,3 +127,22 @@ def test_a_count_left_out_of_the_index_does_not_change_its_key() -> None:
     # what Pagefind still reads in an ignored element (a filter, a meta) stays in the key
     filtered = b'<span data-pagefind-ignore><b data-pagefind-filter="town">Brest</b></span>'
     assert indexed_part(filtered) == filtered
+
+
+def test_serve_updates_the_index_when_a_revocation_removes_a_resource_person(
+    example: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "served"
+    last = build(example, out)
+    assert holding(out, "Ève Quéré")
+    credential = example / "assertions" / "fablab-exemple-port" / "20250201-53010f32.json"
+    key = ROOT / "tests" / "keys" / "fablab-exemple-port.test-only-2.pem"
+    arguments = ["revoke", str(credential), "--source", str(example), "--reason", "Erreur"]
+    revoked = main([*arguments, "--key-file", str(key)])
+    assert revoked == 0
+    updated = build(example, out, last=last)  # what serve does at each edit
+    assert updated.report.incremental
+    assert holding(out, "Quéré") == []  # no longer a resource person: gone from the index
+    full = tmp_path / "full"
+    build(example, full)
+    assert index_texts(out) == index_texts(full)  # no stale file of the earlier index left
