@@ -146,3 +146,21 @@ def test_serve_updates_the_index_when_a_revocation_removes_a_resource_person(
     full = tmp_path / "full"
     build(example, full)
     assert index_texts(out) == index_texts(full)  # no stale file of the earlier index left
+
+
+@pytest.mark.parametrize(
+    ("program", "reason"),
+    [
+        ("/bin/false", "Pagefind ended with 1"),
+        ("/nonexistent/pagefind", "No such file or directory"),
+    ],
+)
+def test_a_pagefind_that_fails_is_one_line_and_nothing_is_kept(
+    program: str, reason: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", program)
+    page = b'<html lang="fr"><body><main data-pagefind-body><h1>Badge</h1></main></body></html>'
+    with pytest.raises(search_index.SearchIndexFailed) as failed:
+        search_index.search_index({"badges/x/index.html": page}, Store(None))
+    assert str(failed.value).startswith("cannot make the search index: ")
+    assert reason in str(failed.value) and "\n" not in str(failed.value)

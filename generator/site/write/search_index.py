@@ -134,7 +134,8 @@ def _run_pagefind(pages: Mapping[str, bytes]) -> list[tuple[str, bytes]]:
             raise SearchIndexFailed(f"cannot make the search index: {error}") from None
         if done.returncode != 0:
             said = (done.stderr or done.stdout).decode("utf-8", "replace").strip()
-            raise SearchIndexFailed(f"cannot make the search index: Pagefind said: {said}")
+            reason = f"Pagefind said: {said}" if said else f"Pagefind ended with {done.returncode}"
+            raise SearchIndexFailed(f"cannot make the search index: {reason}")
         files = _bundle_files(bundle)
     log.info("search index: %d pages, %d files", len(pages), len(files))
     return files
