@@ -19,6 +19,7 @@ from .test_browser import NODE, PREFIX, RUN, Check, report, value
 CATALOGUE = PREFIX + "badges/"
 RESULTS = "#search-results"
 TITLES = "#search-results h3"
+BOX = ".site-header [role=search] input"
 EXCERPTS = "#search-results .search-result p"
 
 
@@ -29,7 +30,7 @@ def typed(name: str, query: str, path: str = CATALOGUE, **extra: Any) -> Check:
         "path": path,
         **extra,
         "steps": [
-            {"do": "type", "selector": ".site-search input", "value": query},
+            {"do": "type", "selector": BOX, "value": query},
             {"do": "waitAttribute", "selector": RESULTS, "name": "data-done", "values": [query]},
             {"do": "texts", "selector": TITLES},
             {"do": "texts", "selector": EXCERPTS},
@@ -43,7 +44,7 @@ CHECKS: list[Check] = [
         "name": "laser-from-home",
         "path": PREFIX,
         "steps": [
-            {"do": "type", "selector": ".site-search input", "value": "laser"},
+            {"do": "type", "selector": BOX, "value": "laser"},
             {"do": "press", "key": "Enter"},
             {"do": "waitUrl", "pattern": r"/open-badges/badges/\?q=laser$"},
             {"do": "waitAttribute", "selector": RESULTS, "name": "data-done", "values": ["laser"]},
@@ -80,7 +81,7 @@ CHECKS: list[Check] = [
         "path": PREFIX,
         "context": {"javaScriptEnabled": False},
         "steps": [
-            {"do": "fill", "selector": ".site-search input", "value": "laser"},
+            {"do": "fill", "selector": BOX, "value": "laser"},
             {"do": "press", "key": "Enter"},
             {"do": "waitUrl", "pattern": r"/open-badges/badges/\?q=laser$"},
             {"do": "texts", "selector": "h1"},
@@ -101,7 +102,7 @@ CHECKS: list[Check] = [
                 },
                 {"do": "axe"},
                 {"do": "overflow"},
-                {"do": "box", "selector": ".site-search input"},
+                {"do": "box", "selector": BOX},
             ],
         }
         for width in (320, 1366)
@@ -204,7 +205,7 @@ def test_the_results_pass_axe_and_fit_the_window(searched: dict[str, Any], width
     assert value(found, "axe") == []
     overflow = value(found, "overflow")
     assert overflow["scrollWidth"] <= overflow["innerWidth"], overflow["wide"]
-    box = value(found, "box", ".site-search input")
+    box = value(found, "box", BOX)
     assert box["right"] <= width and box["right"] - box["left"] >= 120, box
 
 

@@ -164,3 +164,20 @@ def test_a_pagefind_that_fails_is_one_line_and_nothing_is_kept(
         search_index.search_index({"badges/x/index.html": page}, Store(None))
     assert str(failed.value).startswith("cannot make the search index: ")
     assert reason in str(failed.value) and "\n" not in str(failed.value)
+
+
+def test_two_indexings_of_the_same_pages_give_the_same_files() -> None:
+    """Pagefind writes a filter's values in a hash map's order, which changes at each run:
+    the build puts them in order and names the files by their bytes."""
+    pages = {
+        f"badges/b{number}/index.html": (
+            f'<html lang="fr"><body><main data-pagefind-body><h1>Badge {number}</h1>'
+            f'<p data-pagefind-filter="domain">Domaine {number % 5}</p>'
+            f'<p data-pagefind-filter="town">Ville {number % 7}</p></main></body></html>'
+        ).encode()
+        for number in range(30)
+    }
+    first = search_index.search_index(pages, Store(None))
+    assert any(path.startswith("filter/") for path, _ in first)
+    for _ in range(3):
+        assert search_index.search_index(pages, Store(None)) == first

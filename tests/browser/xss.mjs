@@ -87,7 +87,7 @@ function provoke() {
   // The theme's own forms: the award page's "is this badge mine?" and the header's search
   // box, a GET form inside the site's header whose action is the site's catalogue.
   const ownForm = (form) => form.id === 'is-it-mine'
-    || (form.matches('header.site-header > .header-row > form.site-search')
+    || (form.matches('header.site-header > .header-row > form[role=search]')
         && form.method === 'get' && new URL(form.action).origin === location.origin
         && /\/badges\/$/.test(new URL(form.action).pathname));
   const note = (kind, element, detail) => live.push({

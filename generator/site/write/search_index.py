@@ -25,6 +25,8 @@ from __future__ import annotations
 
 import base64
 import binascii
+import gzip
+import hashlib
 import json
 import logging
 import os
@@ -150,8 +152,8 @@ def _memory_folder() -> str | None:
 
 
 def _bundle_files(bundle: Path) -> list[tuple[str, bytes]]:
-    """The files of Pagefind's bundle the site serves, sorted, the entry's JSON in a stable
-    order (Pagefind lists the languages in any order)."""
+    """The files of Pagefind's bundle the site serves, sorted, in a stable form (see
+    _stable_filters)."""
     files = []
     for folder, subfolders, names in os.walk(bundle):
         subfolders.sort()
@@ -161,16 +163,162 @@ def _bundle_files(bundle: Path) -> list[tuple[str, bytes]]:
             if _LEFT_OUT.fullmatch(relative):
                 continue
             data = path.read_bytes()
-            if relative == "pagefind-entry.json":
-                data = json.dumps(json.loads(data), sort_keys=True, ensure_ascii=False).encode()
             files.append((relative, data))
     languages = json.loads(dict(files).get("pagefind-entry.json", b"{}")).get("languages", {})
     wasm = {f"wasm.{entry.get('wasm')}.pagefind" for entry in languages.values()}
-    return sorted(
-        (path, data)
-        for path, data in files
-        if not (path.startswith("wasm.") and path.endswith(".pagefind")) or path in wasm
+    return _stable_filters(
+        [
+            (path, data)
+            for path, data in files
+            if not (path.startswith("wasm.") and path.endswith(".pagefind")) or path in wasm
+        ]
     )
+
+
+# Pagefind writes each filter's values in the order of a Rust HashMap, which changes from one
+# run to the next, and names each file, and the language's meta file that lists them, by a hash
+# of its bytes: two builds of the same pages would differ. Each filter file's values are put in
+# order, then the files renamed by a hash of their bytes, in the meta file too (the names have
+# the same length, so its CBOR stays valid), itself renamed, in the entry's JSON too.
+_PREFIX = b"pagefind_dcd"
+_FILTER = re.compile(r"filter/(?P<name>[a-z-]+_[0-9a-f]+)\.pf_filter")
+_META = re.compile(r"pagefind\.(?P<name>[a-z-]+_[0-9a-f]+)\.pf_meta")
+
+
+def _stable_filters(files: list[tuple[str, bytes]]) -> list[tuple[str, bytes]]:
+    """The bundle with its filter and meta files in a stable form, and named by their bytes."""
+    renamed: dict[str, str] = {}
+    stable: dict[str, bytes] = {}
+    for path, data in files:
+        found = _FILTER.fullmatch(path)
+        if found is None:
+            stable[path] = data
+            continue
+        data = _gzipped(_sorted_filter(gzip.decompress(data)))
+        name = found["name"]
+        renamed[name] = (
+            f"{name.split('_')[0]}_{hashlib.sha256(data).hexdigest()[: len(name.split('_')[1])]}"
+        )
+        stable[f"filter/{renamed[name]}.pf_filter"] = data
+    entry = json.loads(stable.get("pagefind-entry.json", b"{}"))
+    metas = {path: found["name"] for path in stable if (found := _META.fullmatch(path))}
+    for path, name in metas.items():
+        meta = gzip.decompress(stable.pop(path))
+        for old, new in renamed.items():
+            meta = meta.replace(old.encode(), new.encode())
+        data = _gzipped(_sorted_meta(meta))
+        language, digits = name.split("_")
+        new_name = f"{language}_{hashlib.sha256(data).hexdigest()[: len(digits)]}"
+        stable[f"pagefind.{new_name}.pf_meta"] = data
+        for described in entry.get("languages", {}).values():
+            if described.get("hash") == name:
+                described["hash"] = new_name
+    if "pagefind-entry.json" in stable:
+        stable["pagefind-entry.json"] = json.dumps(
+            entry, sort_keys=True, ensure_ascii=False
+        ).encode()
+    return sorted(stable.items())
+
+
+def _gzipped(data: bytes) -> bytes:
+    return gzip.compress(data, compresslevel=9, mtime=0)
+
+
+def _sorted_filter(data: bytes) -> bytes:
+    """A filter file's bytes (after Pagefind's prefix, CBOR: [name, [[value, [page, ...]], ...]])
+    with its values in order; the same bytes if they are not of that shape."""
+    body = data[len(_PREFIX) :]
+    try:
+        if not data.startswith(_PREFIX) or body[:1] != b"\x82":
+            return data
+        name_end = _skip(body, 1)
+        count, position = _head(body, name_end, 4)
+        entries = []
+        for _ in range(count):
+            end = _skip(body, position)
+            entries.append(body[position:end])
+            position = end
+        if position != len(body):
+            return data
+    except (IndexError, ValueError):
+        return data
+    return _PREFIX + body[:name_end] + _header(4, count) + b"".join(sorted(entries))
+
+
+def _sorted_meta(data: bytes) -> bytes:
+    """A language's meta file (after Pagefind's prefix, a CBOR array) with its lists of
+    [name, file] pairs (its filters) in order; the same bytes if it is not of that shape."""
+    body = data[len(_PREFIX) :]
+    try:
+        if not data.startswith(_PREFIX):
+            return data
+        count, position = _head(body, 0, 4)
+        items = []
+        for _ in range(count):
+            end = _skip(body, position)
+            items.append(_sorted_pairs(body[position:end]))
+            position = end
+        if position != len(body):
+            return data
+    except (IndexError, ValueError):
+        return data
+    return _PREFIX + _header(4, count) + b"".join(items)
+
+
+def _sorted_pairs(item: bytes) -> bytes:
+    """A CBOR array of [text, text] pairs in order; any other item as it is."""
+    if item[0] >> 5 != 4:
+        return item
+    count, position = _head(item, 0, 4)
+    pairs = []
+    for _ in range(count):
+        end = _skip(item, position)
+        pair = item[position:end]
+        if pair[:1] != b"\x82" or pair[1] >> 5 != 3 or pair[_skip(pair, 1)] >> 5 != 3:
+            return item
+        pairs.append(pair)
+        position = end
+    return _header(4, count) + b"".join(sorted(pairs))
+
+
+def _head(data: bytes, position: int, major: int) -> tuple[int, int]:
+    """The argument of the CBOR item at position, of this major type, and where it ends."""
+    initial = data[position]
+    if initial >> 5 != major:
+        raise ValueError(f"CBOR major type {initial >> 5}, not {major}")
+    info = initial & 0x1F
+    if info < 24:
+        return info, position + 1
+    size = {24: 1, 25: 2, 26: 4, 27: 8}.get(info)
+    if size is None:
+        raise ValueError("indefinite CBOR length")
+    return int.from_bytes(data[position + 1 : position + 1 + size], "big"), position + 1 + size
+
+
+def _skip(data: bytes, position: int) -> int:
+    """Where the CBOR item at position ends (integers, texts, byte strings and arrays)."""
+    major = data[position] >> 5
+    argument, position = _head(data, position, major)
+    if major in (0, 1):
+        return position
+    if major in (2, 3):
+        if position + argument > len(data):
+            raise ValueError("truncated CBOR string")
+        return position + argument
+    if major == 4:
+        for _ in range(argument):
+            position = _skip(data, position)
+        return position
+    raise ValueError(f"CBOR major type {major}")
+
+
+def _header(major: int, argument: int) -> bytes:
+    if argument < 24:
+        return bytes([major << 5 | argument])
+    for info, size in ((24, 1), (25, 2), (26, 4), (27, 8)):
+        if argument < 1 << (8 * size):
+            return bytes([major << 5 | info]) + argument.to_bytes(size, "big")
+    raise ValueError("CBOR argument too large")
 
 
 def pack(files: list[tuple[str, bytes]]) -> bytes:

@@ -5,7 +5,7 @@
 (() => {
   'use strict';
   const section = document.getElementById('search');
-  const form = document.querySelector('.site-search');
+  const form = document.querySelector('.site-header form[role=search]');
   const input = form && form.querySelector('input[name=q]');
   if (!section || !input) return;
   const list = document.getElementById('search-results');
@@ -19,7 +19,9 @@
 
   function load() {
     loading = loading || import(said.index + 'pagefind.js').then(async (module) => {
-      await module.options({ baseUrl: said.base });
+      // Badges first: a badge's page says its domain in many places, a machine's is short
+      // (Pagefind's default, 0.75, favours short pages).
+      await module.options({ baseUrl: said.base, ranking: { pageLength: 0.25 } });
       await module.init();
       pagefind = module;
       const filters = await module.filters();
