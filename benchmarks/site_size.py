@@ -21,8 +21,10 @@ HTML = "HTML pages"
 BAKED = "baked badge images"
 AWARD_JSON = "JSON (OB2 assertion + OB3 credential)"
 OTHER_IMAGES = "other images"
+SEARCH = "search index (pagefind/)"
 OTHER = "everything else"
-KINDS = (HTML, BAKED, AWARD_JSON, OTHER_IMAGES, OTHER)
+KINDS = (HTML, BAKED, AWARD_JSON, OTHER_IMAGES, SEARCH, OTHER)
+SEARCH_FOLDER = Urls.search_index()
 IMAGE_SUFFIXES = frozenset({".png", ".svg", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".ico"})
 # GitHub Pages: "Published GitHub Pages sites may be no larger than 1 GB"; read as 10^9 bytes,
 # the lower of the two readings.
@@ -105,6 +107,8 @@ def measure_site(out: Path, default_language: str) -> SiteSize:
 
 def classify(path: str, own: bool) -> str:
     """The kind of an output path; `own` when it lies in an award's own folder."""
+    if path.startswith(SEARCH_FOLDER):
+        return SEARCH
     suffix = PurePosixPath(path).suffix.lower()
     if suffix == ".html":
         return HTML

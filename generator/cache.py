@@ -33,7 +33,7 @@ How each output is reused — the one list; every other module that reuses somet
   not written.
 - A whole build makes every output, but from what earlier builds kept here: verified proofs
   (the checks skip canonicalisation), compiled templates, QR codes, default badge images,
-  share images (NAMESPACES below).
+  share images, the search index when the pages it indexes are unchanged (NAMESPACES below).
 - Within a build, parts that many pages share (header, footer, a badge's criteria and
   pathway on its awards' pages) are rendered once per language (site/render/fragments.py),
   and every image is drawn once and shared by the pages that show it.
@@ -146,6 +146,12 @@ BADGE_IMAGES = Namespace(
 )
 SHARE_IMAGES = Namespace("share-images", "the 1200 x 630 PNG shared on social networks", _whole_png)
 TEMPLATES = Namespace("templates", "a template compiled by Jinja, for one language", _bytecode)
+
+SEARCH_INDEX = Namespace(
+    "search-index",
+    "the files of the search index (Pagefind's) of some pages, JSON: path -> base64 bytes",
+    _json_object,
+)
 LAST_BUILD = Namespace(
     "last-build", "the record of the last build into an output folder (JSON)", _json_object
 )
@@ -155,6 +161,7 @@ NAMESPACES: tuple[Namespace[Any], ...] = (
     BADGE_IMAGES,
     SHARE_IMAGES,
     TEMPLATES,
+    SEARCH_INDEX,
     LAST_BUILD,
 )
 
@@ -233,6 +240,10 @@ class Store:
             return
         self._entries(namespace.name)[key] = value
         self._pending[namespace.name, key] = value
+
+    def keys(self, namespace: Namespace[Any]) -> list[str]:
+        """The keys of a namespace's entries, sorted."""
+        return sorted(self._entries(namespace.name))
 
     def delete(self, namespace: Namespace[Any], key: str) -> None:
         """Forget an entry (at save())."""

@@ -25,6 +25,7 @@ LIBRARIES = (
     "markdown",
     "markupsafe",
     "nh3",
+    "pagefind-bin",
     "pillow",
     "pyld",
     "pyyaml",

@@ -77,6 +77,7 @@ def test_benchmark_prints_its_tables_for_a_valid_network(tmp_path: Path) -> None
         site_size.BAKED: "1.00",
         site_size.AWARD_JSON: "2.00",
         site_size.OTHER_IMAGES: "0.00",
+        site_size.SEARCH: "0.00",
         site_size.OTHER: "0.00",
     }
     assert "30 awards have some." in printed
@@ -120,6 +121,8 @@ def test_site_size_counts_each_kind_and_the_awards_own_outputs(tmp_path: Path) -
         "issuers/biklab/did.json": 5,
         "static/site.css": 9,
         ".nojekyll": 0,
+        "pagefind/pagefind.js": 6,
+        "pagefind/fragment/fr_1.pf_fragment": 4,
     }
     for path, size in sizes.items():
         (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
@@ -134,6 +137,7 @@ def test_site_size_counts_each_kind_and_the_awards_own_outputs(tmp_path: Path) -
         site_size.BAKED: tally(3, 40 + 20 + 19),
         site_size.AWARD_JSON: tally(4, 7 + 30 + 8 + 31),
         site_size.OTHER_IMAGES: tally(1, 11),
+        site_size.SEARCH: tally(2, 6 + 4),
         site_size.OTHER: tally(3, 5 + 9),
     }
     assert measured.own == {
@@ -141,6 +145,7 @@ def test_site_size_counts_each_kind_and_the_awards_own_outputs(tmp_path: Path) -
         site_size.BAKED: tally(3, 79),
         site_size.AWARD_JSON: tally(4, 76),
         site_size.OTHER_IMAGES: tally(),
+        site_size.SEARCH: tally(),
         site_size.OTHER: tally(),
     }
     assert measured.awards_with_outputs == 2

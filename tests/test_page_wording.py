@@ -93,7 +93,7 @@ def test_english_pages_mark_french_fragments(site: Path) -> None:
     revoked = page(site, "en/awards/fablab-exemple-port/20240420-6ebc5c6e")
     assert re.search(r'<span lang="fr">Délivré par erreur[^<]*</span>', revoked)
     structure = page(site, "en/issuers/biklab")
-    assert '<dd><span lang="fr">Brest (adresse à compléter)</span></dd>' in structure
+    assert '><span lang="fr">Brest (adresse à compléter)</span></dd>' in structure
     # nothing of the kind on the French pages
     assert '<span lang="fr">' not in page(site, "awards/fablab-exemple-port/20240420-6ebc5c6e")
 

@@ -4,7 +4,7 @@ since the last build of the same source into the same folder (serve asks for tha
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -25,6 +25,7 @@ from generator.site.built import (
 )
 from generator.site.load.changes import Snapshot, snapshot_sources
 from generator.site.load.repository import SOURCE_FOLDERS
+from generator.site.model.output import Output
 from generator.site.model.problems import Problems
 from generator.site.write.output_folder import (
     claim_output_folder,
@@ -173,6 +174,13 @@ class _Site:
     shares: Mapping[ShareKey, ShareImage]
     qr_codes: QrCodes
 
+    def shared_outputs(self, store: Store) -> Iterator[Output]:
+        """Every output but the awards' own, then the search index of the pages among them."""
+        from generator.site.write.search_index import with_search_index
+
+        outputs = self.rendering.shared_outputs()
+        return with_search_index(outputs, store, self.rendering.urls.search_index())
+
     def last_checks(self, problems: Problems) -> Callable[[WriteReport], None]:
         """What runs once every output was made, before anything is published."""
 
@@ -223,7 +231,7 @@ def _inspect(source: Path, checked: CheckedSite, store: Store) -> None:
 
     site = _render(source, checked, store)
     inspect_site(
-        site.rendering.shared_outputs(),
+        site.shared_outputs(store),
         fanout=site.fanout,
         inspect=findings_in,
         last_checks=site.last_checks(checked.problems),
@@ -244,7 +252,7 @@ def _publish(
 
     site = _render(source, checked, store)
     written = write_site(
-        site.rendering.shared_outputs(),
+        site.shared_outputs(store),
         out_dir,
         fanout=site.fanout,
         inspect=findings_in,

@@ -28,6 +28,7 @@ from generator.site.load.repository import Repository
 from generator.site.model.problems import Problems
 from generator.site.model.urls import Urls
 from generator.site.render.outputs import Rendering
+from generator.site.write.search_index import remove_stale, with_search_index
 from generator.site.write.writer import WriteReport, update_site
 
 log = logging.getLogger(__name__)
@@ -87,7 +88,9 @@ def _update(
         endorsements=endorsements,
     )
     outputs = [
-        *rendering.shared_outputs(only_awards=changed),
+        *with_search_index(
+            rendering.shared_outputs(only_awards=changed), state.store, urls.search_index()
+        ),
         *rendering.award_outputs(rendering.award_keys(only_awards=changed)),
     ]
     guard = RecipientEmailGuard(
@@ -102,6 +105,7 @@ def _update(
         problems.raise_if_errors()
 
     files = update_site(outputs, last.out_dir, inspect=findings_in, before_write=last_checks)
+    files += remove_stale(last.out_dir, urls.search_index(), outputs)
     log.info("updated %d of %d files for %d award(s)", files, len(outputs), len(changed))
     report = BuildReport(files=files, warnings=problems.sorted(), incremental=True)
     cleared = frozenset(state.cleared_addresses | guard.cleared)

@@ -20,7 +20,8 @@
 // (the first match's top, bottom, left and right in CSS pixels from the document's top left,
 // null when absent), overflow (the document's scrollWidth, the window's innerWidth and
 // innerHeight, and the elements that reach past the window's right edge outside a box that
-// scrolls them).
+// scrolls them), texts {selector} (the text of every match), select {selector, value} (an
+// option chosen), url (the page's address now), waitUrl {pattern} (until the address matches).
 //
 // A check may carry `viewport`: {width, height}, set before the page is opened.
 // A check may carry `context`: Playwright context options (e.g. {javaScriptEnabled: false});
@@ -126,6 +127,10 @@ const actions = {
              wide: wide.slice(0, 20) };
   }),
   property: (page, s) => page.locator(s.selector).first().evaluate((el, name) => el[name], s.name),
+  texts: (page, s) => page.locator(s.selector).allTextContents(),
+  select: (page, s) => page.selectOption(s.selector, s.value).then(() => undefined),
+  url: (page) => page.url(),
+  waitUrl: (page, s) => page.waitForURL(new RegExp(s.pattern)),
   requests: (page, s, report) => report.requests.filter((url) => new RegExp(s.pattern).test(url)),
   waitRequest: async (page, s, report) => {
     const pattern = new RegExp(s.pattern);

@@ -20,7 +20,7 @@
 //     <details>, shows the map and opens each structure's popup;
 //   - clicks every link (HTML or SVG) whose URL, read as the browser reads it, is not
 //     http(s), mailto, about:blank or in the page (a javascript: URL runs on click), and
-//     submits every form but the award page's own;
+//     submits every form but the theme's own (the award page's, the header's search box);
 //   - lists what a payload would need to run, found or not: event-handler attributes,
 //     scripts that are not the site's static/ files, frames, objects, embeds, <base>,
 //     <meta http-equiv>, other forms, and URL-valued attributes with another scheme.
@@ -84,6 +84,12 @@ function instrument() {
 // would never fire if a payload took the frame to another document.
 function provoke() {
   const live = [];
+  // The theme's own forms: the award page's "is this badge mine?" and the header's search
+  // box, a GET form inside the site's header whose action is the site's catalogue.
+  const ownForm = (form) => form.id === 'is-it-mine'
+    || (form.matches('header.site-header > .header-row > form[role=search]')
+        && form.method === 'get' && new URL(form.action).origin === location.origin
+        && /\/badges\/$/.test(new URL(form.action).pathname));
   const note = (kind, element, detail) => live.push({
     kind, tag: element.tagName.toLowerCase(), detail: String(detail).slice(0, 300),
   });
@@ -114,7 +120,7 @@ function provoke() {
     if (['iframe', 'frame', 'frameset', 'object', 'embed', 'applet', 'base', 'portal',
          'template', 'math'].includes(tag)
         || (tag === 'meta' && element.hasAttribute('http-equiv'))
-        || (tag === 'form' && element.id !== 'is-it-mine')
+        || (tag === 'form' && !ownForm(element))
         || (tag === 'style' && element.parentElement !== document.head)) {
       note('element', element, element.outerHTML);
     }
@@ -152,7 +158,7 @@ function provoke() {
     }
   }
   for (const form of document.querySelectorAll('form')) {
-    if (form.id === 'is-it-mine') continue;
+    if (ownForm(form)) continue;
     try {
       form.requestSubmit();
     } catch (error) {

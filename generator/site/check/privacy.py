@@ -76,9 +76,10 @@ class RecipientEmailGuard:
             for finding in findings:
                 paths_of.setdefault(finding, set()).add(path)
         identities: dict[tuple[str, str], tuple[str, str] | None] = {}
+        leaked_keys: dict[tuple[Location, str], set[str]] = {}  # one error per key and file
         for address, paths in sorted(paths_of.items()):
             if address.startswith(_NOTE):
-                self._report_note(address, paths, problems)
+                self._note(address, paths, leaked_keys, problems)
                 continue
             # A cleared address only needs checking against the credentials that changed.
             keys = self._changed if address in self._cleared else self._credentials.keys()
@@ -102,6 +103,14 @@ class RecipientEmailGuard:
                 leaked = True
             if not leaked:
                 self.cleared.add(address)
+        for (location, what), paths in sorted(leaked_keys.items()):
+            problems.error(
+                location,
+                f"private key material ({what}) would be published in {_shown(paths)}; a "
+                "private key must never be published: remove it, and consider the key "
+                "compromised: replace it ('build.py keygen', then mark the old key "
+                "compromised_at; see the README, 'If a private key leaks')",
+            )
 
     def _earlier_leaked(self, address: str, paths: set[str], problems: Problems) -> bool:
         """Report the earlier awards whose recipient the address is; whether there was one."""
@@ -117,7 +126,15 @@ class RecipientEmailGuard:
                 )
         return leaked
 
-    def _report_note(self, note: str, paths: set[str], problems: Problems) -> None:
+    def _note(
+        self,
+        note: str,
+        paths: set[str],
+        keys: dict[tuple[Location, str], set[str]],
+        problems: Problems,
+    ) -> None:
+        """An error for each output not read whole; a key, gathered by the file holding it
+        (the search index holds a key's words lower-cased, as it matches them)."""
         _, kind, what, evidence = note.split(_NOTE, 3)
         if kind == _UNREAD:
             for path in sorted(paths):
@@ -128,13 +145,7 @@ class RecipientEmailGuard:
                 )
             return
         location = self._holding(evidence.encode("latin-1")) or Location(min(paths))
-        problems.error(
-            location,
-            f"private key material ({what}) would be published in {_shown(paths)}; a private "
-            "key must never be published: remove it, and consider the key compromised: "
-            "replace it ('build.py keygen', then mark the old key compromised_at; see the "
-            "README, 'If a private key leaks')",
-        )
+        keys.setdefault((location, what), set()).update(paths)
 
     def _files(self) -> Iterator[tuple[Path, str]]:
         """The repository's files the site is made from, sorted, as diagnostics name them."""
@@ -149,7 +160,7 @@ class RecipientEmailGuard:
         line), or else once decoded."""
         for path, shown in self._files():
             data = _read(path)
-            if (at := data.find(evidence)) >= 0:
+            if (at := data.find(evidence)) >= 0 or (at := data.lower().find(evidence)) >= 0:
                 return Location(shown, data.count(b"\n", 0, at) + 1)
         for path, shown in self._files():
             if any(evidence in text for text in decoded_texts(path.name, _read(path)).texts):

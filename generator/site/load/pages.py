@@ -21,6 +21,7 @@ def load_pages(
     titles: dict[str, dict[str, str]] = {}
     bodies: dict[str, dict[str, str]] = {}
     menus: dict[str, int | None] = {}
+    searchable: dict[str, bool] = {}
     locations: dict[str, Location] = {}
     for path in listed_files(folder, ".md", source, unreadable, "page"):
         match = TRANSLATION.match(path.stem)
@@ -37,6 +38,7 @@ def load_pages(
         bodies.setdefault(slug, {})[lang] = body
         if lang == language:
             menus[slug] = front.value.get("menu")
+            searchable[slug] = front.value.get("search", True)
             locations[slug] = front.location
     pages = {}
     for slug in sorted(titles):
@@ -56,5 +58,6 @@ def load_pages(
             body=Text(tuple((lang, bodies[slug][lang]) for lang in order)),
             menu=menus[slug],
             source=locations[slug],
+            searchable=searchable[slug],
         )
     return pages

@@ -267,6 +267,8 @@ class Page:
     body: Text
     menu: int | None
     source: Location
+    searchable: bool = True
+    """Whether the site's search index holds it (front matter `search: false` says no)."""
 
 
 CONSENT_SCOPES = ("name", "map", "resource", "portfolio")

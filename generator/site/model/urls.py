@@ -324,6 +324,11 @@ class Urls:
         """A file of the theme's static folder."""
         return f"static/{name}"
 
+    @staticmethod
+    def search_index() -> str:
+        """The folder of the site's search index (Pagefind's bundle), all languages."""
+        return "pagefind/"
+
     # From URLs back to what they name (for the verify command, which reads a built site)
     def path_of(self, url: str) -> str | None:
         """The output path a URL names (fragment dropped); None if not under the base URL."""

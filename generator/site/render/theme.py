@@ -27,7 +27,7 @@ from generator.site.load.theme import ThemeFiles
 from generator.site.model.problems import Problems
 from generator.site.model.urls import LINK_SCHEMES, is_safe_link, web_link
 from generator.site.render import jinja_compiled_messages
-from generator.site.render.wording import elides_de, long_date
+from generator.site.render.wording import elides_de, long_date, town
 
 # Tags a person may use in criteria and pages; everything else (scripts, styles, iframes,
 # event handlers) is removed.
@@ -194,6 +194,7 @@ class Theme:
             env.globals.update(gettext=newstyle_gettext, _=newstyle_gettext)
             env.filters["markdown"] = render_markdown
             env.filters["web_link"] = web_link
+            env.filters["town"] = town
             env.filters["long_date"] = lambda value, lang=language: long_date(value, lang)
             env.tests["elides_de"] = elides_de
             self._environments[language] = env

@@ -1,5 +1,5 @@
-"""How pages word what they show people: dates in long form, French elision, and the
-language of a text that is not in the page's own."""
+"""How pages word what they show people: dates in long form, French elision, the language of
+a text that is not in the page's own, and the town of an address."""
 
 from __future__ import annotations
 
@@ -94,3 +94,23 @@ def _unbroken_before_hyphens(text: Markup) -> Markup:
     """A spaced hyphen kept on the line of the word before it ("Découpe vinyle - 1er pas"
     never wraps into a line that starts with "-"): the space before it does not break."""
     return Markup(text.replace(" - ", "\u00a0- "))
+
+
+# "1 quai de l'Exemple, 29200 Brest": the town follows a French postcode (five digits).
+_POSTCODE_TOWN = re.compile(r"\b\d{5}\s+([^,(]+)")
+
+
+def town(address: str | None) -> str:
+    """The town of a structure's address, as the search filters it: the words after its
+    postcode ("…, 29200 Brest"), else its first part that holds no digit ("Brest, Finistère",
+    "Brest (adresse à compléter)"); "" when there is none."""
+    if not address:
+        return ""
+    found = _POSTCODE_TOWN.search(address)
+    if found:
+        return found[1].strip()
+    for part in address.split(","):
+        name = part.split("(")[0].strip()
+        if name and not any(character.isdigit() for character in name):
+            return name
+    return ""
