@@ -125,6 +125,18 @@ CHECKS: list[Check] = [
         ],
     },
     {"name": "keyboard", "path": AWARD, "steps": [{"do": "tabOrder", "max": 60}]},
+    {
+        "name": "menu-escape",
+        "path": AWARD,
+        "viewport": {"width": 320, "height": 640},
+        "steps": [
+            {"do": "click", "selector": ".menu-folded summary"},
+            {"do": "property", "selector": ".menu-folded", "name": "open"},
+            {"do": "press", "key": "Escape"},
+            {"do": "property", "selector": ".menu-folded", "name": "open"},
+            {"do": "property", "selector": ":focus", "name": "tagName"},
+        ],
+    },
     *(
         {"name": f"axe-{name}", "path": path, "steps": [{"do": "axe"}]}
         for name, path in AXE_PAGES.items()
@@ -234,3 +246,10 @@ def test_no_request_left_the_machine(browsed: dict[str, Any]) -> None:
     assert browsed["blocked"] == []
     assert [url for url in requests if MAP_TILE.search(url)] == []
     assert [url for url in requests if not url.startswith("http://127.0.0.1:")] == []
+
+
+def test_escape_closes_the_folded_menu_and_gives_back_the_focus(browsed: dict[str, Any]) -> None:
+    found = report(browsed, "menu-escape")
+    opened = [r["value"] for r in found["results"] if r["do"] == "property" and r["name"] == "open"]
+    assert opened == [True, False]
+    assert value(found, "property", ":focus", "tagName") == "SUMMARY"

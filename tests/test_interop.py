@@ -44,6 +44,9 @@ if not (INTEROP / "node_modules").is_dir():
     )
 
 Report = dict[str, Any]
+ENDORSEMENT_SCHEMA = (
+    "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_endorsementcredential_schema.json"
+)
 
 
 def run_verifier(site: Path, *args: str, script: Path = VERIFY) -> tuple[int, list[Report]]:
@@ -319,7 +322,8 @@ def test_the_dcc_verifier_fetched_only_the_site(verified_dcc: tuple[int, list[Re
     summary = reports[-1]
     schema = "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredential_schema.json"
     assert {url for url in summary["requested"] if not url.startswith(summary["baseUrl"])} == {
-        schema
+        schema,
+        ENDORSEMENT_SCHEMA,
     }
     assert any(url.endswith("/did.json") for url in summary["requested"])
     assert any(url.endswith("/status/revocation.json") for url in summary["requested"])
@@ -350,6 +354,64 @@ def test_both_verifiers_accept_the_golden_signed_site() -> None:
     code, reports = run_verifier(site, script=VERIFY_DCC)
     assert_dcc_verdicts(site, reports, revoked)
     assert code == 0
+
+
+def test_every_endorsement_verifies_independently(
+    site: Path, verified: tuple[int, list[Report]], verified_dcc: tuple[int, list[Report]]
+) -> None:
+    """Each endorsement of the example (EndorsementCredential), and each endorser's status
+    list: Digital Bazaar's verifier, and the DCC's with 1EdTech's EndorsementCredential schema."""
+    published = {p.relative_to(site).as_posix() for p in site.glob("endorsements/*.json")}
+    assert len(published) == 5, "the example's endorsements are gone"
+    _, reports = verified
+    endorsements = relative(site, of_kind(reports, "endorsement"))
+    assert set(endorsements) == published
+    assert {name: r["error"] for name, r in endorsements.items() if not r["verified"]} == {}
+    assert {r["revoked"] for r in endorsements.values()} == {False}
+    lists = relative(site, of_kind(reports, "endorsement-status-list"))
+    assert set(lists) == {
+        p.relative_to(site).as_posix() for p in site.glob("endorsements/status/*.json")
+    }
+    assert all(r["verified"] for r in lists.values()), lists
+    _, reports = verified_dcc
+    dcc = relative(site, of_kind(reports, "dcc-endorsement"))
+    assert set(dcc) == published
+    for name, report in dcc.items():
+        assert report["signature"], (name, report["errors"])
+        assert report["schema"] == {"url": ENDORSEMENT_SCHEMA, "valid": True, "errors": []}
+        assert report["revoked"] is False and report["expired"] is False
+
+
+def test_revoked_and_tampered_endorsements_fail_independently(
+    tmp_path: Path, example_cache: Callable[[Path], Path]
+) -> None:
+    """An endorsement revoked with `revoke-endorsement` is revoked for both verifiers; one
+    whose comment was changed fails both signature checks."""
+    from .credential_fixtures import ok
+
+    source = example_cache(copy_example(tmp_path / "source"))
+    [endorsement] = sorted((source / "assertions/employeurs-exemple/endorsements").glob("2*.json"))
+    key = ROOT / "tests/keys/employeurs-exemple.test-only.pem"
+    ok(
+        "revoke-endorsement", endorsement, "--source", source, "--key-file", key,
+        "--reason", "Le partenariat a pris fin.", at="2026-01-01T00:00:00Z",
+    )  # fmt: skip
+    out = build(source, tmp_path / "site")
+    _, reports = run_verifier(out)
+    revoked = {Path(r["file"]).name: r["revoked"] for r in of_kind(reports, "endorsement")}
+    assert revoked[endorsement.name] is True
+    assert sum(flag is True for flag in revoked.values()) == 1
+    _, reports = run_verifier(out, script=VERIFY_DCC)
+    dcc = {Path(r["file"]).name: r for r in of_kind(reports, "dcc-endorsement")}
+    assert dcc[endorsement.name]["revoked"] is True and dcc[endorsement.name]["signature"]
+    tampered = json.loads(endorsement.read_text("utf-8"))
+    tampered["credentialSubject"]["endorsementComment"] += " Modifié."
+    forged = tmp_path / "tampered.json"
+    forged.write_text(json.dumps(tampered), "utf-8")
+    code, reports = run_verifier(out, "--credential", str(forged))
+    assert code == 1 and not of_kind(reports, "credential")[0]["verified"]
+    code, reports = run_verifier(out, "--credential", str(forged), script=VERIFY_DCC)
+    assert code == 1 and not of_kind(reports, "dcc")[0]["signature"]
 
 
 def test_both_verifiers_accept_a_credential_aligned_with_skill_frameworks(

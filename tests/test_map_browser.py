@@ -63,6 +63,7 @@ CHECKS: list[Check] = [
             {"do": "property", "selector": MARKERS, "name": "naturalWidth"},
             {"do": "click", "selector": MARKERS},
             {"do": "settle"},  # the popup fades in: axe must see its final colours
+            {"do": "visible", "selector": "#map-offline"},  # the tiles, blocked here, failed
             {"do": "count", "selector": "#network-map .leaflet-popup-content a[href]"},
             {"do": "property", "selector": POPUP, "name": "innerText"},
             {"do": "axe"},
@@ -79,6 +80,7 @@ CHECKS: list[Check] = [
             {"do": "visible", "selector": "#structures-list"},
             {"do": "visible", "selector": "#show-map"},
             {"do": "visible", "selector": "#network-map"},
+            {"do": "visible", "selector": "#map-offline"},
         ],
     },
     {
@@ -205,3 +207,9 @@ def test_no_serious_accessibility_violation(browsed: dict[str, Any], page: str) 
         )
     serious = [v for v in violations if v["impact"] in ("serious", "critical")]
     assert serious == [], json.dumps(serious, indent=1, ensure_ascii=False)
+
+
+def test_the_map_says_when_its_tiles_cannot_load(browsed: dict[str, Any]) -> None:
+    # the tiles are blocked here, as offline: the map says so instead of staying grey
+    assert results(report(browsed, "map"), "visible", "#map-offline") == [True]
+    assert results(report(browsed, "map-without-javascript"), "visible", "#map-offline") == [False]

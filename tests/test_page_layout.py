@@ -55,6 +55,7 @@ PROMOTIONS = ('a[href^="https://www.linkedin.com/"]', "a[download]", "#print-cer
 STATUS = ".status"
 STATUS_LINE = ".status .status-title"  # the state's word, with its date and reason
 EARNER = ".earner"  # "Décerné à <name>", or on an anonymous award "nom non publié"
+FOOTER = ".site-footer"
 
 
 def checks(label: str) -> list[dict[str, Any]]:
@@ -67,6 +68,7 @@ def checks(label: str) -> list[dict[str, Any]]:
             steps: list[dict[str, Any]] = [
                 {"do": "screenshot", "file": str(folder / f"{page}-{size}.png")},
                 {"do": "overflow"},
+                {"do": "box", "selector": FOOTER},
             ]
             if page in AWARDS:
                 steps.append({"do": "box", "selector": STATUS})
@@ -174,3 +176,12 @@ def test_only_a_valid_award_is_promoted(seen: dict[str, dict[str, Any]], name: s
 def test_no_accessibility_violation(seen: dict[str, dict[str, Any]], name: str) -> None:
     violations = observed(seen, name, "axe")
     assert violations == [], json.dumps(violations, indent=1, ensure_ascii=False)
+
+
+@pytest.mark.parametrize("name", EVERY_PAGE)
+def test_the_footer_reaches_the_bottom_of_the_window(
+    seen: dict[str, dict[str, Any]], name: str
+) -> None:
+    # a short page leaves no white band below its footer
+    height = VIEWPORTS[name.rsplit("-", 1)[1]][1]
+    assert observed(seen, name, "box", FOOTER)["bottom"] >= height - 0.5

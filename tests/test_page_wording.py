@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from generator.site.render.wording import long_date
+
 
 @pytest.fixture
 def site(example_site: Path) -> Path:
@@ -150,3 +152,39 @@ def test_an_earlier_award_reads_like_an_award(site: Path) -> None:
     assert '<time datetime="2023-06-10">10 juin 2023</time>' in listed
     for html in site.rglob("*.html"):
         assert not re.search("[⌛✗✓✔]", html.read_text("utf-8")), html
+
+
+@pytest.mark.parametrize(
+    ("day", "french", "english"),
+    [
+        ("2025-02-01", "1er février 2025", "1 February 2025"),
+        ("2025-02-02", "2 février 2025", "2 February 2025"),
+        ("2025-03-11", "11 mars 2025", "11 March 2025"),
+    ],
+)
+def test_the_first_of_the_month_is_an_ordinal_in_french(
+    day: str, french: str, english: str
+) -> None:
+    assert long_date(day, "fr") == french
+    assert long_date(day, "en") == english
+
+
+def test_the_example_prints_the_first_of_the_month_as_french_writes_it(site: Path) -> None:
+    pages = [path.read_text("utf-8") for path in (site / "awards").glob("*/*/index.html")]
+    assert any("1er mars 2025" in html for html in pages)
+    assert not any(re.search(r"[^0-9]1 (janvier|février|mars|avril|mai|juin)", h) for h in pages)
+
+
+def test_a_badge_title_never_wraps_into_a_line_that_starts_with_a_hyphen(site: Path) -> None:
+    html = page(site, "awards/atelier-kerexemple/20250301-1815f182")
+    assert "<h1>Découpe vinyle\u00a0- Animateur / animatrice</h1>" in html
+    assert "<h1>Découpe vinyle - " not in html
+
+
+def test_portfolio_says_each_badge_held_is_valid_and_marks_suggestions(site: Path) -> None:
+    html = main(page(site, "people/alice-m"))
+    held, suggested = html.split('id="next-title"', 1)
+    assert held.count('class="tag tag-valid"') == held.count('class="badge-card is-earned"') == 1
+    assert "is-suggested" not in held
+    assert 'class="is-suggested"' in suggested and "À obtenir" in suggested
+    assert "tag-valid" not in suggested

@@ -137,6 +137,9 @@ def test_export_counts_match_the_map_page(example_site: Path) -> None:
     assert (
         sum(shown.values()) == sum(totals.values()) == 4
     )  # 7 awards: 1 revoked, 1 expired, 1 local
+    # a cell nobody holds yet is a plain 0, not a link to follow
+    assert 0 in shown.values()
+    assert not re.search(r"<a [^>]*>0</a>", page)
 
 
 def test_domain_page_lists_resource_persons_with_contact(example_site: Path) -> None:

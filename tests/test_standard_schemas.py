@@ -24,9 +24,13 @@ CREDENTIAL_SCHEMA = json.loads(
     (STANDARDS / "ob_v3p0_achievementcredential_schema.json").read_text()
 )
 PROFILE_SCHEMA = json.loads((STANDARDS / "ob_v3p0_profile_schema.json").read_text())
+# Derived from the AchievementCredential schema's $defs (see the README there)
+ENDORSEMENT_SCHEMA = json.loads(
+    (STANDARDS / "ob_v3p0_endorsementcredential_schema.json").read_text()
+)
 REGISTRY = Registry().with_resources(
     (schema["$id"], Resource.from_contents(schema))
-    for schema in (CREDENTIAL_SCHEMA, PROFILE_SCHEMA)
+    for schema in (CREDENTIAL_SCHEMA, PROFILE_SCHEMA, ENDORSEMENT_SCHEMA)
 )
 
 
@@ -128,3 +132,29 @@ def test_the_schema_refuses_what_the_format_left_behind(published_sites: dict[st
     assert any(
         "'criteria' is a required property" in e for e in schema_errors(achievement, "Achievement")
     )
+
+
+def test_every_endorsement_passes_the_endorsementcredential_schema(example_site: Path) -> None:
+    """The example's endorsements, against the schema the DCC verifier downloads for them, and
+    the Achievement and Profiles that embed them against theirs (above)."""
+    base = "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/"
+    assert ENDORSEMENT_SCHEMA["$id"] == f"{base}ob_v3p0_endorsementcredential_schema.json"
+    Draft201909Validator.check_schema(ENDORSEMENT_SCHEMA)
+    digest = hashlib.sha256(
+        (STANDARDS / "ob_v3p0_endorsementcredential_schema.json").read_bytes()
+    ).hexdigest()
+    assert f"`{digest}` (derived" in (STANDARDS / "README.md").read_text("utf-8")
+    validator = _validator(ENDORSEMENT_SCHEMA["$id"])
+    documents = ob3_documents(example_site)
+    endorsements = {p: d for p, (kind, d) in documents.items() if kind == "EndorsementCredential"}
+    assert len(endorsements) == 5
+    for path, document in endorsements.items():
+        assert [e.message for e in validator.iter_errors(document)] == [], path
+    broken = {**next(iter(endorsements.values())), "type": ["VerifiableCredential"]}
+    assert list(validator.iter_errors(broken))
+    embedded = [
+        d
+        for kind, d in documents.values()
+        if kind in ("Achievement", "Profile") and "endorsement" in d
+    ]
+    assert len(embedded) == 5  # one badge, four structures

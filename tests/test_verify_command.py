@@ -369,7 +369,7 @@ def test_an_expired_award_is_published_and_says_so(signed: SignedNetwork) -> Non
     assert read_json(award / "assertion.json")["expires"] == "2025-05-01T00:00:00Z"
     page = (award / "index.html").read_text("utf-8")
     assert "Badge expiré" in page
-    assert "il était valable jusqu\u2019au 1 mai 2025" in page
+    assert "il était valable jusqu\u2019au 1er mai 2025" in page
     english = signed.out / "en" / "awards" / "atelier" / signed.expired.stem / "index.html"
     assert "Expired badge" in english.read_text("utf-8")
 

@@ -260,6 +260,43 @@ def parser(prog: str) -> argparse.ArgumentParser:
         "--key-file", type=Path, required=True, metavar="FILE", help="the structure's private key"
     )
 
+    endorse = command(
+        "endorse",
+        "sign an endorsement (Open Badges 3.0 EndorsementCredential) of a badge, a structure "
+        "or the network, as the network, a structure or an endorser of content/endorsers/",
+    )
+    endorse.add_argument(
+        "--endorser",
+        required=True,
+        metavar="SLUG",
+        help="who endorses: a structure's slug, "
+        "the network's, or an endorser's (content/endorsers/SLUG.yaml)",
+    )
+    endorsed = endorse.add_mutually_exclusive_group(required=True)
+    endorsed.add_argument("--badge", metavar="SLUG", help="endorse a badge")
+    endorsed.add_argument("--issuer", metavar="SLUG", help="endorse a structure")
+    endorsed.add_argument("--network", action="store_true", help="endorse the network")
+    endorse.add_argument(
+        "--comment", required=True, metavar="TEXT", help="what the endorser says (Markdown)"
+    )
+    endorse.add_argument("--issued-on", metavar="DATE", help="its date, YYYY-MM-DD (default: now)")
+    endorse.add_argument(
+        "--expires", metavar="DATE", help="expiry date, YYYY-MM-DD (default: none)"
+    )
+    endorse.add_argument(
+        "--key-file", type=Path, required=True, metavar="FILE", help="the endorser's private key"
+    )
+    unendorse = command(
+        "revoke-endorsement", "revoke an endorsement, with a reason shown where it is listed"
+    )
+    unendorse.add_argument(
+        "endorsement", metavar="ENDORSEMENT", help="the endorsement's file path or URL"
+    )
+    unendorse.add_argument("--reason", required=True, metavar="TEXT", help="why it is revoked")
+    unendorse.add_argument(
+        "--key-file", type=Path, required=True, metavar="FILE", help="the endorser's private key"
+    )
+
     imports = command(
         "import",
         "bring badges, structures and earlier awards from Badgr, Open Badge Factory or any "

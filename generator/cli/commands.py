@@ -266,6 +266,34 @@ def _revoke(args: argparse.Namespace) -> int:
     return 0
 
 
+def _endorse(args: argparse.Namespace) -> int:
+    from generator.issuer.endorsing import endorse
+    from generator.site.load.network import load_network
+    from generator.site.model.problems import Problems
+
+    issuer = load_network(args.source, Problems()).site.network if args.network else args.issuer
+    made = endorse(
+        args.source,
+        args.endorser,
+        args.key_file,
+        badge=args.badge,
+        issuer=issuer,
+        comment=args.comment,
+        issued_on=args.issued_on,
+        expires=args.expires,
+    )
+    print(f"endorsed: {made.path} (commit it, with the status list)\n  published at {made.url}")
+    return 0
+
+
+def _revoke_endorsement(args: argparse.Namespace) -> int:
+    from generator.issuer.endorsing import revoke_endorsement
+
+    record = revoke_endorsement(args.source, args.endorsement, args.reason, args.key_file)
+    print(f"revoked: record {record}; the status list is updated (commit both)")
+    return 0
+
+
 def _verify(args: argparse.Namespace) -> int:
     from generator.issuer.verdict import verify_target
 
@@ -334,6 +362,8 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "issue": _issue,
     "consent": _consent,
     "revoke": _revoke,
+    "endorse": _endorse,
+    "revoke-endorsement": _revoke_endorsement,
     "verify": _verify,
     "import": _import,
 }

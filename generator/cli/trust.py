@@ -13,7 +13,7 @@ def keygen(args: argparse.Namespace) -> int:
     from generator.issuer.keys import keygen
 
     made = keygen(args.source, args.issuer, args.key_file, args.current_key_file)
-    history = f"content/issuers/{args.issuer}.keys.jsonl"
+    history = made.history
     print(
         f"created key '{made.key_id}' for {args.issuer}: private key in {args.key_file} (keep "
         f"it secret, back it up), public key in {history} (version {made.version})"

@@ -14,7 +14,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from generator.issuer.key_logs import last_line, signed, with_last_line, write_log
 from generator.issuer.keys import KeyFileError, read_private_key
-from generator.issuer.tools import ToolError, issuer_named
+from generator.issuer.tools import ToolError, key_holder
 from generator.openbadges.multikey import public_key_multibase
 from generator.site.check.coordinators import (
     CoordinatorsState,
@@ -49,7 +49,7 @@ def approve(source: Path, slug: str | None, key_file: Path) -> Approved:
     network = load_network(source, Problems())
     if slug is None:
         return _approve_coordinators(source, network, key, key_file)
-    issuer = issuer_named(network, slug)
+    issuer = key_holder(network, slug)
     history = network.authority.histories.get(issuer.slug)
     if history is None or not history.entries:
         raise ToolError(

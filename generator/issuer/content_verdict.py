@@ -22,8 +22,9 @@ from generator.site.check.status import check_revocations_match, check_status
 from generator.site.draw.badge_images import image_path
 from generator.site.load.network import load_network
 from generator.site.model.awards import Award, Revocation
-from generator.site.model.network import Network, SignedFile
+from generator.site.model.network import Network
 from generator.site.model.problems import BuildFailed, Location, Problems
+from generator.site.model.signed import SignedFile
 from generator.site.model.urls import Urls
 from generator.site.render.award_files import assertion_document
 

@@ -18,18 +18,23 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from generator.clock import build_time
 from generator.issuer.key_logs import appended, next_entry, signed, write_log
 from generator.issuer.private_files import check_private_location, private_key
-from generator.issuer.tools import ToolError, iso, issuer_named, load_checked_network
+from generator.issuer.tools import (
+    KeyHolder,
+    ToolError,
+    iso,
+    key_history_file,
+    key_holder,
+    load_checked_network,
+)
 from generator.openbadges.multikey import public_key_multibase
 from generator.site.check.authority import proven_coordinators
-from generator.site.load.repository import CONTENT
 from generator.site.model.authority import (
     KEY_HISTORY_ENTRY,
-    KEY_HISTORY_SUFFIX,
     Coordinator,
     KeyHistory,
     PublicKey,
 )
-from generator.site.model.network import Issuer, Network
+from generator.site.model.network import Network
 from generator.site.model.problems import BuildFailed, Location, Problem, Problems, one_of
 
 
@@ -81,7 +86,7 @@ def next_key_id(used: Sequence[str]) -> str:
     return f"key-{number}"
 
 
-def current_key_id(issuer: Issuer, private_key: Ed25519PrivateKey, now: datetime) -> str:
+def current_key_id(issuer: KeyHolder, private_key: Ed25519PrivateKey, now: datetime) -> str:
     """The id of the issuer's current key, refusing a key file that is not its private part."""
     current = signing_key(issuer.keys, now)
     if current is None:
@@ -107,6 +112,8 @@ class KeyChangeMade:
     the structure's keys); otherwise it awaits the coordinators' approval."""
     threshold: int
     """How many coordinators must approve it when it is not valid at once."""
+    history: str = ""
+    """The key history it was appended to, relative to the repository."""
 
 
 def keygen(
@@ -121,7 +128,7 @@ def keygen(
     problems.raise_if_errors()
     current = read_private_key(current_key_file) if current_key_file is not None else None
     network = load_checked_network(source)
-    issuer = issuer_named(network, issuer_slug)
+    issuer = key_holder(network, issuer_slug)
     history = network.authority.histories.get(issuer.slug)
     now = build_time()
     retired = _current_key(issuer, current, now) if current else signing_key(issuer.keys, now)
@@ -136,7 +143,7 @@ def keygen(
     )
     entry = next_entry(KEY_HISTORY_ENTRY, history, {"keys": keys}, issuer=issuer.slug)
     entry = signed(entry, [current, key] if current else [key])
-    path = source / CONTENT / "issuers" / f"{issuer.slug}{KEY_HISTORY_SUFFIX}"
+    path = source / key_history_file(issuer)
     target = key_file.expanduser().resolve()
     try:
         write_private_key(target, key)
@@ -153,7 +160,13 @@ def keygen(
         raise _refused(
             Location(path.relative_to(source).as_posix()), f"{reason}; the new key was not kept"
         ) from None
-    return KeyChangeMade(key_id, entry["version"], current is not None, _threshold(network, now))
+    return KeyChangeMade(
+        key_id,
+        entry["version"],
+        current is not None,
+        _threshold(network, now),
+        key_history_file(issuer),
+    )
 
 
 def mark_compromised(
@@ -164,7 +177,7 @@ def mark_compromised(
     coordinator's (then awaiting the other coordinators' approval)."""
     signer = read_private_key(key_file)
     network = load_checked_network(source)
-    issuer = issuer_named(network, issuer_slug)
+    issuer = key_holder(network, issuer_slug)
     now = build_time()
     marked = next((key for key in issuer.keys if key.id == key_id), None)
     if marked is None:
@@ -203,7 +216,7 @@ def mark_compromised(
     return KeyChangeMade(key_id, entry["version"], own, _threshold(network, now))
 
 
-def _current_key(issuer: Issuer, private_key: Ed25519PrivateKey, now: datetime) -> PublicKey:
+def _current_key(issuer: KeyHolder, private_key: Ed25519PrivateKey, now: datetime) -> PublicKey:
     """The structure's key that a current key file holds, refused unless it is valid now."""
     multibase = public_key_multibase(private_key)
     key = next((key for key in issuer.keys if key.public_key_multibase == multibase), None)

@@ -13,7 +13,7 @@ from pathlib import Path
 from generator.site.check.authority import prove_keys
 from generator.site.check.content import check_content
 from generator.site.load.network import load_network
-from generator.site.model.network import Issuer, Network
+from generator.site.model.network import Endorser, Issuer, Network
 from generator.site.model.problems import Problems, one_of, suggest
 
 
@@ -24,6 +24,37 @@ class ToolError(Exception):
 def iso(moment: datetime) -> str:
     """A moment as the tools write it in credentials and YAML: UTC, to the second."""
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+KeyHolder = Issuer | Endorser
+"""Who holds keys the tools change: a structure, the network (which signs endorsements, never
+awards), or an endorser whose DID the site hosts."""
+
+
+def key_holder(network: Network, slug: str) -> KeyHolder:
+    """The structure, the network or the endorser whose keys a tool creates or approves."""
+    issuer = network.issuers.get(slug)
+    if issuer is not None:
+        return issuer
+    endorser = network.endorsers.get(slug)
+    if endorser is not None and endorser.did:
+        raise ToolError(
+            f"endorser '{slug}' signs with its own domain's DID ({endorser.did}): its keys are "
+            f"in its DID document, vendored as content/endorsers/{slug}.did.json; to have the "
+            f"site host its DID instead, remove 'did:' from content/endorsers/{slug}.yaml"
+        )
+    if endorser is not None:
+        return endorser
+    choices = [*network.issuers, *network.endorsers]
+    raise ToolError(
+        f"unknown structure or endorser '{slug}'{suggest(slug, choices)}; {one_of(choices)}"
+    )
+
+
+def key_history_file(holder: KeyHolder) -> str:
+    """Where a key holder's history is, relative to the repository."""
+    folder = "endorsers" if isinstance(holder, Endorser) else "issuers"
+    return f"content/{folder}/{holder.slug}.keys.jsonl"
 
 
 def load_checked_network(source: Path) -> Network:

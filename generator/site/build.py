@@ -107,7 +107,9 @@ def build(
                 if built.report.warnings:
                     last_build.forget_build(store, out_dir)
                 else:
-                    until = next_status_change(checked.awards.values(), checked.now)
+                    until = next_status_change(
+                        [*checked.awards.values(), *checked.endorsements.values()], checked.now
+                    )
                     last_build.record_build(store, out_dir, inputs, now, until, built.report.files)
             return built
 
@@ -123,6 +125,7 @@ def _check(
     from generator.site.check.authority import check_authority
     from generator.site.check.content import base_url_problem, check_content
     from generator.site.check.credentials import check_credentials
+    from generator.site.check.endorsements import check_endorsements
     from generator.site.check.published import check_published_since
     from generator.site.check.theme import check_theme
     from generator.site.load.network import load_network
@@ -146,13 +149,17 @@ def _check(
     # those whose source compiled before come from the cache store.
     theme.compile_all(network.site.languages, problems)
     urls = Urls(network.site.base_url, network.site.language)
-    awards = (
-        check_credentials(network, urls, now, problems, store)
+    # Every signed file names addresses made from base_url: a broken one is reported once.
+    awards, endorsements = (
+        (
+            check_credentials(network, urls, now, problems, store),
+            check_endorsements(network, urls, now, problems, store),
+        )
         if base_url_problem(network.site.base_url) is None
-        else {}  # every signed file names addresses made from it: reported once, at base_url
+        else ({}, {})
     )
     problems.raise_if_errors()
-    return CheckedSite(network, awards, problems, now, theme)
+    return CheckedSite(network, awards, problems, now, theme, endorsements)
 
 
 @dataclass(frozen=True)
@@ -190,7 +197,14 @@ def _render(source: Path, checked: CheckedSite, store: Store) -> _Site:
     shares = draw_share_images(network, images, store)
     qr_codes = QrCodes(store)
     rendering = Rendering(
-        network, checked.awards, images, checked.theme, checked.now, qr_codes, share_images=shares
+        network,
+        checked.awards,
+        images,
+        checked.theme,
+        checked.now,
+        qr_codes,
+        share_images=shares,
+        endorsements=checked.endorsements,
     )
     fanout = Fanout(
         rendering.award_keys(), rendering.award_outputs, qr_codes.take_new, qr_codes.add

@@ -13,6 +13,7 @@ from generator.cache import Store
 from generator.site.load.changes import Snapshot
 from generator.site.load.repository import SOURCE_FOLDERS
 from generator.site.model.awards import Award
+from generator.site.model.endorsements import Endorsement
 from generator.site.model.network import Network
 from generator.site.model.problems import Problem, Problems
 
@@ -46,6 +47,8 @@ class CheckedSite:
     problems: Problems
     now: datetime
     theme: Theme
+    endorsements: Mapping[str, Endorsement] = field(default_factory=dict)
+    """The endorsements that checked out, by id."""
 
 
 @dataclass(frozen=True)
@@ -86,8 +89,9 @@ def guard_sources(source: Path, checked: CheckedSite) -> tuple[Path, list[Path]]
     return source, folders
 
 
-def next_status_change(awards: Iterable[Award], now: datetime) -> datetime | None:
-    """The first moment after now at which an award expires (and so changes its pages)."""
+def next_status_change(awards: Iterable[Award | Endorsement], now: datetime) -> datetime | None:
+    """The first moment after now at which an award or an endorsement expires (and so
+    changes its pages)."""
     return min(
         (
             award.valid_until
@@ -100,5 +104,8 @@ def next_status_change(awards: Iterable[Award], now: datetime) -> datetime | Non
 
 def status_changes_at(state: BuildState) -> datetime:
     """When the first award of a build expires (its pages then change), or the end of time."""
-    until = next_status_change(state.checked.awards.values(), state.checked.now)
+    checked = state.checked
+    until = next_status_change(
+        [*checked.awards.values(), *checked.endorsements.values()], checked.now
+    )
     return until if until is not None else datetime.max.replace(tzinfo=UTC)

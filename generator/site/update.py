@@ -74,9 +74,17 @@ def _update(
         network, state.checked.awards, changed, urls, now, problems, state.store
     )
     problems.raise_if_errors()
-    checked = CheckedSite(network, awards, problems, now, state.checked.theme)
+    endorsements = state.checked.endorsements  # their files are not signed files of awards
+    checked = CheckedSite(network, awards, problems, now, state.checked.theme, endorsements)
     rendering = Rendering(
-        network, awards, state.images, checked.theme, now, state.qr_codes, share_images=state.shares
+        network,
+        awards,
+        state.images,
+        checked.theme,
+        now,
+        state.qr_codes,
+        share_images=state.shares,
+        endorsements=endorsements,
     )
     outputs = [
         *rendering.shared_outputs(only_awards=changed),

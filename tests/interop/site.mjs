@@ -50,6 +50,25 @@ export async function statusListFiles(site) {
   return files;
 }
 
+// SITE/endorsements/<id>.json: every EndorsementCredential the site publishes
+export async function endorsementFiles(site) {
+  return jsonFiles(path.join(site, 'endorsements'));
+}
+
+// SITE/endorsements/status/<endorser>.json: the endorsers' status lists
+export async function endorsementStatusFiles(site) {
+  return jsonFiles(path.join(site, 'endorsements', 'status'));
+}
+
+async function jsonFiles(folder) {
+  if(!(await exists(folder))) {
+    return [];
+  }
+  const entries = await readdir(folder, {withFileTypes: true});
+  return entries.filter(e => e.isFile() && e.name.endsWith('.json'))
+    .map(e => path.join(folder, e.name)).sort();
+}
+
 export function sitePath(site, file) {
   return path.relative(site, file).split(path.sep).join('/');
 }

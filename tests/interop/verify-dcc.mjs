@@ -6,7 +6,8 @@
 // loaded, by one that serves the files of SITE at their published URLs and answers 404 to
 // anything else, so nothing leaves the machine.
 //
-//   node verify-dcc.mjs SITE                    every awards/*/*/credential.json of SITE
+//   node verify-dcc.mjs SITE                    every awards/*/*/credential.json of SITE, and
+//                                               every endorsements/*.json ("dcc-endorsement")
 //   node verify-dcc.mjs SITE --credential F...  only the files F (negative controls)
 //
 // Prints one JSON line per credential:
@@ -23,7 +24,7 @@ import {readFile} from 'node:fs/promises';
 import path from 'node:path';
 
 import {
-  awardFolders, inferBaseUrl, parseArgs, readJson, siteFile
+  awardFolders, endorsementFiles, inferBaseUrl, parseArgs, readJson, siteFile
 } from './site.mjs';
 
 // 1EdTech's schemas, published under this URL, vendored in tests/standards/ob-v3p0/.
@@ -124,6 +125,14 @@ for(const file of files) {
   const report = await check(file);
   reports.push(report);
   process.stdout.write(JSON.stringify(report) + '\n');
+}
+// Every endorsement of the site (EndorsementCredential), unless only some files were given.
+if(!options.credentials) {
+  for(const file of await endorsementFiles(site)) {
+    const report = {...await check(file), kind: 'dcc-endorsement'};
+    reports.push(report);
+    process.stdout.write(JSON.stringify(report) + '\n');
+  }
 }
 const failed = reports.filter(r => !r.signature || !(r.schema && r.schema.valid)).length;
 process.stdout.write(JSON.stringify({

@@ -14,6 +14,8 @@
 // Prints one JSON line per item checked:
 //   {"kind": "credential", file, verified, revoked, expired, error}
 //   {"kind": "status-list", file, verified, error}
+//   {"kind": "endorsement", ...} and {"kind": "endorsement-status-list", ...}, the same for
+//     every endorsements/*.json (EndorsementCredential) and endorsements/status/*.json
 //   {"kind": "baked", file, keyword, matches, error}
 //   {"kind": "context", url, source, used, matches, error}   (bundled copy vs npm copy)
 // then {"kind": "summary", ...}. Exits 1 if any item failed, 2 on a usage error.
@@ -34,8 +36,8 @@ import {cryptosuite as eddsaRdfc2022} from '@digitalbazaar/eddsa-rdfc-2022-crypt
 import {checkStatus} from '@digitalbazaar/vc-bitstring-status-list';
 
 import {
-  awardFolders, didWebUrl, exists, inferBaseUrl, parseArgs, readJson, siteFile, sitePath,
-  statusListFiles
+  awardFolders, didWebUrl, endorsementFiles, endorsementStatusFiles, exists, inferBaseUrl,
+  parseArgs, readJson, siteFile, sitePath, statusListFiles
 } from './site.mjs';
 
 const require = createRequire(import.meta.url);
@@ -420,6 +422,22 @@ async function main() {
     for(const file of await statusListFiles(site)) {
       emit(await checkStatusList(file, documentLoader));
     }
+    // Endorsements (EndorsementCredential), checked as credentials are, and their
+    // endorsers' status lists; each served at its id.
+    for(const file of await endorsementFiles(site)) {
+      const report = {...await checkCredential(file, documentLoader), kind: 'endorsement'};
+      if(report.verified && baseUrl) {
+        const {id} = await readJson(file);
+        if(id !== baseUrl + sitePath(site, file)) {
+          report.verified = false;
+          report.error = `id ${id} is not the URL at which it is served`;
+        }
+      }
+      emit(report);
+    }
+    for(const file of await endorsementStatusFiles(site)) {
+      emit({...await checkStatusList(file, documentLoader), kind: 'endorsement-status-list'});
+    }
     for(const folder of folders) {
       for(const report of await checkBaked(folder)) {
         emit(report);
@@ -432,12 +450,14 @@ async function main() {
 
   const failed = reports.filter(r =>
     (r.kind === 'baked' && !r.matches) || (r.kind === 'context' && r.matches === false) ||
-    ((r.kind === 'credential' || r.kind === 'status-list') && !r.verified));
+    (['credential', 'status-list', 'endorsement', 'endorsement-status-list'].includes(r.kind) &&
+      !r.verified));
   const summary = {
     kind: 'summary',
     baseUrl,
     credentials: reports.filter(r => r.kind === 'credential').length,
     statusLists: reports.filter(r => r.kind === 'status-list').length,
+    endorsements: reports.filter(r => r.kind === 'endorsement').length,
     baked: reports.filter(r => r.kind === 'baked').length,
     contexts: reports.filter(r => r.kind === 'context' && r.matches === true).length,
     failed: failed.length,

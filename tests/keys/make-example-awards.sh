@@ -104,6 +104,23 @@ cp tests/keys/example-kerexemple.csv "$recipients"
 at 2025-03-08T15:00:00Z python build.py issue --issuer atelier-kerexemple --badge decoupe-vinyle-animateur \
   --key-file $keys/atelier-kerexemple.test-only.pem --csv "$recipients"
 
+# Endorsements (EndorsementCredential): the network endorses each member structure with its
+# own key (the network signs endorsements, never awards), and a FICTIONAL outside
+# organisation (content/endorsers/employeurs-exemple.yaml, at example.org), whose DID the site
+# hosts, endorses a badge. Their first keys are approved by the coordinators, as a structure's.
+rm -rf assertions/fababrest/endorsements assertions/employeurs-exemple/endorsements
+keygen 2025-12-10T09:00:00Z fababrest $keys/fababrest.test-only.pem
+keygen 2025-12-10T09:05:00Z employeurs-exemple $keys/employeurs-exemple.test-only.pem
+for structure in biklab fablab-exemple-port atelier-kerexemple mediatheque-exemple; do
+  at 2025-12-15T10:00:00Z python build.py endorse --endorser fababrest --issuer $structure \
+    --key-file $keys/fababrest.test-only.pem \
+    --comment "Membre du réseau Fab@brest : la structure a signé la charte du réseau et délivre ses badges selon les critères communs."
+done
+at 2025-12-18T14:00:00Z python build.py endorse --endorser employeurs-exemple \
+  --badge decoupe-laser-premiers-pas --key-file $keys/employeurs-exemple.test-only.pem \
+  --expires 2028-12-18 \
+  --comment "Nos entreprises reconnaissent ce badge : la personne a **découpé et gravé une pièce simple** en sécurité, accompagnée. *(Exemple fictif.)*"
+
 # The golden site with signed awards: a valid one with evidence, one that never expires, and
 # a revoked one (awarded on a given day, signed later that day).
 keygen 2024-02-01T10:00:00Z atelier $keys/signed-atelier.test-only.pem --source $signed

@@ -76,16 +76,17 @@ def test_provided_images_are_used_as_they_are() -> None:
 
 
 def test_awards_are_baked_from_a_smaller_drawing_of_the_same_badge() -> None:
-    """The page shows the badge at 600 px; each award's baked copy is 400 px, drawn at the
-    same time from the same drawing (a third lighter, on every award)."""
+    """The page shows the badge at 600 px; each award's baked copy is 256 px, drawn at the
+    same time from the same drawing and optimised losslessly (a third the weight, on every
+    award)."""
     network = load_network(SITES / "minimal", Problems())
     network = replace(
         network, badges={k: replace(b, image=None) for k, b in network.badges.items()}
     )
     image = badge_images.draw_badge_images(network, Store(None))["laser-debutant"]
     with Image.open(io.BytesIO(image.data)) as page, Image.open(io.BytesIO(image.baking)) as baked:
-        assert page.size == (600, 600) and baked.size == (400, 400)
-        shrunk = page.convert("RGBA").resize((400, 400), Image.Resampling.LANCZOS)
+        assert page.size == (600, 600) and baked.size == (256, 256)
+        shrunk = page.convert("RGBA").resize((256, 256), Image.Resampling.LANCZOS)
         difference = ImageChops.difference(shrunk, baked.convert("RGBA")).getbbox()
         assert difference is None or _mean_difference(shrunk, baked.convert("RGBA")) < 4
     assert len(image.baking) < 0.75 * len(image.data)

@@ -315,6 +315,20 @@ def test_did_document_urls_follow_did_web(did: str, url: str | None) -> None:
     assert Urls.did_document_url(did) == url
 
 
+def test_endorsement_urls_spelled_out() -> None:
+    """Endorsements (issue 25): each at a stable URL without its endorser in it, an
+    endorser's status list, and the DID the site hosts for an outside endorser."""
+    assert URLS.endorsement("20251218-7d02131a") == "endorsements/20251218-7d02131a.json"
+    assert URLS.endorsement_status_list("partenaire") == "endorsements/status/partenaire.json"
+    assert URLS.endorser_did("partenaire") == "did:web:org.github.io:repo:endorsers:partenaire"
+    assert URLS.endorser_did_document("partenaire") == "endorsers/partenaire/did.json"
+    assert URLS.did_document_url(URLS.endorser_did("partenaire")) == URLS.absolute(
+        URLS.endorser_did_document("partenaire")
+    )
+    assert URLS.endorser_key_history("partenaire") == "endorsers/partenaire/key-history.jsonl"
+    assert URLS.endorser_logo("partenaire", "svg") == "endorsers/partenaire/logo.svg"
+
+
 def test_known_frameworks_entries_pages() -> None:
     """The official pages an alignment links when its badge gives none (frameworks.py)."""
     assert framework_entry("esco", "skill", "45bef06d-dba9-4192-9805-2f7d27523638") == (

@@ -23,7 +23,7 @@ from ..conftest import ROOT
         (datetime(2024, 5, 2, 9, 0, tzinfo=UTC), "fr", "2 mai 2024"),
         ("2025-06-30", "fr", "30 juin 2025"),
         ("2025-06-30", "en", "30 June 2025"),
-        (date(2024, 2, 1), "fr", "1 février 2024"),
+        (date(2024, 2, 1), "fr", "1er février 2024"),
     ],
 )
 def test_long_date(value: date | datetime | str, language: str, expected: str) -> None:

@@ -15,6 +15,7 @@ from dataclasses import replace
 from generator.site.check.authority_since import check_authority_since
 from generator.site.check.codeowners import check_codeowners
 from generator.site.check.coordinators import Coordinators, prove_coordinators
+from generator.site.check.endorsers import with_vendored_keys
 from generator.site.check.key_history import ProvenHistory, known_keys, prove_history
 from generator.site.model.authority import KEY_HISTORY_SUFFIX, ProvenEntry
 from generator.site.model.network import Issuer, Network
@@ -33,16 +34,32 @@ def prove_keys(network: Network, problems: Problems) -> Network:
     proven = {
         slug: prove_history(slug, history, coordinators, known, problems)
         for slug, history in sorted(authority.histories.items())
-        if _has_structure(network, slug) and slug != network.site.network
+        if _has_owner(network, slug)
     }
     issuers = {
         slug: _with_keys(issuer, proven.get(slug, ProvenHistory()))
         for slug, issuer in network.issuers.items()
     }
+    endorsers = {
+        slug: endorser
+        if endorser.did
+        else replace(
+            endorser,
+            keys=(history := proven.get(slug, ProvenHistory())).keys,
+            unproven=history.unproven,
+        )
+        for slug, endorser in network.endorsers.items()
+    }
     entries: dict[str, tuple[ProvenEntry, ...]] = {
         slug: history.entries for slug, history in proven.items()
     }
-    return replace(network, issuers=issuers, authority=replace(authority, proven=entries))
+    network = replace(
+        network,
+        issuers=issuers,
+        endorsers=endorsers,
+        authority=replace(authority, proven=entries),
+    )
+    return with_vendored_keys(network, problems)
 
 
 def proven_coordinators(network: Network, problems: Problems) -> Coordinators:
@@ -66,25 +83,36 @@ def check_authority(
     return network
 
 
-def _has_structure(network: Network, slug: str) -> bool:
-    """Whether a key history has a structure's file beside it (read, or reported broken)."""
-    return slug in network.issuers or f"issuer:{slug}" in network.unreadable
+def _has_owner(network: Network, slug: str) -> bool:
+    """Whether a key history has a structure's file beside it, or the file of an endorser whose
+    DID the site hosts (read, or reported broken)."""
+    endorser = network.endorsers.get(slug)
+    return (
+        slug in network.issuers
+        or f"issuer:{slug}" in network.unreadable
+        or (endorser is not None and not endorser.did)
+        or f"endorser:{slug}" in network.unreadable
+    )
 
 
 def _check_owners(network: Network, problems: Problems) -> None:
-    """A key history belongs to a structure of the network, never to the network itself."""
+    """A key history belongs to a structure of the network (the network itself included: it
+    signs endorsements, never awards), or to an endorser whose DID the site hosts."""
     for slug, history in sorted(network.authority.histories.items()):
-        if slug == network.site.network:
+        endorser = network.endorsers.get(slug)
+        if endorser is not None and endorser.did:
             problems.error(
                 history.source,
-                f"'{slug}' is the network itself, which signs no award: it has no keys; its "
-                "coordinators' keys are in content/trust/coordinators.jsonl; remove this file",
+                f"endorser '{slug}' signs with its own domain's DID ({endorser.did}), whose "
+                "keys are in its vendored DID document: remove this file, or the 'did:' of "
+                f"content/endorsers/{slug}.yaml for the site to host its DID",
             )
-        elif not _has_structure(network, slug):
+        elif not _has_owner(network, slug):
             problems.error(
                 history.source,
-                f"no structure '{slug}' (content/issuers/{slug}.yaml) holds this key "
-                f"history; a {KEY_HISTORY_SUFFIX} file is named after its structure's file",
+                f"no structure '{slug}' (content/issuers/{slug}.yaml) nor endorser "
+                f"(content/endorsers/{slug}.yaml) holds this key history; a "
+                f"{KEY_HISTORY_SUFFIX} file is named after its owner's file",
             )
 
 

@@ -73,6 +73,9 @@ def _check_site(network: Network, problems: Problems) -> None:
         problems.error(
             site.at("languages"), f"language '{site.language}' is not in languages; add it"
         )
+    for endorser in network.endorsers.values():  # outside endorsers' logos, as structures'
+        if endorser.logo is not None:
+            check_image(endorser.logo, LOGO, problems)
     if site.network not in network.issuers and f"issuer:{site.network}" not in network.unreadable:
         problems.error(
             site.at("network"),

@@ -33,8 +33,9 @@ from generator.site.check.signatures import (
 )
 from generator.site.check.status import check_revocations_match, check_status
 from generator.site.model.awards import Award, Revocation
-from generator.site.model.network import Badge, Issuer, Network, SignedFile
+from generator.site.model.network import Badge, Issuer, Network
 from generator.site.model.problems import Problems
+from generator.site.model.signed import SignedFile
 from generator.site.model.urls import Urls, is_web_link
 
 

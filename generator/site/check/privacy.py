@@ -19,9 +19,9 @@ from generator.openbadges.credential import identity_hash, recipient_identity
 from generator.site.check.decoded_text import decoded_texts, without_markup
 from generator.site.check.key_material import key_material_in, may_hold_key_material
 from generator.site.model.imported import EarlierAward
-from generator.site.model.network import SignedFile
 from generator.site.model.output import Output
 from generator.site.model.problems import Location, Problems
+from generator.site.model.signed import SignedFile
 
 # An address is found from its "@domain" (a literal first character lets the regex engine
 # skip ahead quickly), then its local part is read backwards from the "@": scanning every

@@ -14,7 +14,8 @@ from generator.cache import VERIFIED_PROOFS, Store, entry_key
 from generator.openbadges.dataintegrity import ProofError, proof_of, verify
 from generator.openbadges.multikey import decode_public_key
 from generator.site.model.authority import KEY_HISTORY_SUFFIX, PublicKey
-from generator.site.model.network import Issuer, Network, SignedFile
+from generator.site.model.network import Issuer, Network
+from generator.site.model.signed import SignedFile
 from generator.site.model.urls import Urls
 
 
@@ -58,6 +59,32 @@ class VerifiedProofs:
 
 
 @dataclass(frozen=True)
+class Signer:
+    """Who may sign a document: a DID, the keys it is proven to hold, and where they are
+    written (a structure's, the network's, or an endorser's)."""
+
+    slug: str
+    did: str
+    keys: tuple[PublicKey, ...]
+    unproven: Mapping[str, str]
+    keys_file: str
+    """Where its keys are said: its key history, or its vendored DID document."""
+    keys_kind: str = "key history"
+    who: str = "the structure"
+
+    @classmethod
+    def of(cls, issuer: Issuer, urls: Urls) -> Signer:
+        """A structure (or the network) as a signer: its did:web and its key history's keys."""
+        return cls(
+            issuer.slug,
+            urls.did(issuer.slug),
+            issuer.keys,
+            issuer.unproven,
+            f"content/issuers/{issuer.slug}{KEY_HISTORY_SUFFIX}",
+        )
+
+
+@dataclass(frozen=True)
 class Signature:
     """Who signed a document, with which key, when."""
 
@@ -67,7 +94,7 @@ class Signature:
 
 def check_signature(
     document: Mapping[str, Any],
-    issuer: Issuer,
+    issuer: Issuer | Signer,
     urls: Urls,
     cache: VerifiedProofs | None = None,
     data: bytes | None = None,
@@ -103,29 +130,30 @@ def check_signature(
 
 
 def signing_key(
-    document: Mapping[str, Any], issuer: Issuer, urls: Urls
+    document: Mapping[str, Any], issuer: Issuer | Signer, urls: Urls
 ) -> tuple[dict[str, Any], PublicKey]:
     """The document's proof and the issuer's published key it names, or Refused."""
+    signer = issuer if isinstance(issuer, Signer) else Signer.of(issuer, urls)
     try:
         proof = proof_of(document)
     except ProofError as error:
         raise Refused(str(error)) from None
     method = str(proof["verificationMethod"])
     did, _, fragment = method.partition("#")
-    if did != urls.did(issuer.slug):
+    if did != signer.did:
         raise Refused(
-            f"signed with '{method}', which is not a key of {issuer.slug} ({urls.did(issuer.slug)}); "
-            "sign with the structure's own key"
+            f"signed with '{method}', which is not a key of {signer.slug} ({signer.did}); "
+            f"sign with {signer.who}'s own key"
         )
-    key = next((key for key in issuer.keys if key.id == fragment), None)
-    if key is None and fragment in issuer.unproven:
+    key = next((key for key in signer.keys if key.id == fragment), None)
+    if key is None and fragment in signer.unproven:
         # Its key history's error says why, at the history: this is one of its consequences.
-        raise Consequence(issuer.unproven[fragment])
+        raise Consequence(signer.unproven[fragment])
     if key is None:
         raise Refused(
-            f"key '{fragment}' is not in {issuer.slug}'s key history "
-            f"(content/issuers/{issuer.slug}{KEY_HISTORY_SUFFIX}): no key of that name may "
-            "sign for the structure; sign with its current key"
+            f"key '{fragment}' is not in {signer.slug}'s {signer.keys_kind} "
+            f"({signer.keys_file}): no key of that name may sign for {signer.who}; sign "
+            "with its current key"
         )
     return proof, key
 

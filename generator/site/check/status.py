@@ -15,8 +15,9 @@ from generator.site.check.signatures import (
     structure_of,
 )
 from generator.site.model.awards import Award, Revocation, revocation_reason
-from generator.site.model.network import Network, SignedFile
+from generator.site.model.network import Network
 from generator.site.model.problems import Problems
+from generator.site.model.signed import SignedFile
 from generator.site.model.urls import Urls
 
 

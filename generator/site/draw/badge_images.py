@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator.cache import BADGE_IMAGES, Store, entry_key
-from generator.drawing.badge import default_badge_pngs
+from generator.drawing.badge import default_badge_pngs, optimised_png
 from generator.parallel import map_ordered
 from generator.site.model.network import Badge, Network
 from generator.site.model.urls import Urls
@@ -58,6 +58,8 @@ def draw_badge_images(network: Network, store: Store) -> dict[str, BadgeImage]:
     missing = [(slug, arguments) for slug, arguments in drawings.items() if drawn[slug] is None]
     for chunk in map_ordered(_draw, missing, chunk_size=1, min_items=MIN_PARALLEL_DRAWINGS):
         for slug, pngs in chunk:
+            # here, not in the workers: oxipng's threads do not survive a fork (optimised_png)
+            pngs[BAKED_SIDE] = optimised_png(pngs[BAKED_SIDE])
             drawn[slug] = pngs
             for side, png in pngs.items():
                 store.put(BADGE_IMAGES, _key(drawings[slug], side), png)
@@ -91,10 +93,7 @@ def _draw(
     missing: Sequence[tuple[str, dict[str, Any]]],
 ) -> list[tuple[str, dict[int, bytes]]]:
     """Default images drawn, both sizes (in a worker process, or not)."""
-    return [
-        (slug, default_badge_pngs(**arguments, sizes=SIDES, optimised=(BAKED_SIDE,)))
-        for slug, arguments in missing
-    ]
+    return [(slug, default_badge_pngs(**arguments, sizes=SIDES)) for slug, arguments in missing]
 
 
 def _drawing(network: Network, badge: Badge) -> dict[str, Any]:

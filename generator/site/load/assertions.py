@@ -11,12 +11,15 @@ from typing import Literal
 
 from generator.site.load.json_strict import read_json
 from generator.site.load.repository import ASSERTIONS, Repository
-from generator.site.model.network import Network, SignedFile
+from generator.site.model.network import Network
+from generator.site.model.signed import SignedEndorsements, SignedFile
 
 STATUS_LIST_FILE = "status-list.json"
 REVOCATIONS = "revocations"
 EARLIER = "earlier"
 """assertions/<issuer>/earlier/: awards published by another platform (see load/earlier.py)."""
+ENDORSEMENTS = "endorsements"
+"""assertions/<endorser>/endorsements/: the endorsements it signed (see load_endorsements)."""
 AWARD_SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 Assertions = tuple[
@@ -65,7 +68,7 @@ def load_assertions(source: Repository, folder: Path) -> Assertions:
         for path in sorted(issuer_dir.iterdir()):
             if path.name.startswith("."):
                 continue
-            if path.is_dir() and path.name == EARLIER:
+            if path.is_dir() and path.name in (EARLIER, ENDORSEMENTS):
                 continue
             if path.is_dir() and path.name == REVOCATIONS:
                 files = sorted(path.glob("*.json"))
@@ -90,6 +93,40 @@ def load_assertions(source: Repository, folder: Path) -> Assertions:
                     else:
                         revocations[(what.issuer, what.slug)] = signed
     return credentials, status_lists, revocations
+
+
+def load_endorsements(source: Repository, folder: Path) -> SignedEndorsements:
+    """assertions/<endorser>/endorsements/: <id>.json endorsements, status-list.json and
+    revocations/<id>.json, laid out as a structure's awards are."""
+    credentials: dict[tuple[str, str], SignedFile] = {}
+    status_lists: dict[str, SignedFile] = {}
+    revocations: dict[tuple[str, str], SignedFile] = {}
+    for inner in sorted(folder.glob(f"*/{ENDORSEMENTS}")) if folder.is_dir() else []:
+        endorser = inner.parent.name
+        for path in sorted(inner.iterdir()):
+            if path.name.startswith("."):
+                continue
+            files = sorted(path.glob("*.json")) if path.name == REVOCATIONS else [path]
+            for file in files:
+                if (
+                    file.is_dir()
+                    or not (file.name == STATUS_LIST_FILE or AWARD_SLUG.match(file.stem))
+                    or file.suffix != ".json"
+                ):
+                    source.problems.error(
+                        source.location(file),
+                        f"unexpected file in {ASSERTIONS}/{endorser}/{ENDORSEMENTS}/; only "
+                        "<id>.json endorsements written by 'build.py endorse', status-list.json "
+                        "and revocations/ belong here",
+                    )
+                elif signed := signed_file(source, file, endorser):
+                    if file is not path:
+                        revocations[(endorser, file.stem)] = signed
+                    elif file.name == STATUS_LIST_FILE:
+                        status_lists[endorser] = signed
+                    else:
+                        credentials[(endorser, file.stem)] = signed
+    return SignedEndorsements(credentials, status_lists, revocations)
 
 
 def reload_assertions(

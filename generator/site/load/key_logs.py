@@ -34,12 +34,14 @@ Entry = TypeVar("Entry", KeyHistoryEntry, CoordinatorsEntry)
 def load_authority(source: Repository) -> Authority:
     """The key histories, the coordinators' log and CODEOWNERS of a repository."""
     histories: dict[str, KeyHistory] = {}
-    folder = source.root / CONTENT / "issuers"
-    if folder.is_dir():
-        for path in sorted(folder.glob("*" + KEY_HISTORY_SUFFIX)):
+    # A structure's, or an endorser's whose DID the site hosts (the same machinery); a slug
+    # names one or the other (check/content.py), never both.
+    for folder in (source.root / CONTENT / "issuers", source.root / CONTENT / "endorsers"):
+        for path in sorted(folder.glob("*" + KEY_HISTORY_SUFFIX)) if folder.is_dir() else []:
             history = read_log(source, path, "key-history", key_history_entry)
-            if history is not None:
-                histories[path.name.removesuffix(KEY_HISTORY_SUFFIX)] = history
+            slug = path.name.removesuffix(KEY_HISTORY_SUFFIX)
+            if history is not None and slug not in histories:
+                histories[slug] = history
     coordinators_path = source.root / COORDINATORS_LOG
     coordinators = (
         read_log(source, coordinators_path, "coordinators", coordinators_entry)

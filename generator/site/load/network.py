@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from generator.site.load.assertions import load_assertions
+from generator.site.load.assertions import load_assertions, load_endorsements
 from generator.site.load.badges import load_badge
 from generator.site.load.earlier import load_earlier
+from generator.site.load.endorsers import load_endorsers
 from generator.site.load.issuers import load_issuer
 from generator.site.load.key_logs import load_authority
 from generator.site.load.pages import load_pages
@@ -74,6 +75,8 @@ def load_network(root: Path, problems: Problems) -> Network:
         revocations=revocations,
         people=people,
         earlier=earlier,
+        endorsers=load_endorsers(source, site.language, unreadable),
+        endorsements=load_endorsements(source, root / ASSERTIONS),
         authority=load_authority(source),
         unreadable=frozenset(unreadable),
         read_in_part=tuple(read_in_part),

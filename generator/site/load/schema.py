@@ -13,7 +13,7 @@ from jsonschema.exceptions import ValidationError
 from generator.site.load.parsing import Document
 from generator.site.model.problems import Problems, one_of, suggest
 
-KINDS = ("site", "skills", "issuer", "badge", "page", "person", "earlier")
+KINDS = ("site", "skills", "issuer", "badge", "page", "person", "earlier", "endorser")
 # A line of a key history, and of the coordinators' log (JSON Lines).
 LOG_KINDS = ("key-history", "coordinators")
 WHOLE_FILE: tuple[str, ...] = ()

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from generator.site.model.network import Badge, Issuer, SignedFile
+from generator.site.model.network import Badge, Issuer
+from generator.site.model.signed import SignedFile
 
 AwardStatus = Literal["valid", "expired", "revoked"]
 

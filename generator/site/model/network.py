@@ -6,11 +6,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
-from typing import Any, Literal
+from typing import Literal
 
 from generator.site.model.authority import Authority, PublicKey
 from generator.site.model.imported import EarlierAward, Original
 from generator.site.model.problems import Location
+from generator.site.model.signed import SignedEndorsements, SignedFile
 
 BadgeStatus = Literal["proposed", "approved", "retired"]
 NETWORK_SCOPE = "network"
@@ -300,14 +301,25 @@ class Person(Located):
 
 
 @dataclass(frozen=True)
-class SignedFile:
-    """A signed JSON document of assertions/<issuer>/: a credential, status list or revocation."""
+class Endorser(Located):
+    """An outside organisation that endorses, from content/endorsers/<slug>.yaml (the network
+    and its structures endorse as themselves)."""
 
-    issuer: str
     slug: str
-    document: Mapping[str, Any]
-    data: bytes
+    name: str
+    url: str
+    description: Text
+    logo: Asset | None
+    did: str | None
+    """Its own domain's did:web, its DID document vendored beside its file; None when the
+    site hosts its DID, with the keys its key history proves."""
     source: Location
+    lines: Mapping[FieldPath, int] = field(default_factory=dict, repr=False)
+    did_document: SignedFile | None = None
+    """The DID document its own domain publishes, as vendored (content/endorsers/<slug>.did.json)."""
+    keys: tuple[PublicKey, ...] = ()
+    """Its proven keys: its key history's, or its vendored DID document's (check/endorsers.py)."""
+    unproven: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -332,6 +344,8 @@ class Network:
     unreadable: frozenset[str] = frozenset()
     """Files that exist but could not be loaded ('skills', 'issuer:<slug>', 'badge:<slug>',
     'page:<slug>'): verify treats them as present, so one broken file reports one error."""
+    endorsers: Mapping[str, Endorser] = field(default_factory=dict)
+    endorsements: SignedEndorsements = field(default_factory=SignedEndorsements)
     authority: Authority = field(default_factory=Authority)
     """Key histories, the coordinators' log and CODEOWNERS (generator/site/authority.py)."""
     read_in_part: tuple[Issuer | Badge, ...] = ()

@@ -279,10 +279,45 @@ class Urls:
         did:web maps ':' separated segments to URL path segments, and a port to '%3A'
         (https://w3c-ccg.github.io/did-method-web/).
         """
+        return self._did("issuers", issuer)
+
+    def _did(self, *path: str) -> str:
         parts = urlsplit(self.base_url)
         host = parts.netloc.replace(":", "%3A")
         segments = [segment for segment in parts.path.split("/") if segment]
-        return ":".join(["did:web", host, *segments, "issuers", issuer])
+        return ":".join(["did:web", host, *segments, *path])
+
+    # Endorsements: EndorsementCredentials of badges and structures, and the outside
+    # organisations that sign them
+    @staticmethod
+    def endorsement(endorsement: str) -> str:
+        """A signed Open Badges 3.0 EndorsementCredential, verbatim (its id is this URL)."""
+        return f"endorsements/{endorsement}.json"
+
+    @staticmethod
+    def endorsement_status_list(endorser: str) -> str:
+        """An endorser's signed BitstringStatusListCredential of its endorsements."""
+        return f"endorsements/status/{endorser}.json"
+
+    def endorser_did(self, endorser: str) -> str:
+        """The did:web the site hosts for an outside endorser, resolving to
+        endorser_did_document(endorser)."""
+        return self._did("endorsers", endorser)
+
+    @staticmethod
+    def endorser_did_document(endorser: str) -> str:
+        """The DID document the site hosts for an outside endorser: every key it ever used."""
+        return f"endorsers/{endorser}/did.json"
+
+    @staticmethod
+    def endorser_key_history(endorser: str) -> str:
+        """The key history of an endorser whose DID the site hosts, as its file holds it."""
+        return f"endorsers/{endorser}/key-history.jsonl"
+
+    @staticmethod
+    def endorser_logo(endorser: str, extension: str) -> str:
+        """An outside endorser's logo."""
+        return f"endorsers/{endorser}/logo.{extension}"
 
     @staticmethod
     def static(name: str) -> str:

@@ -11,12 +11,14 @@ from generator.site.draw.badge_images import BadgeImage
 from generator.site.draw.share_images import ShareImage, ShareKey
 from generator.site.load.schema import KINDS, LOG_KINDS, schema_of
 from generator.site.model.awards import Award
+from generator.site.model.endorsements import EndorsedKind, Endorsement
 from generator.site.model.network import Network
 from generator.site.model.output import Output, json_bytes
 from generator.site.model.urls import Urls
 from generator.site.render import documents, feeds
 from generator.site.render.award_files import AwardKey, render_award_files, render_trust_files
 from generator.site.render.earlier import render_earlier
+from generator.site.render.endorsements import endorsement_documents, render_endorsement_files
 from generator.site.render.fragments import Fragments
 from generator.site.render.open_data import (
     alignments_csv,
@@ -49,9 +51,12 @@ class Rendering:
         qr_codes: QrCodes | None = None,
         fragments: Fragments | None = None,
         share_images: Mapping[ShareKey, ShareImage] | None = None,
+        endorsements: Mapping[str, Endorsement] | None = None,
     ) -> None:
         self.network = network
         self.awards = awards
+        self.endorsements = endorsements or {}
+        self.now = now
         self.images = images
         self.urls = Urls(network.site.base_url, network.site.language)
         self.skills_map = build_skills_map(network, awards, now)
@@ -66,6 +71,7 @@ class Rendering:
             pathways(network),
             fragments or Fragments(),
             share_images or {},
+            self.endorsements,
         )
         self._baking = {slug: image.baking for slug, image in images.items()}
 
@@ -86,8 +92,9 @@ class Rendering:
 
     def _shared_outputs(self, only_awards: Set[AwardKey] | None) -> Iterator[Output]:
         network, urls = self.network, self.urls
-        yield from render_documents(network, urls, self.images)
+        yield from render_documents(network, urls, self.images, self.endorsements, self.now)
         yield from render_trust_files(network, self.awards, urls)
+        yield from render_endorsement_files(network, self.endorsements, urls)
         people = None
         if only_awards is not None:
             people = {
@@ -143,14 +150,22 @@ def render_aligned(renderer: PageRenderer) -> Iterator[Output]:
 
 
 def render_documents(
-    network: Network, urls: Urls, images: Mapping[str, BadgeImage]
+    network: Network,
+    urls: Urls,
+    images: Mapping[str, BadgeImage],
+    endorsements: Mapping[str, Endorsement] | None = None,
+    now: datetime | None = None,
 ) -> Iterator[Output]:
-    """The machine-readable documents: Open Badges JSON, the catalogue export, the schemas."""
+    """The machine-readable documents: Open Badges JSON (an Achievement's and a Profile's
+    with their valid endorsements), the catalogue export, the schemas."""
+
+    def endorsed(document: dict[str, Any], kind: EndorsedKind, slug: str) -> dict[str, Any]:
+        listed = endorsement_documents(endorsements or {}, (kind, slug), now) if now else []
+        return {**document, "endorsement": listed} if listed else document
+
     for slug, badge in sorted(network.badges.items()):
-        yield Output(
-            urls.achievement(slug),
-            json_bytes(documents.achievement(network, badge, urls, images[slug].path)),
-        )
+        achievement = documents.achievement(network, badge, urls, images[slug].path)
+        yield Output(urls.achievement(slug), json_bytes(endorsed(achievement, "badge", slug)))
         for issuer in network.awarders(badge):
             document = documents.badge_class(network, issuer, badge, urls, images[slug].path)
             yield Output(urls.badge_class(issuer.slug, slug), json_bytes(document))
@@ -159,10 +174,8 @@ def render_documents(
             urls.issuer_profile_ob2(slug),
             json_bytes(documents.issuer_profile_ob2(network, issuer, urls)),
         )
-        yield Output(
-            urls.issuer_profile_ob3(slug),
-            json_bytes(documents.issuer_profile_ob3(network, issuer, urls)),
-        )
+        profile = documents.issuer_profile_ob3(network, issuer, urls)
+        yield Output(urls.issuer_profile_ob3(slug), json_bytes(endorsed(profile, "issuer", slug)))
         if issuer.logo:
             yield Output(urls.issuer_logo(slug, issuer.logo.extension), issuer.logo.data)
     yield Output(urls.catalogue_export(), json_bytes(catalogue_export(network, urls, images)))

@@ -13,11 +13,13 @@ import jinja2
 from generator.openbadges.credential import recipient_identity
 from generator.site.draw.share_images import ShareImage, ShareKey
 from generator.site.model.awards import Award
+from generator.site.model.endorsements import EndorsedKind, Endorsement
 from generator.site.model.network import Badge, Domain, Level, Network, Person, Text
 from generator.site.model.output import Output
 from generator.site.model.urls import Urls
 from generator.site.render.aligned_skills import alignment_views
 from generator.site.render.earlier_list import earlier_of_issuer
+from generator.site.render.endorsements import ShownEndorsement, shown_endorsements
 from generator.site.render.fragments import Fragments
 from generator.site.render.sharing import QrCodes, linkedin_url
 from generator.site.render.skills_map import PlacedMachine, SkillsMap, issuer_badges
@@ -80,6 +82,7 @@ class PageRenderer:
     pathways: tuple[Pathway, ...]
     fragments: Fragments = field(default_factory=Fragments)
     share_images: Mapping[ShareKey, ShareImage] = field(default_factory=dict)
+    endorsements: Mapping[str, Endorsement] = field(default_factory=dict)
     _shared: dict[str, dict[str, Any]] = field(default_factory=dict, init=False, repr=False)
     _templates: dict[tuple[str, str], jinja2.Template] = field(
         default_factory=dict, init=False, repr=False
@@ -225,6 +228,7 @@ def render_pages(
             badge=badge,
             pathway=pathway,
             awarders=network.awarders(badge),
+            endorsements=partial(shown, renderer, ("badge", badge.slug)),
         )
     issuers = [issuer for _, issuer in sorted(network.issuers.items())]
     yield from renderer.render("issuers.html", urls.issuers_page, issuers=issuers)
@@ -237,6 +241,7 @@ def render_pages(
             is_network=issuer.slug == network.site.network,
             earlier=earlier_of_issuer(network, issuer.slug, renderer.now),
             history=network.authority.proven.get(issuer.slug, ()),
+            endorsements=partial(shown, renderer, ("issuer", issuer.slug)),
         )
     for slug, page in sorted(network.pages.items()):
         if slug != "index":
@@ -244,6 +249,15 @@ def render_pages(
     not_found = renderer.common(network.site.language, "404.html", [])
     html = theme.environment(network.site.language).get_template("404.html").render(**not_found)
     yield Output("404.html", html.encode("utf-8"))
+
+
+def shown(
+    renderer: PageRenderer, endorsed: tuple[EndorsedKind, str], lang: str
+) -> list[ShownEndorsement]:
+    """The endorsements a badge's or a structure's page shows, in one language."""
+    return shown_endorsements(
+        renderer.network, renderer.endorsements, endorsed, renderer.urls, renderer.now, lang
+    )
 
 
 def award_context(renderer: PageRenderer, award: Award, lang: str) -> dict[str, Any]:

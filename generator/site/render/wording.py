@@ -3,11 +3,12 @@ language of a text that is not in the page's own."""
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from datetime import date, datetime
 from functools import lru_cache
 
-from babel.dates import format_date
+from babel.dates import format_date, get_date_format
 from markupsafe import Markup, escape
 
 from generator.site.model.network import Text
@@ -17,9 +18,22 @@ from generator.site.model.network import Text
 DATE_LOCALES = {"en": "en_GB"}
 
 
+# French writes the first of the month as an ordinal, "1er février 2025" (and "2 février"):
+# the day of the long form, where it is the 1st, is followed by "er".
+FIRST_OF_THE_MONTH = {"fr": "er"}
+
+
 @lru_cache(maxsize=4096)
 def _long_date(day: date, language: str) -> str:
-    return format_date(day, format="long", locale=DATE_LOCALES.get(language, language))
+    locale = DATE_LOCALES.get(language, language)
+    suffix = FIRST_OF_THE_MONTH.get(language)
+    if day.day == 1 and suffix:
+        pattern = get_date_format("long", locale=locale).pattern
+        # the day field alone ("d", not "dd"), outside quoted literals, which hold no "d" here
+        return format_date(
+            day, re.sub(r"(?<![d'])d(?![d'])", f"d'{suffix}'", pattern), locale=locale
+        )
+    return format_date(day, format="long", locale=locale)
 
 
 def long_date(value: date | datetime | str, language: str) -> str:
@@ -72,5 +86,11 @@ def in_language(text: Text | str | None, language: str, default_language: str) -
     else:
         shown, used = text, default_language
     if used == language or not shown:
-        return escape(shown)
-    return Markup('<span lang="{}">{}</span>').format(used, shown)
+        return _unbroken_before_hyphens(escape(shown))
+    return Markup('<span lang="{}">{}</span>').format(used, _unbroken_before_hyphens(escape(shown)))
+
+
+def _unbroken_before_hyphens(text: Markup) -> Markup:
+    """A spaced hyphen kept on the line of the word before it ("Découpe vinyle - 1er pas"
+    never wraps into a line that starts with "-"): the space before it does not break."""
+    return Markup(text.replace(" - ", "\u00a0- "))

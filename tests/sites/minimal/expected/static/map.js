@@ -11,7 +11,8 @@
 //                  counts is what the list below the map says of the structure's badges,
 //                  awarded its badges with valid awards [{name, count}] in the structure
 //                  page's order), optionally the translated labels data-label-machines,
-//                  -badges, -zoom-in, -zoom-out.
+//                  -badges, -zoom-in, -zoom-out;
+//   #map-offline   shown when a tile cannot load.
 // Everything taken from the data is put in the page as text, never as HTML.
 (function () {
   "use strict";
@@ -84,10 +85,15 @@
       markerZoomAnimation: !calm,
     });
     L.control.zoom(zoom).addTo(map);
-    L.tileLayer(button.dataset.tiles, {
+    const tiles = L.tileLayer(button.dataset.tiles, {
       attribution: attributionHtml(button.dataset.attribution || "", button.dataset.attributionUrl),
       maxZoom: 19,
     }).addTo(map);
+    // A tile that cannot load (offline, the server refusing): say so, rather than a grey box.
+    tiles.once("tileerror", () => {
+      const notice = document.getElementById("map-offline");
+      if (notice) notice.hidden = false;
+    });
     const points = structures.map((structure) => {
       const point = [structure.lat, structure.lon];
       L.marker(point, { title: structure.name, alt: structure.name })
