@@ -201,9 +201,7 @@ class Issuer(Located):
 @dataclass(frozen=True)
 class Alignment:
     """An entry of a skill framework a badge aligns with, as its file writes it: a known
-    framework (frameworks.py: esco, rome, rncp, rs) and its code, or any other framework
-    with the address of its entry. Its targetUrl and targetType, when not written, come from
-    the known framework (documents.py)."""
+    framework (frameworks.py) and its code, or another framework and its entry's url."""
 
     name: Text
     url: str | None
@@ -245,8 +243,7 @@ class Badge(Located):
     broken: frozenset[str] = frozenset()
     """Fields its schema refused (a file read in part, only to be checked: never published)."""
     original: Original | None = None
-    # Open Badges 3.0 Achievement fields, carried when given (imported from another platform,
-    # or written by the network).
+    # Open Badges 3.0 Achievement fields, carried when given (written, or imported).
     achievement_type: str | None = None
     human_code: str | None = None
     field_of_study: Text | None = None
