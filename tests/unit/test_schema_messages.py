@@ -67,7 +67,7 @@ def test_unknown_field_with_suggestion() -> None:
 
 def test_unknown_field_without_close_name() -> None:
     assert check("page", "title: x\nzzz: 1\n") == [
-        "f.yaml:2: error: unknown field 'zzz'; use one of: menu, title"
+        "f.yaml:2: error: unknown field 'zzz'; use one of: menu, search, title"
     ]
 
 

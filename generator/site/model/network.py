@@ -194,16 +194,13 @@ class Issuer(Located):
     maintainers: tuple[str, ...] = ()
     """Its accounts on the forge, which .github/CODEOWNERS asks to approve its changes."""
     unproven: Mapping[str, str] = field(default_factory=dict)
-    """Keys its history names without proving them, by id: why (a credential they signed is
-    refused as a consequence of the history's own error)."""
+    """Keys its history names without proving them, by id: why (their credentials are refused)."""
 
 
 @dataclass(frozen=True)
 class Alignment:
     """An entry of a skill framework a badge aligns with, as its file writes it: a known
-    framework (frameworks.py: esco, rome, rncp, rs) and its code, or any other framework
-    with the address of its entry. Its targetUrl and targetType, when not written, come from
-    the known framework (documents.py)."""
+    framework (frameworks.py) and its code, or another framework and its entry's url."""
 
     name: Text
     url: str | None
@@ -245,8 +242,7 @@ class Badge(Located):
     broken: frozenset[str] = frozenset()
     """Fields its schema refused (a file read in part, only to be checked: never published)."""
     original: Original | None = None
-    # Open Badges 3.0 Achievement fields, carried when given (imported from another platform,
-    # or written by the network).
+    # Open Badges 3.0 Achievement fields, carried when given (written, or imported).
     achievement_type: str | None = None
     human_code: str | None = None
     field_of_study: Text | None = None
@@ -289,8 +285,7 @@ class Person(Located):
     source: Location
     lines: Mapping[FieldPath, int] = field(default_factory=dict, repr=False)
     portfolio_withdrawn: bool = False
-    """Portfolio consent was withdrawn ('build.py consent --withdraw portfolio' records it):
-    the portfolio's address answers 'no longer published' instead of disappearing."""
+    """Portfolio consent withdrawn (`consent --withdraw portfolio`): its address says so."""
 
     def allows(self, scope: str) -> bool:
         """Whether the person consented to this scope (every scope defaults to no)."""
