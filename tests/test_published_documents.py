@@ -20,10 +20,12 @@ SITE_NAMES = ["example", "minimal", "signed"]
 
 
 def json_documents(site: Path) -> dict[str, Any]:
-    """path inside the site -> parsed JSON, for every .json file it publishes."""
+    """path inside the site -> parsed JSON, for every .json file it publishes (but the search
+    index's, which Pagefind makes for its own script: no document of ours)."""
     return {
         path.relative_to(site).as_posix(): json.loads(path.read_text("utf-8"))
         for path in sorted(site.rglob("*.json"))
+        if path.relative_to(site).parts[0] != "pagefind"
     }
 
 
