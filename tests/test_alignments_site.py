@@ -10,6 +10,8 @@ import json
 import re
 from pathlib import Path
 
+from markupsafe import escape
+
 from .credential_fixtures import SignedNetwork, issue, ok, read_json, snapshot
 from .test_standard_schemas import schema_errors
 
@@ -89,6 +91,11 @@ def test_aligning_an_awarded_badge_changes_no_award_and_new_credentials_carry_it
     ok("build", "--source", network.site, "--out", rebuilt)
     award = rebuilt / "awards" / "atelier" / credential.stem / "credential.json"
     assert award.read_bytes() == credential.read_bytes()
+    # and its page says what it attests with the skills it was signed with
+    page = (award.parent / "index.html").read_text("utf-8")
+    attests = page.split('<section class="attests"', 1)[1].split("</section>", 1)[0]
+    for entry in carried:
+        assert f">{escape(entry['targetName'])}</a>" in attests, entry
 
 
 def _pages_linked(html: str, prefix: str) -> set[str]:

@@ -70,7 +70,7 @@ def test_status_is_clear_on_the_page_and_in_the_preview(site: Path, path: str, s
     html = page(site, path)
     assert re.search(
         rf'<div class="status [^"]+" role="status">\s*<p class="status-title">'
-        rf'<svg class="status-icon"[^>]*>.*?</svg><strong>{status}</strong>',
+        rf"<strong>{status}</strong>",
         html,
     )
     head = meta(html)
@@ -133,11 +133,156 @@ def test_a_revoked_or_expired_award_is_not_offered_as_valid(site: Path, path: st
     assert re.search(r'<article class="[^"]*award-(revoked|expired)"', html)
 
 
-def test_verify_this_badge_is_next_to_the_status_with_independent_verifiers(site: Path) -> None:
-    status = page(site, ALICE).split('<div class="status', 1)[1].split("</div>", 1)[0]
-    assert "Vérifier ce badge" in status
-    assert "https://verifierplus.org/" in status
-    assert "https://openbadgesvalidator.imsglobal.org/" in status
+def test_the_status_leads_to_one_verify_section_in_plain_steps(site: Path) -> None:
+    """ "Vérifier ce badge" beside the state leads to one section: what the site checked, as
+    steps a person understands; the key, the algorithms, the documents and the independent
+    verifiers folded under it."""
+    html = page(site, ALICE)
+    status = html.split('<div class="status', 1)[1].split("</div>", 1)[0]
+    assert '<a href="#verify-title">Vérifier ce badge</a>' in status
+    verify = html.split('<section class="verify"', 1)[1].split("</section>", 1)[0]
+    steps = re.findall(r"<li[^>]*>(.*?)</li>", verify.split('<ul class="checks">')[1])[:4]
+    assert [re.sub(r"<[^>]+>", "", step) for step in steps] == [
+        "signé par BIK&#39;LAB le 12 mars 2024,",
+        "avec sa clé publiée sur la page de la structure ;",
+        "non révoqué ;",
+        "sans date d\u2019expiration.",
+    ]
+    assert 'href="/open-badges/issuers/biklab/#keys-title"' in steps[1]
+    folded = verify.split('<details class="technical">', 1)[1].split("</details>", 1)[0]
+    for words in ("« key-1 »", "Ed25519", "eddsa-rdfc-2022", "Open Badges 3.0", "Open Badges 2.0"):
+        assert words in folded
+    assert f'href="/open-badges/{ALICE}credential.json"' in folded
+    assert f'href="/open-badges/{ALICE}assertion.json"' in folded
+    assert "https://verifierplus.org/" in folded
+    assert "https://openbadgesvalidator.imsglobal.org/" in folded
+
+
+@pytest.mark.parametrize(
+    ("path", "failed"),
+    [(REVOKED, "révoqué le 2 mai 2024 ;"), (EXPIRED, "expiré le 30 juin 2025.")],
+)
+def test_a_failed_step_is_marked_as_such(site: Path, path: str, failed: str) -> None:
+    verify = page(site, path).split('<section class="verify"', 1)[1].split("</section>", 1)[0]
+    assert f'<li class="check-no">{failed}</li>' in verify
+    assert verify.count('class="check-no"') == 1
+
+
+# Words of the standards and of cryptography, and addresses written out: only folded away.
+TECHNICAL = re.compile(
+    r"\.json\b|Ed25519|eddsa|BadgeClass|Assertion|Profile|Issuer|Open Badges \d|\bkey-\d|"
+    r"https?://",
+    re.IGNORECASE,
+)
+
+
+def shown_text(html: str) -> str:
+    """The text of a page's main part as it first shows: without the folded <details> (their
+    summary kept), the print-only certificate, scripts' data and tags."""
+    main = html.split("<main", 1)[1].split("</main>", 1)[0]
+    main = main.split('<section class="certificate', 1)[0]
+    main = re.sub(
+        r"(<details[^>]*>\s*<summary>.*?</summary>).*?</details>", r"\1", main, flags=re.S
+    )
+    main = re.sub(r"<[^>]+>", " ", main)
+    return " ".join(main.split())
+
+
+def test_no_award_page_shows_a_technical_word_outside_its_folded_details(site: Path) -> None:
+    pages = sorted([*(site / "awards").glob("*/*/"), *(site / "en" / "awards").glob("*/*/")])
+    pages += sorted([*(site / "earlier").glob("*/*/"), *(site / "en" / "earlier").glob("*/*/")])
+    assert len(pages) >= 16
+    shown = {
+        str(path.relative_to(site)): found
+        for path in pages
+        if (found := TECHNICAL.findall(shown_text((path / "index.html").read_text("utf-8"))))
+    }
+    assert shown == {}
+
+
+def test_the_earner_and_the_date_are_one_line_beside_the_badge(site: Path) -> None:
+    who = page(site, ALICE).split('<div class="award-who">', 1)[1].split("</div>", 1)[0]
+    assert (
+        '<p class="earner">Décerné à <strong>Alice Martin</strong> le '
+        '<time datetime="2024-03-12">12 mars 2024</time></p>'
+    ) in who
+    english = page(site, "en/" + ALICE).split('<p class="earner">', 1)[1].split("</p>", 1)[0]
+    assert english == (
+        'Awarded to <strong>Alice Martin</strong> on <time datetime="2024-03-12">12 March 2024</time>'
+    )
+    anonymous = page(site, BOB).split('<p class="earner">', 1)[1].split("</p>", 1)[0]
+    assert anonymous == (
+        'Décerné le <time datetime="2024-10-05">5 octobre 2024</time> '
+        '<span class="unnamed">(nom non publié)</span>'
+    )
+
+
+def test_a_certificate_without_a_name_says_so(site: Path) -> None:
+    named = page(site, ALICE).split('<section class="certificate', 1)[1]
+    assert '<p class="certificate-earner">Décerné à Alice Martin</p>' in named
+    for path in (BOB, NO_PERSON):
+        certificate = page(site, path).split('<section class="certificate', 1)[1]
+        assert (
+            '<p class="certificate-earner certificate-unnamed">'
+            "Nom de la personne titulaire non publié</p>"
+        ) in certificate
+    english = page(site, "en/" + BOB).split('<section class="certificate', 1)[1]
+    assert "Holder\u2019s name not published" in english
+
+
+def test_what_the_badge_attests_comes_before_sharing_and_verifying(site: Path) -> None:
+    html = page(site, ALICE)
+    order = [
+        html.index(mark)
+        for mark in (
+            '<section class="attests"',
+            "Critères d\u2019obtention",
+            "Preuves et récit",
+            'id="share-title"',
+            'id="verify-title"',
+        )
+    ]
+    assert order == sorted(order)
+    attests = html.split('<section class="attests"', 1)[1].split("</section>", 1)[0]
+    assert "A participé à un atelier de découverte de la découpeuse laser" in attests
+    assert "Parcours « Découpe laser »" in attests
+
+
+def test_wallet_and_qr_codes_are_behind_one_add_to_control(site: Path) -> None:
+    html = page(site, ALICE)
+    share = html.split('<section class="actions"', 1)[1].split("</section>", 1)[0]
+    folded = share.split('<details class="add-to">', 1)[1].split("</details>", 1)[0]
+    assert "<summary>Ajouter à…</summary>" in folded
+    assert share.count("qr-code") == folded.count("qr-code") == 2
+    assert html.count("qr-code") == 2  # the page's code is the one the certificate prints
+    assert "linkedin.com" in folded and 'id="wallet-link"' in folded
+    # the wallet's link says what it leads to, in words
+    assert re.search(r'id="wallet-link"[^>]*>l\u2019attestation signée</a>', folded)
+    for path in (EXPIRED, REVOKED):
+        other = page(site, path).split('<section class="actions"', 1)[1].split("</section>")[0]
+        assert "<summary>QR code</summary>" in other and other.count("qr-code") == 1
+        assert "Ajouter à" not in other
+
+
+def test_an_earlier_award_has_the_status_box_the_earner_line_and_a_certificate(
+    site: Path,
+) -> None:
+    html = page(site, "earlier/fablab-exemple-port/20230610-9696328e")
+    assert 'class="award-page"' in html and "/static/paper.css" in html
+    assert re.search(
+        r'<div class="status status-earlier" role="status">\s*<p class="status-title">'
+        r"<strong>Badge délivré sur Badgr</strong>",
+        html,
+    )
+    assert (
+        '<p class="earner">Décerné le <time datetime="2023-06-10">10 juin 2023</time> '
+        '<span class="unnamed">(nom non publié)</span></p>'
+    ) in html
+    assert 'class="awarder"' in html and "Décerné par <a " in html
+    certificate = html.split('<section class="certificate certificate-valid"', 1)[1]
+    assert "Badge délivré sur Badgr" in certificate
+    assert "Nom de la personne titulaire non publié" in certificate
+    assert html.count("qr-code") == 1 and '<figure class="qr page-qr">' in html
 
 
 def test_canonical_and_alternate_json_forms(site: Path) -> None:
@@ -178,7 +323,9 @@ def _qr_image(img: str) -> Image.Image:
 
 def test_qr_code_encodes_the_page_url(site: Path) -> None:
     for path in (ALICE, "en/" + ALICE):
-        img = re.search(r'<figure class="qr">(<img class="qr-code"[^>]*>)', page(site, path))
+        img = re.search(
+            r'<figure class="qr page-qr">(<img class="qr-code"[^>]*>)', page(site, path)
+        )
         assert img is not None
         decoded = zxingcpp.read_barcodes(_qr_image(img.group(1)))
         assert [code.text for code in decoded] == [BASE + path]

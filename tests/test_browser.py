@@ -138,6 +138,34 @@ CHECKS: list[Check] = [
         ],
     },
     *(
+        {
+            "name": f"add-to-{name}",
+            "path": AWARD,
+            "viewport": {"width": 390, "height": 844},
+            "context": context,
+            "steps": [
+                {"do": "visible", "selector": ".add-to-panel .wallet img"},
+                {"do": "click", "selector": ".add-to summary"},
+                {"do": "property", "selector": ".add-to", "name": "open"},
+                {"do": "visible", "selector": ".add-to-panel a[href^='https://www.linkedin.com/']"},
+                {"do": "visible", "selector": ".wallet img"},
+                {"do": "visible", "selector": ".page-qr img"},
+                {"do": "visible", "selector": "#copy-link"},
+                *([{"do": "axe"}] if name == "script" else []),  # axe is a script
+            ],
+        }
+        for name, context in (("script", {}), ("no-script", {"javaScriptEnabled": False}))
+    ),
+    {
+        "name": "technical-details",
+        "path": AWARD,
+        "steps": [
+            {"do": "visible", "selector": ".technical li"},
+            {"do": "click", "selector": ".technical summary"},
+            {"do": "property", "selector": ".technical", "name": "innerText"},
+        ],
+    },
+    *(
         {"name": f"axe-{name}", "path": path, "steps": [{"do": "axe"}]}
         for name, path in AXE_PAGES.items()
     ),
@@ -211,6 +239,34 @@ def test_print_view_is_a_one_page_certificate(browsed: dict[str, Any]) -> None:
     assert value(found, "display", ".site-header nav") == "none"
     assert value(found, "display", "#is-it-mine") == "none"
     assert value(found, "pdf") == 1
+
+
+@pytest.mark.parametrize("name", ["script", "no-script"])
+def test_add_to_unfolds_linkedin_the_wallet_and_the_page_qr_code(
+    browsed: dict[str, Any], name: str
+) -> None:
+    """One "Add to…" control (a <details>, no script needed) holds what used to fill a phone's
+    screen: LinkedIn, the wallet's QR code and link, the page's QR code."""
+    found = report(browsed, f"add-to-{name}")
+    assert value(found, "visible", ".add-to-panel .wallet img") is False
+    assert value(found, "property", ".add-to", "open") is True
+    assert value(found, "visible", ".add-to-panel a[href^='https://www.linkedin.com/']") is True
+    assert value(found, "visible", ".wallet img") is True
+    assert value(found, "visible", ".page-qr img") is True
+    # copying needs the script; without it the button is not offered
+    assert value(found, "visible", "#copy-link") is (name == "script")
+    if name == "script":
+        violations = value(found, "axe")
+        assert violations == [], json.dumps(violations, indent=1, ensure_ascii=False)
+
+
+def test_the_technical_details_are_folded_under_verify(browsed: dict[str, Any]) -> None:
+    found = report(browsed, "technical-details")
+    assert value(found, "visible", ".technical li") is False
+    details = " ".join(value(found, "property", ".technical", "innerText").split())
+    for words in ("key-1", "Ed25519", "eddsa-rdfc-2022", "Open Badges 3.0", "Open Badges 2.0"):
+        assert words in details, details
+    assert "https://" not in details  # the links say what they lead to, in words
 
 
 def test_keyboard_reaches_the_skip_link_first_then_the_form_and_the_copy_button(

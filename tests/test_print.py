@@ -1,7 +1,8 @@
 """What awards and machines print, in Debian's Chromium: every award's certificate (of the
-example network and of the signed test site, in every language) and every machine's poster
-printed to an A4 PDF, the PDF rasterised at 150 and 300 dpi and its QR code decoded. Also
-the "add to a wallet" QR code of every valid award, read from a screenshot.
+example network and of the signed test site, in every language; an earlier award's too) and
+every machine's poster printed to an A4 PDF, the PDF rasterised at 150 and 300 dpi and its
+QR code decoded. Also the "add to a wallet" QR code of every valid award, read from a
+screenshot once its "Add to…" panel is unfolded.
 
 The sites, built once per session (tests/published_sites.py), are served from one temporary
 folder, each under the path of its base_url, on 127.0.0.1; tests/browser/run.mjs prints the PDFs and takes the screenshots.
@@ -15,7 +16,7 @@ import re
 import subprocess
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -48,31 +49,42 @@ CAPTIONS = {
 
 
 @dataclass(frozen=True)
-class Printed:
-    """One page printed: its kind, absolute URL, state, PDF and what the browser saw."""
+class Page:
+    """One page to print: its kind, absolute URL, state and language, and for a certificate
+    whether its award is one this site signed (not an earlier one) and names its earner."""
 
     kind: str  # certificate | poster
     url: str
     status: str  # valid | revoked | expired (a poster: valid)
     language: str
-    pdf: Path
-    report: dict[str, Any]
+    signed: bool = False
+    named: bool = False
 
 
-def _pages(site: Path, base_url: str) -> Iterator[tuple[str, str, str, str]]:
-    """(kind, URL, status, language) of every award page and machine page of a built site."""
+@dataclass(frozen=True)
+class Printed(Page):
+    """One page printed: the page, its PDF and what the browser saw."""
+
+    pdf: Path = Path()
+    report: dict[str, Any] = field(default_factory=dict)
+
+
+def _pages(site: Path, base_url: str) -> Iterator[Page]:
+    """Every award page (an earlier award's too) and machine page of a built site."""
     for html in sorted(site.rglob("index.html")):
         path = html.parent.relative_to(site).as_posix() + "/"
         language = "en" if path.startswith("en/") else "fr"
-        if re.fullmatch(r"(en/)?awards/[^/]+/[^/]+/", path):
+        award = re.fullmatch(r"(en/)?(awards|earlier)/[^/]+/[^/]+/", path)
+        if award:
             text = html.read_text("utf-8")
             found = re.search(r'class="certificate certificate-(\w+)"', text)
             if found is None and "no longer published" not in text:
                 raise AssertionError(f"{path}: an award page without a certificate")
             if found is not None:
-                yield "certificate", base_url + path, found.group(1), language
+                signed, named = award.group(2) == "awards", "certificate-unnamed" not in text
+                yield Page("certificate", base_url + path, found.group(1), language, signed, named)
         elif re.fullmatch(r"(en/)?issuers/[^/]+/machines/[^/]+/", path):
-            yield "poster", base_url + path, "valid", language
+            yield Page("poster", base_url + path, "valid", language)
 
 
 @pytest.fixture(scope="module")
@@ -92,18 +104,20 @@ def printed(
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     checks = []
-    for number, (kind, url, status, _) in enumerate(pages):
+    for number, page in enumerate(pages):
         steps: list[dict[str, Any]] = [
             {"do": "count", "selector": ".paper-logos img"},
             {"do": "pdf", "file": str(out / f"{number}.pdf")},
         ]
-        if kind == "certificate":
+        if page.kind == "certificate":
             steps.append({"do": "count", "selector": "#wallet-link"})
-            if status == "valid":
+            if page.status == "valid" and page.signed:
                 shot = str(out / f"{number}-wallet.png")
-                steps.append({"do": "screenshot", "selector": ".wallet .qr img", "file": shot})
+                steps.append({"do": "visible", "selector": ".wallet img"})
+                steps.append({"do": "click", "selector": ".add-to summary"})
+                steps.append({"do": "screenshot", "selector": ".wallet img", "file": shot})
                 steps.append({"do": "attribute", "selector": "#wallet-link", "name": "href"})
-        checks.append({"name": str(number), "path": urlsplit(url).path, "steps": steps})
+        checks.append({"name": str(number), "path": urlsplit(page.url).path, "steps": steps})
     listed = out / "checks.json"
     listed.write_text(json.dumps(checks), "utf-8")
     try:
@@ -120,14 +134,20 @@ def printed(
         server.server_close()
     assert done.returncode == 0, f"run.mjs failed:\n{done.stderr}\n{done.stdout}"
     reports = json.loads(done.stdout)["reports"]
-    assert {page[2] for page in pages} == {"valid", "revoked", "expired"}, "a state is missing"
+    assert {page.status for page in pages} == {"valid", "revoked", "expired"}, "a state is missing"
+    assert {(page.signed, page.named) for page in pages if page.kind == "certificate"} == {
+        (True, True),
+        (True, False),
+        (False, False),
+    }, "a signed award with and without its earner's name, and an earlier award"
     return [
-        Printed(kind, url, status, language, out / f"{number}.pdf", reports[number])
-        for number, (kind, url, status, language) in enumerate(pages)
+        Printed(**vars(page), pdf=out / f"{number}.pdf", report=reports[number])
+        for number, page in enumerate(pages)
     ]
 
 
 def _value(printed: Printed, action: str, selector: str | None = None) -> Any:
+    """What one step of a printed page's check saw, asserting the page loaded without errors."""
     report = printed.report
     assert report["status"] == 200 and report["errors"] == [], (printed.url, report["errors"])
     for result in report["results"]:
@@ -269,13 +289,36 @@ def test_a_valid_award_offers_its_credential_to_wallets_as_a_link_and_a_qr_code(
     printed: list[Printed],
 ) -> None:
     for page in (p for p in printed if p.kind == "certificate"):
-        if page.status != "valid":
+        if page.status != "valid" or not page.signed:
             assert _value(page, "count", "#wallet-link") == 0, page.url
             continue
         credential = re.sub(r"^(https://[^ ]+?/)(en/)?(awards/.*/)$", r"\1\3", page.url)
         credential += "credential.json"
-        # the link resolves to the credential (its text is the full address, to copy)
+        # the link resolves to the credential (its text says what it is, in words)
         assert urljoin(page.url, _value(page, "attribute", "#wallet-link")) == credential
-        shot = Image.open(_value(page, "screenshot", ".wallet .qr img"))
+        # folded in the "Add to…" panel until it is opened
+        assert _value(page, "visible", ".wallet img") is False, page.url
+        shot = Image.open(_value(page, "screenshot", ".wallet img"))
         found = zxingcpp.read_barcodes(shot, formats=zxingcpp.BarcodeFormat.QRCode)
         assert [code.text for code in found] == [credential], page.url
+
+
+EARNER = {
+    ("fr", True): "Décerné à ",
+    ("en", True): "Awarded to ",
+    ("fr", False): "Nom de la personne titulaire non publié",
+    ("en", False): "Holder\u2019s name not published",
+}
+PLATFORM = {"fr": "Badge délivré sur Badgr", "en": "Badge awarded on Badgr"}
+
+
+def test_a_certificate_names_its_earner_or_says_the_name_is_not_published(
+    printed: list[Printed],
+) -> None:
+    """No gap where the name would be; an earlier award's says where it was published."""
+    for page in (p for p in printed if p.kind == "certificate"):
+        text = _text(page.pdf)
+        assert EARNER[page.language, page.named] in text, (page.url, text)
+        assert EARNER[page.language, not page.named] not in text, (page.url, text)
+        earlier = PLATFORM[page.language].upper() in text.upper()  # printed in capitals
+        assert earlier == (not page.signed), (page.url, text)

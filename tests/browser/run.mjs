@@ -8,7 +8,8 @@
 // click {selector}, press {key}, media {media}, waitAttribute {selector, name, values}
 // (until the attribute takes one of the values), waitImage {selector} (until the first
 // match's image has loaded, or failed to), attribute {selector, name}, display
-// {selector} (computed style, null when absent), visible {selector}, clipboard, pdf {file?}
+// {selector} (computed style, null when absent), style {selector, name} (one computed style
+// property of the first match, null when absent), visible {selector}, clipboard, pdf {file?}
 // (the page printed to an A4 PDF: its page count; with `file`, the PDF is also written there), axe (violations), tabOrder {max} (the elements Tab focuses from the top of
 // the page), mark (once the network is idle, requests are also listed in `requestsAfterMark`),
 // count {selector} (how many elements match), property {selector, name} (a DOM property of
@@ -76,6 +77,10 @@ const actions = {
     const el = document.querySelector(sel);
     return el ? getComputedStyle(el).display : null;
   }, s.selector),
+  style: (page, s) => page.evaluate(([sel, name]) => {
+    const el = document.querySelector(sel);
+    return el ? getComputedStyle(el)[name] : null;
+  }, [s.selector, s.name]),
   visible: (page, s) => page.isVisible(s.selector),
   clipboard: (page) => page.evaluate(() => navigator.clipboard.readText()),
   pdf: async (page, s) => {

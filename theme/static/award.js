@@ -1,4 +1,4 @@
-// The award page's two helpers. Nothing leaves the browser: the email is hashed locally.
+// The award page's helpers. Nothing leaves the browser: the email is hashed locally.
 (function () {
   "use strict";
 
@@ -25,7 +25,7 @@
   if (copy && navigator.clipboard) {
     copy.hidden = false;
     copy.addEventListener("click", async () => {
-      await navigator.clipboard.writeText(document.getElementById("page-link").value);
+      await navigator.clipboard.writeText(document.querySelector("link[rel=canonical]").href);
       copy.dataset.copied = "true";
       copy.textContent = copy.dataset.done;
     });
@@ -35,5 +35,14 @@
   if (print) {
     print.hidden = false;
     print.addEventListener("click", () => window.print());
+  }
+
+  // The certificate prints the page's QR code from the folded "Add to…" panel, which the print
+  // styles open (::details-content); a browser without it gets the panel opened for printing.
+  const folded = document.querySelector(".add-to");
+  if (folded && !CSS.supports("selector(::details-content)")) {
+    let wasOpen = false;
+    addEventListener("beforeprint", () => { wasOpen = folded.open; folded.open = true; });
+    addEventListener("afterprint", () => { folded.open = wasOpen; });
   }
 })();

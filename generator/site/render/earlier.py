@@ -30,13 +30,17 @@ def render_earlier(renderer: PageRenderer) -> Iterator[Output]:
 
 def earlier_context(renderer: PageRenderer, award: EarlierAward, lang: str) -> dict[str, Any]:
     """What an earlier award's page shows, in one language (never its recipient)."""
-    network = renderer.network
+    network, urls = renderer.network, renderer.urls
+    page_url = urls.absolute(urls.earlier_award(award.issuer, award.slug, lang))
+    badge = network.badges[award.badge]
     return {
         "earlier": award,
-        "badge": network.badges[award.badge],
+        "badge": badge,
         "issuer": network.issuers[award.issuer],
         "status": award.status(renderer.now),
         "issued_on": award.issued_on.date().isoformat(),
-        "expires": award.expires.date().isoformat() if award.expires else None,
+        "valid_until": award.expires.date().isoformat() if award.expires else None,
         "evidence": award.evidence,
+        "page_url": page_url,
+        "qr": renderer.qr_codes.image(page_url, badge.name.get(lang)),
     }

@@ -17,6 +17,7 @@ from generator.site.model.output import Output, json_bytes
 from generator.site.model.urls import Urls
 from generator.site.render import documents, feeds
 from generator.site.render.award_files import AwardKey, render_award_files, render_trust_files
+from generator.site.render.award_page import render_award_page
 from generator.site.render.earlier import render_earlier
 from generator.site.render.endorsements import endorsement_documents, render_endorsement_files
 from generator.site.render.fragments import Fragments
@@ -26,7 +27,7 @@ from generator.site.render.open_data import (
     skills_map_csv,
     skills_map_json,
 )
-from generator.site.render.pages import PageRenderer, pathways, render_award_page, render_pages
+from generator.site.render.pages import PageRenderer, pathways, render_pages
 from generator.site.render.sharing import QrCodes
 from generator.site.render.skills_map import build_skills_map
 from generator.site.render.theme import Theme

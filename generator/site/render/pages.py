@@ -10,7 +10,6 @@ from typing import Any
 
 import jinja2
 
-from generator.openbadges.credential import recipient_identity
 from generator.site.draw.share_images import ShareImage, ShareKey
 from generator.site.model.awards import Award
 from generator.site.model.endorsements import EndorsedKind, Endorsement
@@ -21,7 +20,7 @@ from generator.site.render.aligned_skills import alignment_views
 from generator.site.render.earlier_list import earlier_of_issuer
 from generator.site.render.endorsements import ShownEndorsement, shown_endorsements
 from generator.site.render.fragments import Fragments
-from generator.site.render.sharing import QrCodes, linkedin_url
+from generator.site.render.sharing import QrCodes
 from generator.site.render.skills_map import PlacedMachine, SkillsMap, issuer_badges
 from generator.site.render.theme import Theme
 from generator.site.render.wording import in_language
@@ -174,15 +173,6 @@ class PageRenderer:
         return shared
 
 
-def render_award_page(renderer: PageRenderer, award: Award) -> Iterator[Output]:
-    """The page of one award, in every language."""
-    return renderer.render_each(
-        "award.html",
-        partial(renderer.urls.award_page, award.issuer.slug, award.slug),
-        partial(award_context, renderer, award),
-    )
-
-
 def render_pages(
     renderer: PageRenderer,
     awards: Mapping[tuple[str, str], Award],
@@ -258,40 +248,6 @@ def shown(
     return shown_endorsements(
         renderer.network, renderer.endorsements, endorsed, renderer.urls, renderer.now, lang
     )
-
-
-def award_context(renderer: PageRenderer, award: Award, lang: str) -> dict[str, Any]:
-    """What an award page shows and offers, in one language."""
-    network, urls, images, now = renderer.network, renderer.urls, renderer.images, renderer.now
-    all_pathways = renderer.pathways
-    issuer, slug = award.issuer.slug, award.slug
-    page_url = urls.absolute(urls.award_page(issuer, slug, lang))
-    name = award.badge.name.get(lang)
-    identity = recipient_identity(award.credential.document)
-    png = images[award.badge.slug].endswith(".png")
-    evidence = [e for e in award.credential.document.get("evidence", []) if isinstance(e, dict)]
-    return {
-        "award": award,
-        "person": network.person_of(issuer, slug),
-        "status": award.status(now),
-        "issued_on": award.valid_from.date().isoformat(),
-        "valid_until": award.valid_until.date().isoformat() if award.valid_until else None,
-        "pathway": next((p for p in all_pathways if p.domain.slug == award.badge.domain), None),
-        "page_url": page_url,
-        "linkedin": linkedin_url(award, name, award.issuer.name, page_url),
-        "qr": renderer.qr_codes.image(page_url, name),
-        "salt": identity[0] if identity else "",
-        "identity_hash": identity[1] if identity else "",
-        "evidence": evidence,
-        "baked": urls.baked_png(issuer, slug) if png else urls.baked_svg(issuer, slug),
-        "baked_ob2_svg": None if png else urls.baked_svg_ob2(issuer, slug),
-        "portfolio": urls.portfolio(person.slug, lang)
-        if (person := network.person_of(issuer, slug)) and person.allows("portfolio")
-        else None,
-        "credential_url": urls.absolute(urls.credential(issuer, slug)),
-        "credential_path": urls.credential(issuer, slug),
-        "assertion_path": urls.assertion(issuer, slug),
-    }
 
 
 def portfolio_context(
