@@ -84,10 +84,13 @@ def stamped_card_png(card: bytes, stamp: str, colour: str) -> bytes:
     position = (centre - shape.width // 2, (HEIGHT - shape.height) // 2)
     faded.paste((255, 255, 255), position, shape.point(lambda level: level * 15 // 16))
     faded.paste(ink, position, lines)
-    return _png(faded, flat)
+    # Drawn for every badge with a revoked or expired award (two states, each language: 60
+    # cards at 10,000 awards): zlib's level 6 saves nine tenths of the time of level 9
+    # (~0.02 s against ~0.14 s a card) for a file a fifth larger (~19 KB against ~16 KB).
+    return _png(faded, flat, compress_level=6)
 
 
-def _png(card: Image.Image, flat: bool) -> bytes:
+def _png(card: Image.Image, flat: bool, compress_level: int = 9) -> bytes:
     if flat:
         # The card of a picture of at most 256 colours (a default badge, most logos) looks
         # the same in a 256-colour palette (each colour within 2 levels of the drawn one, as
@@ -96,5 +99,5 @@ def _png(card: Image.Image, flat: bool) -> bytes:
         card = card.quantize(_PALETTE, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
     buffer = io.BytesIO()
     # No metadata and fixed settings: the same pixels always give the same bytes.
-    card.save(buffer, format="PNG", optimize=False, compress_level=9)
+    card.save(buffer, format="PNG", optimize=False, compress_level=compress_level)
     return buffer.getvalue()
