@@ -17,9 +17,12 @@ from generator.site.check.svg_hazards import find_hazards
 from .conftest import ROOT
 
 PREFIX = "/open-badges/"
-AWARD = "awards/biklab/20240312-ef961c53/index.html"
+AWARD = "awards/fablab-exemple-port/20240420-6ebc5c6e/index.html"
+# BIK'LAB is a real member: the example draws no logo for it (its mark is its own to give).
+WITHOUT_LOGO = "biklab"
 LOGO_BYTES = 1_500  # each of the example's logos, so that a page's structure costs a link
 EXAMPLE_ISSUERS = sorted((ROOT / "content" / "issuers").glob("*.yaml"))
+WITH_LOGO = [path for path in EXAMPLE_ISSUERS if path.stem != WITHOUT_LOGO]
 
 
 def _logo(issuer: str, size: int | None = None) -> str:
@@ -27,7 +30,7 @@ def _logo(issuer: str, size: int | None = None) -> str:
     return f'<img src="{PREFIX}issuers/{issuer}/logo.svg" alt=""{sized}'
 
 
-@pytest.mark.parametrize("path", EXAMPLE_ISSUERS, ids=lambda path: path.stem)
+@pytest.mark.parametrize("path", WITH_LOGO, ids=lambda path: path.stem)
 def test_every_example_structure_has_a_small_plain_svg_logo(path: Path) -> None:
     declared = yaml.safe_load(path.read_text("utf-8"))["logo"]
     logo = path.parent / declared
@@ -46,28 +49,28 @@ def test_an_award_page_shows_its_structure_s_logo_by_its_address(example_site: P
     page = (example_site / AWARD).read_text("utf-8")
     awarder = re.search(r'<p class="awarder">.*?</p>', page)
     assert awarder is not None and awarder[0].startswith(
-        f'<p class="awarder">{_logo("biklab", 40)}>'
+        f'<p class="awarder">{_logo("fablab-exemple-port", 40)}>'
     )
     assert "monogram" not in page
     # the certificate (printed) too, sized by paper.css
     certificate = page[page.index('<section class="certificate') :]
-    assert f"{_logo('biklab')}>" in certificate
+    assert f"{_logo('fablab-exemple-port')}>" in certificate
     # the logo is linked, never inlined: its drawing is in its file, not in the page
-    drawing = (example_site / "issuers" / "biklab" / "logo.svg").read_text("utf-8")
+    drawing = (example_site / "issuers" / "fablab-exemple-port" / "logo.svg").read_text("utf-8")
     shapes = re.findall(r' d="([^"]+)"', drawing)
     assert shapes and not any(shape in page for shape in shapes)
 
 
 def test_the_badge_structure_and_structures_pages_show_the_logos(example_site: Path) -> None:
     badge = (example_site / "badges/decoupe-laser-premiers-pas/index.html").read_text("utf-8")
-    for issuer in ("biklab", "fablab-exemple-port"):
-        assert f"<li>{_logo(issuer, 32)}><span><a href" in badge, issuer
+    assert f"<li>{_logo('fablab-exemple-port', 32)}><span><a href" in badge
+    assert 'aria-hidden="true">B</span><span><a href' in badge  # BIK'LAB: its initial
     structure = (example_site / "issuers/fablab-exemple-port/index.html").read_text("utf-8")
     assert f'{_logo("fablab-exemple-port", 96)} data-pagefind-meta="image[src]">' in structure
     structures = (example_site / "issuers/index.html").read_text("utf-8")
-    for path in EXAMPLE_ISSUERS:
+    for path in WITH_LOGO:
         assert f"<h2>{_logo(path.stem, 48)}><a href" in structures, path.stem
-    assert "monogram" not in badge + structure + structures
+    assert "monogram" not in structure
 
 
 def test_a_structure_without_a_logo_keeps_its_initial_in_a_disc(
@@ -78,3 +81,11 @@ def test_a_structure_without_a_logo_keeps_its_initial_in_a_disc(
     assert disc in (site / "issuers/atelier/index.html").read_text("utf-8")
     assert disc in (site / "issuers/index.html").read_text("utf-8")
     assert "logo." not in (site / "issuers/atelier/index.html").read_text("utf-8")
+
+
+def test_the_example_s_real_member_keeps_its_initial(example_site: Path) -> None:
+    """No logo is drawn for a real structure: BIK'LAB's pages show its initial."""
+    disc = '<span class="issuer-mark monogram" aria-hidden="true">B</span>'
+    for page in ("issuers/biklab/index.html", "awards/biklab/20240312-ef961c53/index.html"):
+        assert disc in (example_site / page).read_text("utf-8"), page
+    assert not (example_site / "issuers" / WITHOUT_LOGO / "logo.svg").exists()
