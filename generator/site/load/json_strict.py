@@ -14,6 +14,7 @@ from generator.site.load.parsing import (
     lone_surrogate,
     surrogate_message,
 )
+from generator.site.model.json_lines import json_lines
 from generator.site.model.problems import Location, Problems
 
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
@@ -105,8 +106,9 @@ def read_json(text: str, location: Location, problems: Problems) -> Document:
     except json.JSONDecodeError as error:
         problems.error(location.at(error.lineno), f"JSON syntax error: {error.msg}; fix the syntax")
     except JsonRefused as refusal:
+        duplicate = json_lines(text).duplicate if "duplicate key" in str(refusal) else None
         problems.error(
-            location,
+            location.at(duplicate),
             f"JSON refused: {refusal}; every verifier must read the same document (restore the "
             "file as it was written by the tool that made it)",
         )
