@@ -104,7 +104,6 @@ def main_() -> None:
         out = INVALID / "endorsements"
         shutil.rmtree(out / "assertions", ignore_errors=True)
         shutil.rmtree(out / "content", ignore_errors=True)
-        (out / "expected.txt").unlink(missing_ok=True)
         folder_out = out / "assertions" / SLUG / "endorsements"
         folder_out.mkdir(parents=True)
         (out / "content" / "endorsers").mkdir(parents=True)
