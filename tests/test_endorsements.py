@@ -149,6 +149,26 @@ def test_duplicate_keys_and_undefined_terms_are_refused(example: Path) -> None:
     ), found
 
 
+def test_an_endorsement_of_its_own_endorser_is_refused_at_its_subject(example: Path) -> None:
+    """The network's endorsement of itself, signed with its own key: refused by the build as
+    `endorse` refuses to make it, at the line of the subject's id."""
+    [path] = endorsement_files(example, "fababrest")[:1]
+    document = json.loads(path.read_text("utf-8"))
+    proof = document.pop("proof")[0]
+    document["credentialSubject"]["id"] = f"{BASE}issuers/fababrest/profile.json"
+    signed = sign(
+        document, read_private_key(NETWORK_KEY), proof["verificationMethod"], proof["created"]
+    )
+    path.write_text(json.dumps(signed, indent=2, ensure_ascii=False) + "\n", "utf-8")
+    subject = 1 + path.read_text("utf-8").splitlines().index(
+        f'    "id": "{BASE}issuers/fababrest/profile.json",'
+    )
+    assert errors(example) == [
+        f"{path.relative_to(example).as_posix()}:{subject}: error: fababrest endorses itself; "
+        "an endorsement vouches for another; this endorsement is not published"
+    ]
+
+
 def test_a_key_the_coordinators_did_not_approve_signs_nothing(example: Path) -> None:
     history = example / "content" / "endorsers" / f"{PARTNER}.keys.jsonl"
     entry = json.loads(history.read_text("utf-8"))
