@@ -46,9 +46,13 @@ def did_document(key: Path) -> dict[str, object]:
 
 @pytest.fixture
 def site(tmp_path: Path) -> Path:
+    return endorser_site(tmp_path / "source")
+
+
+def endorser_site(target: Path) -> Path:
     """The minimal site with the endorser, its vendored DID document, and one endorsement of
     laser-debutant signed by `endorse`."""
-    root = copy_site("minimal", tmp_path / "source")
+    root = copy_site("minimal", target)
     endorsers = root / "content" / "endorsers"
     endorsers.mkdir()
     (endorsers / f"{SLUG}.yaml").write_text(
