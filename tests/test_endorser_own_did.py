@@ -19,6 +19,7 @@ from generator.site.model.problems import BuildFailed
 
 from .conftest import ROOT, copy_site
 from .credential_fixtures import ok
+from .test_standard_schemas import endorsement_schema_errors
 
 KEY = ROOT / "tests" / "keys" / "partenaire-exemple.test-only.pem"
 OTHER_KEY = ROOT / "tests" / "keys" / "employeurs-exemple.test-only.pem"
@@ -90,6 +91,9 @@ def test_signed_with_its_own_did_verified_and_published(site: Path, tmp_path: Pa
     orchestrator.build(site, out)
     published = out / "endorsements" / path.name
     assert published.read_bytes() == path.read_bytes()
+    # 1EdTech's two EndorsementCredential schemas (tests/standards/ob-v3p0/)
+    found = endorsement_schema_errors(document)
+    assert len(found) == 2 and all(errors == [] for errors in found.values()), found
     status = json.loads((out / "endorsements" / "status" / f"{SLUG}.json").read_text("utf-8"))
     assert status["issuer"] == DID
     achievement = json.loads((out / "badges" / "laser-debutant" / "achievement.json").read_text())

@@ -68,6 +68,17 @@ def schema_errors(document: Any, kind: str) -> list[str]:
     ]
 
 
+def endorsement_schema_errors(document: Any) -> dict[str, list[str]]:
+    """An EndorsementCredential's errors against each of 1EdTech's two schemas, by $id."""
+    return {
+        schema["$id"]: [
+            f"/{'/'.join(map(str, error.absolute_path))}: {error.message[:200]}"
+            for error in _validator(schema["$id"]).iter_errors(document)
+        ]
+        for schema in (ENDORSEMENT_SCHEMA, FORMAL_ENDORSEMENT_SCHEMA)
+    }
+
+
 def ob3_documents(site: Path) -> dict[str, tuple[str, Any]]:
     """Every published JSON document an Open Badges 3.0 schema applies to: path -> (kind,
     document)."""
