@@ -227,6 +227,30 @@ def test_an_aligned_code_another_badge_keeps_passes(repo: Path) -> None:
     assert any("rome G1202" in line for line in errors(check(repo)))
 
 
+def test_a_deleted_badge_loses_its_aligned_codes_pages_too(repo: Path) -> None:
+    badge = "badges/impression-3d-fdm-mainteneur"
+    remove(repo, f"{badge}.yaml", f"{badge}.md", f"{badge}.en.md")
+    skill = "http://data.europa.eu/esco/skill/3a699f1e-3803-4c1b-b6a8-6230cca92933"
+    page = "map/frameworks/esco/skill-3a699f1e-3803-4c1b-b6a8-6230cca92933/"
+    assert (
+        f"{badge}.yaml: error: the skills map's page of esco {skill} was published at HEAD "
+        f"({page}), from this badge, now deleted or renamed; restore the badge's file"
+    ) in check(repo).err
+
+
+def test_an_endorsers_logo_taken_away_is_reported_at_its_file(repo: Path) -> None:
+    path = repo / ENDORSER
+    path.write_text(path.read_text("utf-8").replace("logo: employeurs-exemple.svg\n", ""), "utf-8")
+    first = 1 + path.read_text("utf-8").splitlines().index(
+        "name: Groupement d'employeurs Exemple (organisation fictive)"
+    )
+    [line] = errors(check(repo))
+    assert line.startswith(
+        f"{ENDORSER}:{first}: error: endorser 'employeurs-exemple' was published at HEAD "
+        "(endorsers/employeurs-exemple/logo.svg), and its endorsements name that address"
+    ), line
+
+
 def test_an_approved_badge_set_back_to_proposed_is_reported(repo: Path) -> None:
     path = repo / f"{BADGE}.yaml"
     path.write_text(

@@ -220,8 +220,9 @@ def _advice(thing: Published, address: str, revision: str, still_there: bool) ->
         )
     if thing.kind == "aligned":
         return (
-            f"the skills map's page of {name} was {since}, from this badge, {gone}; restore "
-            "the badge's file (a badge no longer awarded is retired, and keeps its alignments)"
+            f"the skills map's page of {name} was {since}, from this badge, now deleted or "
+            "renamed; restore the badge's file (a badge no longer awarded is retired, and "
+            "keeps its alignments)"
         )
     if thing.kind == "endorsement":
         return (
@@ -232,8 +233,8 @@ def _advice(thing: Published, address: str, revision: str, still_there: bool) ->
     if thing.kind == "endorser" and still_there:
         return (
             f"endorser '{name}' was {since}, and its endorsements name that address (its logo, "
-            "or the DID document and key history the site hosts for it): keep its logo's file "
-            "type and its key history, and the 'did:' it signed with"
+            "or the DID document and key history the site hosts for it): keep its logo (and its "
+            "file type), its key history, and the 'did:' it signed with"
         )
     if thing.kind == "endorser":
         return (
