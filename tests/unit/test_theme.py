@@ -188,7 +188,7 @@ def theme_copy(tmp_path: Path) -> Path:
 
 def test_shipped_theme_checks_clean() -> None:
     problems = Problems()
-    checked(THEME, ("fr", "en"), problems)
+    checked(THEME, ("fr", "en", "br"), problems)
     assert [str(problem) for problem in problems.sorted()] == []
 
 
@@ -213,10 +213,10 @@ def test_template_syntax_error_is_reported_with_path_and_line(theme_copy: Path) 
 
 def test_missing_catalogue_is_reported(theme_copy: Path) -> None:
     problems = Problems()
-    checked(theme_copy, ("fr", "en", "br"), problems)
+    checked(theme_copy, ("fr", "en", "eu"), problems)
     assert [str(problem) for problem in problems.sorted()] == [
-        "theme/locale/br/LC_MESSAGES/messages.po: error: no catalogue for language 'br'; "
-        "add it or remove 'br' from languages"
+        "theme/locale/eu/LC_MESSAGES/messages.po: error: no catalogue for language 'eu'; "
+        "add it or remove 'eu' from languages"
     ]
 
 
