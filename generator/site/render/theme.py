@@ -200,6 +200,11 @@ class Theme:
             self._environments[language] = env
         return self._environments[language]
 
+    def translated(self, language: str, message: str) -> str:
+        """A message of the templates in a language (the 404 page says it in each)."""
+        translate = getattr(self.environment(language), "translate", None)
+        return str(translate(message)) if translate is not None else message
+
     def _template_source(self, name: str) -> tuple[str, str, Callable[[], bool]] | None:
         """A template's source for Jinja: its text, its file (as problems name it), and
         'up to date' (always: the theme was read once, for this build)."""
