@@ -77,7 +77,7 @@ def test_breton_pages_have_an_index_of_their_own_without_stemming(example_site: 
     texts = index_texts(example_site)
     fragments = b"".join(data for path, data in texts.items() if "/fragment/" in path)
     assert b'"/br/badges/decoupe-laser-premiers-pas/"' in fragments
-    assert "Troc’hañ laser".encode() in fragments  # a Breton badge's name
+    assert "Troc\u2019hañ laser".encode() in fragments  # a Breton badge's name
     assert b'"/br/awards/' not in fragments
 
 
