@@ -78,7 +78,10 @@ def test_status_is_clear_on_the_page_and_in_the_preview(site: Path, path: str, s
         assert head.meta["og:title"].startswith(status)
         assert head.title.startswith(status)
         assert head.meta["og:description"].startswith(status)
-    assert re.fullmatch(re.escape(BASE) + r"badges/[a-z0-9-]+/share-fr\.png", head.meta["og:image"])
+    # a revoked or expired award shares its badge's card that says so (test_share_meta.py)
+    state = {"Badge valide": "", "Badge expiré": "expired-", "Badge révoqué": "revoked-"}[status]
+    card = re.escape(BASE) + rf"badges/[a-z0-9-]+/share-{state}fr\.png"
+    assert re.fullmatch(card, head.meta["og:image"]), head.meta["og:image"]
     assert head.meta["twitter:card"] == "summary_large_image"
 
 

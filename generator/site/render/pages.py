@@ -166,9 +166,10 @@ class PageRenderer:
             "skills_map": self.skills_map,
             "cached": self.fragments.for_language(lang),
             "qr_code": self.qr_codes.image,
-            # The share image of a badge's pages, or (badge None) of the site's; None if none.
-            "share_image": lambda badge: self.share_images.get(
-                (badge.slug if badge else None, lang)
+            # The share image of a badge's pages, or (badge None) of the site's, or of an award
+            # in a state (revoked, expired: share_images.py); None if none.
+            "share_image": lambda badge, state="valid": self.share_images.get(
+                (badge.slug, lang, state) if badge else (None, lang, "valid")
             ),
         }
         return shared
