@@ -508,14 +508,14 @@ def test_a_structure_that_signs_without_maintainers_is_warned_and_strict_refuses
     said = [line for line in warned.err.splitlines() if ": warning: no Breton text " not in line]
     untranslated = len(warned.err.splitlines()) - len(said)
     assert "\n".join(said) + "\n" == (
-        "content/issuers/biklab.yaml:4: warning: structure 'biklab' has no 'maintainers': add "
+        "content/issuers/biklab.yaml:5: warning: structure 'biklab' has no 'maintainers': add "
         "the GitHub accounts of the people who maintain it (or its team, fababrest/<team>), so "
         "that GitHub asks them to approve every change to its files; then run 'python build.py "
         f"codeowners'\n0 errors, {untranslated + 1} warnings\n"
     )
     strict = run("check", "--strict", "--source", repo)
     assert strict.code == 1
-    assert "biklab.yaml:4: error: structure 'biklab' has no 'maintainers'" in strict.err
+    assert "biklab.yaml:5: error: structure 'biklab' has no 'maintainers'" in strict.err
 
 
 # What the pull request's reviewers see ------------------------------------------------------
@@ -535,7 +535,7 @@ def test_notices_show_a_new_structure_and_changed_maintainers(repo: Path) -> Non
     ok("codeowners", "--source", repo)
     plain = ok("check", "--since", "HEAD", "--source", repo)
     assert notices(plain.err) == [
-        "content/issuers/fablab-exemple-port.yaml:6: notice: fablab-exemple-port's maintainers "
+        "content/issuers/fablab-exemple-port.yaml:7: notice: fablab-exemple-port's maintainers "
         "change from @fababrest/fablab-exemple-port to @mallory: they approve every change to "
         "its files; check that fablab-exemple-port asked for it",
         "content/issuers/nouveau.yaml:1: notice: new structure 'nouveau', maintained by "
