@@ -25,6 +25,9 @@ AWARDS = {
     "award-revoked-en": "en/awards/fablab-exemple-port/20240420-6ebc5c6e/",
     "award-expired": "awards/biklab/20240630-814da3a6/",
     "award-anonymous": "awards/biklab/20241005-11e90815/",
+    # the example's third language, Breton (issue 28): a valid and a revoked award
+    "award-valid-br": "br/awards/biklab/20240312-ef961c53/",
+    "award-revoked-br": "br/awards/fablab-exemple-port/20240420-6ebc5c6e/",
 }
 # Every state the award pages show, and what its status line must say on the first screen:
 # the state, and for a revoked award its date and reason, for an expired one its end date
@@ -35,6 +38,8 @@ STATUS_LINES = {
     "award-revoked-en": ("Revoked badge", "2 May 2024", "Délivré par erreur"),
     "award-expired": ("Badge expiré", "30 juin 2025"),
     "award-anonymous": ("Badge valide",),
+    "award-valid-br": ("Badj talvoudek",),
+    "award-revoked-br": ("Badj nullet", "2 Mae 2024", "Délivré par erreur"),
 }
 PAGES = {
     "home": "",
@@ -50,6 +55,9 @@ PAGES = {
     "earlier": "earlier/fablab-exemple-port/20230610-9696328e/",
     **AWARDS,
 }
+# Every kind of page in Breton too: the badge and the page with a Breton text, the others
+# with the French one, marked lang="fr" (its awards are in AWARDS).
+PAGES.update({f"{page}-br": f"br/{path}" for page, path in list(PAGES.items()) if page not in AWARDS})
 # What promotes an award as valid: sharing it on a profile, downloading it, printing it.
 PROMOTIONS = ('a[href^="https://www.linkedin.com/"]', "a[download]", "#print-certificate")
 STATUS = ".status"
@@ -130,7 +138,10 @@ def test_no_page_is_wider_than_the_screen(seen: dict[str, dict[str, Any]], name:
 def test_every_award_state_is_shown() -> None:
     assert set(STATUS_LINES) == set(AWARDS)
     states = {words[0] for words in STATUS_LINES.values()}
-    assert states == {"Badge valide", "Badge révoqué", "Revoked badge", "Badge expiré"}
+    assert states == {
+        "Badge valide", "Badge révoqué", "Revoked badge", "Badge expiré", "Badj talvoudek",
+        "Badj nullet",
+    }  # fmt: skip
 
 
 @pytest.mark.parametrize("name", EVERY_AWARD)

@@ -350,14 +350,17 @@ def test_a_revoked_credential_deleted_with_its_record_is_reported(repo: Path) ->
 # The site's languages
 
 
-def test_dropping_a_language_is_one_error_at_the_site_settings(repo: Path) -> None:
+@pytest.mark.parametrize(("kept", "dropped"), [("[fr, br]", "en"), ("[fr, en]", "br")])
+def test_dropping_a_language_is_one_error_at_the_site_settings(
+    repo: Path, kept: str, dropped: str
+) -> None:
     path = repo / "content" / "site.yaml"
     text = path.read_text("utf-8")
-    assert "languages: [fr, en]" in text
-    path.write_text(text.replace("languages: [fr, en]", "languages: [fr]"), "utf-8")
+    assert "languages: [fr, en, br]" in text
+    path.write_text(text.replace("languages: [fr, en, br]", f"languages: {kept}"), "utf-8")
     [line] = errors(check(repo))
     assert line.startswith("content/site.yaml")
-    assert "en/ and every address under it would disappear" in line
+    assert f"{dropped}/ and every address under it would disappear" in line
 
 
 # Revisions

@@ -5,7 +5,8 @@ URLs are forever: earners put them on CVs, and every credential id contains one.
 this scheme; change it only by adding, never by moving.
 
 Output paths are relative to the output folder, with '/' separators; a page is a folder
-holding index.html. English pages live under 'en/', French (the default) at the root.
+holding index.html. French (the default) pages live at the root, every other language's
+under its code: English 'en/', Breton 'br/' (when the network enables it).
 """
 
 from __future__ import annotations

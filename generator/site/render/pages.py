@@ -248,6 +248,7 @@ def render_pages(
         if slug != "index":
             yield from renderer.render("page.html", partial(urls.page, slug), page=page)
     not_found = renderer.common(network.site.language, "404.html", [])
+    not_found["translated"] = theme.translated
     html = theme.environment(network.site.language).get_template("404.html").render(**not_found)
     yield Output("404.html", html.encode("utf-8"))
 

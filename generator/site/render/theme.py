@@ -202,7 +202,8 @@ class Theme:
 
     def translated(self, language: str, message: str) -> str:
         """A message of the theme in a language, as its catalogue translates it (the word a
-        share image stamps on a revoked award's card is the theme's, as on its certificate)."""
+        share image stamps on a revoked award's card is the theme's, as on its certificate; the
+        404 page says its message in each language of the site)."""
         translate = self.environment(language).translate
         return translate(message) if translate is not None else message
 
