@@ -14,6 +14,7 @@ import hashlib
 import json
 import os
 import random
+import re
 import shutil
 import subprocess
 import sys
@@ -57,6 +58,8 @@ from generator.site.model.urls import Urls  # noqa: E402
 # 2026-01-01T00:00:00Z, as in the tests: builds of the network are reproducible, and which
 # awards are expired does not depend on the day the benchmark runs.
 EPOCH = 1767225600
+# The languages of the network measured (see _copy_example).
+LANGUAGES = ("fr", "en")
 NOW = datetime.fromtimestamp(EPOCH, UTC)
 FIRST_DAY, LAST_DAY = date(2023, 1, 1), date(2025, 12, 31)
 KEY_VALID_FROM = "2022-12-01T09:00:00Z"
@@ -299,6 +302,15 @@ def generate(source: Path, awards: int, seed: int) -> NetworkStats:
 def _copy_example(source: Path) -> None:
     source.mkdir(parents=True)
     shutil.copytree(ROOT / "content", source / "content", ignore=shutil.ignore_patterns("people"))
+    # The benchmark's network speaks the languages of the budgets' measures (README), whatever
+    # the example enables: a network that adds one pays for its pages, measured apart.
+    settings = source / "content" / "site.yaml"
+    text, count = re.subn(
+        r"^languages: .*$", f"languages: [{', '.join(LANGUAGES)}]", settings.read_text("utf-8"),
+        flags=re.MULTILINE,
+    )
+    assert count == 1, "content/site.yaml has no languages: line"
+    settings.write_text(text, "utf-8")
     shutil.copytree(ROOT / "badges", source / "badges")
     shutil.copytree(ROOT / "theme", source / "theme")
 

@@ -41,6 +41,7 @@ LONGEST_FIRST = (
     "tests/test_parallel_build.py",
     "tests/test_privacy_encodings.py",
     "tests/test_map_browser.py",
+    "tests/test_menu_and_tables.py",
     "tests/test_interop.py",
 )
 

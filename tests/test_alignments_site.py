@@ -153,3 +153,33 @@ def test_alignments_open_data_agree_in_json_and_csv(example_site: Path) -> None:
         if "alignment" in json.loads(path.read_text("utf-8"))
     }
     assert achievements == {row["badge"] for row in exported["rows"]}
+
+
+def test_an_entrys_name_is_in_the_pages_language_or_marked_with_its_own(
+    example_site: Path,
+) -> None:
+    """ESCO's French label where the badge gives it; where a name has one language only (an
+    ESCO label in English, a ROME title in French), the other language's pages show it in a
+    span marked with its language, so that a screen reader switches voice (WCAG 3.1.2)."""
+
+    def page(*parts: str) -> str:
+        return (example_site.joinpath(*parts) / "index.html").read_text("utf-8")
+
+    laser = "map/frameworks/esco/skill-45bef06d-dba9-4192-9805-2f7d27523638"
+    for french in (page("badges", "decoupe-laser-utilisateur-autonome"), page(laser)):
+        assert ">utiliser un appareil de découpe au laser<" in french
+        assert "operate laser cutting equipment" not in french
+    for english in (page("en", "badges", "decoupe-laser-utilisateur-autonome"), page("en", laser)):
+        assert ">operate laser cutting equipment<" in english
+        assert "utiliser un appareil de découpe au laser" not in english
+    printing = page("badges", "impression-3d-fdm-utilisateur-autonome")
+    assert ">processus d\u2019impression 3D<" in printing  # ESCO writes a typographic apostrophe
+    assert '<span lang="en">set up additive manufacturing systems</span>' in printing
+    upkeep = "map/frameworks/esco/skill-3a699f1e-3803-4c1b-b6a8-6230cca92933"
+    for french in (page("badges", "impression-3d-fdm-mainteneur"), page(upkeep), page("map")):
+        assert '<span lang="en">maintain additive manufacturing systems</span>' in french
+    assert ">maintain additive manufacturing systems<" in page("en", upkeep)
+    assert '<h1><span lang="en">maintain additive manufacturing systems</span></h1>' in page(upkeep)
+    rome = '<span lang="fr">Animation d&#39;activités culturelles ou ludiques</span>'
+    assert rome in page("en", "badges", "decoupe-laser-animateur")
+    assert rome not in page("badges", "decoupe-laser-animateur")

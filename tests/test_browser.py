@@ -55,6 +55,7 @@ AXE_PAGES = {
     "catalogue": PREFIX + "badges/",
     "badge": PREFIX + "badges/decoupe-laser-premiers-pas/",
     "portfolio": PORTFOLIO,
+    "award-br": PREFIX + "br/awards/biklab/20240312-ef961c53/",
 }
 MAP_TILE = re.compile(r"tile|/\d+/\d+/\d+(@2x)?\.(png|jpe?g|webp|pbf|mvt)\b", re.IGNORECASE)
 

@@ -2,7 +2,9 @@
 the network endorses each member structure and a fictional outside organisation endorses a
 badge (signed by `endorse` with the test-only keys of tests/keys/). Published verbatim at
 endorsements/<id>.json, listed by the endorsed Achievement or Profile, shown on the pages;
-a tampered, misplaced, duplicated-key or undefined-term endorsement is refused at its line;
+a tampered, misplaced, duplicated-key or undefined-term endorsement is refused at its line
+(tests/invalid/endorsements/ and tests/invalid/endorsers/ pin every other message, each at
+its line);
 a revoked one is shown revoked and counted nowhere, in build and in serve's rebuild alike."""
 
 from __future__ import annotations
@@ -41,8 +43,8 @@ def partner_endorsement(root: Path) -> Path:
 
 
 def errors(source: Path) -> list[str]:
-    """What `check` refuses, each problem as printed (`path: error: …` for a signed file, which
-    is judged whole, as a credential is; `path:line: error: …` elsewhere)."""
+    """What `check` refuses, each problem as printed (`path:line: error: …`; in a signed JSON
+    file, the line of the value at fault)."""
     with pytest.raises(BuildFailed) as failed:
         orchestrator.check(source)
     return [str(problem) for problem in failed.value.problems if problem.severity == "error"]
@@ -104,8 +106,9 @@ def test_a_tampered_endorsement_is_refused_at_its_file(example: Path) -> None:
     text = path.read_text("utf-8")
     path.write_text(text.replace("Nos entreprises", "Toutes les entreprises"), "utf-8")
     relative = path.relative_to(example).as_posix()
+    proof = 1 + text.splitlines().index('  "proof": [')
     assert errors(example) == [
-        f"{relative}: error: signature does not match: the credential or its proof was "
+        f"{relative}:{proof}: error: signature does not match: the credential or its proof was "
         f"changed after signing, or did:web:fababrest.github.io:open-badges:endorsers:{PARTNER}"
         "#key-1 is not the key that signed it; this endorsement is not published"
     ]
@@ -117,7 +120,7 @@ def test_an_endorsement_in_another_endorsers_folder_is_refused(example: Path) ->
     path.rename(moved)
     found = errors(example)
     assert any(
-        line.startswith(f"{moved.relative_to(example).as_posix()}: error: issued by ")
+        line.startswith(f"{moved.relative_to(example).as_posix()}:12: error: issued by ")
         and "stored in the folder of fababrest" in line
         for line in found
     ), found
@@ -136,10 +139,34 @@ def test_duplicate_keys_and_undefined_terms_are_refused(example: Path) -> None:
     text = other.read_text("utf-8")
     other.write_text(text.replace('"validFrom"', '"name": "Faux",\n  "validFrom"', 1), "utf-8")
     found = errors(example)
+    # at the key repeated: the signed name, after the one put before it
+    lines = other.read_text("utf-8").splitlines()
+    repeated = next(n for n, line in enumerate(lines, 1) if line.startswith('  "name": "Fab@brest'))
     assert any(
-        line.startswith(other.relative_to(example).as_posix()) and "duplicate key" in line
+        line.startswith(f"{other.relative_to(example).as_posix()}:{repeated}: ")
+        and "duplicate key 'name'" in line
         for line in found
     ), found
+
+
+def test_an_endorsement_of_its_own_endorser_is_refused_at_its_subject(example: Path) -> None:
+    """The network's endorsement of itself, signed with its own key: refused by the build as
+    `endorse` refuses to make it, at the line of the subject's id."""
+    [path] = endorsement_files(example, "fababrest")[:1]
+    document = json.loads(path.read_text("utf-8"))
+    proof = document.pop("proof")[0]
+    document["credentialSubject"]["id"] = f"{BASE}issuers/fababrest/profile.json"
+    signed = sign(
+        document, read_private_key(NETWORK_KEY), proof["verificationMethod"], proof["created"]
+    )
+    path.write_text(json.dumps(signed, indent=2, ensure_ascii=False) + "\n", "utf-8")
+    subject = 1 + path.read_text("utf-8").splitlines().index(
+        f'    "id": "{BASE}issuers/fababrest/profile.json",'
+    )
+    assert errors(example) == [
+        f"{path.relative_to(example).as_posix()}:{subject}: error: fababrest endorses itself; "
+        "an endorsement vouches for another; this endorsement is not published"
+    ]
 
 
 def test_a_key_the_coordinators_did_not_approve_signs_nothing(example: Path) -> None:

@@ -142,7 +142,7 @@ def test_nothing_is_written_when_a_source_is_invalid(
     assert tree(site) == before
     err = capsys.readouterr().err
     assert f"{sources}/broken.json:2: error: JSON syntax error: Expecting value" in err
-    assert f"{sources}/duplicate.json: error: JSON refused: duplicate key 'type'" in err
+    assert f"{sources}/duplicate.json:1: error: JSON refused: duplicate key 'type'" in err
     assert f"{lines}:1: error: the issuer's id 'urn:uuid:1' is not an http(s) URL" in err
     assert f"{lines}:3: error: type 'Thing' is not an Open Badges 2.0 Issuer" in err
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -176,6 +177,11 @@ def test_a_revocation_during_serve_updates_the_award_pages(
     award = network.award_dir(network.laser).relative_to(network.out)
     assert str(escape(REASON)) in (live.out_dir / award / "index.html").read_text("utf-8")
     assert read_json(live.out_dir / award / "assertion.json")["revoked"] is True
+    # its share card says so (drawn by the update: no award of this badge was revoked before)
+    page = (live.out_dir / award / "index.html").read_text("utf-8")
+    card = re.search(r'<meta property="og:image" content="[^"]*/(badges/[^"]+)">', page)
+    assert card is not None and card[1].endswith("/share-revoked-fr.png"), card
+    assert (live.out_dir / card[1]).is_file()
     assert snapshot(live.out_dir) == full_build(network, tmp_path / "full")
 
 

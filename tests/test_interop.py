@@ -414,6 +414,41 @@ def test_revoked_and_tampered_endorsements_fail_independently(
     assert code == 1 and not of_kind(reports, "dcc")[0]["signature"]
 
 
+def test_an_endorsement_signed_with_its_own_domains_did_verifies_independently(
+    tmp_path: Path,
+) -> None:
+    """An endorser of its own domain's DID (tests/test_endorser_own_did.py): both verifiers
+    resolve its DID to the document vendored in the repository (nothing is fetched) and
+    verify its endorsement and status list; without that document they cannot, and a
+    tampered copy fails."""
+    from .test_endorser_own_did import BASE, DID, SLUG, endorser_site
+
+    source = endorser_site(tmp_path / "source")
+    out = build(source, tmp_path / "site")
+    [published] = out.glob("endorsements/2*.json")
+    vendored = source / "content" / "endorsers" / f"{SLUG}.did.json"
+    given = ("--base-url", BASE, "--did-document", f"{DID}={vendored}")
+    code, reports = run_verifier(out, *given)
+    [endorsement] = of_kind(reports, "endorsement")
+    assert endorsement["verified"], endorsement["error"]
+    assert [r["verified"] for r in of_kind(reports, "endorsement-status-list")] == [True]
+    code, reports = run_verifier(out, *given, script=VERIFY_DCC)
+    [dcc] = of_kind(reports, "dcc-endorsement")
+    assert dcc["signature"], dcc["errors"]
+    assert dcc["schema"] == {"url": ENDORSEMENT_SCHEMA, "valid": True, "errors": []}
+    assert dcc["revoked"] is False
+    _, reports = run_verifier(out, "--base-url", BASE)  # its domain is not the site
+    assert not of_kind(reports, "endorsement")[0]["verified"]
+    tampered = json.loads(published.read_text("utf-8"))
+    tampered["credentialSubject"]["endorsementComment"] += " Modifié."
+    forged = tmp_path / "tampered.json"
+    forged.write_text(json.dumps(tampered), "utf-8")
+    code, reports = run_verifier(out, *given, "--credential", str(forged))
+    assert code == 1 and not of_kind(reports, "credential")[0]["verified"]
+    code, reports = run_verifier(out, *given, "--credential", str(forged), script=VERIFY_DCC)
+    assert code == 1 and not of_kind(reports, "dcc")[0]["signature"]
+
+
 def test_both_verifiers_accept_a_credential_aligned_with_skill_frameworks(
     network: SignedNetwork, tmp_path: Path
 ) -> None:

@@ -26,6 +26,9 @@ AWARDS = {
     "award-revoked-en": "en/awards/fablab-exemple-port/20240420-6ebc5c6e/",
     "award-expired": "awards/biklab/20240630-814da3a6/",
     "award-anonymous": "awards/biklab/20241005-11e90815/",
+    # the example's third language, Breton (issue 28): a valid and a revoked award
+    "award-valid-br": "br/awards/biklab/20240312-ef961c53/",
+    "award-revoked-br": "br/awards/fablab-exemple-port/20240420-6ebc5c6e/",
 }
 # An award another platform published (assertions/<issuer>/earlier/): its page reads like an
 # award's (status, earner line, sharing row), without the signed award's promotions.
@@ -40,6 +43,8 @@ STATUS_LINES = {
     "award-revoked-en": ("Revoked badge", "2 May 2024", "Délivré par erreur"),
     "award-expired": ("Badge expiré", "30 juin 2025"),
     "award-anonymous": ("Badge valide",),
+    "award-valid-br": ("Badj talvoudek",),
+    "award-revoked-br": ("Badj nullet", "2 Mae 2024", "Délivré par erreur"),
     "earlier": ("Badge délivré sur Badgr",),
 }
 # Who earned it and when, in the words of the line beside the badge's image.
@@ -49,6 +54,8 @@ EARNER_LINES = {
     "award-revoked-en": "Awarded on 20 April 2024 (name not published)",
     "award-expired": "Décerné le 30 juin 2024 (nom non publié)",
     "award-anonymous": "Décerné le 5 octobre 2024 (nom non publié)",
+    "award-valid-br": "Roet da Alice Martin, 12 Meurzh 2024",
+    "award-revoked-br": "Roet 20 Ebrel 2024 (anv n\u2019eo ket embannet)",
     "earlier": "Décerné le 10 juin 2023 (nom non publié)",
 }
 # Words of the standards and of cryptography, which a visitor reads only by unfolding the
@@ -72,6 +79,9 @@ PAGES = {
     **EARLIER,
     **AWARDS,
 }
+# Every kind of page in Breton too: the badge and the page with a Breton text, the others
+# with the French one, marked lang="fr" (its awards are in AWARDS).
+PAGES.update({f"{page}-br": f"br/{path}" for page, path in list(PAGES.items()) if page not in AWARDS})
 # What promotes an award as valid: sharing it on a profile, downloading it, printing it.
 PROMOTIONS = ('a[href^="https://www.linkedin.com/"]', "a[download]", "#print-certificate")
 STATUS = ".status"
@@ -165,12 +175,9 @@ def test_every_award_state_is_shown() -> None:
     assert set(STATUS_LINES) == set(EARNER_LINES) == set(SHOWN)
     states = {words[0] for words in STATUS_LINES.values()}
     assert states == {
-        "Badge valide",
-        "Badge révoqué",
-        "Revoked badge",
-        "Badge expiré",
-        "Badge délivré sur Badgr",
-    }
+        "Badge valide", "Badge révoqué", "Revoked badge", "Badge expiré", "Badj talvoudek",
+        "Badj nullet", "Badge délivré sur Badgr",
+    }  # fmt: skip
 
 
 @pytest.mark.parametrize("name", EVERY_AWARD)

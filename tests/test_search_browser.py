@@ -61,6 +61,7 @@ CHECKS: list[Check] = [
     typed("withheld-name", "Gall"),
     typed("english", "cutting", path=PREFIX + "en/badges/"),
     typed("english-laser", "laser", path=PREFIX + "en/badges/"),
+    typed("breton", "laser", path=PREFIX + "br/badges/"),
     {
         "name": "filter-level",
         "path": CATALOGUE + "?q=laser",
@@ -181,6 +182,15 @@ def test_the_english_pages_search_the_english_texts(searched: dict[str, Any]) ->
     found = titles(searched, "english-laser")
     assert all(t.startswith("Laser cutting - ") for t in found[:5]), found
     assert all(not t.startswith("Découpe laser - ") for t in found), found
+
+
+def test_the_breton_pages_search_the_breton_index(searched: dict[str, Any]) -> None:
+    # Pagefind has no Breton stemmer: the Breton index is read with its language-neutral
+    # WebAssembly (wasm.unknown.pagefind), which the site must serve
+    found = titles(searched, "breton")
+    assert "Troc\u2019hañ laser - Kammedoù kentañ" in found, found  # a Breton name
+    assert "Découpe laser - Mainteneur" in found, found  # a badge without one, in French
+    assert not any(t.startswith("Laser cutting - ") for t in found), found
 
 
 def test_a_filter_narrows_the_results(searched: dict[str, Any]) -> None:

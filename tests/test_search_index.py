@@ -5,6 +5,7 @@ pages did not change. The browser's side is tests/test_search_browser.py."""
 from __future__ import annotations
 
 import gzip
+import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -66,6 +67,20 @@ def test_the_example_index_holds_the_pages_people_look_for_and_no_award(
     assert not holding(example_site, "Alice Martin") and not holding(example_site, "Bob Le Gall")
 
 
+def test_breton_pages_have_an_index_of_their_own_without_stemming(example_site: Path) -> None:
+    # Pagefind has no Breton stemmer: it indexes the Breton pages apart all the same, words as
+    # written, and the browser loads its language-neutral WebAssembly for them.
+    entry = json.loads((example_site / "pagefind" / "pagefind-entry.json").read_bytes())
+    breton = entry["languages"]["br"]
+    assert breton["wasm"] is None and breton["page_count"] == entry["languages"]["fr"]["page_count"]
+    assert (example_site / "pagefind" / "wasm.unknown.pagefind").is_file()
+    texts = index_texts(example_site)
+    fragments = b"".join(data for path, data in texts.items() if "/fragment/" in path)
+    assert b'"/br/badges/decoupe-laser-premiers-pas/"' in fragments
+    assert "Troc\u2019hañ laser".encode() in fragments  # a Breton badge's name
+    assert b'"/br/awards/' not in fragments
+
+
 def test_a_withdrawn_consent_leaves_every_index_file_at_the_next_build(
     example: Path, tmp_path: Path
 ) -> None:
@@ -99,7 +114,7 @@ def test_a_warm_build_with_the_same_indexed_pages_runs_no_pagefind(
     badge = example / "badges" / "decoupe-laser-premiers-pas.yaml"
     badge.write_text(badge.read_text().replace("accompagné", "guidé", 1))
     build(example, tmp_path / "third")
-    assert runs == [72]
+    assert runs == [36 * 3]  # the 36 indexed pages, in French, English and Breton
     assert holding(tmp_path / "third", "guidé")
 
 

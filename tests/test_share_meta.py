@@ -14,7 +14,7 @@ import pytest
 from PIL import Image, ImageChops
 
 from generator.cache import Store
-from generator.drawing.share_card import HEIGHT, WIDTH, share_card_png
+from generator.drawing.share_card import HEIGHT, WIDTH, share_card_png, stamped_card_png
 from generator.parallel import map_ordered
 from generator.site.draw import share_images
 from generator.site.draw.badge_images import draw_badge_images
@@ -124,6 +124,88 @@ def test_a_badge_page_shares_the_badge_s_own_image_in_its_language(
     assert home["og:image"].endswith("/share/site-fr.png")
 
 
+# The example's awards in each state (tests/keys/make-example-awards.sh makes them).
+STATED_AWARDS = {
+    "valid": "awards/biklab/20240312-ef961c53/",
+    "revoked": "awards/fablab-exemple-port/20240420-6ebc5c6e/",
+    "expired": "awards/biklab/20240630-814da3a6/",
+}
+INKS = {"revoked": (0xB3, 0x26, 0x1E), "expired": (0x8A, 0x6D, 0x00)}
+
+
+@pytest.mark.parametrize("state", ["revoked", "expired"])
+def test_a_revoked_or_expired_award_shares_a_card_that_says_so_at_an_address_of_its_own(
+    published_sites: dict[str, Path], state: str
+) -> None:
+    """Its badge's card greyed, stamped with its state in the page's language, at an address
+    that is not the valid card's: a social network that kept the valid card of this page
+    reads the new address when it reads the page again."""
+    site = published_sites["example"]
+    base_url = _meta(site / "index.html").canonical
+    path = STATED_AWARDS[state]
+    cards = {}
+    for language, page in (("fr", path), ("en", "en/" + path)):
+        tags = _meta(site / page / "index.html").tags
+        image = tags["og:image"]
+        assert image.startswith(base_url), image
+        assert image.endswith(f"/share-{state}-{language}.png"), image
+        word = {"revoked": ("Révoqué", "Revoked"), "expired": ("Expiré", "Expired")}[state]
+        assert tags["og:image:alt"].endswith(" — " + word[language == "en"]), tags
+        badge_page = image.removeprefix(base_url).rsplit("/", 1)[0] + "/index.html"
+        if language == "fr":  # the badge's own page shares its valid card
+            valid = _meta(site / badge_page).tags["og:image"]
+            assert valid != image and valid.endswith("/share-fr.png"), valid
+        with Image.open(site / image.removeprefix(base_url)) as opened:
+            assert opened.size == (1200, 630)
+            cards[language] = opened.convert("RGB")
+    card = cards["fr"]
+    field = card.getpixel((WIDTH - 5, 5))
+    assert isinstance(field, tuple) and max(field) - min(field) <= 2, f"not grey: {field}"
+    assert _count_near(card, INKS[state]) > 2000, "no stamp in the state's ink"
+    # the word stamped is the page's: the French and the English cards differ only there
+    assert _mean_difference(cards["fr"], cards["en"]) > 0
+    assert _count_near(cards["en"], INKS[state]) > 2000
+
+
+def test_a_valid_award_shares_its_badge_s_card(published_sites: dict[str, Path]) -> None:
+    site = published_sites["example"]
+    tags = _meta(site / STATED_AWARDS["valid"] / "index.html").tags
+    assert re.search(r"/badges/[a-z0-9-]+/share-fr\.png$", tags["og:image"]), tags["og:image"]
+    with Image.open(
+        site / tags["og:image"].removeprefix(_meta(site / "index.html").canonical)
+    ) as opened:
+        field = opened.convert("RGB").getpixel((WIDTH - 5, 5))
+    assert isinstance(field, tuple) and max(field) - min(field) > 40, f"grey: {field}"
+
+
+def test_a_stamped_card_is_the_card_greyed_with_the_word_across_its_picture() -> None:
+    card = share_card_png(picture=None, title="Découpe laser", subtitle="1er pas", colour="#c0392b")
+    plain = stamped_card_png(card, "", "#b3261e")
+    stamped = stamped_card_png(card, "RÉVOQUÉ", "#b3261e")
+    with Image.open(io.BytesIO(plain)) as opened:
+        blank = opened.convert("RGB")
+    with Image.open(io.BytesIO(stamped)) as opened:
+        assert opened.size == (WIDTH, HEIGHT)
+        worded = opened.convert("RGB")
+    field = worded.getpixel((WIDTH - 5, 5))
+    assert isinstance(field, tuple) and len(set(field)) == 1, f"not grey: {field}"
+    # the word is drawn in the stamp's ink, within the frame, over the picture (the left half)
+    ink = _count_near(worded, INKS["revoked"]) - _count_near(blank, INKS["revoked"])
+    assert ink > 1000
+    right = (WIDTH // 2, 0, WIDTH, HEIGHT)
+    assert _count_near(worded.crop(right), INKS["revoked"]) == 0, "the title is covered"
+
+
+def _count_near(image: Image.Image, colour: tuple[int, int, int]) -> int:
+    """How many pixels of an image are within 12 levels of a colour."""
+    red, green, blue = (
+        channel.point(lambda v, c=c: 255 if abs(v - c) <= 12 else 0)
+        for channel, c in zip(image.split(), colour, strict=True)
+    )
+    both = ImageChops.multiply(ImageChops.multiply(red, green), blue)
+    return both.histogram()[255]
+
+
 def test_the_share_card_is_1200_by_630_in_the_colour_given() -> None:
     picture = io.BytesIO()
     Image.new("RGBA", (600, 600), (0, 0, 0, 0)).save(picture, "PNG")
@@ -196,9 +278,12 @@ def test_share_images_are_kept_in_the_cache_store_and_reused(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     network = load_network(ROOT, Problems())
+    stated = {("decoupe-laser-premiers-pas", "revoked"), ("decoupe-laser-premiers-pas", "expired")}
     with Store(tmp_path / "cache.sqlite3") as store:
-        first = draw_share_images(network, draw_badge_images(network, store), store)
-    assert len(first) == len(network.badges) * len(network.site.languages) + 2
+        first = draw_share_images(network, draw_badge_images(network, store), store, stated)
+    languages = len(network.site.languages)
+    # every badge's card, the site's, and the stated ones, in each language
+    assert len(first) == (len(network.badges) + 1 + len(stated)) * languages
     asked: list[int] = []
 
     def recording(function: Any, items: Sequence[Any], **options: Any) -> Any:
@@ -207,6 +292,6 @@ def test_share_images_are_kept_in_the_cache_store_and_reused(
 
     monkeypatch.setattr(share_images, "map_ordered", recording)
     with Store(tmp_path / "cache.sqlite3") as store:
-        second = draw_share_images(network, draw_badge_images(network, store), store)
-    assert asked == [0], "a share image was drawn again"
+        second = draw_share_images(network, draw_badge_images(network, store), store, stated)
+    assert asked == [0, 0], "a share image was drawn again"
     assert {k: v.data for k, v in second.items()} == {k: v.data for k, v in first.items()}

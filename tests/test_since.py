@@ -21,6 +21,10 @@ STRUCTURE = "content/issuers/mediatheque-exemple.yaml"  # awards nothing signed
 PAGE = "content/pages/charte"
 PERSON = "content/people/alice-m.yaml"  # portfolio: true
 PRIVATE = "content/people/bob-lg.yaml"  # no portfolio
+ENDORSEMENT = "assertions/employeurs-exemple/endorsements/20251218-7d02131a.json"
+ENDORSER = "content/endorsers/employeurs-exemple.yaml"  # its DID hosted by the site
+PRINTING = "badges/impression-3d-fdm-utilisateur-autonome.yaml"  # two ESCO alignments
+PRINTING_SKILL = "http://data.europa.eu/esco/skill/2afb2b59-c9a3-4cf3-b1dd-1a2fad51e583"
 
 
 def git(repo: Path, *args: str) -> str:
@@ -147,6 +151,19 @@ REMOVALS: dict[str, tuple[Callable[[Path], None], str, str]] = {
         PERSON,
         "the portfolio of 'alice-m' was published at HEAD (people/alice-m/)",
     ),
+    "endorsement-deleted": (
+        lambda repo: remove(repo, ENDORSEMENT),
+        ENDORSEMENT,
+        "endorsement published at HEAD (endorsements/20251218-7d02131a.json) and now deleted "
+        "or renamed: wallets and the documents that embedded it name its address; restore the "
+        "file, and revoke it with 'build.py revoke-endorsement' instead",
+    ),
+    "endorser-renamed": (
+        lambda repo: rename(repo, ENDORSER, "content/endorsers/employeurs.yaml"),
+        ENDORSER,
+        "endorser 'employeurs-exemple' published at HEAD (endorsers/employeurs-exemple/logo.svg) "
+        "and now deleted or renamed; keep its file",
+    ),
 }
 
 
@@ -171,6 +188,67 @@ def test_every_removal_at_once_is_reported_in_one_run(repo: Path) -> None:
     assert result.code == 1
     named = {line.split(": error: ")[0] for line in errors(result)}
     assert {CREDENTIAL, f"{BADGE}.yaml", STRUCTURE, f"{PAGE}.md", PERSON} <= named
+
+
+def drop_alignment(repo: Path, badge: str, code: str) -> None:
+    """Take the alignment with this code out of a badge's file (the list ends the file), and
+    the list itself when it was its only entry."""
+    path = repo / badge
+    lines = path.read_text("utf-8").splitlines(keepends=True)
+    start = next(n for n, line in enumerate(lines) if line.strip() == f"code: {code}") - 1
+    end = next((n for n in range(start + 1, len(lines)) if lines[n].startswith("  - ")), len(lines))
+    if lines[start - 1].startswith("alignment:") and end == len(lines):
+        start -= 1
+    path.write_text("".join(lines[:start] + lines[end:]), "utf-8")
+
+
+def test_an_aligned_code_no_badge_keeps_is_reported_at_the_alignment(repo: Path) -> None:
+    """The skills map's page of a code is published for good: dropping the code from the one
+    badge aligned with it is an error at that badge's alignments, in every language."""
+    drop_alignment(repo, PRINTING, PRINTING_SKILL)
+    page = f"map/frameworks/esco/skill-{PRINTING_SKILL.rsplit('/', 1)[1]}/"
+    [line] = errors(check(repo))
+    text = (repo / PRINTING).read_text("utf-8")
+    line_of_alignment = 1 + [line[:10] for line in text.splitlines()].index("alignment:")
+    assert line.startswith(
+        f"{PRINTING}:{line_of_alignment}: error: the skills map's page of esco {PRINTING_SKILL} "
+        f"was published at HEAD ({page}), and no published badge aligns with it any more: keep "
+        "this alignment"
+    ), line
+
+
+def test_an_aligned_code_another_badge_keeps_passes(repo: Path) -> None:
+    """G1202 stays on the skills map while one badge still aligns with it."""
+    drop_alignment(repo, "badges/decoupe-vinyle-animateur.yaml", "G1202")
+    result = check(repo)
+    assert result.code == 0, result.err
+    for badge in ("decoupe-laser-animateur", "impression-3d-fdm-animateur"):
+        drop_alignment(repo, f"badges/{badge}.yaml", "G1202")
+    assert any("rome G1202" in line for line in errors(check(repo)))
+
+
+def test_a_deleted_badge_loses_its_aligned_codes_pages_too(repo: Path) -> None:
+    badge = "badges/impression-3d-fdm-mainteneur"
+    remove(repo, f"{badge}.yaml", f"{badge}.md", f"{badge}.en.md")
+    skill = "http://data.europa.eu/esco/skill/3a699f1e-3803-4c1b-b6a8-6230cca92933"
+    page = "map/frameworks/esco/skill-3a699f1e-3803-4c1b-b6a8-6230cca92933/"
+    assert (
+        f"{badge}.yaml: error: the skills map's page of esco {skill} was published at HEAD "
+        f"({page}), from this badge, now deleted or renamed; restore the badge's file"
+    ) in check(repo).err
+
+
+def test_an_endorsers_logo_taken_away_is_reported_at_its_file(repo: Path) -> None:
+    path = repo / ENDORSER
+    path.write_text(path.read_text("utf-8").replace("logo: employeurs-exemple.svg\n", ""), "utf-8")
+    first = 1 + path.read_text("utf-8").splitlines().index(
+        "name: Groupement d'employeurs Exemple (organisation fictive)"
+    )
+    [line] = errors(check(repo))
+    assert line.startswith(
+        f"{ENDORSER}:{first}: error: endorser 'employeurs-exemple' was published at HEAD "
+        "(endorsers/employeurs-exemple/logo.svg), and its endorsements name that address"
+    ), line
 
 
 def test_an_approved_badge_set_back_to_proposed_is_reported(repo: Path) -> None:
@@ -272,14 +350,17 @@ def test_a_revoked_credential_deleted_with_its_record_is_reported(repo: Path) ->
 # The site's languages
 
 
-def test_dropping_a_language_is_one_error_at_the_site_settings(repo: Path) -> None:
+@pytest.mark.parametrize(("kept", "dropped"), [("[fr, br]", "en"), ("[fr, en]", "br")])
+def test_dropping_a_language_is_one_error_at_the_site_settings(
+    repo: Path, kept: str, dropped: str
+) -> None:
     path = repo / "content" / "site.yaml"
     text = path.read_text("utf-8")
-    assert "languages: [fr, en]" in text
-    path.write_text(text.replace("languages: [fr, en]", "languages: [fr]"), "utf-8")
+    assert "languages: [fr, en, br]" in text
+    path.write_text(text.replace("languages: [fr, en, br]", f"languages: {kept}"), "utf-8")
     [line] = errors(check(repo))
     assert line.startswith("content/site.yaml")
-    assert "en/ and every address under it would disappear" in line
+    assert f"{dropped}/ and every address under it would disappear" in line
 
 
 # Revisions

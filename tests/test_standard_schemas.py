@@ -2,9 +2,10 @@
 
 The schemas are the ones 1EdTech publishes (vendored in tests/standards/ob-v3p0/, see the
 README there): each credential against the AchievementCredential schema, each Achievement
-against that schema's Achievement definition, each Profile against the Profile schema (and
-an EndorsementCredential, were one published, against its definition). The example network
-and every golden site are read; nothing is fetched.
+against that schema's Achievement definition, each Profile against the Profile schema, each
+EndorsementCredential against the EndorsementCredential schema (and the example's, published
+or embedded, against 1EdTech's formal one too). The example network and every golden site are
+read; nothing is fetched.
 """
 
 from __future__ import annotations
@@ -24,13 +25,16 @@ CREDENTIAL_SCHEMA = json.loads(
     (STANDARDS / "ob_v3p0_achievementcredential_schema.json").read_text()
 )
 PROFILE_SCHEMA = json.loads((STANDARDS / "ob_v3p0_profile_schema.json").read_text())
-# Derived from the AchievementCredential schema's $defs (see the README there)
 ENDORSEMENT_SCHEMA = json.loads(
     (STANDARDS / "ob_v3p0_endorsementcredential_schema.json").read_text()
 )
+# The formal schema (no JSON-LD compaction), from 1EdTech's own repository (see the README)
+FORMAL_ENDORSEMENT_SCHEMA = json.loads(
+    (STANDARDS / "ob_v3p0_endorsementcredential-jsonschema1.json").read_text()
+)
+SCHEMAS = (CREDENTIAL_SCHEMA, PROFILE_SCHEMA, ENDORSEMENT_SCHEMA, FORMAL_ENDORSEMENT_SCHEMA)
 REGISTRY = Registry().with_resources(
-    (schema["$id"], Resource.from_contents(schema))
-    for schema in (CREDENTIAL_SCHEMA, PROFILE_SCHEMA, ENDORSEMENT_SCHEMA)
+    (schema["$id"], Resource.from_contents(schema)) for schema in SCHEMAS
 )
 
 
@@ -43,7 +47,7 @@ VALIDATORS = {
     "OpenBadgeCredential": _validator(CREDENTIAL_SCHEMA["$id"]),
     "Achievement": _validator(f"{CREDENTIAL_SCHEMA['$id']}#/$defs/Achievement"),
     "Profile": _validator(PROFILE_SCHEMA["$id"]),
-    "EndorsementCredential": _validator(f"{CREDENTIAL_SCHEMA['$id']}#/$defs/EndorsementCredential"),
+    "EndorsementCredential": _validator(ENDORSEMENT_SCHEMA["$id"]),
 }
 
 
@@ -64,6 +68,17 @@ def schema_errors(document: Any, kind: str) -> list[str]:
     ]
 
 
+def endorsement_schema_errors(document: Any) -> dict[str, list[str]]:
+    """An EndorsementCredential's errors against each of 1EdTech's two schemas, by $id."""
+    return {
+        schema["$id"]: [
+            f"/{'/'.join(map(str, error.absolute_path))}: {error.message[:200]}"
+            for error in _validator(schema["$id"]).iter_errors(document)
+        ]
+        for schema in (ENDORSEMENT_SCHEMA, FORMAL_ENDORSEMENT_SCHEMA)
+    }
+
+
 def ob3_documents(site: Path) -> dict[str, tuple[str, Any]]:
     """Every published JSON document an Open Badges 3.0 schema applies to: path -> (kind,
     document)."""
@@ -80,13 +95,29 @@ def test_the_vendored_schemas_are_the_published_ones() -> None:
     base = "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/"
     assert CREDENTIAL_SCHEMA["$id"] == f"{base}ob_v3p0_achievementcredential_schema.json"
     assert PROFILE_SCHEMA["$id"] == f"{base}ob_v3p0_profile_schema.json"
-    for schema in (CREDENTIAL_SCHEMA, PROFILE_SCHEMA):
+    assert ENDORSEMENT_SCHEMA["$id"] == f"{base}ob_v3p0_endorsementcredential_schema.json"
+    formal = "ob_v3p0_endorsementcredential-jsonschema1.json"
+    assert FORMAL_ENDORSEMENT_SCHEMA["$id"] == f"{base}{formal}"
+    for schema in SCHEMAS:
         Draft201909Validator.check_schema(schema)
     assert {"Achievement", "Profile", "EndorsementCredential"} <= set(CREDENTIAL_SCHEMA["$defs"])
+    # The published EndorsementCredential schema and the AchievementCredential schema are made
+    # from one model: the endorsement's definition is the same in both.
+    assert (
+        ENDORSEMENT_SCHEMA["$defs"]["EndorsementCredential"]
+        == (CREDENTIAL_SCHEMA["$defs"]["EndorsementCredential"])
+    )
     readme = (STANDARDS / "README.md").read_text("utf-8")
-    for name in ("ob_v3p0_achievementcredential_schema.json", "ob_v3p0_profile_schema.json"):
+    for name in (
+        "ob_v3p0_achievementcredential_schema.json",
+        "ob_v3p0_profile_schema.json",
+        "ob_v3p0_endorsementcredential_schema.json",
+    ):
         digest = hashlib.sha256((STANDARDS / name).read_bytes()).hexdigest()
         assert f"`{name}` | {base}{name} | `{digest}`" in readme
+    digest = hashlib.sha256((STANDARDS / formal).read_bytes()).hexdigest()
+    assert f"`{formal}` | 1EdTech/openbadges-specification" in readme
+    assert f"`{digest}`" in readme
 
 
 @pytest.mark.parametrize("name", ["example", "minimal", "signed"])
@@ -134,27 +165,32 @@ def test_the_schema_refuses_what_the_format_left_behind(published_sites: dict[st
     )
 
 
-def test_every_endorsement_passes_the_endorsementcredential_schema(example_site: Path) -> None:
-    """The example's endorsements, against the schema the DCC verifier downloads for them, and
-    the Achievement and Profiles that embed them against theirs (above)."""
-    base = "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/"
-    assert ENDORSEMENT_SCHEMA["$id"] == f"{base}ob_v3p0_endorsementcredential_schema.json"
-    Draft201909Validator.check_schema(ENDORSEMENT_SCHEMA)
-    digest = hashlib.sha256(
-        (STANDARDS / "ob_v3p0_endorsementcredential_schema.json").read_bytes()
-    ).hexdigest()
-    assert f"`{digest}` (derived" in (STANDARDS / "README.md").read_text("utf-8")
-    validator = _validator(ENDORSEMENT_SCHEMA["$id"])
+def test_every_endorsement_passes_the_endorsementcredential_schemas(example_site: Path) -> None:
+    """The example's endorsements, published and embedded in the Achievement and Profiles that
+    list them, against the schema the DCC verifier downloads for them and against 1EdTech's
+    formal one (which takes no JSON-LD shortcut: every `type` an array, no language map)."""
     documents = ob3_documents(example_site)
     endorsements = {p: d for p, (kind, d) in documents.items() if kind == "EndorsementCredential"}
     assert len(endorsements) == 5
-    for path, document in endorsements.items():
-        assert [e.message for e in validator.iter_errors(document)] == [], path
-    broken = {**next(iter(endorsements.values())), "type": ["VerifiableCredential"]}
-    assert list(validator.iter_errors(broken))
-    embedded = [
-        d
-        for kind, d in documents.values()
-        if kind in ("Achievement", "Profile") and "endorsement" in d
-    ]
-    assert len(embedded) == 5  # one badge, four structures
+    embedded = {
+        f"{path}#endorsement/{index}": endorsement
+        for path, (kind, d) in documents.items()
+        if kind in ("Achievement", "Profile")
+        for index, endorsement in enumerate(d.get("endorsement", []))
+    }
+    assert len({p.split("#")[0] for p in embedded}) == 5  # one badge, four structures
+    assert len(embedded) == 5
+    for schema in (ENDORSEMENT_SCHEMA, FORMAL_ENDORSEMENT_SCHEMA):
+        validator = _validator(schema["$id"])
+        failures = {
+            path: [f"/{'/'.join(map(str, e.absolute_path))}: {e.message[:200]}" for e in errors]
+            for path, document in {**endorsements, **embedded}.items()
+            if (errors := list(validator.iter_errors(document)))
+        }
+        assert failures == {}, schema["$id"]
+        # Negative controls: the check is live.
+        some = next(iter(endorsements.values()))
+        assert list(validator.iter_errors({**some, "type": ["VerifiableCredential"]}))
+        assert list(validator.iter_errors({k: v for k, v in some.items() if k != "validFrom"}))
+        unsubjected = {**some, "credentialSubject": {"id": some["credentialSubject"]["id"]}}
+        assert list(validator.iter_errors(unsubjected))

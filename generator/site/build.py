@@ -20,6 +20,7 @@ from generator.site.built import (
     BuildState,
     Built,
     CheckedSite,
+    draw_shares,
     guard_sources,
     next_status_change,
 )
@@ -195,14 +196,13 @@ def _render(source: Path, checked: CheckedSite, store: Store) -> _Site:
     """Everything a whole site needs before its outputs are made."""
     from generator.site.check.privacy import RecipientEmailGuard
     from generator.site.draw.badge_images import draw_badge_images
-    from generator.site.draw.share_images import draw_share_images
     from generator.site.render.outputs import Rendering
     from generator.site.render.sharing import QrCodes
     from generator.site.write.writer import Fanout
 
     network = checked.network
     images = draw_badge_images(network, store)
-    shares = draw_share_images(network, images, store)
+    shares = draw_shares(checked, images, store)
     qr_codes = QrCodes(store)
     rendering = Rendering(
         network,

@@ -89,6 +89,23 @@ def guard_sources(source: Path, checked: CheckedSite) -> tuple[Path, list[Path]]
     return source, folders
 
 
+def draw_shares(
+    checked: CheckedSite, images: Mapping[str, BadgeImage], store: Store
+) -> Mapping[ShareKey, ShareImage]:
+    """The share images of a checked site: every badge's and the site's, and the card of each
+    badge of which an award is revoked or expired, stamped with the theme's word."""
+    from generator.site.draw.share_images import STAMPS, draw_share_images, stated_badges
+
+    network = checked.network
+    stated = stated_badges(checked.awards.values(), network.earlier.values(), checked.now)
+    stamps = {
+        (state, language): checked.theme.translated(language, word)
+        for state, (word, _) in STAMPS.items()
+        for language in network.site.languages
+    }
+    return draw_share_images(network, images, store, stated, stamps)
+
+
 def next_status_change(awards: Iterable[Award | Endorsement], now: datetime) -> datetime | None:
     """The first moment after now at which an award or an endorsement expires (and so
     changes its pages)."""

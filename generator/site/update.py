@@ -17,6 +17,7 @@ from generator.site.built import (
     BuildState,
     Built,
     CheckedSite,
+    draw_shares,
     guard_sources,
     status_changes_at,
 )
@@ -77,6 +78,8 @@ def _update(
     problems.raise_if_errors()
     endorsements = state.checked.endorsements  # their files are not signed files of awards
     checked = CheckedSite(network, awards, problems, now, state.checked.theme, endorsements)
+    # an award revoked now may need its badge's revoked card (the others come from the store)
+    shares = draw_shares(checked, state.images, state.store)
     rendering = Rendering(
         network,
         awards,
@@ -84,7 +87,7 @@ def _update(
         checked.theme,
         now,
         state.qr_codes,
-        share_images=state.shares,
+        share_images=shares,
         endorsements=endorsements,
     )
     outputs = [
@@ -110,5 +113,8 @@ def _update(
     report = BuildReport(files=files, warnings=problems.sorted(), incremental=True)
     cleared = frozenset(state.cleared_addresses | guard.cleared)
     return Built(
-        report, last.out_dir, sources, replace(state, checked=checked, cleared_addresses=cleared)
+        report,
+        last.out_dir,
+        sources,
+        replace(state, checked=checked, cleared_addresses=cleared, shares=shares),
     )

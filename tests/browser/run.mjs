@@ -19,7 +19,8 @@
 // screenshot {file, fullPage, selector} (a PNG written to file: of the first match of
 // selector, else the first screen, or the whole page; value: the path), box {selector}
 // (the first match's top, bottom, left and right in CSS pixels from the document's top left,
-// null when absent), overflow (the document's scrollWidth, the window's innerWidth and
+// null when absent), boxes {selector} (the same for every match, with its scrollWidth and
+// clientWidth, and its text), overflow (the document's scrollWidth, the window's innerWidth and
 // innerHeight, and the elements that reach past the window's right edge outside a box that
 // scrolls them), texts {selector} (the text of every match), select {selector, value} (an
 // option chosen), url (the page's address now), waitUrl {pattern} (until the address matches).
@@ -109,6 +110,12 @@ const actions = {
     return { top: r.top + scrollY, bottom: r.bottom + scrollY, left: r.left + scrollX,
              right: r.right + scrollX };
   }, s.selector),
+  boxes: (page, s) => page.evaluate((sel) => [...document.querySelectorAll(sel)].map((el) => {
+    const r = el.getBoundingClientRect();
+    return { top: r.top + scrollY, bottom: r.bottom + scrollY, left: r.left + scrollX,
+             right: r.right + scrollX, scrollWidth: el.scrollWidth, clientWidth: el.clientWidth,
+             text: (el.innerText || '').trim().slice(0, 80) };
+  }), s.selector),
   overflow: (page) => page.evaluate(() => {
     const wide = [];
     for (const el of document.body.querySelectorAll('*')) {

@@ -114,10 +114,20 @@ export function didWebUrl(did) {
 }
 
 export function parseArgs(argv, usage) {
-  const options = {site: null, contexts: null, baseUrl: null, credentials: null};
+  const options = {
+    site: null, contexts: null, baseUrl: null, credentials: null, didDocuments: new Map()
+  };
   for(let i = 0; i < argv.length; i++) {
     const arg = argv[i];
-    if(arg === '--contexts' || arg === '--base-url') {
+    if(arg === '--did-document') {
+      // DID=FILE: the DID document a did:web of another domain resolves to, as vendored
+      const value = i + 1 < argv.length ? argv[++i] : '';
+      const at = value.indexOf('=');
+      if(!value.startsWith('did:web:') || at < 0) {
+        usage('--did-document needs DID=FILE: a did:web and the document its domain publishes');
+      }
+      options.didDocuments.set(value.slice(0, at), path.resolve(value.slice(at + 1)));
+    } else if(arg === '--contexts' || arg === '--base-url') {
       if(i + 1 >= argv.length) {
         usage(`${arg} needs a value`);
       }

@@ -24,7 +24,7 @@ import {readFile} from 'node:fs/promises';
 import path from 'node:path';
 
 import {
-  awardFolders, endorsementFiles, inferBaseUrl, parseArgs, readJson, siteFile
+  awardFolders, didWebUrl, endorsementFiles, inferBaseUrl, parseArgs, readJson, siteFile
 } from './site.mjs';
 
 // 1EdTech's schemas, published under this URL, vendored in tests/standards/ob-v3p0/.
@@ -33,7 +33,8 @@ const SCHEMAS_DIR = new URL('../standards/ob-v3p0/', import.meta.url);
 
 function usage(message) {
   process.stderr.write(
-    `${message}\nusage: node verify-dcc.mjs SITE [--base-url URL] [--credential FILE ...]\n`);
+    `${message}\nusage: node verify-dcc.mjs SITE [--base-url URL] [--did-document DID=FILE] ` +
+    '[--credential FILE ...]\n');
   process.exit(2);
 }
 
@@ -42,6 +43,9 @@ const {site} = options;
 const folders = await awardFolders(site);
 const baseUrl = options.baseUrl || await inferBaseUrl(site, folders);
 const requested = [];
+// The URL each did:web given with --did-document resolves at, and its vendored document.
+const didFiles = new Map(
+  [...options.didDocuments].map(([did, file]) => [didWebUrl(did), file]));
 
 globalThis.fetch = async input => {
   const url = typeof input === 'string' ? input : (input.url || String(input));
@@ -49,8 +53,8 @@ globalThis.fetch = async input => {
   let file;
   try {
     const name = url.startsWith(SCHEMAS_URL) && url.slice(SCHEMAS_URL.length);
-    file = name && /^[a-z0-9_]+\.json$/.test(name) ?
-      new URL(name, SCHEMAS_DIR) : siteFile(site, baseUrl, url.split('#')[0]);
+    file = didFiles.get(url.split('#')[0]) || (name && /^[a-z0-9_]+\.json$/.test(name) ?
+      new URL(name, SCHEMAS_DIR) : siteFile(site, baseUrl, url.split('#')[0]));
   } catch(e) {
     // what a verifier without network sees
     throw new TypeError(`fetch failed (offline test): ${e.message}`);

@@ -9,7 +9,9 @@
 //                                             controls), with SITE's DID documents and lists
 //
 // Options: --contexts DIR (default: generator/openbadges/contexts of this repository),
-// --base-url URL (default: inferred from the credentials' ids and their place in SITE).
+// --base-url URL (default: inferred from the credentials' ids and their place in SITE),
+// --did-document DID=FILE (repeatable: a did:web of another domain, e.g. an endorser's own,
+// resolved to the document vendored in the repository; nothing is fetched).
 //
 // Prints one JSON line per item checked:
 //   {"kind": "credential", file, verified, revoked, expired, error}
@@ -51,11 +53,12 @@ const DEFAULT_CONTEXTS = path.resolve(HERE, '..', '..', 'generator', 'openbadges
 function usage(message) {
   process.stderr.write(
     `${message}\nusage: node verify.mjs SITE [--contexts DIR] [--base-url URL] ` +
+    '[--did-document DID=FILE ...] ' +
     '[--credential FILE ...]\n');
   process.exit(2);
 }
 
-function makeDocumentLoader({site, baseUrl, contexts, log}) {
+function makeDocumentLoader({site, baseUrl, contexts, log, didDocuments}) {
   return async function documentLoader(url) {
     log.push(url);
     if(contexts.has(url)) {
@@ -63,7 +66,9 @@ function makeDocumentLoader({site, baseUrl, contexts, log}) {
     }
     if(url.startsWith('did:web:')) {
       const [did, fragment] = url.split('#');
-      const didDocument = await readJson(siteFile(site, baseUrl, didWebUrl(did)));
+      // a DID the site hosts is its file; another domain's, the document given for it
+      const didDocument = await readJson(
+        didDocuments.get(did) || siteFile(site, baseUrl, didWebUrl(did)));
       if(didDocument.id !== did) {
         throw new Error(`DID document for ${did} has id ${didDocument.id}`);
       }
@@ -392,7 +397,8 @@ async function main() {
   const folders = await awardFolders(site);
   const baseUrl = options.baseUrl || await inferBaseUrl(site, folders);
   const loaded = [];
-  const documentLoader = makeDocumentLoader({site, baseUrl, contexts, log: loaded});
+  const documentLoader = makeDocumentLoader(
+    {site, baseUrl, contexts, log: loaded, didDocuments: options.didDocuments});
 
   const reports = [];
   const emit = report => {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import gettext
 import shutil
 import sqlite3
 from pathlib import Path
@@ -10,6 +11,7 @@ from pathlib import Path
 import jinja2
 import jinja2.bccache
 import pytest
+from babel import Locale
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
@@ -178,6 +180,65 @@ def test_english_catalogue_is_used_by_the_english_environment() -> None:
     assert french.render() == "Catalogue des badges"
 
 
+# Counts: every catalogue's plural rule is CLDR's (Babel's), and Breton's five forms
+
+
+def _plural_forms(language: str) -> list[str]:
+    """CLDR's plural categories of a language, in the order gettext numbers its forms."""
+    tags = Locale.parse(language).plural_form.tags
+    return [tag for tag in ("zero", "one", "two", "few", "many") if tag in tags] + ["other"]
+
+
+COUNTS = [*range(1200), 999_999, 1_000_000, 1_000_001, 2_000_000, 10_000_000, 123_456_789]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_plural_forms_header_says_what_cldr_says(language: str) -> None:
+    catalogue, forms = _catalogue(language), _plural_forms(language)
+    assert catalogue.num_plurals == len(forms)
+    choose = gettext.c2py(catalogue.plural_expr)
+    wrong = {n: (forms[choose(n)], rule) for n in COUNTS if forms[choose(n)] != (
+        rule := Locale.parse(language).plural_form(n)
+    )}  # fmt: skip
+    assert wrong == {}
+
+
+HOLDERS = "{% trans count=n %}{{ count }} titulaire{% pluralize %}{{ count }} titulaires{% endtrans %}"
+BADGES = "{% trans count=n %}{{ count }} badge{% pluralize %}{{ count }} badges{% endtrans %}"
+
+
+@pytest.mark.parametrize(
+    ("count", "holders", "badges"),
+    [
+        (0, "0 perc\u2019henn", "0 badj"),  # other
+        (1, "1 perc\u2019henn", "1 badj"),  # one
+        (2, "2 berc\u2019henn", "2 vadj"),  # two: soft mutation
+        (3, "3 ferc\u2019henn", "3 badj"),  # few: spirant mutation (p, t, k only)
+        (4, "4 ferc\u2019henn", "4 badj"),
+        (5, "5 perc\u2019henn", "5 badj"),
+        (9, "9 ferc\u2019henn", "9 badj"),
+        (10, "10 perc\u2019henn", "10 badj"),
+        (11, "11 perc\u2019henn", "11 badj"),
+        (22, "22 berc\u2019henn", "22 vadj"),
+        (73, "73 perc\u2019henn", "73 badj"),
+        (1_000_000, "1000000 a berc\u2019henned", "1000000 a vadjoù"),  # many
+    ],
+)
+def test_breton_counts_take_the_form_their_number_asks(
+    count: int, holders: str, badges: str
+) -> None:
+    breton = theme_at(THEME).environment("br")
+    assert breton.from_string(HOLDERS).render(n=count) == holders
+    assert breton.from_string(BADGES).render(n=count) == badges
+
+
+def test_french_counts_keep_zero_and_one_singular() -> None:
+    french = theme_at(THEME).environment("fr")
+    assert [french.from_string(HOLDERS).render(n=n) for n in (0, 1, 2)] == [
+        "0 titulaire", "1 titulaire", "2 titulaires",
+    ]  # fmt: skip
+
+
 # Theme.check
 
 
@@ -188,7 +249,7 @@ def theme_copy(tmp_path: Path) -> Path:
 
 def test_shipped_theme_checks_clean() -> None:
     problems = Problems()
-    checked(THEME, ("fr", "en"), problems)
+    checked(THEME, ("fr", "en", "br"), problems)
     assert [str(problem) for problem in problems.sorted()] == []
 
 
@@ -213,10 +274,10 @@ def test_template_syntax_error_is_reported_with_path_and_line(theme_copy: Path) 
 
 def test_missing_catalogue_is_reported(theme_copy: Path) -> None:
     problems = Problems()
-    checked(theme_copy, ("fr", "en", "br"), problems)
+    checked(theme_copy, ("fr", "en", "eu"), problems)
     assert [str(problem) for problem in problems.sorted()] == [
-        "theme/locale/br/LC_MESSAGES/messages.po: error: no catalogue for language 'br'; "
-        "add it or remove 'br' from languages"
+        "theme/locale/eu/LC_MESSAGES/messages.po: error: no catalogue for language 'eu'; "
+        "add it or remove 'eu' from languages"
     ]
 
 

@@ -81,6 +81,13 @@ def test_page_paths_french_at_root_english_under_en(what: str, french: str, engl
 
 
 @pytest.mark.parametrize(("what", "french", "english"), PAGES)
+def test_page_paths_breton_under_br(what: str, french: str, english: str) -> None:
+    # a language a network adds (issue 28) lives under its code, as English does
+    assert _page(URLS, what, "br") == "br/" + english.removeprefix("en/")
+    assert URLS.absolute(_page(URLS, what, "br")) == BASE + "br/" + french
+
+
+@pytest.mark.parametrize(("what", "french", "english"), PAGES)
 def test_page_absolute_urls(what: str, french: str, english: str) -> None:
     assert URLS.absolute(_page(URLS, what, "fr")) == BASE + french
     assert URLS.absolute(_page(URLS, what, "en")) == BASE + english

@@ -24,6 +24,12 @@ from ..conftest import ROOT
         ("2025-06-30", "fr", "30 juin 2025"),
         ("2025-06-30", "en", "30 June 2025"),
         (date(2024, 2, 1), "fr", "1er février 2024"),
+        # Breton, as Babel (CLDR) writes it: months capitalised, the 1st a plain number
+        (date(2025, 3, 14), "br", "14 Meurzh 2025"),
+        (datetime(2024, 5, 2, 9, 0, tzinfo=UTC), "br", "2 Mae 2024"),
+        ("2025-01-01", "br", "1 Genver 2025"),
+        (date(2025, 2, 9), "br", "9 C\u02bchwevrer 2025"),  # CLDR's apostrophe, U+02BC
+        (date(2025, 12, 31), "br", "31 Kerzu 2025"),
     ],
 )
 def test_long_date(value: date | datetime | str, language: str, expected: str) -> None:
@@ -70,6 +76,7 @@ def test_long_date_filter_speaks_the_environment_language() -> None:
     day = date(2024, 3, 12)
     assert theme.environment("fr").from_string(template).render(day=day) == "12 mars 2024"
     assert theme.environment("en").from_string(template).render(day=day) == "12 March 2024"
+    assert theme.environment("br").from_string(template).render(day=day) == "12 Meurzh 2024"
 
 
 def test_text_in_the_page_language_is_left_as_it_is() -> None:
@@ -87,3 +94,10 @@ def test_text_falling_back_to_another_language_says_which() -> None:
         '<span lang="fr">Délivré &lt;par&gt; erreur</span>'
     )
     assert in_language(None, "en", "fr") == ""
+
+
+def test_a_breton_page_shows_french_marked_where_a_text_has_no_breton() -> None:
+    text = Text.of({"fr": "Découpe laser", "en": "Laser cutting"}, "fr")
+    assert in_language(text, "br", "fr") == '<span lang="fr">Découpe laser</span>'
+    breton = Text.of({"fr": "Découpe laser", "en": "Laser cutting", "br": "Troc\u2019hañ"}, "fr")
+    assert in_language(breton, "br", "fr") == "Troc\u2019hañ"

@@ -12,6 +12,7 @@ from generator.drawing.pictograms import SYMBOLS
 from generator.site.check.alignments import check_alignments
 from generator.site.check.earlier import check_earlier
 from generator.site.check.images import BADGE_IMAGE, LOGO, check_image
+from generator.site.check.translations import check_translations
 from generator.site.model.network import NETWORK_SCOPE, Badge, Issuer, Network, Page
 from generator.site.model.problems import Location, Problems, one_of, suggest
 
@@ -33,6 +34,7 @@ def check_content(network: Network, problems: Problems, published: Network | Non
     _check_unique_pathway_steps(network, problems, published)
     _check_people(network, problems)
     check_earlier(network, problems)
+    check_translations(network, problems)
     if "index" not in network.pages and "page:index" not in network.unreadable:
         problems.warning(
             Location("content/pages/index.md"),

@@ -40,6 +40,8 @@ from generator.site.model.signed import SignedFile
 from generator.site.model.urls import Urls
 
 AGAIN = "delete this file and endorse again with 'build.py endorse'"
+SUBJECT_ID = ("credentialSubject", "id")
+INDEX = ("credentialStatus", "statusListIndex")
 
 
 def check_endorsements(
@@ -58,11 +60,11 @@ def check_endorsements(
         except Consequence:
             continue
         except Refused as refusal:
-            problems.error(file.source, f"{refusal}; this endorsement is not published")
+            problems.error(file.at(refusal.at), f"{refusal}; this endorsement is not published")
             continue
         if slug in endorsements:
             problems.error(
-                file.source,
+                file.at(("id",)),
                 f"endorsement id {slug} is also {endorsements[slug].credential.source.path}: "
                 f"both would be published at {urls.endorsement(slug)}; {AGAIN}",
             )
@@ -70,7 +72,7 @@ def check_endorsements(
         taken = indexes.setdefault((endorser, endorsement.status_index), slug)
         if taken != slug:
             problems.error(
-                file.source,
+                file.at(INDEX),
                 f"status list index {endorsement.status_index} is already used by {taken}.json; "
                 f"every endorsement of an endorser needs its own index: {AGAIN}",
             )
@@ -87,40 +89,51 @@ def _check_endorsement(
     document = file.document
     signer = signer_of(network, urls, file.issuer)
     if document.get("@context") != CREDENTIAL_CONTEXT:
-        raise Refused(f"@context must be exactly {CREDENTIAL_CONTEXT}")
+        raise Refused(f"@context must be exactly {CREDENTIAL_CONTEXT}", ("@context",))
     if document.get("type") != ENDORSEMENT_TYPE:
-        raise Refused(f"type must be {ENDORSEMENT_TYPE}")
+        raise Refused(f"type must be {ENDORSEMENT_TYPE}", ("type",))
     expected_id = urls.absolute(urls.endorsement(file.slug))
     if document.get("id") != expected_id:
-        raise Refused(f"id is '{document.get('id')}' but this file is published at {expected_id}")
+        raise Refused(
+            f"id is '{document.get('id')}' but this file is published at {expected_id}", ("id",)
+        )
     issuer = document.get("issuer")
     issuer_id = issuer.get("id") if isinstance(issuer, dict) else None
     if issuer_id != signer.did:
         raise Refused(
-            f"issued by '{issuer_id}' but stored in the folder of {signer.slug} ({signer.did})"
+            f"issued by '{issuer_id}' but stored in the folder of {signer.slug} ({signer.did})",
+            ("issuer", "id"),
         )
     check_signature(document, signer, urls, cache, file.data)
     if not isinstance(document.get("name"), str) or not document["name"].strip():
-        raise Refused(f"the endorsement has no name: {AGAIN}")
+        raise Refused(f"the endorsement has no name: {AGAIN}", ("name",))
     subject = document.get("credentialSubject")
     if not isinstance(subject, dict) or subject.get("type") != SUBJECT_TYPE:
-        raise Refused(f"credentialSubject must have type {SUBJECT_TYPE}: {AGAIN}")
+        raise Refused(
+            f"credentialSubject must have type {SUBJECT_TYPE}: {AGAIN}",
+            ("credentialSubject", "type"),
+        )
     endorsed = _endorsed(network, urls, endorsed_id(document))
     if endorsed == ("issuer", file.issuer):
-        raise Refused(f"{file.issuer} endorses itself; an endorsement vouches for another")
+        raise Refused(
+            f"{file.issuer} endorses itself; an endorsement vouches for another", SUBJECT_ID
+        )
     comment = endorsement_comment(document)
     if comment is None or not comment.strip():
-        raise Refused(f"credentialSubject has no endorsementComment: {AGAIN}")
-    valid_from = parse_instant(str(document.get("validFrom")), "validFrom")
+        raise Refused(
+            f"credentialSubject has no endorsementComment: {AGAIN}",
+            ("credentialSubject", "endorsementComment"),
+        )
+    valid_from = parse_instant(str(document.get("validFrom")), "validFrom", ("validFrom",))
     valid_until = (
-        parse_instant(str(document["validUntil"]), "validUntil")
+        parse_instant(str(document["validUntil"]), "validUntil", ("validUntil",))
         if "validUntil" in document
         else None
     )
     if valid_until is not None and valid_until <= valid_from:
-        raise Refused("validUntil is not after validFrom")
+        raise Refused("validUntil is not after validFrom", ("validUntil",))
     if valid_from > now:
-        raise Refused(f"validFrom {document['validFrom']} is in the future")
+        raise Refused(f"validFrom {document['validFrom']} is in the future", ("validFrom",))
     status_list = urls.absolute(urls.endorsement_status_list(file.issuer))
     entry = status_entry(document)
     status = document.get("credentialStatus")
@@ -132,7 +145,8 @@ def _check_endorsement(
     ):
         raise Refused(
             "credentialStatus must be one BitstringStatusListEntry for revocation in "
-            f"{status_list}: {AGAIN}"
+            f"{status_list}: {AGAIN}",
+            ("credentialStatus",),
         )
     return Endorsement(
         slug=file.slug,
@@ -164,7 +178,8 @@ def _endorsed(network: Network, urls: Urls, subject_id: str | None) -> tuple[End
     raise Refused(
         f"credentialSubject.id '{subject_id}' is neither a badge's Achievement "
         f"({urls.absolute(urls.achievement('<badge>'))}) nor the Profile of a structure or of "
-        f"the network ({urls.absolute(urls.issuer_profile_ob3('<slug>'))})"
+        f"the network ({urls.absolute(urls.issuer_profile_ob3('<slug>'))})",
+        SUBJECT_ID,
     )
 
 
@@ -176,17 +191,19 @@ def _check_status_lists(
             signer = signer_of(network, urls, endorser)
             expected = urls.absolute(urls.endorsement_status_list(endorser))
             if file.document.get("id") != expected:
-                raise Refused(f"id must be {expected}")
+                raise Refused(f"id must be {expected}", ("id",))
             if file.document.get("issuer") != signer.did:
-                raise Refused(f"issuer must be {signer.did}")
+                raise Refused(f"issuer must be {signer.did}", ("issuer",))
             check_signature(file.document, signer, urls, cache, file.data)
             statuslist.decode_status_list(_encoded(file.document))
         except Consequence:
             pass
         except (KeyError, TypeError, ValueError) as error:
-            problems.error(file.source, f"encodedList is unusable: {error}")
+            problems.error(
+                file.at(("credentialSubject", "encodedList")), f"encodedList is unusable: {error}"
+            )
         except Refused as refusal:
-            problems.error(file.source, f"{refusal}; the status list is not published")
+            problems.error(file.at(refusal.at), f"{refusal}; the status list is not published")
 
 
 def _check_revocations(
@@ -197,11 +214,13 @@ def _check_revocations(
         try:
             signer = signer_of(network, urls, endorser)
             if file.document.get("issuer") != signer.did:
-                raise Refused(f"issuer must be {signer.did}")
+                raise Refused(f"issuer must be {signer.did}", ("issuer",))
             expected = urls.absolute(urls.endorsement(slug))
             subject = file.document.get("credentialSubject")
             if not isinstance(subject, dict) or subject.get("id") != expected:
-                raise Refused(f"credentialSubject.id must be the revoked endorsement, {expected}")
+                raise Refused(
+                    f"credentialSubject.id must be the revoked endorsement, {expected}", SUBJECT_ID
+                )
             signature = check_signature(file.document, signer, urls, cache, file.data)
             revoked[(endorser, slug)] = Revocation(
                 reason=revocation_reason(file),
@@ -211,11 +230,11 @@ def _check_revocations(
         except Consequence:
             pass
         except Refused as refusal:
-            problems.error(file.source, f"{refusal}; this revocation record is not valid")
+            problems.error(file.at(refusal.at), f"{refusal}; this revocation record is not valid")
     for endorser, slug in sorted(network.endorsements.revocations):
         if (endorser, slug) not in network.endorsements.credentials:
             problems.error(
-                network.endorsements.revocations[(endorser, slug)].source,
+                network.endorsements.revocations[(endorser, slug)].at(SUBJECT_ID),
                 f"revokes {slug}.json, which is not in assertions/{endorser}/endorsements/; "
                 "restore the endorsement (a revoked endorsement stays published, marked revoked)",
             )
@@ -230,11 +249,11 @@ def _check_status_bit(
     network: Network, endorsement: Endorsement, has_record: bool, problems: Problems
 ) -> None:
     """The endorsement's bit in its endorser's status list must say what its record says."""
-    where = endorsement.credential.source
+    where = endorsement.credential.at(INDEX)
     status = network.endorsements.status_lists.get(endorsement.endorser)
     if status is None:
         problems.error(
-            where,
+            endorsement.credential.at(("credentialStatus",)),
             f"assertions/{endorsement.endorser}/endorsements/status-list.json is missing; "
             "'build.py endorse' creates it",
         )

@@ -27,7 +27,7 @@ def with_vendored_keys(network: Network, problems: Problems) -> Network:
     for slug, endorser in sorted(network.endorsers.items()):
         if slug in network.issuers or f"issuer:{slug}" in network.unreadable:
             problems.error(
-                endorser.source,
+                endorser.at(),
                 f"'{slug}' is a structure of the network (content/issuers/{slug}.yaml), which "
                 "endorses with its own profile and keys: remove this file, or rename it",
             )
@@ -39,11 +39,11 @@ def with_vendored_keys(network: Network, problems: Problems) -> Network:
 
 def _vendored_keys(endorser: Endorser, problems: Problems) -> tuple[PublicKey, ...]:
     assert endorser.did_document is not None
-    document, where = endorser.did_document.document, endorser.did_document.source
+    document, where = endorser.did_document.document, endorser.did_document.at
     did = str(endorser.did)
     if document.get("id") != did:
         problems.error(
-            where,
+            where(("id",)),
             f"this DID document is of '{document.get('id')}', not of {did} (the 'did:' of "
             f"{endorser.source.path}); vendor the document {did} resolves to",
         )
@@ -52,13 +52,13 @@ def _vendored_keys(endorser: Endorser, problems: Problems) -> tuple[PublicKey, .
     asserting = document.get("assertionMethod")
     if not isinstance(methods, list) or not isinstance(asserting, list):
         problems.error(
-            where,
+            where(("verificationMethod" if not isinstance(methods, list) else "assertionMethod",)),
             "a DID document lists its keys in 'verificationMethod' and those that sign "
             "credentials in 'assertionMethod'; vendor the document as its domain publishes it",
         )
         return ()
     keys = []
-    for method in methods:
+    for index, method in enumerate(methods):
         if not isinstance(method, dict) or method.get("id") not in asserting:
             continue
         method_id = str(method.get("id"))
@@ -70,14 +70,21 @@ def _vendored_keys(endorser: Endorser, problems: Problems) -> tuple[PublicKey, .
             or not str(method.get("publicKeyMultibase", "")).startswith("z6Mk")
         ):
             problems.error(
-                where,
+                where(("verificationMethod", index)),
                 f"key '{method_id}' is not an Ed25519 Multikey of {did} (id '{did}#…', type "
                 "Multikey, controller the DID, publicKeyMultibase 'z6Mk…'): the endorser "
                 "signs with such a key",
             )
             continue
         keys.append(
-            PublicKey(fragment, str(method["publicKeyMultibase"]), _EVER, None, None, where)
+            PublicKey(
+                fragment,
+                str(method["publicKeyMultibase"]),
+                _EVER,
+                None,
+                None,
+                where(("verificationMethod", index)),
+            )
         )
     return tuple(keys)
 

@@ -19,12 +19,23 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Literal
 
+from generator.site.model.frameworks import page_segments
 from generator.site.model.network import Network
 from generator.site.model.problems import Location, Problems
 from generator.site.model.urls import Urls
 
 Kind = Literal[
-    "site", "credential", "revocation", "badge", "structure", "page", "person", "earlier"
+    "site",
+    "credential",
+    "revocation",
+    "badge",
+    "aligned",
+    "structure",
+    "page",
+    "person",
+    "earlier",
+    "endorsement",
+    "endorser",
 ]
 
 
@@ -62,6 +73,7 @@ def published(network: Network) -> Iterator[Published]:
         if badge.status != "proposed":
             addresses = (*pages(partial(urls.badge_page, slug)), urls.achievement(slug))
             yield Published("badge", slug, badge.source, addresses)
+    yield from _aligned(network, urls, pages)
     for slug, structure in sorted(network.issuers.items()):
         addresses = (
             *pages(partial(urls.issuer_page, slug)),
@@ -78,6 +90,42 @@ def published(network: Network) -> Iterator[Published]:
     for (issuer, slug), earlier in sorted(network.earlier.items()):
         addresses = pages(partial(urls.earlier_award, issuer, slug))
         yield Published("earlier", f"{issuer}/{slug}", earlier.source, addresses)
+    yield from _endorsements(network, urls)
+
+
+def _aligned(
+    network: Network, urls: Urls, pages: Callable[[Callable[[str], str]], tuple[str, ...]]
+) -> Iterator[Published]:
+    """The skills map's page of each entry a published badge aligns with: employers' and
+    training organisations' systems link it."""
+    for _, badge in sorted(network.badges.items()):
+        if badge.status == "proposed":
+            continue
+        for alignment in badge.alignments:
+            segments = page_segments(alignment.framework, alignment.code)
+            if segments is not None:
+                addresses = pages(partial(urls.aligned_page, *segments))
+                name = f"{alignment.framework} {alignment.code}"
+                yield Published("aligned", name, badge.source, addresses)
+
+
+def _endorsements(network: Network, urls: Urls) -> Iterator[Published]:
+    """Each endorsement's credential and its endorser's status list (wallets and the Achievements
+    and Profiles that embed it name them), and what an outside endorser's endorsements name:
+    its logo, and the DID document and key history the site hosts for it."""
+    for (endorser, slug), signed in sorted(network.endorsements.credentials.items()):
+        addresses = (urls.endorsement(slug), urls.endorsement_status_list(endorser))
+        yield Published("endorsement", f"{endorser}/{slug}", signed.source, addresses)
+    histories = network.authority.histories
+    for slug, outside in sorted(network.endorsers.items()):
+        logo = (urls.endorser_logo(slug, outside.logo.extension),) if outside.logo else ()
+        hosted = (
+            (urls.endorser_did_document(slug), urls.endorser_key_history(slug))
+            if not outside.did and slug in histories
+            else ()
+        )
+        if logo or hosted:
+            yield Published("endorser", slug, outside.source, (*logo, *hosted))
 
 
 def check_published_since(
@@ -104,10 +152,11 @@ def check_published_since(
         )
         return
     fields = _fields(now)
+    aligned = {badge.source.path: badge.at("alignment") for badge in now.badges.values()}
     broken = {problem.location.path for problem in problems.items if problem.severity == "error"}
     for thing, missing in lost:
         path = thing.source.path
-        where = fields.get(path)
+        where = (aligned if thing.kind == "aligned" else fields).get(path)
         if where is None and path in broken:
             continue  # the file is there but cannot be read: its own error says what to fix
         location = where if where is not None else Location(path)
@@ -125,6 +174,10 @@ def _fields(network: Network) -> dict[str, Location]:
     located |= {page.source.path: page.source for page in network.pages.values()}
     located |= {earlier.source.path: earlier.source for earlier in network.earlier.values()}
     located |= {badge.source.path: badge.at("status") for badge in network.badges.values()}
+    located |= {
+        signed.source.path: signed.source for signed in network.endorsements.credentials.values()
+    }
+    located |= {endorser.source.path: endorser.at() for endorser in network.endorsers.values()}
     located |= {
         person.source.path: person.at("consent", "portfolio") for person in network.people.values()
     }
@@ -158,6 +211,35 @@ def _advice(thing: Published, address: str, revision: str, still_there: bool) ->
             f"badge '{name}' {gone}; restore the file: a badge that is no longer awarded is "
             "retired instead (status: retired, with retired_on), its page stays published and "
             "its awards keep verifying"
+        )
+    if thing.kind == "aligned" and still_there:
+        return (
+            f"the skills map's page of {name} was {since}, and no published badge aligns with "
+            "it any more: keep this alignment (systems that know the code link the page; a "
+            "badge that no longer fits is retired, and keeps its alignments)"
+        )
+    if thing.kind == "aligned":
+        return (
+            f"the skills map's page of {name} was {since}, from this badge, now deleted or "
+            "renamed; restore the badge's file (a badge no longer awarded is retired, and "
+            "keeps its alignments)"
+        )
+    if thing.kind == "endorsement":
+        return (
+            f"endorsement {gone}: wallets and the documents that embedded it name its address; "
+            "restore the file, and revoke it with 'build.py revoke-endorsement' instead (a "
+            "revoked endorsement stays published, marked revoked)"
+        )
+    if thing.kind == "endorser" and still_there:
+        return (
+            f"endorser '{name}' was {since}, and its endorsements name that address (its logo, "
+            "or the DID document and key history the site hosts for it): keep its logo (and its "
+            "file type), its key history, and the 'did:' it signed with"
+        )
+    if thing.kind == "endorser":
+        return (
+            f"endorser '{name}' {gone}; keep its file (and its logo and key history): its "
+            "endorsements name their addresses"
         )
     if thing.kind == "structure":
         return (

@@ -20,7 +20,17 @@ from generator.site.model.urls import Urls
 
 
 class Refused(Exception):
-    """A signed file that must not be published; the message says why."""
+    """A signed file that must not be published; the message says why, and `at` the path of
+    the value at fault inside the document (empty: the document as a whole)."""
+
+    def __init__(self, message: str, at: tuple[str | int, ...] = ()) -> None:
+        super().__init__(message)
+        self.at = at
+
+
+PROOF = ("proof",)
+CREATED = ("proof", 0, "created")  # a proof set's first proof, or the proof itself
+METHOD = ("proof", 0, "verificationMethod")
 
 
 class Consequence(Refused):
@@ -105,25 +115,27 @@ def check_signature(
     key is not canonicalised again; every other check still runs.
     """
     proof, key = signing_key(document, issuer, urls)
-    created = parse_instant(str(proof["created"]), "proof created")
+    created = parse_instant(str(proof["created"]), "proof created", CREATED)
     if key.compromised_at is not None and created >= key.compromised_at:
         raise Refused(
             f"signed on {proof['created']} with key '{key.id}', compromised since "
-            f"{key.compromised_at.isoformat()}; delete this file and issue the badge again with the new key"
+            f"{key.compromised_at.isoformat()}; delete this file and issue the badge again with the new key",
+            CREATED,
         )
     if not key.valid_at(created):
         raise Refused(
             f"signed on {proof['created']} with key '{key.id}', which was not valid then "
             f"(valid from {key.valid_from.isoformat()}"
             + (f" until {key.valid_until.isoformat()}" if key.valid_until else "")
-            + ")"
+            + ")",
+            CREATED,
         )
     cached = cache.key(data, key.public_key_multibase) if cache is not None and data else None
     if cache is None or cached is None or cached not in cache:
         try:
             verify(document, decode_public_key(key.public_key_multibase))
         except (ProofError, ValueError) as error:
-            raise Refused(str(error)) from None
+            raise Refused(str(error), PROOF) from None
         if cache is not None and cached is not None:
             cache.add(cached)
     return Signature(key, created)
@@ -137,13 +149,14 @@ def signing_key(
     try:
         proof = proof_of(document)
     except ProofError as error:
-        raise Refused(str(error)) from None
+        raise Refused(str(error), PROOF) from None
     method = str(proof["verificationMethod"])
     did, _, fragment = method.partition("#")
     if did != signer.did:
         raise Refused(
             f"signed with '{method}', which is not a key of {signer.slug} ({signer.did}); "
-            f"sign with {signer.who}'s own key"
+            f"sign with {signer.who}'s own key",
+            METHOD,
         )
     key = next((key for key in signer.keys if key.id == fragment), None)
     if key is None and fragment in signer.unproven:
@@ -153,19 +166,20 @@ def signing_key(
         raise Refused(
             f"key '{fragment}' is not in {signer.slug}'s {signer.keys_kind} "
             f"({signer.keys_file}): no key of that name may sign for {signer.who}; sign "
-            "with its current key"
+            "with its current key",
+            METHOD,
         )
     return proof, key
 
 
-def parse_instant(text: str, what: str) -> datetime:
-    """An ISO 8601 date-time with a time zone, or Refused."""
+def parse_instant(text: str, what: str, at: tuple[str | int, ...] = ()) -> datetime:
+    """An ISO 8601 date-time with a time zone, or Refused (at the path given)."""
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
-        raise Refused(f"{what} '{text}' is not an ISO 8601 date and time") from None
+        raise Refused(f"{what} '{text}' is not an ISO 8601 date and time", at) from None
     if moment.tzinfo is None:
-        raise Refused(f"{what} '{text}' has no time zone; verifiers reject it")
+        raise Refused(f"{what} '{text}' has no time zone; verifiers reject it", at)
     return moment
 
 

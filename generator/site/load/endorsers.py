@@ -45,7 +45,7 @@ def _load_endorser(source: Repository, path: Path, language: str) -> Endorser | 
         return None
     if not did and did_path.exists():
         source.problems.error(
-            source.location(did_path),
+            source.location(did_path).at(1),
             f"a DID document without a 'did:' in {ENDORSERS}/{path.name}; name the DID it "
             "belongs to there, or remove this file (the site then hosts the endorser's DID)",
         )

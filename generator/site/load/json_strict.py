@@ -14,6 +14,7 @@ from generator.site.load.parsing import (
     lone_surrogate,
     surrogate_message,
 )
+from generator.site.model.json_lines import json_lines
 from generator.site.model.problems import Location, Problems
 
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
@@ -24,6 +25,10 @@ class JsonRefused(ValueError):
     number too long."""
 
 
+class DuplicateKey(JsonRefused):
+    """A key repeated in an object: reported at the line where it is repeated."""
+
+
 def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     mapping = dict(pairs)
     if len(mapping) != len(pairs):
@@ -32,7 +37,7 @@ def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
         seen: set[str] = set()
         for key, _ in pairs:
             if key in seen:
-                raise JsonRefused(f"duplicate key '{key}'")
+                raise DuplicateKey(f"duplicate key '{key}'")
             seen.add(key)
     return mapping
 
@@ -105,8 +110,9 @@ def read_json(text: str, location: Location, problems: Problems) -> Document:
     except json.JSONDecodeError as error:
         problems.error(location.at(error.lineno), f"JSON syntax error: {error.msg}; fix the syntax")
     except JsonRefused as refusal:
+        duplicate = json_lines(text).duplicate if isinstance(refusal, DuplicateKey) else None
         problems.error(
-            location,
+            location.at(duplicate),
             f"JSON refused: {refusal}; every verifier must read the same document (restore the "
             "file as it was written by the tool that made it)",
         )

@@ -105,3 +105,16 @@ def slug_of(text: str) -> str:
     (accents dropped: 'Référentiel' is 'referentiel'); empty when none of them is left."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return _NOT_SLUG.sub("-", ascii_text.casefold()).strip("-")
+
+
+def page_segments(framework: str | None, code: str | None) -> tuple[str, str] | None:
+    """(framework, code) of the skills map's page of an entry (urls.aligned_page): a known
+    framework's key and its code's segment, or another framework's name and code as slugs;
+    None when the entry has no page (no code, or nothing left of a name or a code)."""
+    known = known_framework(framework)
+    if known is not None and code is not None:
+        return known.key, known.page_code(code)
+    if framework and code:
+        name, identifier = slug_of(framework), slug_of(code)
+        return (name, identifier) if name and identifier else None
+    return None

@@ -70,9 +70,11 @@ class Problems:
         """Record an error at a location."""
         self.items.append(Problem(location, "error", message))
 
-    def warning(self, location: Location, message: str) -> None:
-        """Record a warning (an error under --strict)."""
-        self.items.append(Problem(location, "error" if self.strict else "warning", message))
+    def warning(self, location: Location, message: str, *, escalates: bool = True) -> None:
+        """Record a warning (an error under --strict, unless it never `escalates`: something
+        left to do that the site shows well enough meanwhile, such as a missing translation)."""
+        severity: Severity = "error" if self.strict and escalates else "warning"
+        self.items.append(Problem(location, severity, message))
 
     def notice(self, location: Location, message: str) -> None:
         """Record a notice: something a reviewer should see even though it is valid (a

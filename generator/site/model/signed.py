@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from generator.site.model.json_lines import JsonPath, json_lines
 from generator.site.model.problems import Location
 
 
@@ -19,6 +20,11 @@ class SignedFile:
     document: Mapping[str, Any]
     data: bytes
     source: Location
+
+    def at(self, path: JsonPath) -> Location:
+        """Where the value at path (or its nearest parent) sits in the file: its line, read
+        from the bytes only when a problem is reported."""
+        return self.source.at(json_lines(self.data.decode("utf-8")).line_of(path))
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,8 @@ URLs are forever: earners put them on CVs, and every credential id contains one.
 this scheme; change it only by adding, never by moving.
 
 Output paths are relative to the output folder, with '/' separators; a page is a folder
-holding index.html. English pages live under 'en/', French (the default) at the root.
+holding index.html. French (the default) pages live at the root, every other language's
+under its code: English 'en/', Breton 'br/' (when the network enables it).
 """
 
 from __future__ import annotations
@@ -130,9 +131,13 @@ class Urls:
         return f"badges/{badge}/image.{extension}"
 
     @staticmethod
-    def badge_share_image(badge: str, language: str) -> str:
-        """The 1200 x 630 image a link to a badge's pages shows on social networks."""
-        return f"badges/{badge}/share-{language}.png"
+    def badge_share_image(badge: str, language: str, status: str = "valid") -> str:
+        """The 1200 x 630 image a link to a badge's pages shows on social networks; an award
+        revoked or expired shows its own (status 'revoked', 'expired'), at another address, so
+        that a social network that kept the first image shows the new one."""
+        if status == "valid":
+            return f"badges/{badge}/share-{language}.png"
+        return f"badges/{badge}/share-{status}-{language}.png"
 
     @staticmethod
     def site_share_image(language: str) -> str:

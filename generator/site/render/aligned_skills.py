@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from generator.site.model.frameworks import FRAMEWORKS, known_framework, slug_of
+from generator.site.model.frameworks import FRAMEWORKS, known_framework, page_segments
 from generator.site.model.network import Alignment, Badge, Network, Text
 
 
@@ -36,19 +36,16 @@ def alignment_view(alignment: Alignment) -> AlignmentView:
     """An alignment with its framework named, its page found and its place on the site."""
     framework = known_framework(alignment.framework)
     code = alignment.code
+    segments = page_segments(alignment.framework, code)
     if framework is not None and code is not None:
         return AlignmentView(
             alignment,
             framework.key,
             framework.name,
             alignment.url or framework.target_url(code),
-            (framework.key, framework.page_code(code)),
+            segments,
             alignment.target_type or framework.target_type(code),
         )
-    segments = None
-    if alignment.framework and code:
-        name, identifier = slug_of(alignment.framework), slug_of(code)
-        segments = (name, identifier) if name and identifier else None
     return AlignmentView(
         alignment, None, alignment.framework, alignment.url or "", segments, alignment.target_type
     )

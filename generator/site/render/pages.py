@@ -165,9 +165,10 @@ class PageRenderer:
             "skills_map": self.skills_map,
             "cached": self.fragments.for_language(lang),
             "qr_code": self.qr_codes.image,
-            # The share image of a badge's pages, or (badge None) of the site's; None if none.
-            "share_image": lambda badge: self.share_images.get(
-                (badge.slug if badge else None, lang)
+            # The share image of a badge's pages, or (badge None) of the site's, or of an award
+            # in a state (revoked, expired: share_images.py); None if none.
+            "share_image": lambda badge, state="valid": self.share_images.get(
+                (badge.slug, lang, state) if badge else (None, lang, "valid")
             ),
         }
         return shared
@@ -237,6 +238,7 @@ def render_pages(
         if slug != "index":
             yield from renderer.render("page.html", partial(urls.page, slug), page=page)
     not_found = renderer.common(network.site.language, "404.html", [])
+    not_found["translated"] = theme.translated
     html = theme.environment(network.site.language).get_template("404.html").render(**not_found)
     yield Output("404.html", html.encode("utf-8"))
 

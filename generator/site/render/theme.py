@@ -167,10 +167,10 @@ class Theme:
         return self.files.folder
 
     @cached_property
-    def _environments(self) -> dict[str, jinja2.Environment]:
+    def _environments(self) -> dict[str, jinja_compiled_messages.CompiledMessagesEnvironment]:
         return {}
 
-    def environment(self, language: str) -> jinja2.Environment:
+    def environment(self, language: str) -> jinja_compiled_messages.CompiledMessagesEnvironment:
         """A Jinja2 environment whose gettext speaks the given language (cached)."""
         if language not in self._environments:
             catalogue = self._catalogue_bytes(language)
@@ -199,6 +199,13 @@ class Theme:
             env.tests["elides_de"] = elides_de
             self._environments[language] = env
         return self._environments[language]
+
+    def translated(self, language: str, message: str) -> str:
+        """A message of the theme in a language, as its catalogue translates it (the word a
+        share image stamps on a revoked award's card is the theme's, as on its certificate; the
+        404 page says its message in each language of the site)."""
+        translate = self.environment(language).translate
+        return translate(message) if translate is not None else message
 
     def _template_source(self, name: str) -> tuple[str, str, Callable[[], bool]] | None:
         """A template's source for Jinja: its text, its file (as problems name it), and

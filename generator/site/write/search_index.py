@@ -165,7 +165,10 @@ def _bundle_files(bundle: Path) -> list[tuple[str, bytes]]:
             data = path.read_bytes()
             files.append((relative, data))
     languages = json.loads(dict(files).get("pagefind-entry.json", b"{}")).get("languages", {})
-    wasm = {f"wasm.{entry.get('wasm')}.pagefind" for entry in languages.values()}
+    # A language Pagefind has no stemmer for (Breton) is indexed apart all the same, words as
+    # written, its entry's wasm null: the browser then loads the language-neutral
+    # wasm.unknown.pagefind (pagefind.js: `index.wasm ? index.wasm : "unknown"`).
+    wasm = {f"wasm.{entry.get('wasm') or 'unknown'}.pagefind" for entry in languages.values()}
     return _stable_filters(
         [
             (path, data)

@@ -1,0 +1,185 @@
+"""The header's menu and the tables, in Debian's Chromium, on phones and laptops.
+
+The example network is served as in test_browser.py (the session's `served`). On a laptop
+(1024x768, 1366x900) the menu is one line below the brand, the languages and the search box:
+its items share one line box, whatever the page and language. On a phone (320x640,
+390x844) it folds into a button that opens it and that Escape closes. The tables (the skills
+map's domains and levels, a structure's machines, a domain's structures and machines) show
+every cell whole within the screen at 320 px and at 1366 px, with nothing that scrolls
+sideways, and a count of zero is a plain number, never a link.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from typing import Any
+
+import pytest
+
+from .test_browser import NODE, PREFIX, RUN
+
+LAPTOPS = {"1024x768": (1024, 768), "1366x900": (1366, 900)}
+PHONES = {"320x640": (320, 640), "390x844": (390, 844)}
+# A page of each kind of header: the current item in bold (catalogue), a long title (award).
+MENU_PAGES = {
+    "catalogue": "badges/",
+    "award": "awards/biklab/20240312-ef961c53/",
+    "catalogue-en": "en/badges/",
+    "structure-en": "en/issuers/fablab-exemple-port/",
+}
+MENU_ITEMS = ".site-header nav li"
+TABLE_PAGES = {
+    "map": "map/",
+    "map-en": "en/map/",
+    "structure": "issuers/fablab-exemple-port/",
+    "structure-biklab": "issuers/biklab/",
+    "domain": "map/impression-3d-fdm/",
+}
+TABLE_SIZES = {"320x640": (320, 640), "1366x900": (1366, 900)}
+CELLS = "main table tbody th, main table td"
+HEADS, HEADERS = "main table thead", "main table thead th"  # kept for screen readers on phones
+
+
+def checks() -> list[dict[str, Any]]:
+    """The menu at every size, the tables at a phone's and a laptop's."""
+    found: list[dict[str, Any]] = []
+    for page, path in MENU_PAGES.items():
+        for size, (width, height) in LAPTOPS.items():
+            steps = [
+                {"do": "boxes", "selector": MENU_ITEMS},
+                {"do": "visible", "selector": ".menu-folded summary"},
+                {"do": "overflow"},
+            ]
+            found.append(_check(f"menu-{page}-{size}", path, width, height, steps))
+        for size, (width, height) in PHONES.items():
+            steps = [
+                {"do": "visible", "selector": MENU_ITEMS},
+                {"do": "click", "selector": ".menu-folded summary"},
+                {"do": "boxes", "selector": MENU_ITEMS},
+                {"do": "overflow"},
+                {"do": "press", "key": "Escape"},
+                {"do": "property", "selector": ".menu-folded", "name": "open"},
+                {"do": "property", "selector": ":focus", "name": "tagName"},
+            ]
+            found.append(_check(f"menu-{page}-{size}", path, width, height, steps))
+    for page, path in TABLE_PAGES.items():
+        for size, (width, height) in TABLE_SIZES.items():
+            steps = [
+                {"do": "boxes", "selector": CELLS},
+                {"do": "boxes", "selector": HEADS},
+                {"do": "boxes", "selector": HEADERS},
+                {"do": "boxes", "selector": ".table-scroll"},
+                {"do": "texts", "selector": "main table a"},
+                {"do": "count", "selector": "main table .count-zero"},
+                {"do": "overflow"},
+                {"do": "axe"},
+            ]
+            found.append(_check(f"tables-{page}-{size}", path, width, height, steps))
+    return found
+
+
+def _check(name: str, path: str, width: int, height: int, steps: list[Any]) -> dict[str, Any]:
+    return {
+        "name": name,
+        "path": PREFIX + path,
+        "viewport": {"width": width, "height": height},
+        "steps": steps,
+    }
+
+
+@pytest.fixture(scope="module")
+def seen(served: str, tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]]:
+    """Every check's report, by name, from one Chromium."""
+    assert NODE is not None
+    listed = tmp_path_factory.mktemp("menu-tables") / "checks.json"
+    listed.write_text(json.dumps(checks()), "utf-8")
+    done = subprocess.run(
+        [NODE, str(RUN), served, str(listed)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert done.returncode == 0, f"run.mjs failed:\n{done.stderr}\n{done.stdout}"
+    return {report["name"]: report for report in json.loads(done.stdout)["reports"]}
+
+
+def observed(seen: dict[str, dict[str, Any]], name: str, action: str, selector: str = "") -> Any:
+    """What one step of a check saw, asserting the page loaded and ran without errors."""
+    report = seen[name]
+    assert report["status"] == 200, f"{report['path']}: HTTP {report['status']}"
+    assert report["errors"] == [], report["errors"]
+    for result in report["results"]:
+        if result["do"] == action and result.get("selector", "") == selector:
+            return result["value"]
+    raise AssertionError(f"{name}: no {action} {selector} result")
+
+
+LAPTOP_MENUS = [f"menu-{page}-{size}" for page in MENU_PAGES for size in LAPTOPS]
+PHONE_MENUS = [f"menu-{page}-{size}" for page in MENU_PAGES for size in PHONES]
+TABLES = [f"tables-{page}-{size}" for page in TABLE_PAGES for size in TABLE_SIZES]
+
+
+@pytest.mark.parametrize("name", LAPTOP_MENUS)
+def test_the_laptop_menu_is_one_line(seen: dict[str, dict[str, Any]], name: str) -> None:
+    items = observed(seen, name, "boxes", MENU_ITEMS)
+    assert len(items) >= 6, items  # the catalogue, the structures, the map, three pages
+    tops = {round(item["top"]) for item in items}
+    assert len(tops) == 1, [(item["text"], item["top"]) for item in items]
+    assert observed(seen, name, "visible", ".menu-folded summary") is False
+    width = observed(seen, name, "overflow")
+    assert max(item["right"] for item in items) <= width["innerWidth"]
+    assert width["scrollWidth"] <= width["innerWidth"], width["wide"]
+
+
+@pytest.mark.parametrize("name", PHONE_MENUS)
+def test_the_phone_menu_folds_opens_and_closes_with_escape(
+    seen: dict[str, dict[str, Any]], name: str
+) -> None:
+    assert observed(seen, name, "visible", MENU_ITEMS) is False, "the menu is not folded"
+    opened = observed(seen, name, "boxes", MENU_ITEMS)
+    width = observed(seen, name, "overflow")
+    # opened, one item a line, each within the screen
+    assert len({round(item["top"]) for item in opened}) == len(opened) >= 6, opened
+    assert all(item["left"] >= 0 and item["right"] <= width["innerWidth"] for item in opened)
+    assert width["scrollWidth"] <= width["innerWidth"], width["wide"]
+    assert observed(seen, name, "property", ".menu-folded") is False
+    assert observed(seen, name, "property", ":focus") == "SUMMARY"
+
+
+@pytest.mark.parametrize("name", TABLES)
+def test_every_cell_of_a_table_is_whole_on_the_screen(
+    seen: dict[str, dict[str, Any]], name: str
+) -> None:
+    cells = observed(seen, name, "boxes", CELLS)
+    width = observed(seen, name, "overflow")
+    assert cells, f"{name}: no table"
+    heads = observed(seen, name, "boxes", HEADS)
+    if all(head["right"] - head["left"] > 1 for head in heads):  # shown, not only read out
+        cells += observed(seen, name, "boxes", HEADERS)
+    cut = [
+        cell
+        for cell in cells
+        if cell["left"] < 0
+        or cell["right"] > width["innerWidth"] + 0.5
+        or cell["scrollWidth"] > cell["clientWidth"]
+    ]
+    assert cut == [], cut[:5]
+    scrolling = observed(seen, name, "boxes", ".table-scroll")
+    assert all(box["scrollWidth"] <= box["clientWidth"] for box in scrolling), scrolling
+    assert width["scrollWidth"] <= width["innerWidth"], width["wide"]
+
+
+@pytest.mark.parametrize("name", TABLES)
+def test_a_zero_is_never_a_link(seen: dict[str, dict[str, Any]], name: str) -> None:
+    links = [" ".join(text.split()) for text in observed(seen, name, "texts", "main table a")]
+    assert links and "0" not in links, links
+    if name.startswith("tables-map"):
+        assert observed(seen, name, "count", "main table .count-zero") > 0  # zeros are shown
+
+
+@pytest.mark.parametrize("name", TABLES)
+def test_no_accessibility_violation_in_a_table(seen: dict[str, dict[str, Any]], name: str) -> None:
+    violations = observed(seen, name, "axe")
+    assert violations == [], json.dumps(violations, indent=1, ensure_ascii=False)
