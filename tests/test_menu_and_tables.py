@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 from .test_browser import NODE, PREFIX, RUN
+from .test_page_layout import observed
 
 LAPTOPS = {"1024x768": (1024, 768), "1366x900": (1366, 900)}
 PHONES = {"320x640": (320, 640), "390x844": (390, 844)}
@@ -103,17 +104,6 @@ def seen(served: str, tmp_path_factory: pytest.TempPathFactory) -> dict[str, dic
     )
     assert done.returncode == 0, f"run.mjs failed:\n{done.stderr}\n{done.stdout}"
     return {report["name"]: report for report in json.loads(done.stdout)["reports"]}
-
-
-def observed(seen: dict[str, dict[str, Any]], name: str, action: str, selector: str = "") -> Any:
-    """What one step of a check saw, asserting the page loaded and ran without errors."""
-    report = seen[name]
-    assert report["status"] == 200, f"{report['path']}: HTTP {report['status']}"
-    assert report["errors"] == [], report["errors"]
-    for result in report["results"]:
-        if result["do"] == action and result.get("selector", "") == selector:
-            return result["value"]
-    raise AssertionError(f"{name}: no {action} {selector} result")
 
 
 LAPTOP_MENUS = [f"menu-{page}-{size}" for page in MENU_PAGES for size in LAPTOPS]
