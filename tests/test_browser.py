@@ -177,22 +177,28 @@ AXE_AFTER_CHECK["steps"].append({"do": "axe"})
 CHECKS.append(AXE_AFTER_CHECK)
 
 
-@pytest.fixture(scope="module")
-def browsed(served: str, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    """Every check run once in one Chromium: {"blocked": [...], "reports": {name: report}}."""
+def run_checks(served: str, checks: list[dict[str, Any]], folder: Path) -> dict[str, Any]:
+    """Checks run once in one Chromium (run.mjs, given their list in folder/checks.json):
+    {"blocked": [the requests it refused], "reports": {name: report}}."""
     assert NODE is not None
-    checks = tmp_path_factory.mktemp("checks") / "checks.json"
-    checks.write_text(json.dumps(CHECKS), "utf-8")
+    listed = folder / "checks.json"
+    listed.write_text(json.dumps(checks), "utf-8")
     done = subprocess.run(
-        [NODE, str(RUN), served, str(checks)],
+        [NODE, str(RUN), served, str(listed)],
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=600,
         check=False,
     )
     assert done.returncode == 0, f"run.mjs failed:\n{done.stderr}\n{done.stdout}"
     seen = json.loads(done.stdout)
     return {"blocked": seen["blocked"], "reports": {r["name"]: r for r in seen["reports"]}}
+
+
+@pytest.fixture(scope="module")
+def browsed(served: str, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """Every check run once in one Chromium."""
+    return run_checks(served, CHECKS, tmp_path_factory.mktemp("checks"))
 
 
 def report(browsed: dict[str, Any], name: str) -> Report:

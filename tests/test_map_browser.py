@@ -12,14 +12,13 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
 from typing import Any
 
 import pytest
 import yaml
 
 from .conftest import ROOT
-from .test_browser import NODE, PREFIX, RUN, Check, report, value
+from .test_browser import PREFIX, Check, report, run_checks, value
 
 MAP = PREFIX + "map/"
 POSTER = PREFIX + "issuers/biklab/machines/laser-1/"
@@ -104,19 +103,7 @@ CHECKS: list[Check] = [
 @pytest.fixture(scope="module")
 def browsed(served: str, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """Every map check run once in one Chromium: {"blocked": [...], "reports": {name: report}}."""
-    assert NODE is not None
-    checks = tmp_path_factory.mktemp("map-checks") / "checks.json"
-    checks.write_text(json.dumps(CHECKS), "utf-8")
-    done = subprocess.run(
-        [NODE, str(RUN), served, str(checks)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert done.returncode == 0, f"run.mjs failed:\n{done.stderr}\n{done.stdout}"
-    seen = json.loads(done.stdout)
-    return {"blocked": seen["blocked"], "reports": {r["name"]: r for r in seen["reports"]}}
+    return run_checks(served, CHECKS, tmp_path_factory.mktemp("map-checks"))
 
 
 def results(found: dict[str, Any], action: str, selector: str) -> list[Any]:

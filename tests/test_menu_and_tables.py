@@ -12,12 +12,11 @@ sideways, and a count of zero is a plain number, never a link.
 from __future__ import annotations
 
 import json
-import subprocess
 from typing import Any
 
 import pytest
 
-from .test_browser import NODE, PREFIX, RUN
+from .test_browser import PREFIX, run_checks
 from .test_page_layout import observed
 
 LAPTOPS = {"1024x768": (1024, 768), "1366x900": (1366, 900)}
@@ -92,18 +91,10 @@ def _check(name: str, path: str, width: int, height: int, steps: list[Any]) -> d
 @pytest.fixture(scope="module")
 def seen(served: str, tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]]:
     """Every check's report, by name, from one Chromium."""
-    assert NODE is not None
-    listed = tmp_path_factory.mktemp("menu-tables") / "checks.json"
-    listed.write_text(json.dumps(checks()), "utf-8")
-    done = subprocess.run(
-        [NODE, str(RUN), served, str(listed)],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    assert done.returncode == 0, f"run.mjs failed:\n{done.stderr}\n{done.stdout}"
-    return {report["name"]: report for report in json.loads(done.stdout)["reports"]}
+    reports: dict[str, dict[str, Any]] = run_checks(
+        served, checks(), tmp_path_factory.mktemp("menu-tables")
+    )["reports"]
+    return reports
 
 
 LAPTOP_MENUS = [f"menu-{page}-{size}" for page in MENU_PAGES for size in LAPTOPS]

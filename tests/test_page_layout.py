@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
 from typing import Any
 
 import pytest
 
-from .test_browser import BROWSER_TESTS, NODE, PREFIX, RUN
+from .test_browser import BROWSER_TESTS, PREFIX, run_checks
 
 SCREENSHOTS = BROWSER_TESTS / "screenshots"
 VIEWPORTS = {"320x640": (320, 640), "390x844": (390, 844), "1366x900": (1366, 900)}
@@ -81,7 +80,9 @@ PAGES = {
 }
 # Every kind of page in Breton too: the badge and the page with a Breton text, the others
 # with the French one, marked lang="fr" (its awards are in AWARDS).
-PAGES.update({f"{page}-br": f"br/{path}" for page, path in list(PAGES.items()) if page not in AWARDS})
+PAGES.update(
+    {f"{page}-br": f"br/{path}" for page, path in list(PAGES.items()) if page not in AWARDS}
+)
 # What promotes an award as valid: sharing it on a profile, downloading it, printing it.
 PROMOTIONS = ('a[href^="https://www.linkedin.com/"]', "a[download]", "#print-certificate")
 STATUS = ".status"
@@ -134,19 +135,10 @@ def checks(label: str) -> list[dict[str, Any]]:
 @pytest.fixture(scope="module")
 def seen(served: str, tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]]:
     """Every check's report, by name, from one Chromium."""
-    assert NODE is not None
-    listed = tmp_path_factory.mktemp("layout") / "checks.json"
-    listed.write_text(json.dumps(checks("after")), "utf-8")
-    done = subprocess.run(
-        [NODE, str(RUN), served, str(listed)],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    assert done.returncode == 0, f"run.mjs failed:\n{done.stderr}\n{done.stdout}"
-    reports = json.loads(done.stdout)["reports"]
-    return {report["name"]: report for report in reports}
+    reports: dict[str, dict[str, Any]] = run_checks(
+        served, checks("after"), tmp_path_factory.mktemp("layout")
+    )["reports"]
+    return reports
 
 
 def observed(seen: dict[str, dict[str, Any]], name: str, action: str, selector: str = "") -> Any:

@@ -8,13 +8,11 @@ without Chromium, Node.js or the npm packages); every assertion is here.
 
 from __future__ import annotations
 
-import json
-import subprocess
 from typing import Any
 
 import pytest
 
-from .test_browser import NODE, PREFIX, RUN, Check, report, value
+from .test_browser import PREFIX, Check, report, run_checks, value
 
 CATALOGUE = PREFIX + "badges/"
 RESULTS = "#search-results"
@@ -114,19 +112,7 @@ CHECKS: list[Check] = [
 @pytest.fixture(scope="module")
 def searched(served: str, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """Every check run once in one Chromium: {"blocked": [...], "reports": {name: report}}."""
-    assert NODE is not None
-    checks = tmp_path_factory.mktemp("search-checks") / "checks.json"
-    checks.write_text(json.dumps(CHECKS), "utf-8")
-    done = subprocess.run(
-        [NODE, str(RUN), served, str(checks)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert done.returncode == 0, f"run.mjs failed:\n{done.stderr}\n{done.stdout}"
-    seen = json.loads(done.stdout)
-    return {"blocked": seen["blocked"], "reports": {r["name"]: r for r in seen["reports"]}}
+    return run_checks(served, CHECKS, tmp_path_factory.mktemp("search-checks"))
 
 
 def titles(searched: dict[str, Any], name: str) -> list[str]:
