@@ -385,3 +385,10 @@ def network(signed: SignedNetwork, tmp_path: Path) -> SignedNetwork:
     images, compiled templates and verified proofs of what the test does not change are not
     made again; tests about the store itself empty it)."""
     return copy_network(signed, tmp_path)
+
+
+def line_of(path: Path, key: str) -> int:
+    """The 1-based line of a JSON file where a member's key first appears: where a problem
+    about that member points."""
+    lines = path.read_text("utf-8").splitlines()
+    return next(number for number, line in enumerate(lines, 1) if line.lstrip().startswith(key))

@@ -7,6 +7,7 @@ must fail naming the file, and `build` must fail leaving the previous output as 
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -23,6 +24,7 @@ from .credential_fixtures import (
     ATELIER_DID,
     BASE_URL,
     SignedNetwork,
+    line_of,
     ok,
     read_json,
     run,
@@ -273,8 +275,9 @@ FILE_MUTATIONS: dict[str, Callable[[SignedNetwork], tuple[Path, str]]] = {
 }
 
 
-def assert_refused(network: SignedNetwork, path: Path, message: str) -> None:
-    """check fails naming the file; build fails and leaves the previous output as it was."""
+def assert_refused(network: SignedNetwork, path: Path, message: str, at_line: bool = False) -> None:
+    """check fails naming the file (and, at_line, the line of the value at fault); build fails
+    and leaves the previous output as it was."""
     relative = network.relative(path)
     result = run("check", "--source", network.site)
     assert result.code == 1
@@ -282,6 +285,8 @@ def assert_refused(network: SignedNetwork, path: Path, message: str) -> None:
     lines = [line for line in result.err.splitlines() if line.startswith(f"{relative}:")]
     assert lines, result.err
     assert any(message in line for line in lines), result.err
+    if at_line:
+        assert all(re.match(rf"{re.escape(relative)}:[1-9]\d*: error: ", line) for line in lines)
     assert "Traceback" not in result.err
     before = snapshot(network.out)
     assert before
@@ -306,7 +311,7 @@ def test_a_changed_credential_is_refused(
     document = read_json(network.laser)
     mutate(document)
     write_json(network.laser, document)
-    assert_refused(network, network.laser, message)
+    assert_refused(network, network.laser, message, at_line=True)
 
 
 @pytest.mark.parametrize("mutate", FILE_MUTATIONS.values(), ids=FILE_MUTATIONS.keys())
@@ -317,6 +322,26 @@ def test_a_moved_or_damaged_credential_file_is_refused(
     assert_refused(network, path, message)
 
 
+@pytest.mark.parametrize(
+    ("name", "key"),
+    [("type", '"type"'), ("id", '"id"'), ("@context-removed", '"@context"'), ("name", '"proof"')],
+    ids=["type", "id", "@context", "signature"],
+)
+def test_a_refusal_points_at_the_line_of_the_value_at_fault(
+    network: SignedNetwork, name: str, key: str
+) -> None:
+    """As a YAML file's problems do: `path:line`, the line of the member the refusal is about
+    (a signature that does not match: the proof)."""
+    document = read_json(network.laser)
+    DOCUMENT_MUTATIONS[name][0](document)
+    if name == "@context-removed":
+        document = {"@context": document.pop("@context", ["x"]), **document}
+    write_json(network.laser, document)
+    result = run("check", "--source", network.site)
+    line = line_of(network.laser, key)
+    assert f"{network.relative(network.laser)}:{line}: error: " in result.err, result.err
+
+
 def test_every_refused_credential_is_reported_at_once(network: SignedNetwork) -> None:
     for credential in network.credentials:
         document = read_json(credential)
@@ -325,7 +350,9 @@ def test_every_refused_credential_is_reported_at_once(network: SignedNetwork) ->
     result = run("check", "--source", network.site)
     assert result.code == 1
     for credential in network.credentials:
-        assert f"{network.relative(credential)}: error: {SIGNATURE}" in result.err
+        # At the proof, the value the signature check is about.
+        line = line_of(credential, '"proof"')
+        assert f"{network.relative(credential)}:{line}: error: {SIGNATURE}" in result.err
     assert result.err.endswith("3 errors, 0 warnings\n")
 
 
@@ -342,9 +369,10 @@ def test_a_re_signed_credential_with_a_stolen_index_is_refused(network: SignedNe
     )
     result = run("check", "--source", network.site)
     assert result.code == 1
+    line = line_of(network.accueil, '"statusListIndex"')
     assert (
-        f"{network.relative(network.accueil)}: error: status list index 0 is already used by "
-        f"{network.laser.stem}.json"
+        f"{network.relative(network.accueil)}:{line}: error: status list index 0 is already used "
+        f"by {network.laser.stem}.json"
     ) in result.err
 
 
@@ -354,7 +382,8 @@ def test_a_refused_credential_is_annotated_for_github(network: SignedNetwork) ->
     write_json(network.laser, document)
     result = run("check", "--source", network.site, "--format", "github")
     assert result.code == 1
-    assert f"::error file={network.relative(network.laser)}::{SIGNATURE}" in result.err
+    line = line_of(network.laser, '"proof"')
+    assert f"::error file={network.relative(network.laser)},line={line}::{SIGNATURE}" in result.err
 
 
 @pytest.mark.parametrize(

@@ -33,6 +33,7 @@ from .credential_fixtures import (
     history_keys,
     issue,
     keygen,
+    line_of,
     network_site,
     ok,
     read_json,
@@ -40,6 +41,8 @@ from .credential_fixtures import (
     snapshot,
     write_json,
 )
+
+CREATED = '"created"'  # the proof's date: where a problem with the signing key points
 
 
 @pytest.fixture
@@ -240,7 +243,8 @@ def test_a_proof_dated_after_the_old_key_ended_is_refused(rotated: SignedNetwork
     result = run("check", "--source", rotated.site)
     assert result.code == 1
     assert (
-        f"{rotated.relative(rotated.laser)}: error: signed on 2025-03-01T10:00:00Z with key "
+        f"{rotated.relative(rotated.laser)}:{line_of(rotated.laser, CREATED)}: error: "
+        "signed on 2025-03-01T10:00:00Z with key "
         "'key-1', which was not valid then (valid from 2024-02-01T10:00:00+00:00 until "
         "2025-01-15T09:00:00+00:00); this credential is not published"
     ) in result.err
@@ -263,7 +267,7 @@ def test_a_compromised_key_invalidates_what_it_signed_from_then_on(network: Sign
     refused = [network.accueil, network.expired]
     for credential in refused:
         assert (
-            f"{network.relative(credential)}: error: signed on "
+            f"{network.relative(credential)}:{line_of(credential, CREATED)}: error: signed on "
             f"{read_json(credential)['proof'][0]['created']} with key 'key-1', compromised since "
             "2024-03-20T00:00:00+00:00; delete this file and issue the badge again with the new key"
         ) in result.err

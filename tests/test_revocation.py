@@ -25,6 +25,7 @@ from .credential_fixtures import (
     copy_network,
     credential_url,
     keygen,
+    line_of,
     ok,
     read_json,
     run,
@@ -374,7 +375,11 @@ def test_a_status_list_bit_set_by_hand_is_refused(network: SignedNetwork) -> Non
     write_json(network.status_list, status)
     result = run("check", "--source", network.site)
     assert result.code == 1
-    assert f"{network.relative(network.status_list)}: error: signature does not match" in result.err
+    line = line_of(network.status_list, '"proof"')
+    assert (
+        f"{network.relative(network.status_list)}:{line}: error: signature does not match"
+        in result.err
+    )
 
 
 def test_the_did_document_publishes_the_key_that_signs_the_status_list(

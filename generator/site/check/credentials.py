@@ -38,6 +38,14 @@ from generator.site.model.problems import Problems
 from generator.site.model.signed import SignedFile
 from generator.site.model.urls import Urls, is_web_link
 
+# Where in a credential a problem points (SignedFile.at gives the line of the value).
+SUBJECT = ("credentialSubject",)
+ACHIEVEMENT = (*SUBJECT, "achievement")
+STATUS = ("credentialStatus",)
+INDEX = (*STATUS, "statusListIndex")
+VALID_FROM = ("validFrom",)
+VALID_UNTIL = ("validUntil",)
+
 
 def check_credentials(
     network: Network,
@@ -109,12 +117,12 @@ def _accepted(
     except Consequence:
         return None
     except Refused as refusal:
-        problems.error(signed.source, f"{refusal}; this credential is not published")
+        problems.error(signed.at(refusal.at), f"{refusal}; this credential is not published")
         return None
     taken = indexes.setdefault((signed.issuer, award.status_index), signed.slug)
     if taken != signed.slug:
         problems.error(
-            signed.source,
+            signed.at(INDEX),
             f"status list index {award.status_index} is already used by {taken}.json; "
             "every credential of a structure needs its own index (re-issue it)",
         )
@@ -153,53 +161,59 @@ def _check_credential(
     issuer = structure_of(network, signed)
     if isinstance(document.get("credentialStatus"), list):
         # The form signed before the format was frozen: say that first, and what to do.
-        raise Refused(str(status_problem(document)))
+        raise Refused(str(status_problem(document)), STATUS)
     if document.get("@context") != CREDENTIAL_CONTEXT:
-        raise Refused(f"@context must be exactly {CREDENTIAL_CONTEXT}")
+        raise Refused(f"@context must be exactly {CREDENTIAL_CONTEXT}", ("@context",))
     if document.get("type") != ["VerifiableCredential", "OpenBadgeCredential"]:
-        raise Refused("type must be ['VerifiableCredential', 'OpenBadgeCredential']")
+        raise Refused("type must be ['VerifiableCredential', 'OpenBadgeCredential']", ("type",))
     expected_id = urls.absolute(urls.credential(issuer.slug, signed.slug))
     if document.get("id") != expected_id:
-        raise Refused(f"id is '{document.get('id')}' but this file is published at {expected_id}")
+        raise Refused(
+            f"id is '{document.get('id')}' but this file is published at {expected_id}", ("id",)
+        )
     issuer_id = (
         document.get("issuer", {}).get("id") if isinstance(document.get("issuer"), dict) else None
     )
     if issuer_id != urls.did(issuer.slug):
         raise Refused(
-            f"issued by '{issuer_id}' but stored in the folder of {issuer.slug} ({urls.did(issuer.slug)})"
+            f"issued by '{issuer_id}' but stored in the folder of {issuer.slug} ({urls.did(issuer.slug)})",
+            ("issuer", "id"),
         )
     signature = check_signature(document, issuer, urls, cache, signed.data)
     badge = _badge_of(network, urls, issuer, document)
-    valid_from = parse_instant(str(document.get("validFrom")), "validFrom")
+    valid_from = parse_instant(str(document.get("validFrom")), "validFrom", VALID_FROM)
     valid_until = (
-        parse_instant(str(document["validUntil"]), "validUntil")
+        parse_instant(str(document["validUntil"]), "validUntil", VALID_UNTIL)
         if "validUntil" in document
         else None
     )
     if valid_until is not None and valid_until <= valid_from:
-        raise Refused("validUntil is not after validFrom")
+        raise Refused("validUntil is not after validFrom", VALID_UNTIL)
     if valid_from > now:
-        raise Refused(f"validFrom {document['validFrom']} is in the future")
+        raise Refused(f"validFrom {document['validFrom']} is in the future", VALID_FROM)
     _check_awardable(badge, valid_from)
     if link := _link_not_on_the_web(document):
         raise Refused(
             f"{link[0]} is '{link[1]}', which is not an http(s) address; the site would publish "
-            "it as a link: delete this credential and issue it again with a web address"
+            "it as a link: delete this credential and issue it again with a web address",
+            link[2],
         )
     if unhashed := unhashed_identifiers(document):
         raise Refused(
             f"credentialSubject.identifier[{unhashed[0]}] is not a salted hash (sha256$…); a "
             "recipient's identity is never published as it is: delete this credential and "
-            "issue it again with 'build.py issue'"
+            "issue it again with 'build.py issue'",
+            (*SUBJECT, "identifier", unhashed[0]),
         )
     if recipient_identity(document) is None:
-        raise Refused("credentialSubject has no hashed email identifier")
+        raise Refused("credentialSubject has no hashed email identifier", SUBJECT)
     if problem := status_problem(document):
-        raise Refused(problem)
+        raise Refused(problem, STATUS)
     entry = status_entry(document)
     if entry is None or entry[0] != urls.absolute(urls.status_list(issuer.slug)):
         raise Refused(
-            f"credentialStatus must point to {urls.absolute(urls.status_list(issuer.slug))}"
+            f"credentialStatus must point to {urls.absolute(urls.status_list(issuer.slug))}",
+            STATUS,
         )
     return Award(
         issuer=issuer,
@@ -215,14 +229,16 @@ def _check_credential(
     )
 
 
-def _link_not_on_the_web(document: Mapping[str, Any]) -> tuple[str, str] | None:
+def _link_not_on_the_web(
+    document: Mapping[str, Any],
+) -> tuple[str, str, tuple[str | int, ...]] | None:
     """The first field the site shows as a link (evidence, alignment, image, criteria) whose
-    value is not an http(s) URL: (where, value)."""
+    value is not an http(s) URL: (where, value, its path in the document)."""
     evidence = document.get("evidence", [])
     subject = document.get("credentialSubject")
     achievement = subject.get("achievement") if isinstance(subject, dict) else None
-    fields: list[tuple[str, Any]] = [
-        (f"evidence[{index}].id", item.get("id"))
+    fields: list[tuple[str, Any, tuple[str | int, ...]]] = [
+        (f"evidence[{index}].id", item.get("id"), ("evidence", index, "id"))
         for index, item in enumerate(evidence if isinstance(evidence, list) else [])
         if isinstance(item, dict) and "id" in item
     ]
@@ -230,12 +246,20 @@ def _link_not_on_the_web(document: Mapping[str, Any]) -> tuple[str, str] | None:
         for name in ("image", "criteria"):
             part = achievement.get(name)
             if isinstance(part, dict) and "id" in part:
-                fields.append((f"achievement.{name}.id", part["id"]))
+                fields.append((f"achievement.{name}.id", part["id"], (*ACHIEVEMENT, name, "id")))
         alignments = achievement.get("alignment", [])
         for index, alignment in enumerate(alignments if isinstance(alignments, list) else []):
             if isinstance(alignment, dict) and "targetUrl" in alignment:
-                fields.append((f"achievement.alignment[{index}].targetUrl", alignment["targetUrl"]))
-    return next(((where, str(value)) for where, value in fields if not is_web_link(value)), None)
+                fields.append(
+                    (
+                        f"achievement.alignment[{index}].targetUrl",
+                        alignment["targetUrl"],
+                        (*ACHIEVEMENT, "alignment", index, "targetUrl"),
+                    )
+                )
+    return next(
+        ((where, str(value), at) for where, value, at in fields if not is_web_link(value)), None
+    )
 
 
 def _badge_of(network: Network, urls: Urls, issuer: Issuer, document: Mapping[str, Any]) -> Badge:
@@ -257,11 +281,12 @@ def _badge_of(network: Network, urls: Urls, issuer: Issuer, document: Mapping[st
     ):
         raise Consequence(f"the file of badge '{achievement_id}' could not be read")
     if badge is None:
-        raise Refused(f"achievement '{achievement_id}' is not a badge of this network")
+        raise Refused(f"achievement '{achievement_id}' is not a badge of this network", ACHIEVEMENT)
     if badge not in network.awarded_by(issuer):
         raise Refused(
             f"{issuer.slug} does not award '{badge.slug}' (not in the 'awards' of "
-            f"content/issuers/{issuer.slug}.yaml, and not its own badge)"
+            f"content/issuers/{issuer.slug}.yaml, and not its own badge)",
+            ACHIEVEMENT,
         )
     return badge
 
@@ -270,14 +295,19 @@ def _check_awardable(badge: Badge, valid_from: datetime) -> None:
     """Approved now, or approved at the award date and retired since."""
     day = valid_from.date()
     if badge.status == "proposed":
-        raise Refused(f"badge '{badge.slug}' is only proposed; it cannot be awarded until approved")
+        raise Refused(
+            f"badge '{badge.slug}' is only proposed; it cannot be awarded until approved",
+            ACHIEVEMENT,
+        )
     if badge.approved_on and day < badge.approved_on:
         raise Refused(
-            f"awarded on {day}, before badge '{badge.slug}' was approved ({badge.approved_on})"
+            f"awarded on {day}, before badge '{badge.slug}' was approved ({badge.approved_on})",
+            VALID_FROM,
         )
     if badge.status == "retired" and badge.retired_on and day > badge.retired_on:
         raise Refused(
-            f"awarded on {day}, after badge '{badge.slug}' was retired ({badge.retired_on})"
+            f"awarded on {day}, after badge '{badge.slug}' was retired ({badge.retired_on})",
+            VALID_FROM,
         )
 
 

@@ -20,6 +20,10 @@ from generator.site.model.problems import Problems
 from generator.site.model.signed import SignedFile
 from generator.site.model.urls import Urls
 
+ENCODED_LIST = ("credentialSubject", "encodedList")
+SUBJECT_ID = ("credentialSubject", "id")
+STATUS_INDEX = ("credentialStatus", "statusListIndex")
+
 
 def check_status(
     network: Network, urls: Urls, problems: Problems, cache: VerifiedProofs | None
@@ -31,7 +35,7 @@ def check_status(
         except Consequence:
             pass
         except Refused as refusal:
-            problems.error(signed.source, f"{refusal}; the status list is not published")
+            problems.error(signed.at(refusal.at), f"{refusal}; the status list is not published")
     revoked: dict[tuple[str, str], Revocation] = {}
     for (issuer_slug, slug), signed in sorted(network.revocations.items()):
         try:
@@ -39,7 +43,7 @@ def check_status(
         except Consequence:
             pass
         except Refused as refusal:
-            problems.error(signed.source, f"{refusal}; this revocation record is not valid")
+            problems.error(signed.at(refusal.at), f"{refusal}; this revocation record is not valid")
     return revoked
 
 
@@ -49,14 +53,14 @@ def _check_status_list(
     issuer = structure_of(network, signed)
     expected = urls.absolute(urls.status_list(issuer.slug))
     if signed.document.get("id") != expected:
-        raise Refused(f"id must be {expected}")
+        raise Refused(f"id must be {expected}", ("id",))
     if signed.document.get("issuer") != urls.did(issuer.slug):
-        raise Refused(f"issuer must be {urls.did(issuer.slug)}")
+        raise Refused(f"issuer must be {urls.did(issuer.slug)}", ("issuer",))
     check_signature(signed.document, issuer, urls, cache, signed.data)
     try:
         statuslist.decode_status_list(str(signed.document["credentialSubject"]["encodedList"]))
     except (KeyError, TypeError, ValueError) as error:
-        raise Refused(f"encodedList is unusable: {error}") from None
+        raise Refused(f"encodedList is unusable: {error}", ENCODED_LIST) from None
 
 
 def _check_revocation(
@@ -64,15 +68,19 @@ def _check_revocation(
 ) -> Revocation:
     issuer = structure_of(network, signed)
     if signed.document.get("issuer") != urls.did(issuer.slug):
-        raise Refused(f"issuer must be {urls.did(issuer.slug)}")
+        raise Refused(f"issuer must be {urls.did(issuer.slug)}", ("issuer",))
     expected = urls.absolute(urls.credential(issuer.slug, signed.slug))
     subject = signed.document.get("credentialSubject")
     if not isinstance(subject, dict) or subject.get("id") != expected:
-        raise Refused(f"credentialSubject.id must be the revoked credential, {expected}")
+        raise Refused(
+            f"credentialSubject.id must be the revoked credential, {expected}", SUBJECT_ID
+        )
     signature = check_signature(signed.document, issuer, urls, cache, signed.data)
     return Revocation(
         reason=revocation_reason(signed),
-        revoked_at=parse_instant(str(signed.document.get("validFrom")), "validFrom"),
+        revoked_at=parse_instant(
+            str(signed.document.get("validFrom")), "validFrom", ("validFrom",)
+        ),
         signed_at=signature.created,
     )
 
@@ -118,15 +126,15 @@ def check_status_bit(
     try:
         bit = statuslist.is_set(encoded, award.status_index)
     except ValueError as error:
-        problems.error(award.credential.source, f"status list index unusable: {error}")
+        problems.error(award.credential.at(STATUS_INDEX), f"status list index unusable: {error}")
         return
     if bit and not has_record:
         problems.error(
-            award.credential.source,
+            award.credential.at(STATUS_INDEX),
             "revoked in the status list but has no revocation record; revoke it with 'build.py revoke'",
         )
     elif not bit and has_record:
         problems.error(
-            award.credential.source,
+            award.credential.at(STATUS_INDEX),
             "has a revocation record but is not revoked in the status list; revoke it again with 'build.py revoke'",
         )
