@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from .conftest import copy_example
-from .credential_fixtures import ok, run, snapshot
+from .credential_fixtures import line_of, ok, run, snapshot
 
 REVOKED = "assertions/fablab-exemple-port/20240420-6ebc5c6e.json"
 RECORD = "assertions/fablab-exemple-port/revocations/20240420-6ebc5c6e.json"
@@ -78,6 +78,15 @@ def test_a_revoked_credential_may_be_deleted_and_its_addresses_keep_answering(
     # What the file alone gave is gone: the credential and its baked image.
     assert f"{AWARD}/credential.json" not in after
     assert f"{AWARD}/badge.png" not in after
+    # The stamped card the revoked page shared is its badge's, not the person's: it stays, the
+    # same bytes at the same address, with every other of the structure's badges' (the record
+    # does not say which badge the award was).
+    stamped = {path for path in before if "/share-revoked-" in path}
+    assert stamped == {
+        f"badges/impression-3d-fdm-utilisateur-autonome/share-revoked-{language}.png"
+        for language in ("fr", "en", "br")
+    }
+    assert all(after[path] == before[path] for path in stamped)
 
 
 def test_the_record_of_a_deleted_credential_is_still_verified(source: Path) -> None:
@@ -87,7 +96,8 @@ def test_the_record_of_a_deleted_credential_is_still_verified(source: Path) -> N
     (source / RECORD).write_text(json.dumps(record, ensure_ascii=False, indent=2), "utf-8")
     result = run("check", "--source", source)
     assert result.code == 1
-    assert f"{RECORD}: error: signature does not match" in result.err
+    line = line_of(source / RECORD, '"proof"')
+    assert f"{RECORD}:{line}: error: signature does not match" in result.err
 
 
 def test_a_deleted_credential_that_was_never_revoked_leaves_no_page(
