@@ -98,6 +98,15 @@ def draw_shares(
 
     network = checked.network
     stated = stated_badges(checked.awards.values(), network.earlier.values(), checked.now)
+    # A revoked award's page showed its badge's stamped card; once its credential is deleted
+    # (only the revocation record is left, which does not name the badge), the card's address
+    # must still answer: every badge its structure awards keeps a revoked card.
+    stated |= {
+        (badge.slug, "revoked")
+        for issuer, _ in network.revoked_and_deleted
+        if issuer in network.issuers
+        for badge in network.awarded_by(network.issuers[issuer])
+    }
     stamps = {
         (state, language): checked.theme.translated(language, word)
         for state, (word, _) in STAMPS.items()
