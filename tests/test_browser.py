@@ -26,7 +26,7 @@ BROWSER_TESTS = ROOT / "tests" / "browser"
 RUN = BROWSER_TESTS / "run.mjs"
 CHROMIUM = Path("/usr/bin/chromium")
 NODE = shutil.which("node")
-INSTALL = "apt-get install -y chromium && npm ci --prefix tests/browser --no-audit --no-fund"
+INSTALL = "apt-get install -y chromium && npm ci --prefix tests/browser --no-audit --no-fund --prefer-offline"
 
 if not CHROMIUM.exists():
     pytest.skip(

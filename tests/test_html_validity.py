@@ -23,7 +23,7 @@ VNU = (
 JAVA = shutil.which("java")
 INSTALL = (
     "apt-get install default-jre-headless && "
-    "npm ci --prefix tests/html --no-audit --no-fund --ignore-scripts"
+    "npm ci --prefix tests/html --no-audit --no-fund --prefer-offline --ignore-scripts"
 )
 
 if JAVA is None or not VNU.is_file():

@@ -30,7 +30,7 @@ INTEROP = ROOT / "tests" / "interop"
 VERIFY = INTEROP / "verify.mjs"
 VERIFY_DCC = INTEROP / "verify-dcc.mjs"
 NODE = shutil.which("node")
-INSTALL = "npm ci --prefix tests/interop --no-audit --no-fund"
+INSTALL = "npm ci --prefix tests/interop --no-audit --no-fund --prefer-offline"
 
 if NODE is None:
     pytest.skip(
