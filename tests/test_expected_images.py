@@ -117,9 +117,10 @@ def _with_logo(screen: Image.Image, left: int, top: int, colour: str = "#1d6b70"
 def test_a_logo_missing_moved_or_recoloured_on_the_largest_screen_fails(change: str) -> None:
     screen = _screen()
     blank = (screen.width - LOGO - 40, screen.height // 2)  # in the white margin
-    assert screen.crop((*blank, blank[0] + LOGO + 2, blank[1] + LOGO + 2)).getcolors() == [
-        ((LOGO + 2) ** 2, (255, 255, 255))
-    ]
+    margin = screen.crop((*blank, blank[0] + LOGO + 2, blank[1] + LOGO + 2))
+    assert margin.getcolors() == [((LOGO + 2) ** 2, (255, 255, 255))], (
+        f"{SCREEN_IMAGE}'s right margin is no longer white: draw the logo somewhere white"
+    )
     expected = _with_logo(screen, *blank)
     actual = {
         "missing": screen,
