@@ -6,18 +6,22 @@ its items share one line box, whatever the page and language. On a phone (320x64
 390x844) it folds into a button that opens it and that Escape closes. The tables (the skills
 map's domains and levels, a structure's machines, a domain's structures and machines) show
 every cell whole within the screen at 320 px and at 1366 px, with nothing that scrolls
-sideways, and a count of zero is a plain number, never a link.
+sideways, and a count of zero is a plain number, never a link. The opened menu and a card of
+the skills map on a phone are compared with the expected images of tests/expected-images/.
 """
 
 from __future__ import annotations
 
+import functools
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from .test_browser import PREFIX, run_checks
-from .test_page_layout import observed
+from .image_comparison import SCREEN, assert_looks_as_expected, chromium_and_fonts
+from .test_browser import CHROMIUM, PREFIX, run_checks
+from .test_page_layout import SCREENSHOTS, observed
 
 LAPTOPS = {"1024x768": (1024, 768), "1366x900": (1366, 900)}
 PHONES = {"320x640": (320, 640), "390x844": (390, 844)}
@@ -39,6 +43,12 @@ TABLE_PAGES = {
 TABLE_SIZES = {"320x640": (320, 640), "1366x900": (1366, 900)}
 CELLS = "main table tbody th, main table td"
 HEADS, HEADERS = "main table thead", "main table thead th"  # kept for screen readers on phones
+# What words cannot say, compared with tests/expected-images/ (tests/image_comparison.py): the
+# menu opened on a phone's first screen, and the skills map's first row as a card on a phone.
+EXPECTED_SHOTS = {
+    "menu-award-320x640": {"do": "screenshot"},
+    "tables-map-320x640": {"do": "screenshot", "selector": "main table.matrix tbody tr"},
+}
 
 
 def checks() -> list[dict[str, Any]]:
@@ -56,6 +66,7 @@ def checks() -> list[dict[str, Any]]:
             steps = [
                 {"do": "visible", "selector": MENU_ITEMS},
                 {"do": "click", "selector": ".menu-folded summary"},
+                *_expected_shot(f"menu-{page}-{size}"),
                 {"do": "boxes", "selector": MENU_ITEMS},
                 {"do": "overflow"},
                 {"do": "press", "key": "Escape"},
@@ -73,10 +84,20 @@ def checks() -> list[dict[str, Any]]:
                 {"do": "texts", "selector": "main table a"},
                 {"do": "count", "selector": "main table .count-zero"},
                 {"do": "overflow"},
+                *_expected_shot(f"tables-{page}-{size}"),
                 {"do": "axe"},
             ]
             found.append(_check(f"tables-{page}-{size}", path, width, height, steps))
     return found
+
+
+def _expected_shot(name: str) -> list[dict[str, Any]]:
+    """The screenshot step of a check whose picture is compared, none for the others."""
+    if name not in EXPECTED_SHOTS:
+        return []
+    folder = SCREENSHOTS / "after"
+    folder.mkdir(parents=True, exist_ok=True)
+    return [{**EXPECTED_SHOTS[name], "file": str(folder / f"{name}.png")}]
 
 
 def _check(name: str, path: str, width: int, height: int, steps: list[Any]) -> dict[str, Any]:
@@ -164,3 +185,13 @@ def test_a_zero_is_never_a_link(seen: dict[str, dict[str, Any]], name: str) -> N
 def test_no_accessibility_violation_in_a_table(seen: dict[str, dict[str, Any]], name: str) -> None:
     violations = observed(seen, name, "axe")
     assert violations == [], json.dumps(violations, indent=1, ensure_ascii=False)
+
+
+@pytest.mark.parametrize("name", EXPECTED_SHOTS)
+def test_the_phone_s_menu_and_skills_map_look_as_expected(
+    seen: dict[str, dict[str, Any]], name: str, request: pytest.FixtureRequest
+) -> None:
+    shot = Path(observed(seen, name, "screenshot", EXPECTED_SHOTS[name].get("selector", "")))
+    update = bool(request.config.getoption("--update-golden"))
+    drawn_by = functools.partial(chromium_and_fonts, CHROMIUM)
+    assert_looks_as_expected(shot, name, SCREEN, update=update, drawn_by=drawn_by)

@@ -4,18 +4,22 @@ The example network is served as in test_browser.py (the session's `served`);
 tests/browser/run.mjs opens every kind of page at 320x640, 390x844 and 1366x900 and reports
 the page's width, where an award's status, earner line, criteria and sharing row are, what
 its text says to a visitor and which sharing actions it offers, and runs axe. A screenshot of
-each first screen is kept in tests/browser/screenshots/after/ (git-ignored), to be looked at.
+each first screen is kept in tests/browser/screenshots/after/ (git-ignored), to be looked at;
+the award page's are compared with the expected images of tests/expected-images/.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from .test_browser import BROWSER_TESTS, PREFIX, run_checks
+from .image_comparison import SCREEN, assert_looks_as_expected, chromium_and_fonts
+from .test_browser import BROWSER_TESTS, CHROMIUM, PREFIX, run_checks
 
 SCREENSHOTS = BROWSER_TESTS / "screenshots"
 VIEWPORTS = {"320x640": (320, 640), "390x844": (390, 844), "1366x900": (1366, 900)}
@@ -278,3 +282,22 @@ def test_the_footer_reaches_the_bottom_of_the_window(
     # a short page leaves no white band below its footer
     height = VIEWPORTS[name.rsplit("-", 1)[1]][1]
     assert observed(seen, name, "box", FOOTER)["bottom"] >= height - 0.5
+
+
+# What words cannot say, compared with tests/expected-images/ (tests/image_comparison.py): the
+# award page's first screen, valid (BIK'LAB's initial in its disc) and revoked (its structure's
+# logo beside the award, the status box), with the menu on one line on a laptop and folded on
+# phones.
+EXPECTED_SCREENS = [
+    f"{page}-{size}" for page in ("award-valid", "award-revoked") for size in VIEWPORTS
+]
+
+
+@pytest.mark.parametrize("name", EXPECTED_SCREENS)
+def test_the_award_page_s_first_screen_looks_as_expected(
+    seen: dict[str, dict[str, Any]], name: str, request: pytest.FixtureRequest
+) -> None:
+    shot = Path(observed(seen, name, "screenshot"))
+    update = bool(request.config.getoption("--update-golden"))
+    drawn_by = functools.partial(chromium_and_fonts, CHROMIUM)
+    assert_looks_as_expected(shot, name, SCREEN, update=update, drawn_by=drawn_by)
