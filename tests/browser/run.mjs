@@ -30,7 +30,7 @@
 // loading its page anew there, rather than each in a new tab (a new tab costs Chromium a
 // renderer process: a third of the CPU of a check that only loads a page and reads it). For
 // checks that change nothing but their own document (no media, permission or clipboard), each
-// with its viewport.
+// with its viewport (or all of them with the default one).
 // A check may carry `context`: Playwright context options (e.g. {javaScriptEnabled: false});
 // it then runs in a separate context made with them, in its own fresh profile.
 //
