@@ -17,6 +17,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import traceback
 from collections.abc import Callable
@@ -165,8 +166,7 @@ def killed_build(source: Path, out: Path, moment: str, exchange: bool) -> None:
     """Build in a child process, forked from this one (which has the generator loaded), in a
     process group of its own that it kills whole at the moment."""
     kind, number = moment.split()
-    printed = out.parent / f"{out.name}.killed-build.txt"
-    with printed.open("w", encoding="utf-8") as output:
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as output:  # what the child printed
         child = os.fork()
         if child == 0:  # the child: it is killed, or it ends here, never returns
             code = 70
@@ -179,10 +179,10 @@ def killed_build(source: Path, out: Path, moment: str, exchange: bool) -> None:
             finally:
                 output.flush()
                 os._exit(code)
-    _, status = os.waitpid(child, 0)
-    returncode = -os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status)
-    assert returncode in (-signal.SIGKILL, 0), printed.read_text("utf-8")
-    printed.unlink()
+        _, status = os.waitpid(child, 0)
+        returncode = -os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status)
+        output.seek(0)
+        assert returncode in (-signal.SIGKILL, 0), output.read()
 
 
 # The moments: before and after each step of the swap (an exchange: swap 1 and 2; two renames:
