@@ -9,83 +9,86 @@ still what the last build wrote.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import random
 import shutil
 import signal
 import subprocess
 import sys
-import textwrap
+import tempfile
 import time
+import traceback
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from generator.cache import cache_folder
+from generator.cli.commands import main
 from generator.site.write import writer as write
 from generator.site.write.output_folder import output_folder_lock, recover_output_folder
 
 from .conftest import EPOCH, ROOT, copy_site
 from .credential_fixtures import snapshot
 
-# Run in a child process: build, killing the whole process group (the build and any worker)
-# at the chosen moment. MOMENT is "file N" (the Nth file the build creates or links) or
-# "swap N" (the Nth rename or exchange of the swap), or "clean" (removing the old site).
-KILLER = textwrap.dedent(
-    """
-    import os, signal, sys, shutil
-    from pathlib import Path
-    from generator.site.write import writer as write
-    from generator.cli.commands import main
 
-    kind, number, exchange = sys.argv[1], int(sys.argv[2]), sys.argv[3] == "exchange"
+def _build_killed_at(kind: str, number: int, exchange: bool, argv: list[str]) -> int:
+    """In a child process: build, killing the whole process group (the build and any worker)
+    at the chosen moment. kind and number are "file N" (the Nth file the build creates or
+    links) or "swap N" (the Nth rename or exchange of the swap), or "clean" (removing the old
+    site); without exchange, the swap is two renames, as where the system cannot exchange."""
     count = 0
 
-    def tick(what):
-        global count
+    def tick(what: str) -> None:
+        nonlocal count
         if what == kind:
             count += 1
             if count == number:
                 os.killpg(0, signal.SIGKILL)
 
     create, place = write._create, write._place
-    def counted_create(target, data):
+
+    def counted_create(target: Path, data: bytes) -> None:
         tick("file")
         create(target, data)
-    def counted_place(old, data, target):
+
+    def counted_place(old: Path, data: bytes, target: Path) -> None:
         tick("file")
         place(old, data, target)
-    write._create = counted_create
-    write._place = counted_place
 
     real_exchange = write.exchange
-    def counted_exchange(a, b):
+
+    def counted_exchange(a: Path, b: Path) -> bool:
         if not exchange:
             return False  # as where the system cannot: two renames
         tick("swap")
         done = real_exchange(a, b)
         tick("swap")
         return done
-    write.exchange = counted_exchange
 
     real_rename = Path.rename
-    def counted_rename(self, target):
+
+    def counted_rename(self: Path, target: Path) -> Path:
         tick("swap")
         result = real_rename(self, target)
         tick("swap")
         return result
-    Path.rename = counted_rename
 
     real_rmtree = shutil.rmtree
-    def counted_rmtree(path, *args, **kwargs):
+
+    def counted_rmtree(path: Path, *args: Any, **kwargs: Any) -> None:
         tick("clean")
         real_rmtree(path, *args, **kwargs)
-    write.shutil.rmtree = counted_rmtree
 
-    sys.exit(main(sys.argv[4:]))
-    """
-)
+    # The child's own copies of these modules: the test's process is not changed.
+    write._create, write._place, write.exchange = counted_create, counted_place, counted_exchange
+    Path.rename = counted_rename  # type: ignore[method-assign,assignment]
+    write.shutil.rmtree = counted_rmtree  # type: ignore[assignment]
+    return main(argv)
 
 
 def build_command(source: Path, out: Path, *more: str) -> list[str]:
@@ -100,6 +103,24 @@ def run_build(source: Path, out: Path, *more: str) -> subprocess.CompletedProces
         text=True,
         timeout=120,
     )
+
+
+@dataclass(frozen=True)
+class Built:
+    """What a build run in this process returned and printed (as run_build's process)."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def build_here(source: Path, out: Path) -> Built:
+    """Build in this process: for the builds whose own process is not what a test is about
+    (starting Python and importing the generator for each cost most of this module's time)."""
+    stdout, stderr = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+        code = main(build_command(source, out))
+    return Built(code, stdout.getvalue(), stderr.getvalue())
 
 
 def leftovers(out: Path) -> list[str]:
@@ -118,10 +139,10 @@ def built_two_sites(
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("SOURCE_DATE_EPOCH", EPOCH)
         patch.setenv("FABABREST_CACHE_DIR", str(root / "cache"))
-        assert run_build(source, root / "old").returncode == 0
+        assert build_here(source, root / "old").returncode == 0
         page = source / "content" / "pages" / "index.md"
         page.write_text(page.read_text("utf-8") + "\nUne phrase de plus.\n", "utf-8")
-        assert run_build(source, root / "new").returncode == 0
+        assert build_here(source, root / "new").returncode == 0
         store = cache_folder(source)
     old, new = snapshot(root / "old"), snapshot(root / "new")
     assert old != new
@@ -142,24 +163,26 @@ def two_sites(
 
 
 def killed_build(source: Path, out: Path, moment: str, exchange: bool) -> None:
+    """Build in a child process, forked from this one (which has the generator loaded), in a
+    process group of its own that it kills whole at the moment."""
     kind, number = moment.split()
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            KILLER,
-            kind,
-            number,
-            "exchange" if exchange else "renames",
-            *build_command(source, out),
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        start_new_session=True,  # its own process group, which it kills whole
-    )
-    assert result.returncode in (-signal.SIGKILL, 0), result.stderr
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as output:  # what the child printed
+        child = os.fork()
+        if child == 0:  # the child: it is killed, or it ends here, never returns
+            code = 70
+            try:
+                os.setsid()
+                with contextlib.redirect_stdout(output), contextlib.redirect_stderr(output):
+                    code = _build_killed_at(kind, int(number), exchange, build_command(source, out))
+            except BaseException:
+                traceback.print_exc(file=output)
+            finally:
+                output.flush()
+                os._exit(code)
+        _, status = os.waitpid(child, 0)
+        returncode = -os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status)
+        output.seek(0)
+        assert returncode in (-signal.SIGKILL, 0), output.read()
 
 
 # The moments: before and after each step of the swap (an exchange: swap 1 and 2; two renames:
@@ -182,7 +205,7 @@ def test_a_build_killed_at_any_moment_leaves_a_whole_site_where_the_system_excha
     out = source / "_site"
     killed_build(source, out, moment, exchange=True)
     assert snapshot(out) in (old, new)  # at once: no moment without a site
-    assert run_build(source, out).returncode == 0
+    assert build_here(source, out).returncode == 0
     assert snapshot(out) == new
     assert leftovers(out) == []
 
@@ -202,7 +225,7 @@ def test_a_build_killed_between_two_renames_is_recovered_by_the_next(
         with output_folder_lock(out, "build"):
             recover_output_folder(out)
     assert snapshot(out) in (old, new)
-    assert run_build(source, out).returncode == 0
+    assert build_here(source, out).returncode == 0
     assert snapshot(out) == new
     assert leftovers(out) == []
 
@@ -214,7 +237,7 @@ def test_a_site_set_aside_is_put_back_even_if_the_next_build_fails(
     out = source / "_site"
     out.rename(out.parent / "._site.old-abcd1234")
     (source / "content" / "site.yaml").write_text("base_url: [\n", "utf-8")
-    result = run_build(source, out)
+    result = build_here(source, out)
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert snapshot(out) == old
     assert leftovers(out) == []
@@ -229,7 +252,7 @@ def test_what_interrupted_builds_left_is_removed_and_nothing_else(
         (source / name / "static").mkdir(parents=True)
     for name in ("._site.new-mine", ".other.new-abcd1234", "._site.new-abcd12345"):
         (source / name).mkdir()
-    assert run_build(source, out).returncode == 0
+    assert build_here(source, out).returncode == 0
     assert sorted(p.name for p in source.iterdir() if p.name.startswith(".")) == [
         "._site.lock",
         "._site.new-abcd12345",
@@ -323,12 +346,12 @@ def test_a_damaged_output_is_repaired_by_the_next_build(
 ) -> None:
     source = minimal_site()
     out = source / "_site"
-    assert run_build(source, out).returncode == 0
+    assert build_here(source, out).returncode == 0
     good = snapshot(out)
-    unchanged = run_build(source, out)
+    unchanged = build_here(source, out)
     assert "nothing changed since the last build" in unchanged.stdout  # the shortcut works
     damage(out)
-    repaired = run_build(source, out)
+    repaired = build_here(source, out)
     assert repaired.returncode == 0 and "built " in repaired.stdout
     assert snapshot(out) == good
 

@@ -105,6 +105,8 @@ def _check(name: str, path: str, width: int, height: int, steps: list[Any]) -> d
         "name": name,
         "path": PREFIX + path,
         "viewport": {"width": width, "height": height},
+        # each check loads its page anew, in one tab (run.mjs): it changes only its document
+        "tab": "menu-tables",
         "steps": steps,
     }
 

@@ -130,6 +130,8 @@ def checks(label: str) -> list[dict[str, Any]]:
                     "name": f"{page}-{size}",
                     "path": PREFIX + path,
                     "viewport": {"width": width, "height": height},
+                    # each check loads its page anew, in one tab (run.mjs): they only read it
+                    "tab": "layout",
                     "steps": steps,
                 }
             )

@@ -117,7 +117,9 @@ def printed(
                 steps.append({"do": "click", "selector": ".add-to summary"})
                 steps.append({"do": "screenshot", "selector": ".wallet img", "file": shot})
                 steps.append({"do": "attribute", "selector": "#wallet-link", "name": "href"})
-        checks.append({"name": str(number), "path": urlsplit(page.url).path, "steps": steps})
+        # each check loads its page anew, in one tab (run.mjs): it changes only its document
+        path = urlsplit(page.url).path
+        checks.append({"name": str(number), "path": path, "tab": "print", "steps": steps})
     listed = out / "checks.json"
     listed.write_text(json.dumps(checks), "utf-8")
     try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from functools import cache
 from pathlib import Path
 
 SOURCE_HELP = (
@@ -17,6 +18,9 @@ SINCE_HELP = (
 )
 
 
+# Made once per process (a parser is only read when it parses): a process that runs commands
+# again (the tests) does not make its hundred options again.
+@cache
 def parser(prog: str) -> argparse.ArgumentParser:
     """The command line's parser; each subcommand's own parser is its namespace's `parser`
     (for usage errors found after parsing)."""

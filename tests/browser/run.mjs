@@ -26,6 +26,11 @@
 // option chosen), url (the page's address now), waitUrl {pattern} (until the address matches).
 //
 // A check may carry `viewport`: {width, height}, set before the page is opened.
+// A check may carry `tab`: a name; the checks of one tab run in it one after the other, each
+// loading its page anew there, rather than each in a new tab (a new tab costs Chromium a
+// renderer process: a third of the CPU of a check that only loads a page and reads it). For
+// checks that change nothing but their own document (no media, permission or clipboard), each
+// with its viewport (or all of them with the default one).
 // A check may carry `context`: Playwright context options (e.g. {javaScriptEnabled: false});
 // it then runs in a separate context made with them, in its own fresh profile.
 //
@@ -168,8 +173,17 @@ const actions = {
   },
 };
 
+const tabs = new Map();  // `tab` name -> the page its checks run in
+
 async function runCheck(context, check) {
-  const page = await context.newPage();
+  let page = check.tab === undefined ? null : tabs.get(check.tab);
+  if (page) {
+    page.removeAllListeners('request');
+    page.removeAllListeners('pageerror');
+  } else {
+    page = await context.newPage();
+    if (check.tab !== undefined) tabs.set(check.tab, page);
+  }
   page.setDefaultTimeout(STEP_TIMEOUT_MS);
   if (check.viewport) await page.setViewportSize(check.viewport);
   const report = { name: check.name, path: check.path, status: null, results: [],
@@ -196,7 +210,7 @@ async function runCheck(context, check) {
   } catch (error) {
     report.errors.push(String(error).replace(/\x1b\[[0-9;]*m/g, ''));  // no terminal colours
   } finally {
-    await page.close();
+    if (check.tab === undefined) await page.close();
   }
   return report;
 }

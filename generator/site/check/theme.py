@@ -6,6 +6,7 @@ source compiled before.)"""
 from __future__ import annotations
 
 import io
+from functools import lru_cache
 
 from babel.messages.pofile import PoFileError, read_po
 
@@ -30,10 +31,20 @@ def check_theme(
         data, location = catalogue
         if data is None:
             continue  # the reader said why
-        try:
-            read_po(io.BytesIO(data), locale=language, abort_invalid=True)
-        except PoFileError as error:
-            problems.error(location.at(error.lineno), f"catalogue error: {error}; fix the entry")
-        except UnicodeDecodeError as error:
-            line = data.count(b"\n", 0, error.start) + 1
-            problems.error(location.at(line), "not valid UTF-8; save the catalogue as UTF-8")
+        if (refused := _refusal(language, data)) is not None:
+            line, message = refused
+            problems.error(location.at(line), message)
+
+
+# By the catalogue's bytes: a process that checks again (serve, the tests) does not parse the
+# same catalogue again.
+@lru_cache(maxsize=16)
+def _refusal(language: str, data: bytes) -> tuple[int | None, str] | None:
+    """Where the tool that compiles catalogues refuses this one, and why; None if it reads it."""
+    try:
+        read_po(io.BytesIO(data), locale=language, abort_invalid=True)
+    except PoFileError as error:
+        return error.lineno, f"catalogue error: {error}; fix the entry"
+    except UnicodeDecodeError as error:
+        return data.count(b"\n", 0, error.start) + 1, "not valid UTF-8; save the catalogue as UTF-8"
+    return None

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
+from types import CodeType
 from typing import Any, ClassVar
 
 import jinja2
@@ -97,6 +98,9 @@ class _SourceLanguage(gettext.NullTranslations):
         return msgid1 if self._locale.plural_form(n) == "one" else msgid2
 
 
+# By the catalogue's bytes: a process that builds again (serve, the tests) does not parse and
+# compile the same catalogue again (GNUTranslations is not changed once made).
+@lru_cache(maxsize=16)
 def _translations(language: str, catalogue: bytes | None) -> gettext.NullTranslations:
     """The compiled form of a messages.po (none: messages stay as written)."""
     if catalogue is None:
@@ -127,6 +131,10 @@ class _StoredTemplates(jinja2.BytecodeCache):
     # What this process compiled, by the same keys: a process that builds again (serve, the
     # tests) with another store, or one not saved yet, does not compile the theme again.
     _compiled: ClassVar[dict[str, bytes]] = {}
+    # The code this process read from such bytes, by the bytes and the template's checksum:
+    # a template loaded again (every build of serve or of the tests) is not unmarshalled
+    # again (Jinja runs the same code object in each environment; it is never changed).
+    _loaded: ClassVar[dict[tuple[str, bytes], CodeType]] = {}
 
     def load_bytecode(self, bucket: Bucket) -> None:
         """Fill the bucket with the code compiled by an earlier build, if any."""
@@ -137,10 +145,15 @@ class _StoredTemplates(jinja2.BytecodeCache):
             self._store.put(TEMPLATES, key, data)  # for the next process too
         if data is None:
             return
+        if (code := self._loaded.get((bucket.checksum, data))) is not None:
+            bucket.code = code
+            return
         try:
             bucket.bytecode_from_string(data)  # Jinja checks its own magic and the checksum
         except (EOFError, ValueError, TypeError, pickle.UnpicklingError):
             bucket.reset()  # unreadable: compiled again
+        if bucket.code is not None:
+            self._loaded[(bucket.checksum, data)] = bucket.code
 
     def dump_bytecode(self, bucket: Bucket) -> None:
         """Keep the code just compiled for later builds."""
