@@ -7,16 +7,12 @@ import contextlib
 import errno
 import io
 import os
-import subprocess
-import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import ClassVar
 
 import pytest
 
 from generator.cli.commands import main
-from generator.site.write import output_folder
 from generator.site.write import writer as write
 from generator.site.write.output_folder import MARKER
 
@@ -121,82 +117,3 @@ def test_every_refusal_of_the_system_is_a_message_and_the_site_stays(
     )
     assert tree(out) == before
     assert not [p for p in source.iterdir() if p.name.startswith("._site.") and p.is_dir()]
-
-
-# The replaced site: removed after the build, which does not wait for it
-
-
-def _gone(path: Path, seconds: float = 60.0) -> bool:
-    deadline = time.monotonic() + seconds
-    while path.exists():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.05)
-    return True
-
-
-def _trash(out: Path) -> list[Path]:
-    return sorted(p for p in out.parent.iterdir() if p.name.startswith(f".{out.name}.trash-"))
-
-
-class _Spawned:
-    """Stands for the process that deletes a replaced site: records what it was given."""
-
-    calls: ClassVar[list[list[str]]] = []
-
-    def __init__(self, command: list[str], **_: object) -> None:
-        self.calls.append(command)
-
-    def poll(self) -> int:
-        return 0
-
-
-def test_a_rebuild_sets_the_old_site_aside_and_returns_before_it_is_deleted(
-    minimal_site: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    source = minimal_site()
-    out = source / "_site"
-    assert build(source, out)[0] == 0
-    (out / "ancienne-page.html").write_text("l'ancien site", "utf-8")
-    _Spawned.calls = []
-    monkeypatch.setattr(output_folder.subprocess, "Popen", _Spawned)
-    assert build(source, out)[0] == 0
-    assert not (out / "ancienne-page.html").exists() and (out / MARKER).is_file()
-    # The old site, whole, under a name no build reads or puts back; handed to a process.
-    [trash] = _trash(out)
-    assert (trash / "ancienne-page.html").read_text("utf-8") == "l'ancien site"
-    assert [call[-1] for call in _Spawned.calls] == [str(trash)]
-    monkeypatch.undo()
-    # That process is the interpreter deleting it; the next build hands it on again.
-    subprocess.run(_Spawned.calls[0], check=True, timeout=60)
-    assert not trash.exists()
-
-
-def test_the_old_site_is_gone_soon_after_a_rebuild_and_a_leftover_one_too(
-    minimal_site: Callable[..., Path],
-) -> None:
-    source = minimal_site()
-    out = source / "_site"
-    assert build(source, out)[0] == 0
-    # A deletion cut short (the machine stopped): the next build finishes it.
-    leftover = source / "._site.trash-abcd1234"
-    (leftover / "static").mkdir(parents=True)
-    assert build(source, out)[0] == 0
-    assert _gone(leftover)
-    assert all(_gone(trash) for trash in _trash(out))
-    assert (out / MARKER).is_file()
-
-
-def test_the_old_site_is_removed_at_once_when_no_process_can_do_it(
-    minimal_site: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    source = minimal_site()
-    out = source / "_site"
-    assert build(source, out)[0] == 0
-
-    def refused(*_: object, **__: object) -> None:
-        raise OSError(errno.EAGAIN, "Resource temporarily unavailable")
-
-    monkeypatch.setattr(output_folder.subprocess, "Popen", refused)
-    assert build(source, out)[0] == 0
-    assert _trash(out) == [] and (out / MARKER).is_file()

@@ -7,9 +7,7 @@ import logging
 import os
 import re
 import shutil
-import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -168,45 +166,7 @@ else:
 # or, if it stopped between the two renames of a swap where the system cannot exchange two
 # folders in one step, the previous site set aside.
 def _leftover(out_dir: Path) -> re.Pattern[str]:
-    return re.compile(rf"\.{re.escape(out_dir.name)}\.(new|old|trash)-[A-Za-z0-9_]{{8}}")
-
-
-# Deleting a whole site (tens of thousands of files) takes seconds, which no one should wait
-# for once the new site is in place: the old one is renamed to a name of its own beside the
-# folder (`.<name>.trash-XXXXXXXX`, which no build reads or puts back) and deleted by a
-# process that outlives the build. Its Popen objects are kept, so that they are reaped.
-_DELETE = "import shutil, sys; shutil.rmtree(sys.argv[1], ignore_errors=True)"
-_deleting: list[subprocess.Popen[bytes]] = []
-
-
-def discard(folder: Path, out_dir: Path) -> None:
-    """Remove a folder beside out_dir (a replaced site) without waiting for it; if it cannot
-    be set aside and handed to a process of its own, it is removed here."""
-    trash = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.trash-", dir=folder.parent))
-    try:
-        trash.rmdir()
-        folder.rename(trash)
-    except OSError:
-        shutil.rmtree(trash, ignore_errors=True)
-        shutil.rmtree(folder, ignore_errors=True)
-        return
-    _delete_later(trash)
-
-
-def _delete_later(trash: Path) -> None:
-    _deleting[:] = [process for process in _deleting if process.poll() is None]
-    try:
-        _deleting.append(
-            subprocess.Popen(
-                [sys.executable, "-I", "-S", "-c", _DELETE, str(trash)],
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-                start_new_session=True,  # not stopped by a Ctrl-C meant for the build
-            )
-        )
-    except OSError:
-        shutil.rmtree(trash, ignore_errors=True)
+    return re.compile(rf"\.{re.escape(out_dir.name)}\.(new|old)-[A-Za-z0-9_]{{8}}")
 
 
 def recover_output_folder(out_dir: Path) -> None:
@@ -227,7 +187,4 @@ def recover_output_folder(out_dir: Path) -> None:
         log.warning("%s: put back the site an interrupted build had set aside", out_dir)
         found.remove(set_aside[-1])
     for entry in found:
-        if ".trash-" in entry.name:
-            _delete_later(entry)  # a replaced site whose deletion was cut short
-        else:
-            shutil.rmtree(entry, ignore_errors=True)
+        shutil.rmtree(entry, ignore_errors=True)

@@ -17,13 +17,7 @@ from generator.parallel import map_ordered
 from generator.progress import Progress, unseen
 from generator.site.model.output import Output
 from generator.site.write.exchange import exchange
-from generator.site.write.output_folder import (
-    MARKER,
-    MARKER_TEXT,
-    SiteNotWritten,
-    discard,
-    not_written,
-)
+from generator.site.write.output_folder import MARKER, MARKER_TEXT, SiteNotWritten, not_written
 
 
 class OutputError(Exception):
@@ -123,8 +117,8 @@ def write_site(
     at any point, including in `before_swap` (the build's last checks, which may raise),
     leaves the previous site untouched: the new one is written to a temporary sibling
     folder (same file system, so the renames are atomic), the old one is renamed aside, the
-    new one renamed in, and only then is the old one removed (by a process of its own, which
-    the build does not wait for: output_folder.discard). `progress` sees every file go by.
+    new one renamed in, and only then is the old one removed. `progress` sees every file
+    go by.
     """
     out_dir = out_dir.resolve()
     try:
@@ -350,7 +344,7 @@ def _swap(staging: Path, out_dir: Path) -> None:
         staging.rename(out_dir)
         return
     if exchange(staging, out_dir):
-        discard(staging, out_dir)  # the old site, now under staging's name
+        shutil.rmtree(staging, ignore_errors=True)  # the old site, now under staging's name
         return
     old = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old-", dir=out_dir.parent))
     old.rmdir()
@@ -360,7 +354,7 @@ def _swap(staging: Path, out_dir: Path) -> None:
     except BaseException:
         old.rename(out_dir)
         raise
-    discard(old, out_dir)
+    shutil.rmtree(old, ignore_errors=True)
 
 
 def update_site(
