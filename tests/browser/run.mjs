@@ -198,7 +198,13 @@ async function runCheck(context, check) {
     report.status = response?.status() ?? null;
     for (const step of check.steps || []) {
       if (step.do === 'mark') {
-        await page.waitForLoadState('networkidle');  // the favicon comes after 'load'
+        // The favicon is fetched by the browser after 'load', at its own pace (seen after
+        // 'networkidle' on a busy machine): wait for it, briefly, if the page names one.
+        const icon = await page.evaluate(() => document.querySelector('link[rel~="icon"]')?.href ?? null);
+        if (icon && !report.requests.includes(icon)) {
+          await page.waitForRequest(icon, { timeout: 3000 }).catch(() => {});
+        }
+        await page.waitForLoadState('networkidle');
         report.requestsAfterMark = [];
         continue;
       }
