@@ -23,6 +23,11 @@ from generator.openbadges.credential import (
     unhashed_identifiers,
 )
 from generator.site.check.signatures import (
+    STATUS,
+    STATUS_INDEX,
+    SUBJECT,
+    VALID_FROM,
+    VALID_UNTIL,
     Consequence,
     Refused,
     VerifiedProofs,
@@ -38,13 +43,7 @@ from generator.site.model.problems import Problems
 from generator.site.model.signed import SignedFile
 from generator.site.model.urls import Urls, is_web_link
 
-# Where in a credential a problem points (SignedFile.at gives the line of the value).
-SUBJECT = ("credentialSubject",)
 ACHIEVEMENT = (*SUBJECT, "achievement")
-STATUS = ("credentialStatus",)
-INDEX = (*STATUS, "statusListIndex")
-VALID_FROM = ("validFrom",)
-VALID_UNTIL = ("validUntil",)
 
 
 def check_credentials(
@@ -122,7 +121,7 @@ def _accepted(
     taken = indexes.setdefault((signed.issuer, award.status_index), signed.slug)
     if taken != signed.slug:
         problems.error(
-            signed.at(INDEX),
+            signed.at(STATUS_INDEX),
             f"status list index {award.status_index} is already used by {taken}.json; "
             "every credential of a structure needs its own index (re-issue it)",
         )

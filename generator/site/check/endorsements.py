@@ -26,6 +26,13 @@ from generator.openbadges.endorsement import (
 )
 from generator.site.check.endorsers import signer_of
 from generator.site.check.signatures import (
+    ENCODED_LIST,
+    STATUS,
+    STATUS_INDEX,
+    SUBJECT,
+    SUBJECT_ID,
+    VALID_FROM,
+    VALID_UNTIL,
     Consequence,
     Refused,
     VerifiedProofs,
@@ -40,8 +47,6 @@ from generator.site.model.signed import SignedFile
 from generator.site.model.urls import Urls
 
 AGAIN = "delete this file and endorse again with 'build.py endorse'"
-SUBJECT_ID = ("credentialSubject", "id")
-INDEX = ("credentialStatus", "statusListIndex")
 
 
 def check_endorsements(
@@ -72,7 +77,7 @@ def check_endorsements(
         taken = indexes.setdefault((endorser, endorsement.status_index), slug)
         if taken != slug:
             problems.error(
-                file.at(INDEX),
+                file.at(STATUS_INDEX),
                 f"status list index {endorsement.status_index} is already used by {taken}.json; "
                 f"every endorsement of an endorser needs its own index: {AGAIN}",
             )
@@ -111,7 +116,7 @@ def _check_endorsement(
     if not isinstance(subject, dict) or subject.get("type") != SUBJECT_TYPE:
         raise Refused(
             f"credentialSubject must have type {SUBJECT_TYPE}: {AGAIN}",
-            ("credentialSubject", "type"),
+            (*SUBJECT, "type"),
         )
     endorsed = _endorsed(network, urls, endorsed_id(document))
     if endorsed == ("issuer", file.issuer):
@@ -122,18 +127,18 @@ def _check_endorsement(
     if comment is None or not comment.strip():
         raise Refused(
             f"credentialSubject has no endorsementComment: {AGAIN}",
-            ("credentialSubject", "endorsementComment"),
+            (*SUBJECT, "endorsementComment"),
         )
-    valid_from = parse_instant(str(document.get("validFrom")), "validFrom", ("validFrom",))
+    valid_from = parse_instant(str(document.get("validFrom")), "validFrom", VALID_FROM)
     valid_until = (
-        parse_instant(str(document["validUntil"]), "validUntil", ("validUntil",))
+        parse_instant(str(document["validUntil"]), "validUntil", VALID_UNTIL)
         if "validUntil" in document
         else None
     )
     if valid_until is not None and valid_until <= valid_from:
-        raise Refused("validUntil is not after validFrom", ("validUntil",))
+        raise Refused("validUntil is not after validFrom", VALID_UNTIL)
     if valid_from > now:
-        raise Refused(f"validFrom {document['validFrom']} is in the future", ("validFrom",))
+        raise Refused(f"validFrom {document['validFrom']} is in the future", VALID_FROM)
     status_list = urls.absolute(urls.endorsement_status_list(file.issuer))
     entry = status_entry(document)
     status = document.get("credentialStatus")
@@ -146,7 +151,7 @@ def _check_endorsement(
         raise Refused(
             "credentialStatus must be one BitstringStatusListEntry for revocation in "
             f"{status_list}: {AGAIN}",
-            ("credentialStatus",),
+            STATUS,
         )
     return Endorsement(
         slug=file.slug,
@@ -199,9 +204,7 @@ def _check_status_lists(
         except Consequence:
             pass
         except (KeyError, TypeError, ValueError) as error:
-            problems.error(
-                file.at(("credentialSubject", "encodedList")), f"encodedList is unusable: {error}"
-            )
+            problems.error(file.at(ENCODED_LIST), f"encodedList is unusable: {error}")
         except Refused as refusal:
             problems.error(file.at(refusal.at), f"{refusal}; the status list is not published")
 
@@ -249,11 +252,11 @@ def _check_status_bit(
     network: Network, endorsement: Endorsement, has_record: bool, problems: Problems
 ) -> None:
     """The endorsement's bit in its endorser's status list must say what its record says."""
-    where = endorsement.credential.at(INDEX)
+    where = endorsement.credential.at(STATUS_INDEX)
     status = network.endorsements.status_lists.get(endorsement.endorser)
     if status is None:
         problems.error(
-            endorsement.credential.at(("credentialStatus",)),
+            endorsement.credential.at(STATUS),
             f"assertions/{endorsement.endorser}/endorsements/status-list.json is missing; "
             "'build.py endorse' creates it",
         )

@@ -28,9 +28,17 @@ class Refused(Exception):
         self.at = at
 
 
+# Where in a signed document a problem points (SignedFile.at gives the line of the value).
 PROOF = ("proof",)
 CREATED = ("proof", 0, "created")  # a proof set's first proof, or the proof itself
 METHOD = ("proof", 0, "verificationMethod")
+SUBJECT = ("credentialSubject",)
+SUBJECT_ID = (*SUBJECT, "id")
+ENCODED_LIST = (*SUBJECT, "encodedList")  # a status list's bits
+STATUS = ("credentialStatus",)
+STATUS_INDEX = (*STATUS, "statusListIndex")
+VALID_FROM = ("validFrom",)
+VALID_UNTIL = ("validUntil",)
 
 
 class Consequence(Refused):

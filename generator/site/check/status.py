@@ -7,6 +7,10 @@ from collections.abc import Mapping, Set
 
 from generator.openbadges import statuslist
 from generator.site.check.signatures import (
+    ENCODED_LIST,
+    STATUS_INDEX,
+    SUBJECT_ID,
+    VALID_FROM,
     Consequence,
     Refused,
     VerifiedProofs,
@@ -19,10 +23,6 @@ from generator.site.model.network import Network
 from generator.site.model.problems import Problems
 from generator.site.model.signed import SignedFile
 from generator.site.model.urls import Urls
-
-ENCODED_LIST = ("credentialSubject", "encodedList")
-SUBJECT_ID = ("credentialSubject", "id")
-STATUS_INDEX = ("credentialStatus", "statusListIndex")
 
 
 def check_status(
@@ -78,9 +78,7 @@ def _check_revocation(
     signature = check_signature(signed.document, issuer, urls, cache, signed.data)
     return Revocation(
         reason=revocation_reason(signed),
-        revoked_at=parse_instant(
-            str(signed.document.get("validFrom")), "validFrom", ("validFrom",)
-        ),
+        revoked_at=parse_instant(str(signed.document.get("validFrom")), "validFrom", VALID_FROM),
         signed_at=signature.created,
     )
 
