@@ -154,7 +154,10 @@ def page_when(url: str, ready: str) -> str:
     deadline = time.monotonic() + PATIENCE
     while True:
         try:
-            with urllib.request.urlopen(url, timeout=5) as response:
+            # serve answers once its rebuild is done: on a loaded machine that may take more
+            # than a few seconds, so one request may wait until the deadline.
+            waited = max(1.0, deadline - time.monotonic())
+            with urllib.request.urlopen(url, timeout=waited) as response:
                 text: str = response.read().decode("utf-8")
             if ready in text:
                 return text
