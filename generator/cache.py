@@ -34,6 +34,8 @@ How each output is reused — the one list; every other module that reuses somet
 - A whole build makes every output, but from what earlier builds kept here: verified proofs
   (the checks skip canonicalisation), compiled templates, QR codes, default badge images,
   share images, the search index when the pages it indexes are unchanged (NAMESPACES below).
+- A process that builds again (serve, tests) also keeps the pictures it drew in memory (DRAWN
+  below), whichever store its next build uses.
 - Within a build, parts that many pages share (header, footer, a badge's criteria and
   pathway on its awards' pages) are rendered once per language (site/render/fragments.py),
   and every image is drawn once and shared by the pages that show it.
@@ -57,15 +59,15 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Generic, TypeVar
 
+from generator.cache_secret import TAG_BYTES, read_secret, tag
 from generator.code_version import code_fingerprint
+from generator.process_memory import DRAWN
 
 log = logging.getLogger(__name__)
 
 FORMAT = "2"  # bump when the meaning of entries or the layout of the file changes
 FILE_NAME = "cache.sqlite3"
 SECRET_NAME = "secret"
-_SECRET_BYTES = 32
-_TAG_BYTES = 32  # HMAC-SHA256
 # How long a build waits for another one writing the same store before giving up its save.
 BUSY_TIMEOUT_SECONDS = 30.0
 # What SQLite says of a file that is not a store of ours: damaged (or not a database at
@@ -85,11 +87,14 @@ Value = TypeVar("Value")
 class Namespace(Generic[Value]):
     """A kind of entry: its name in the store, what it holds, and how its stored bytes are
     read back (`decode` gives the value, or None when the bytes are not what they should be:
-    the entry is then dropped and recomputed)."""
+    the entry is then dropped and recomputed). A `drawn` namespace holds pictures that are a
+    function of their key's inputs alone, never a judgement: this process also keeps them
+    in memory (DRAWN), for its later builds."""
 
     name: str
     holds: str
     decode: Callable[[bytes], Value | None]
+    drawn: bool = False
 
 
 def _empty(value: bytes) -> bool | None:
@@ -140,11 +145,16 @@ VERIFIED_PROOFS = Namespace(
     "an empty value for each (file bytes, public key) whose eddsa-rdfc-2022 proof verified",
     _empty,
 )
-QR_CODES = Namespace("qr-codes", "the PNG of a QR code", _whole_png)
+QR_CODES = Namespace("qr-codes", "the PNG of a QR code", _whole_png, drawn=True)
 BADGE_IMAGES = Namespace(
-    "badge-images", "a PNG drawn for a badge without an image, at one of its sizes", _whole_png
+    "badge-images",
+    "a PNG drawn for a badge without an image, at one of its sizes",
+    _whole_png,
+    drawn=True,
 )
-SHARE_IMAGES = Namespace("share-images", "the 1200 x 630 PNG shared on social networks", _whole_png)
+SHARE_IMAGES = Namespace(
+    "share-images", "the 1200 x 630 PNG shared on social networks", _whole_png, drawn=True
+)
 TEMPLATES = Namespace("templates", "a template compiled by Jinja, for one language", _bytecode)
 
 SEARCH_INDEX = Namespace(
@@ -226,16 +236,19 @@ class Store:
         read back as the namespace says (otherwise the entry is dropped: recomputed)."""
         entries = self._entries(namespace.name)
         data = entries.get(key)
-        if data is None:
-            return None
-        value = namespace.decode(data)
-        if value is None:
+        value = namespace.decode(data) if data is not None else None
+        if data is not None and value is None:
             log.info("cache: a %s entry does not read back; it is made again", namespace.name)
             self.delete(namespace, key)
+        if value is None and namespace.drawn and (drawn := DRAWN.get(key)) is not None:
+            self.put(namespace, key, drawn)  # drawn by this process: kept for the next ones
+            return namespace.decode(drawn)
         return value
 
     def put(self, namespace: Namespace[Any], key: str, value: bytes) -> None:
-        """Keep an entry (written by save())."""
+        """Keep an entry (written by save()); a drawing also in this process's memory."""
+        if namespace.drawn:
+            DRAWN.put(key, value)
         if self.path is None:
             return
         self._entries(namespace.name)[key] = value
@@ -295,7 +308,7 @@ class Store:
         """The secret that tags this store's entries; made with the store (create); None if
         it cannot be read or made (the store then reads nothing and keeps nothing)."""
         if self._key is None and self.path is not None:
-            self._key = _read_secret(self.path.parent / SECRET_NAME, create)
+            self._key = read_secret(self.path.parent / SECRET_NAME, create)
         return self._key
 
     def _read_namespace(self, namespace: str) -> dict[str, bytes]:
@@ -322,8 +335,8 @@ class Store:
             if not isinstance(key, str) or not isinstance(stored, bytes):
                 refused += 1
                 continue
-            tag, value = stored[:_TAG_BYTES], stored[_TAG_BYTES:]
-            if hmac.compare_digest(tag, _tag(secret, namespace, key, value)):
+            written, value = stored[:TAG_BYTES], stored[TAG_BYTES:]
+            if hmac.compare_digest(written, tag(secret, namespace, key, value)):
                 entries[key] = value
             else:
                 refused += 1
@@ -338,7 +351,7 @@ class Store:
             raise OSError(f"the cache's secret cannot be made in {path.parent}")
         code = code_fingerprint()
         puts = [
-            (ns, key, code, _tag(secret, ns, key, value) + value)
+            (ns, key, code, tag(secret, ns, key, value) + value)
             for (ns, key), value in pending.items()
             if value is not None
         ]
@@ -355,43 +368,3 @@ class Store:
             db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?)", puts)
             db.executemany("DELETE FROM entries WHERE namespace = ? AND key = ?", deletes)
             db.execute("COMMIT")
-
-
-def _tag(secret: bytes, namespace: str, key: str, value: bytes) -> bytes:
-    """The HMAC that proves an entry was written by a build holding the store's secret."""
-    mac = hmac.new(secret, digestmod=hashlib.sha256)
-    for part in (namespace.encode(), key.encode(), value):
-        mac.update(b"%d\0" % len(part))
-        mac.update(part)
-    return mac.digest()
-
-
-def _read_secret(path: Path, create: bool) -> bytes | None:
-    """The store's secret, made (readable by its owner only) if asked and missing."""
-    try:
-        with open(path, "rb") as handle:
-            secret = handle.read(_SECRET_BYTES + 1)
-        if len(secret) == _SECRET_BYTES:
-            return secret
-        if not create:
-            return None
-        path.unlink()  # damaged: a new secret, so every entry is recomputed
-    except FileNotFoundError:
-        if not create:
-            return None
-    except OSError as error:
-        log.info("cache secret not read: %s", error)
-        return None
-    secret = os.urandom(_SECRET_BYTES)
-    try:
-        handle_ = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        try:
-            os.write(handle_, secret)
-        finally:
-            os.close(handle_)
-    except FileExistsError:
-        return _read_secret(path, create=False)  # another build made it first
-    except OSError as error:
-        log.info("cache secret not made: %s", error)
-        return None
-    return secret

@@ -29,6 +29,8 @@ LEAVES = (
     "generator.openbadges",
     "generator.drawing",
     "generator.cache",
+    "generator.cache_secret",
+    "generator.process_memory",
     "generator.code_version",
     "generator.schemas",
     "generator.clock",
