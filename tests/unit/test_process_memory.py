@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import jinja2
 import pytest
 
 from generator.process_memory import Drawn
@@ -13,6 +14,7 @@ from generator.site.check import signatures
 from generator.site.draw import badge_images, share_images
 from generator.site.render import sharing
 
+from ..conftest import copy_site
 from ..credential_fixtures import SignedNetwork, ok
 
 
@@ -60,3 +62,18 @@ def test_the_memory_keeps_the_most_recently_used_within_its_size() -> None:
     assert (drawn.get("a"), drawn.get("c")) == (b"AAAAAAAA", None)
     drawn.put("big", b"x" * 11)  # larger than the whole memory: nothing is kept
     assert (drawn.get("big"), drawn.get("a")) == (None, None)
+
+
+def test_templates_are_compiled_once_a_process_store_or_no_store(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = copy_site("minimal", tmp_path / "site")
+    ok("check", "--source", site)
+
+    def compile_again(*_: object, **__: object) -> Any:
+        raise AssertionError("a template compiled again by the process that compiled it")
+
+    monkeypatch.setattr(jinja2.Environment, "compile", compile_again)
+    monkeypatch.setenv("FABABREST_CACHE_DIR", str(tmp_path / "another-cache"))
+    ok("check", "--source", site)
+    ok("check", "--source", site, "--no-cache")

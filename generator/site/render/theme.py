@@ -228,13 +228,11 @@ class Theme:
             return None
         return _unindented(template.source), template.location.path, lambda: True
 
-    def _bytecode_cache(
-        self, language: str, catalogue: bytes | None
-    ) -> jinja2.BytecodeCache | None:
-        """Where the templates compiled for a language are kept, if anywhere."""
-        if self.store is None or not self.store.enabled:
-            return None
-        return _StoredTemplates(self.store, language, catalogue)
+    def _bytecode_cache(self, language: str, catalogue: bytes | None) -> jinja2.BytecodeCache:
+        """Where the templates compiled for a language are kept: the cache store, and this
+        process's memory (without a store too: `--no-cache` verifies signatures again, and
+        compiling the same templates again would give the same code)."""
+        return _StoredTemplates(self.store or Store(None), language, catalogue)
 
     def _catalogue_bytes(self, language: str) -> bytes | None:
         """A language's messages.po; None for the source language (fr), which needs none."""
