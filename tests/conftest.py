@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fcntl
+import itertools
 import os
 import shutil
 import sys
@@ -113,8 +114,14 @@ def _reproducible(
     monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-    # Each test's builds keep their cache in a folder of their own, never the user's.
-    monkeypatch.setenv("FABABREST_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+    # Each test's builds keep their cache in a folder of their own, never the user's, which
+    # the first build that saves makes (a numbered folder made by mktemp for each test cost
+    # a listing of the session's whole folder each time: seconds over the run).
+    caches = tmp_path_factory.getbasetemp() / "caches"
+    monkeypatch.setenv("FABABREST_CACHE_DIR", str(caches / str(next(_CACHES))))
+
+
+_CACHES = itertools.count()
 
 
 def made_once(factory: pytest.TempPathFactory, name: str, make: Callable[[Path], None]) -> Path:
