@@ -166,9 +166,10 @@ def _modules(url: str) -> int:
 
 
 def _raster(pdf: Path, dpi: int) -> Image.Image:
+    """The page in shades of grey (what the checks read of it, in a third of the bytes)."""
     document = pypdfium2.PdfDocument(pdf)
     try:
-        image: Image.Image = document[0].render(scale=dpi / 72).to_pil()
+        image: Image.Image = document[0].render(scale=dpi / 72, grayscale=True).to_pil()
         return image
     finally:
         document.close()
