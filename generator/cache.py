@@ -34,8 +34,9 @@ How each output is reused — the one list; every other module that reuses somet
 - A whole build makes every output, but from what earlier builds kept here: verified proofs
   (the checks skip canonicalisation), compiled templates, QR codes, default badge images,
   share images, the search index when the pages it indexes are unchanged (NAMESPACES below).
-- A process that builds again (serve, tests) also keeps the pictures it drew in memory (DRAWN
-  below), whichever store its next build uses.
+- A process that builds again (serve, tests) also keeps in memory what it made from inputs
+  alone (the `pure` namespaces below: pictures, compiled templates), whichever store its next
+  build uses (process_memory.py).
 - Within a build, parts that many pages share (header, footer, a badge's criteria and
   pathway on its awards' pages) are rendered once per language (site/render/fragments.py),
   and every image is drawn once and shared by the pages that show it.
@@ -61,7 +62,7 @@ from typing import Any, Generic, TypeVar
 
 from generator.cache_secret import TAG_BYTES, read_secret, tag
 from generator.code_version import code_fingerprint
-from generator.process_memory import DRAWN
+from generator.process_memory import MADE
 
 log = logging.getLogger(__name__)
 
@@ -87,14 +88,14 @@ Value = TypeVar("Value")
 class Namespace(Generic[Value]):
     """A kind of entry: its name in the store, what it holds, and how its stored bytes are
     read back (`decode` gives the value, or None when the bytes are not what they should be:
-    the entry is then dropped and recomputed). A `drawn` namespace holds pictures that are a
-    function of their key's inputs alone, never a judgement: this process also keeps them
-    in memory (DRAWN), for its later builds."""
+    the entry is then dropped and recomputed). A `pure` namespace holds values that are a
+    function of their key's inputs alone (pictures, compiled code), never a judgement: this
+    process also keeps them in memory (MADE), for its later builds."""
 
     name: str
     holds: str
     decode: Callable[[bytes], Value | None]
-    drawn: bool = False
+    pure: bool = False
 
 
 def _empty(value: bytes) -> bool | None:
@@ -145,17 +146,19 @@ VERIFIED_PROOFS = Namespace(
     "an empty value for each (file bytes, public key) whose eddsa-rdfc-2022 proof verified",
     _empty,
 )
-QR_CODES = Namespace("qr-codes", "the PNG of a QR code", _whole_png, drawn=True)
+QR_CODES = Namespace("qr-codes", "the PNG of a QR code", _whole_png, pure=True)
 BADGE_IMAGES = Namespace(
     "badge-images",
     "a PNG drawn for a badge without an image, at one of its sizes",
     _whole_png,
-    drawn=True,
+    pure=True,
 )
 SHARE_IMAGES = Namespace(
-    "share-images", "the 1200 x 630 PNG shared on social networks", _whole_png, drawn=True
+    "share-images", "the 1200 x 630 PNG shared on social networks", _whole_png, pure=True
 )
-TEMPLATES = Namespace("templates", "a template compiled by Jinja, for one language", _bytecode)
+TEMPLATES = Namespace(
+    "templates", "a template compiled by Jinja, for one language", _bytecode, pure=True
+)
 
 SEARCH_INDEX = Namespace(
     "search-index",
@@ -240,15 +243,15 @@ class Store:
         if data is not None and value is None:
             log.info("cache: a %s entry does not read back; it is made again", namespace.name)
             self.delete(namespace, key)
-        if value is None and namespace.drawn and (drawn := DRAWN.get(key)) is not None:
-            self.put(namespace, key, drawn)  # drawn by this process: kept for the next ones
-            return namespace.decode(drawn)
+        if value is None and namespace.pure and (made := MADE.get(key)) is not None:
+            self.put(namespace, key, made)  # made by this process: kept for the next ones
+            return namespace.decode(made)
         return value
 
     def put(self, namespace: Namespace[Any], key: str, value: bytes) -> None:
-        """Keep an entry (written by save()); a drawing also in this process's memory."""
-        if namespace.drawn:
-            DRAWN.put(key, value)
+        """Keep an entry (written by save()); a pure one also in this process's memory."""
+        if namespace.pure:
+            MADE.put(key, value)
         if self.path is None:
             return
         self._entries(namespace.name)[key] = value

@@ -1,19 +1,20 @@
-"""What a process keeps in memory from one build to its next: the pictures it drew.
+"""What a process keeps in memory from one build to its next: what it made from inputs alone.
 
-Only `serve` and the tests build more than once in one process; a command-line build draws
-each picture once anyway. The cache store (cache.py) consults this for its `drawn`
+Only `serve` and the tests build more than once in one process; a command-line build makes
+each of these once anyway. The cache store (cache.py) consults this for its `pure`
 namespaces.
 """
 
 from __future__ import annotations
 
 
-class Drawn:
-    """The pictures this process drew or read (QR codes, badge images, share cards), by
-    entry key, the most recently used first, within a number of bytes.
+class Made:
+    """What this process made or read that depends on its inputs alone (QR codes, badge
+    images, share cards, compiled templates), by entry key, the most recently used first,
+    within a number of bytes.
 
     A process that builds again (serve after each edit, the tests' hundreds of builds) finds
-    them here even when its store is another one or none (`--no-cache`): drawing them again
+    them here even when its store is another one or none (`--no-cache`): making them again
     would give the same bytes, the key holding every input and the code (entry_key). A
     small site's build spent three quarters of its time drawing its share cards again.
     Verified proofs are never kept here: `--no-cache` verifies everything again.
@@ -38,4 +39,4 @@ class Drawn:
             self._size -= len(self._values.pop(next(iter(self._values))))
 
 
-DRAWN = Drawn(limit=64 * 1024 * 1024)
+MADE = Made(limit=64 * 1024 * 1024)

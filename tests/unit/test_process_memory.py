@@ -9,7 +9,7 @@ from typing import Any
 import jinja2
 import pytest
 
-from generator.process_memory import Drawn
+from generator.process_memory import Made
 from generator.site.check import signatures
 from generator.site.draw import badge_images, share_images
 from generator.site.render import sharing
@@ -52,7 +52,7 @@ def test_a_later_build_in_the_same_process_draws_nothing_again(
 
 
 def test_the_memory_keeps_the_most_recently_used_within_its_size() -> None:
-    drawn = Drawn(limit=10)
+    drawn = Made(limit=10)
     drawn.put("a", b"aaaa")
     drawn.put("b", b"bbbb")
     assert drawn.get("a") == b"aaaa"  # now the most recent

@@ -128,9 +128,6 @@ class _StoredTemplates(jinja2.BytecodeCache):
     def _key(self, bucket: Bucket) -> str:
         return entry_key(TEMPLATES, self._language, self._catalogue, bucket.key, bucket.checksum)
 
-    # What this process compiled, by the same keys: a process that builds again (serve, the
-    # tests) with another store, or one not saved yet, does not compile the theme again.
-    _compiled: ClassVar[dict[str, bytes]] = {}
     # The code this process read from such bytes, by the bytes and the template's checksum:
     # a template loaded again (every build of serve or of the tests) is not unmarshalled
     # again (Jinja runs the same code object in each environment; it is never changed).
@@ -139,10 +136,9 @@ class _StoredTemplates(jinja2.BytecodeCache):
     def load_bytecode(self, bucket: Bucket) -> None:
         """Fill the bucket with the code compiled by an earlier build, if any."""
         key = self._key(bucket)
+        # From the store, or from this process's memory when it compiled them (another store,
+        # or none: generator/process_memory.py).
         data = self._store.get(TEMPLATES, key)
-        if data is None and key in self._compiled:
-            data = self._compiled[key]
-            self._store.put(TEMPLATES, key, data)  # for the next process too
         if data is None:
             return
         if (code := self._loaded.get((bucket.checksum, data))) is not None:
@@ -157,9 +153,7 @@ class _StoredTemplates(jinja2.BytecodeCache):
 
     def dump_bytecode(self, bucket: Bucket) -> None:
         """Keep the code just compiled for later builds."""
-        key, data = self._key(bucket), bucket.bytecode_to_string()
-        self._compiled[key] = data
-        self._store.put(TEMPLATES, key, data)
+        self._store.put(TEMPLATES, self._key(bucket), bucket.bytecode_to_string())
 
 
 @dataclass(frozen=True)
