@@ -31,6 +31,11 @@ class Made:
             self._values[key] = value
         return value
 
+    def forget(self) -> None:
+        """Keep nothing more (a test of the cache store starts as a new process would)."""
+        self._values.clear()
+        self._size = 0
+
     def put(self, key: str, value: bytes) -> None:
         old = self._values.pop(key, None)
         self._size += len(value) - (len(old) if old is not None else 0)

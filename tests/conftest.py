@@ -124,6 +124,23 @@ def _reproducible(
 _CACHES = itertools.count()
 
 
+def forget_earlier_builds() -> None:
+    """What earlier builds in this process made is forgotten, as in a new process: what
+    follows sees what the cache store alone gives, and makes the rest itself
+    (generator/process_memory.py, the theme's environments)."""
+    from generator.process_memory import MADE
+    from generator.site.render import theme
+
+    MADE.forget()
+    theme.forget_environments()
+
+
+@pytest.fixture
+def a_new_process() -> None:
+    """The test starts as in a new process (forget_earlier_builds)."""
+    forget_earlier_builds()
+
+
 def made_once(factory: pytest.TempPathFactory, name: str, make: Callable[[Path], None]) -> Path:
     """A folder of this test run that make(folder) filled, once for all the workers: each
     pytest-xdist worker has a temporary folder of its own inside the run's; the first worker

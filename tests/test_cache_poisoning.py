@@ -25,9 +25,10 @@ from .credential_fixtures import BUILD_AT, SignedNetwork, run, snapshot
 
 
 @pytest.fixture(autouse=True)
-def _empty_store(network: SignedNetwork) -> None:
+def _empty_store(network: SignedNetwork, a_new_process: None) -> None:
     """These tests are about the store itself: each starts from an empty one, not from the
-    copy of the shared network's that `network` comes with, and sees what its builds put."""
+    copy of the shared network's that `network` comes with, and sees what its builds put
+    (in a process that keeps nothing of earlier builds: conftest.py's a_new_process)."""
     shutil.rmtree(cache.cache_folder(network.site))
 
 

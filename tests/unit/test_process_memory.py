@@ -3,6 +3,7 @@ still verifies every signature again when told `--no-cache`."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,8 @@ import pytest
 from generator.process_memory import Made
 from generator.site.check import signatures
 from generator.site.draw import badge_images, share_images
-from generator.site.render import sharing
+from generator.site.load.theme import SHIPPED_THEME
+from generator.site.render import sharing, theme
 
 from ..conftest import copy_site
 from ..credential_fixtures import SignedNetwork, ok
@@ -77,3 +79,29 @@ def test_templates_are_compiled_once_a_process_store_or_no_store(
     monkeypatch.setenv("FABABREST_CACHE_DIR", str(tmp_path / "another-cache"))
     ok("check", "--source", site)
     ok("check", "--source", site, "--no-cache")
+
+
+def test_a_later_build_takes_the_theme_s_environments_as_they_are(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its templates already loaded: none is read again, from any store."""
+    site = copy_site("minimal", tmp_path / "site")
+    ok("check", "--source", site)
+
+    def read_again(*_: object, **__: object) -> Any:
+        raise AssertionError("a template read again by the process that had it loaded")
+
+    monkeypatch.setattr(theme._StoredTemplates, "load_bytecode", read_again)
+    monkeypatch.setenv("FABABREST_CACHE_DIR", str(tmp_path / "another-cache"))
+    ok("check", "--source", site)
+
+
+def test_an_edited_template_is_compiled_again_by_a_process_that_had_it(tmp_path: Path) -> None:
+    site = copy_site("minimal", tmp_path / "site")
+    ok("build", "--source", site, "--out", tmp_path / "before")
+    shutil.copytree(SHIPPED_THEME, site / "theme")  # the site's own theme, the same for now
+    footer = site / "theme" / "templates" / "base.html"
+    footer.write_text(footer.read_text("utf-8").replace("</footer>", "edited</footer>"), "utf-8")
+    ok("build", "--source", site, "--out", tmp_path / "after")
+    assert b"edited</footer>" in (tmp_path / "after" / "index.html").read_bytes()
+    assert b"edited</footer>" not in (tmp_path / "before" / "index.html").read_bytes()

@@ -243,7 +243,9 @@ def test_french_counts_keep_zero_and_one_singular() -> None:
 
 
 @pytest.fixture
-def theme_copy(tmp_path: Path) -> Path:
+def theme_copy(tmp_path: Path, a_new_process: None) -> Path:
+    """A copy of the shipped theme to change, in a process that has compiled nothing yet
+    (these tests count what reaches the store)."""
     return Path(shutil.copytree(THEME, tmp_path / "theme"))
 
 
@@ -289,7 +291,8 @@ def test_default_language_needs_no_catalogue(theme_copy: Path) -> None:
 
 def compiled(theme: Path, cache: Path) -> int:
     """How many templates compiled from theme the cache store at cache holds, and were used:
-    each load of the store's compiled code is counted."""
+    each load of the store's compiled code is counted, as by a new process."""
+    theme_module.forget_environments()
     loads = 0
     store = Store(cache)
     real = theme_module._StoredTemplates.load_bytecode

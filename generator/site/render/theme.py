@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gettext
+import hashlib
 import io
 import pickle
 import re
@@ -156,6 +157,18 @@ class _StoredTemplates(jinja2.BytecodeCache):
         self._store.put(TEMPLATES, self._key(bucket), bucket.bytecode_to_string())
 
 
+# Environments by what they are made from (Theme._environment_key), a few at most: serve
+# after a template is edited makes a new one.
+_ENVIRONMENTS: dict[str, jinja_compiled_messages.CompiledMessagesEnvironment] = {}
+_KEPT_ENVIRONMENTS = 8
+
+
+def forget_environments() -> None:
+    """Keep no environment, nor any code loaded from the store (as a new process)."""
+    _ENVIRONMENTS.clear()
+    _StoredTemplates._loaded.clear()
+
+
 @dataclass(frozen=True)
 class Theme:
     """The theme's templates compiled for each language, with its gettext catalogues, from
@@ -178,34 +191,61 @@ class Theme:
         return {}
 
     def environment(self, language: str) -> jinja_compiled_messages.CompiledMessagesEnvironment:
-        """A Jinja2 environment whose gettext speaks the given language (cached)."""
+        """A Jinja2 environment whose gettext speaks the given language (cached).
+
+        A process that builds again (serve, the tests) with the same templates and catalogue
+        takes the environment of its earlier build, its templates already compiled and
+        loaded: only its bytecode cache changes, to this build's store."""
         if language not in self._environments:
             catalogue = self._catalogue_bytes(language)
-            env = jinja_compiled_messages.CompiledMessagesEnvironment(
-                loader=jinja2.FunctionLoader(self._template_source),
-                autoescape=True,
-                undefined=jinja2.StrictUndefined,
-                extensions=["jinja2.ext.i18n"],
-                trim_blocks=True,
-                lstrip_blocks=True,
-                # A theme is read once per build: its templates never change during one.
-                auto_reload=False,
-                bytecode_cache=self._bytecode_cache(language, catalogue),
-            )
-            translations = _translations(language, catalogue)
-            env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
-            # Each message looked up once: when a template is compiled, or by the same
-            # gettext, for the messages the template leaves to it.
-            env.translate = lru_cache(maxsize=None)(translations.gettext)
-            newstyle_gettext = _gettext(env.translate)
-            env.globals.update(gettext=newstyle_gettext, _=newstyle_gettext)
-            env.filters["markdown"] = render_markdown
-            env.filters["web_link"] = web_link
-            env.filters["town"] = town
-            env.filters["long_date"] = lambda value, lang=language: long_date(value, lang)
-            env.tests["elides_de"] = elides_de
+            key = self._environment_key(language, catalogue)
+            env = _ENVIRONMENTS.pop(key, None) or self._new_environment(language, catalogue)
+            env.bytecode_cache = self._bytecode_cache(language, catalogue)
+            _ENVIRONMENTS[key] = env  # the most recently used last
+            while len(_ENVIRONMENTS) > _KEPT_ENVIRONMENTS:
+                _ENVIRONMENTS.pop(next(iter(_ENVIRONMENTS)))
             self._environments[language] = env
         return self._environments[language]
+
+    def _environment_key(self, language: str, catalogue: bytes | None) -> str:
+        """What an environment is made from: the language, its catalogue, every template."""
+        digest = hashlib.sha256(f"{language}\0".encode())
+        digest.update(b"%d\0" % len(catalogue or b"") + (catalogue or b""))
+        for name, template in sorted(self.files.templates.items()):
+            for part in (name, template.location.path, template.source):
+                data = part.encode()
+                digest.update(b"%d\0" % len(data) + data)
+        return digest.hexdigest()
+
+    def _new_environment(
+        self, language: str, catalogue: bytes | None
+    ) -> jinja_compiled_messages.CompiledMessagesEnvironment:
+        """A new environment for a language: its templates are compiled (or read from the
+        store) as they are asked for."""
+        env = jinja_compiled_messages.CompiledMessagesEnvironment(
+            loader=jinja2.FunctionLoader(self._template_source),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            extensions=["jinja2.ext.i18n"],
+            trim_blocks=True,
+            lstrip_blocks=True,
+            # A theme is read once per build: its templates never change during one.
+            auto_reload=False,
+            bytecode_cache=self._bytecode_cache(language, catalogue),
+        )
+        translations = _translations(language, catalogue)
+        env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
+        # Each message looked up once: when a template is compiled, or by the same
+        # gettext, for the messages the template leaves to it.
+        env.translate = lru_cache(maxsize=None)(translations.gettext)
+        newstyle_gettext = _gettext(env.translate)
+        env.globals.update(gettext=newstyle_gettext, _=newstyle_gettext)
+        env.filters["markdown"] = render_markdown
+        env.filters["web_link"] = web_link
+        env.filters["town"] = town
+        env.filters["long_date"] = lambda value, lang=language: long_date(value, lang)
+        env.tests["elides_de"] = elides_de
+        return env
 
     def translated(self, language: str, message: str) -> str:
         """A message of the theme in a language, as its catalogue translates it (the word a
