@@ -63,7 +63,10 @@ def qr_png(url: str) -> bytes:
     framed = Image.new("1", (side, side), 1)
     framed.paste(modules, (QR_BORDER, QR_BORDER))
     buffer = io.BytesIO()
-    framed.save(buffer, format="PNG", optimize=True)  # no metadata: the same code, the same bytes
+    # No metadata: the same code, the same bytes. zlib's default level: Pillow's `optimize`
+    # took twice the time (0.26 ms against 0.15 ms a code, three codes an award) for the
+    # same size on average (333 bytes, over 300 award addresses).
+    framed.save(buffer, format="PNG")
     return buffer.getvalue()
 
 
