@@ -66,34 +66,22 @@ def test_the_memory_keeps_the_most_recently_used_within_its_size() -> None:
     assert (drawn.get("big"), drawn.get("a")) == (None, None)
 
 
-def test_templates_are_compiled_once_a_process_store_or_no_store(
+def test_a_later_build_neither_compiles_nor_reads_a_template_again(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """It takes the theme's environments as they are, templates loaded, whichever store it
+    has, or none (`--no-cache`)."""
     site = copy_site("minimal", tmp_path / "site")
     ok("check", "--source", site)
 
-    def compile_again(*_: object, **__: object) -> Any:
-        raise AssertionError("a template compiled again by the process that compiled it")
+    def again(*_: object, **__: object) -> Any:
+        raise AssertionError("a template compiled or read again by the process that had it")
 
-    monkeypatch.setattr(jinja2.Environment, "compile", compile_again)
+    monkeypatch.setattr(jinja2.Environment, "compile", again)
+    monkeypatch.setattr(theme._StoredTemplates, "load_bytecode", again)
     monkeypatch.setenv("FABABREST_CACHE_DIR", str(tmp_path / "another-cache"))
     ok("check", "--source", site)
     ok("check", "--source", site, "--no-cache")
-
-
-def test_a_later_build_takes_the_theme_s_environments_as_they_are(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Its templates already loaded: none is read again, from any store."""
-    site = copy_site("minimal", tmp_path / "site")
-    ok("check", "--source", site)
-
-    def read_again(*_: object, **__: object) -> Any:
-        raise AssertionError("a template read again by the process that had it loaded")
-
-    monkeypatch.setattr(theme._StoredTemplates, "load_bytecode", read_again)
-    monkeypatch.setenv("FABABREST_CACHE_DIR", str(tmp_path / "another-cache"))
-    ok("check", "--source", site)
 
 
 def test_an_edited_template_is_compiled_again_by_a_process_that_had_it(tmp_path: Path) -> None:
