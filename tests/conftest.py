@@ -98,6 +98,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         action="store_true",
         help="rewrite tests/sites/*/expected from the current build (review the diff like code)",
     )
+    parser.addoption(
+        "--screenshots",
+        action="store_true",
+        help="keep a screenshot of every kind of page's first screen, at each size, in "
+        "tests/browser/screenshots/after/, to look at after a change of the theme",
+    )
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -3,9 +3,10 @@
 The example network is served as in test_browser.py (the session's `served`);
 tests/browser/run.mjs opens every kind of page at 320x640, 390x844 and 1366x900 and reports
 the page's width, where an award's status, earner line, criteria and sharing row are, what
-its text says to a visitor and which sharing actions it offers, and runs axe. A screenshot of
-each first screen is kept in tests/browser/screenshots/after/ (git-ignored), to be looked at;
-the award page's are compared with the expected images of tests/expected-images/.
+its text says to a visitor and which sharing actions it offers, and runs axe. The award
+page's first screens are compared with the expected images of tests/expected-images/; with
+`--screenshots`, every first screen is kept in tests/browser/screenshots/after/ (git-ignored),
+to be looked at (a screenshot that no test compares costs the run and checks nothing).
 """
 
 from __future__ import annotations
@@ -99,19 +100,26 @@ SHARE_ROW = ".share-row"
 MAIN = "main"
 FOOTER = ".site-footer"
 
+# What words cannot say, compared with tests/expected-images/ (tests/image_comparison.py): the
+# award page's first screen, valid (BIK'LAB's initial in its disc) and revoked (its structure's
+# logo beside the award, the status box), with the menu on one line on a laptop and folded on
+# phones.
+EXPECTED_SCREENS = [
+    f"{page}-{size}" for page in ("award-valid", "award-revoked") for size in VIEWPORTS
+]
 
-def checks(label: str) -> list[dict[str, Any]]:
-    """One check per page kind and viewport; screenshots go to SCREENSHOTS/label/."""
+
+def checks(label: str, every_screen: bool) -> list[dict[str, Any]]:
+    """One check per page kind and viewport; screenshots go to SCREENSHOTS/label/: those
+    compared with the expected images, or every one."""
     folder = SCREENSHOTS / label
     folder.mkdir(parents=True, exist_ok=True)
     found = []
     for page, path in PAGES.items():
         for size, (width, height) in VIEWPORTS.items():
-            steps: list[dict[str, Any]] = [
-                {"do": "screenshot", "file": str(folder / f"{page}-{size}.png")},
-                {"do": "overflow"},
-                {"do": "box", "selector": FOOTER},
-            ]
+            steps: list[dict[str, Any]] = [{"do": "overflow"}, {"do": "box", "selector": FOOTER}]
+            if every_screen or f"{page}-{size}" in EXPECTED_SCREENS:
+                steps.insert(0, {"do": "screenshot", "file": str(folder / f"{page}-{size}.png")})
             if page in SHOWN:
                 steps.extend(
                     {"do": "box", "selector": selector}
@@ -139,10 +147,13 @@ def checks(label: str) -> list[dict[str, Any]]:
 
 
 @pytest.fixture(scope="module")
-def seen(served: str, tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]]:
+def seen(
+    served: str, tmp_path_factory: pytest.TempPathFactory, pytestconfig: pytest.Config
+) -> dict[str, dict[str, Any]]:
     """Every check's report, by name, from one Chromium."""
+    every_screen = bool(pytestconfig.getoption("--screenshots"))
     reports: dict[str, dict[str, Any]] = run_checks(
-        served, checks("after"), tmp_path_factory.mktemp("layout")
+        served, checks("after", every_screen), tmp_path_factory.mktemp("layout")
     )["reports"]
     return reports
 
@@ -286,13 +297,6 @@ def test_the_footer_reaches_the_bottom_of_the_window(
     assert observed(seen, name, "box", FOOTER)["bottom"] >= height - 0.5
 
 
-# What words cannot say, compared with tests/expected-images/ (tests/image_comparison.py): the
-# award page's first screen, valid (BIK'LAB's initial in its disc) and revoked (its structure's
-# logo beside the award, the status box), with the menu on one line on a laptop and folded on
-# phones.
-EXPECTED_SCREENS = [
-    f"{page}-{size}" for page in ("award-valid", "award-revoked") for size in VIEWPORTS
-]
 
 
 @pytest.mark.parametrize("name", EXPECTED_SCREENS)
