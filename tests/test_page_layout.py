@@ -297,8 +297,6 @@ def test_the_footer_reaches_the_bottom_of_the_window(
     assert observed(seen, name, "box", FOOTER)["bottom"] >= height - 0.5
 
 
-
-
 @pytest.mark.parametrize("name", EXPECTED_SCREENS)
 def test_the_award_page_s_first_screen_looks_as_expected(
     seen: dict[str, dict[str, Any]], name: str, request: pytest.FixtureRequest
