@@ -99,7 +99,7 @@ class Corpus:
     def calls(self, *, canary: bool = False) -> list[dict[str, Any]]:
         """Every call the pages of the builds (or the canary's) made, however recorded."""
         found = [{**call, "page": r["url"]} for r in self.seen["reports"] for call in r["calls"]]
-        found += self.seen["bound"] + self.seen["stray"]
+        found += self.seen["stray"]
         return [call for call in found if self.is_canary(call["page"]) == canary]
 
     def case_of(self, marker: int) -> Case | None:
