@@ -3,6 +3,8 @@ expiry date, warnings or --no-cache make a real build."""
 
 from __future__ import annotations
 
+import os
+
 from generator.cache import FILE_NAME, cache_folder
 
 from .credential_fixtures import BUILD_AT, SignedNetwork, issue, ok, snapshot
@@ -73,4 +75,25 @@ def test_each_output_folder_has_its_own_record(network: SignedNetwork) -> None:
         "build", "--source", network.site, "--out", network.out.parent / "other", at=BUILD_AT
     )
     assert "built" in other.out + other.err
+    assert "nothing changed since the last build" in build(network)
+
+
+def test_an_output_changed_since_builds_again(network: SignedNetwork) -> None:
+    """The record holds the output folder as the build left it: a page edited in place (its
+    modification time put back), removed, or a folder added there, and the next build
+    writes the site again."""
+    build(network)
+    page = network.out / "index.html"
+    written = page.read_bytes()
+    times = page.stat()
+    page.write_bytes(written.replace(b"</body>", b"<p>edited</p></body>"))
+    os.utime(page, ns=(times.st_atime_ns, times.st_mtime_ns))
+    assert "built" in build(network)
+    assert page.read_bytes() == written
+    assert "nothing changed since the last build" in build(network)
+    page.unlink()
+    assert "built" in build(network)
+    assert page.read_bytes() == written
+    (network.out / "awards" / "stray").mkdir()
+    assert "built" in build(network)
     assert "nothing changed since the last build" in build(network)
