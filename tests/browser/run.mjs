@@ -43,7 +43,8 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
 const CHROMIUM = '/usr/bin/chromium';  // Debian's, never one a test tool downloads
-const AXE = fileURLToPath(new URL('./node_modules/axe-core/axe.min.js', import.meta.url));
+const AXE_SOURCE = readFileSync(
+  fileURLToPath(new URL('./node_modules/axe-core/axe.min.js', import.meta.url)), 'utf8');
 const STEP_TIMEOUT_MS = 10_000;
 
 const [base, checksFile] = process.argv.slice(2);
@@ -95,7 +96,10 @@ const actions = {
     return countPdfPages(pdf);
   },
   axe: async (page) => {
-    await page.addScriptTag({ path: AXE });
+    // Evaluated in the page rather than added as a <script> element: the page audited is the
+    // page as served, not with 560 KB of axe's text in its DOM (which axe then walked too, a
+    // quarter of its time).
+    await page.evaluate(AXE_SOURCE);
     // Every rule runs and every violation is listed with all its elements; only the other
     // kinds of results (passes, incomplete, inapplicable), which nothing reads, are left
     // undetailed (a third of axe's time on the example's pages).
