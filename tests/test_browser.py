@@ -11,16 +11,20 @@ the printable .certificate.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import shutil
 import subprocess
+import threading
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from .conftest import ROOT
+from .published_sites import QuietHandler
 
 BROWSER_TESTS = ROOT / "tests" / "browser"
 RUN = BROWSER_TESTS / "run.mjs"
@@ -316,3 +320,32 @@ def test_escape_closes_the_folded_menu_and_gives_back_the_focus(browsed: dict[st
     opened = [r["value"] for r in found["results"] if r["do"] == "property" and r["name"] == "open"]
     assert opened == [True, False]
     assert value(found, "property", ":focus", "tagName") == "SUMMARY"
+
+
+def test_axe_reports_every_violation_of_a_page_made_to_have_them(tmp_path: Path) -> None:
+    """The control of the axe checks above: a page without a language, a heading, an image's
+    text or a link's name, served as the site is, and axe names each of them, with all the
+    elements at fault."""
+    folder = tmp_path / "site"
+    folder.mkdir()
+    (folder / "bad.html").write_text(
+        '<!doctype html><html><title>t</title><body><main><img src="a.png"><img src="b.png">'
+        '<a href="#"></a></main></body></html>\n',
+        "utf-8",
+    )
+    handler = functools.partial(QuietHandler, directory=str(folder))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        checks = [{"name": "bad", "path": "bad.html", "steps": [{"do": "axe"}]}]
+        seen = run_checks(f"http://127.0.0.1:{server.server_address[1]}/", checks, tmp_path)
+    finally:
+        server.shutdown()
+        server.server_close()
+    violations = {v["id"]: len(v["nodes"]) for v in value(report(seen, "bad"), "axe")}
+    assert violations == {
+        "html-has-lang": 1,
+        "page-has-heading-one": 1,
+        "image-alt": 2,
+        "link-name": 1,
+    }
