@@ -128,6 +128,9 @@ class Serving:
         return self
 
     def __exit__(self, *_: object) -> None:
+        # Shown in the report of a test that fails (pytest captures it), so that a serve
+        # which stopped answering says how far it got.
+        print(f"serve printed:\n{self.output}")
         with contextlib.suppress(ProcessLookupError):  # the group may be gone already
             os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait(timeout=PATIENCE)
