@@ -10,7 +10,8 @@ error, is put back to a harmless value until the site builds. Then one Chromium
 (tests/browser/xss.mjs) opens every page, SVG image and feed of the builds, fires the events
 a visitor would, clicks every link that is not a web link, and reports every call of xss,
 alert, confirm or prompt. A case (payload, field) is refused, or inert; never executed.
-A canary page, written to run, shows that the browser would see it if one did.
+A canary page, written to run, shows that the browser would see it if one did: in the page,
+in its frames (one of another process), its pop-up, its worker's request.
 """
 
 from __future__ import annotations
@@ -66,17 +67,30 @@ SMALL_SITE_PAGES = {
 EXECUTED = {"xss", "alert", "confirm", "prompt"}  # what a payload calls; `uncaught` is apart
 # Template payloads write this before their marker when a template engine evaluates them.
 EVALUATED = b"ssti-xss("
-# Pages written to run (markers below 100, which no case has): what the browser must see.
+# Pages written to run (markers below 100, which no case has): what the browser must see. The
+# page also opens a pop-up and starts a worker that asks another host for a file; and where
+# two hosts serve the harnesses, it shows a frame from the other one, which Chromium puts in
+# a process of its own. The `.htm` files are opened only through the page (_pages lists
+# `.html`, `.svg` and `.xml` files): what they do is seen there or not at all.
 CANARY = {
     "canary/page.html": (
         "<!doctype html><title>canary</title><script>xss(1)</script><img src=x onerror=xss(2)>"
         '<a href="javascript:xss(3)">a</a><details ontoggle=xss(4)><summary>s</summary></details>'
         "<div onmouseover=xss(5)>d</div>"
         '<iframe src="data:text/html,&lt;script&gt;xss(6)&lt;/script&gt;"></iframe>\n'
+        "<script>window.open('opened.htm'); new Worker(URL.createObjectURL(new Blob("
+        "[\"fetch('http://canary.invalid/worker').catch(() => {})\"])));\n"
+        "const other = {origins}.find((origin) => origin !== location.origin);\n"
+        'if (other) document.write(`<iframe src="${other}/canary/frame.htm"></iframe>`);'
+        "</script>\n"
     ),
     "canary/image.svg": '<svg xmlns="http://www.w3.org/2000/svg"><script>xss(7)</script></svg>\n',
+    "canary/frame.htm": "<!doctype html><title>frame</title><script>xss(8)</script>\n",
+    "canary/opened.htm": "<!doctype html><title>opened</title>\n",
 }
 CANARY_MARKERS = {str(n) for n in range(1, 8)}
+CANARY_OTHER_PROCESS = "8"  # the frame of the other host
+CANARY_ELSEWHERE = "http://canary.invalid/worker"
 
 
 @dataclass(frozen=True)
@@ -216,12 +230,13 @@ def _browse(www: Path) -> dict[str, Any]:
     """Serve www on the loopback and have xss.mjs open its pages in one Chromium."""
     assert NODE is not None
     (www / "harness.html").write_text("<!doctype html><title>harness</title>\n", "utf-8")
-    for name, text in CANARY.items():
-        (www / name).parent.mkdir(exist_ok=True)
-        (www / name).write_text(text, "utf-8")
     pages = www.parent / "pages.json"
-    pages.write_text(json.dumps(_pages(www)), "utf-8")
     with _served(www) as harnesses:
+        origins = json.dumps([harness.removesuffix("/harness.html") for harness in harnesses])
+        for name, text in CANARY.items():
+            (www / name).parent.mkdir(exist_ok=True)
+            (www / name).write_text(text.replace("{origins}", origins), "utf-8")
+        pages.write_text(json.dumps(_pages(www)), "utf-8")
         done = subprocess.run(
             [NODE, str(RUN), str(pages), *harnesses],
             capture_output=True,
@@ -231,6 +246,7 @@ def _browse(www: Path) -> dict[str, Any]:
         )
     assert done.returncode == 0, f"xss.mjs failed:\n{done.stderr}\n{done.stdout[-2000:]}"
     seen: dict[str, Any] = json.loads(done.stdout)
+    seen["harnesses"] = len(harnesses)
     return seen
 
 
@@ -257,10 +273,14 @@ def _reason(refusal: str) -> str:
 
 
 def test_the_browser_sees_a_payload_that_runs(corpus: Corpus) -> None:
-    """The canary's scripts, handlers, javascript: link, data: frame and SVG script all ran,
+    """The canary's scripts, handlers, javascript: link, data: frame, SVG script and frame of
+    another process all ran, its pop-up and its worker's request to another host were seen,
     and its page lists what let them: else the other tests would prove nothing."""
     ran = {call["value"] for call in corpus.calls(canary=True) if call["what"] == "xss"}
-    assert ran == CANARY_MARKERS
+    other_process = {CANARY_OTHER_PROCESS} if corpus.seen["harnesses"] > 1 else set()
+    assert ran == CANARY_MARKERS | other_process
+    assert [url for url in corpus.seen["popups"] if corpus.is_canary(url)] != []
+    assert CANARY_ELSEWHERE in corpus.seen["elsewhere"]
     page = next(r for r in corpus.seen["reports"] if r["url"].endswith("/canary/page.html"))
     assert {finding["kind"] for finding in page["live"]} >= {"handler", "script", "url", "element"}
 
@@ -295,7 +315,7 @@ def test_no_payload_runs_in_chromium(corpus: Corpus) -> None:
             ran.append((call["page"], call["what"], call["value"], where))
     assert ran == []
     assert corpus.seen["dialogs"] == []
-    assert corpus.seen["popups"] == []
+    assert [url for url in corpus.seen["popups"] if not corpus.is_canary(url)] == []
     assert corpus.seen["moved"] == []  # no page took its harness tab elsewhere
 
 
@@ -315,7 +335,8 @@ def test_every_page_loads_once_without_live_markup_or_errors(corpus: Corpus) -> 
 
 def test_no_request_leaves_the_machine_but_the_map_tiles(corpus: Corpus) -> None:
     tiles = "https://tile.openstreetmap.org/"
-    assert [url for url in corpus.seen["elsewhere"] if not url.startswith(tiles)] == []
+    elsewhere = [url for url in corpus.seen["elsewhere"] if url != CANARY_ELSEWHERE]
+    assert [url for url in elsewhere if not url.startswith(tiles)] == []
 
 
 def test_no_template_is_evaluated(corpus: Corpus) -> None:
