@@ -305,7 +305,7 @@ const browser = spawn(CHROMIUM, [
   '--disable-background-timer-throttling', '--disable-backgrounding-occluded-windows',
   '--disable-renderer-backgrounding', '--remote-debugging-pipe', `--user-data-dir=${profile}`,
   `--host-resolver-rules=MAP * ~NOTFOUND, ${hosts.map((host) => `EXCLUDE ${host}`).join(', ')}`,
-  'about:blank',
+  '--no-startup-window', '--window-size=1280,800',  // the harness tabs are the only tabs we open
 ], { stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'] });
 let browserErrors = '';
 browser.stderr.on('data', (chunk) => { browserErrors = (browserErrors + chunk).slice(-2000); });
@@ -382,14 +382,14 @@ try {
   async function harnessTab(targetId, harness, share) {
     const { sessionId } = await cdp.send('Target.attachToTarget', { targetId, flatten: true });
     await instrumentTarget(sessionId, 'page');
-    let loaded;
-    const load = new Promise((resolve) => { loaded = resolve; });
-    cdp.on((message) => {
-      if (message.sessionId === sessionId && message.method === 'Page.loadEventFired') loaded();
-    });
     const navigation = await cdp.send('Page.navigate', { url: harness }, sessionId);
     if (navigation.errorText) throw new Error(`harness ${harness}: ${navigation.errorText}`);
-    await timeLimit(load, 30_000, `harness ${harness}: not loaded`);
+    const loaded = `location.href === ${JSON.stringify(harness)} && document.readyState === 'complete'`;
+    for (const deadline = Date.now() + 30_000; ;) {
+      if (await evaluate(sessionId, loaded).catch(() => false)) break;  // (or between documents)
+      if (Date.now() > deadline) throw new Error(`harness ${harness}: not loaded`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
     const status = await evaluate(sessionId,
       "performance.getEntriesByType('navigation')[0].responseStatus");
     if (status !== 200) throw new Error(`harness ${harness}: HTTP ${status}`);
@@ -400,9 +400,11 @@ try {
         urls: batch, parallel: PARALLEL, settleMs: SETTLE_MS, loadTimeoutMs: LOAD_TIMEOUT_MS,
         provokeSource: provoke.toString(),
       };
+      const visited = evaluate(sessionId, `(${visitAll})(${JSON.stringify(options)})`).catch((error) => {
+        throw new Error(`${error.message}, while the harness visited: ${batch.join(' ')}`);
+      });
       reports.push(...await timeLimit(
-        evaluate(sessionId, `(${visitAll})(${JSON.stringify(options)})`),
-        BATCH_TIMEOUT_MS, `these pages hung the harness: ${batch.join(' ')}`,
+        visited, BATCH_TIMEOUT_MS, `these pages hung the harness: ${batch.join(' ')}`,
       ));
     }
     await new Promise((resolve) => setTimeout(resolve, 100));  // the last messages
@@ -412,11 +414,10 @@ try {
     return reports;
   }
 
-  const { targetInfos } = await timeLimit(cdp.send('Target.getTargets'), 30_000,
-    `Chromium did not start: ${browserErrors}`);
-  const tabs = targetInfos.filter((target) => target.type === 'page').map((target) => target.targetId);
+  await timeLimit(cdp.send('Target.getTargets'), 30_000, `Chromium did not start: ${browserErrors}`);
+  const tabs = [];
   while (tabs.length < harnesses.length) {
-    tabs.push((await cdp.send('Target.createTarget', { url: 'about:blank#harness' })).targetId);
+    tabs.push((await cdp.send('Target.createTarget', { url: 'about:blank' })).targetId);
   }
   tabs.forEach((targetId) => harnessTargets.add(targetId));
   await cdp.send('Target.setDiscoverTargets', { discover: true });  // any other tab: a pop-up
