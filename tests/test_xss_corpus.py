@@ -11,7 +11,7 @@ error, is put back to a harmless value until the site builds. Then one Chromium
 a visitor would, clicks every link that is not a web link, and reports every call of xss,
 alert, confirm or prompt. A case (payload, field) is refused, or inert; never executed.
 A canary page, written to run, shows that the browser would see it if one did: in the page,
-in its frames (one of another process), its pop-up, its worker's request.
+in its frames (one of another process, and its request to another host), its pop-up.
 """
 
 from __future__ import annotations
@@ -68,29 +68,32 @@ EXECUTED = {"xss", "alert", "confirm", "prompt"}  # what a payload calls; `uncau
 # Template payloads write this before their marker when a template engine evaluates them.
 EVALUATED = b"ssti-xss("
 # Pages written to run (markers below 100, which no case has): what the browser must see. The
-# page also opens a pop-up and starts a worker that asks another host for a file; and where
-# two hosts serve the harnesses, it shows a frame from the other one, which Chromium puts in
-# a process of its own. The `.htm` files are opened only through the page (_pages lists
-# `.html`, `.svg` and `.xml` files): what they do is seen there or not at all.
+# page also opens a pop-up; and where two hosts serve the harnesses, it shows a frame from the
+# other one, which Chromium puts in a process of its own, and which asks a third host for an
+# image (its load, hence the page's, waits for that request to fail). The `.htm` files are
+# opened only through the page (_pages lists `.html`, `.svg` and `.xml` files): what they do
+# is seen there or not at all.
 CANARY = {
     "canary/page.html": (
         "<!doctype html><title>canary</title><script>xss(1)</script><img src=x onerror=xss(2)>"
         '<a href="javascript:xss(3)">a</a><details ontoggle=xss(4)><summary>s</summary></details>'
         "<div onmouseover=xss(5)>d</div>"
         '<iframe src="data:text/html,&lt;script&gt;xss(6)&lt;/script&gt;"></iframe>\n'
-        "<script>window.open('opened.htm'); new Worker(URL.createObjectURL(new Blob("
-        "[\"fetch('http://canary.invalid/worker').catch(() => {})\"])));\n"
+        "<script>window.open('opened.htm');\n"
         "const other = {origins}.find((origin) => origin !== location.origin);\n"
         'if (other) document.write(`<iframe src="${other}/canary/frame.htm"></iframe>`);'
         "</script>\n"
     ),
     "canary/image.svg": '<svg xmlns="http://www.w3.org/2000/svg"><script>xss(7)</script></svg>\n',
-    "canary/frame.htm": "<!doctype html><title>frame</title><script>xss(8)</script>\n",
+    "canary/frame.htm": (
+        "<!doctype html><title>frame</title><script>xss(8)</script>"
+        '<img src="http://canary.invalid/frame.png" alt="">\n'
+    ),
     "canary/opened.htm": "<!doctype html><title>opened</title>\n",
 }
 CANARY_MARKERS = {str(n) for n in range(1, 8)}
 CANARY_OTHER_PROCESS = "8"  # the frame of the other host
-CANARY_ELSEWHERE = "http://canary.invalid/worker"
+CANARY_ELSEWHERE = "http://canary.invalid/frame.png"  # asked for by that frame
 
 
 @dataclass(frozen=True)
@@ -274,13 +277,13 @@ def _reason(refusal: str) -> str:
 
 def test_the_browser_sees_a_payload_that_runs(corpus: Corpus) -> None:
     """The canary's scripts, handlers, javascript: link, data: frame, SVG script and frame of
-    another process all ran, its pop-up and its worker's request to another host were seen,
+    another process all ran, its pop-up and that frame's request to another host were seen,
     and its page lists what let them: else the other tests would prove nothing."""
     ran = {call["value"] for call in corpus.calls(canary=True) if call["what"] == "xss"}
-    other_process = {CANARY_OTHER_PROCESS} if corpus.seen["harnesses"] > 1 else set()
-    assert ran == CANARY_MARKERS | other_process
+    two_hosts = corpus.seen["harnesses"] > 1  # else no frame of another process
+    assert ran == CANARY_MARKERS | ({CANARY_OTHER_PROCESS} if two_hosts else set())
     assert [url for url in corpus.seen["popups"] if corpus.is_canary(url)] != []
-    assert CANARY_ELSEWHERE in corpus.seen["elsewhere"]
+    assert (CANARY_ELSEWHERE in corpus.seen["elsewhere"]) == two_hosts
     page = next(r for r in corpus.seen["reports"] if r["url"].endswith("/canary/page.html"))
     assert {finding["kind"] for finding in page["live"]} >= {"handler", "script", "url", "element"}
 
